@@ -1,0 +1,110 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"time"
+)
+
+func serve(ctx context.Context, demo bool, stdout io.Writer) error {
+	a, err := open(ctx, stdout, false)
+	if err != nil {
+		return err
+	}
+	defer a.close()
+	if err := a.ensureAdmin(ctx, stdout); err != nil {
+		return err
+	}
+	if demo || a.cfg.Demo {
+		if err := a.loadDemo(ctx, stdout); err != nil {
+			return err
+		}
+	}
+	srv := &http.Server{
+		Addr:    a.cfg.Addr,
+		Handler: a.srv.Handler,
+		// Headers must arrive quickly (slowloris); bodies are bounded per
+		// route by mid.ReadDeadline, because a phone uploading a photo over
+		// a weak network may need minutes and must not be cut off.
+		ReadHeaderTimeout: 10 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
+	}
+	ln, err := net.Listen("tcp", a.cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", a.cfg.Addr, err)
+	}
+	bg, stopBackground := context.WithCancel(context.WithoutCancel(ctx))
+	done := a.srv.Background(bg)
+	a.log.Info("serving", "addr", ln.Addr().String())
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+
+	select {
+	case err := <-errc:
+		stopBackground()
+		<-done
+		return err
+	case <-ctx.Done():
+	}
+	// Drain: stop accepting, let in-flight requests finish within the
+	// configured time, then stop background workers.
+	a.log.Info("shutting down", "timeout", a.cfg.ShutdownTimeout.String())
+	sctx, cancel := context.WithTimeout(context.Background(), a.cfg.ShutdownTimeout)
+	defer cancel()
+	err = srv.Shutdown(sctx)
+	stopBackground()
+	select {
+	case <-done:
+	case <-sctx.Done():
+		a.log.Warn("background work did not stop in time")
+	}
+	if err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	a.log.Info("stopped")
+	return nil
+}
+
+func (a *app) ensureAdmin(ctx context.Context, stdout io.Writer) error {
+	created, generated, err := a.srv.Auth.EnsureAdmin(ctx, a.cfg.AdminPassword)
+	if err != nil {
+		return fmt.Errorf("create admin: %w", err)
+	}
+	if created && generated != "" {
+		// Printed once, on stdout beside the logs, so the person who
+		// started the server can log in; it is never logged or stored.
+		fmt.Fprintf(stdout, "\n  Created user 'admin' with one-time password: %s\n  (set FIELDPROOF_ADMIN_PASSWORD to choose it instead)\n\n", generated)
+	} else if created {
+		a.log.Info("created admin user from FIELDPROOF_ADMIN_PASSWORD")
+	}
+	return nil
+}
+
+func migrate(ctx context.Context, stdout io.Writer) error {
+	a, err := open(ctx, stdout, true)
+	if err != nil {
+		return err
+	}
+	defer a.close()
+	return version(ctx, stdout)
+}
+
+func version(ctx context.Context, stdout io.Writer) error {
+	a, err := open(ctx, io.Discard, false)
+	if err != nil {
+		return err
+	}
+	defer a.close()
+	cur, latest, err := a.db.SchemaVersion(ctx)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "schema version %d (latest %d)\n", cur, latest)
+	return nil
+}

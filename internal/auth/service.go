@@ -1,0 +1,214 @@
+package auth
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/fieldproof/fieldproof/internal/errs"
+)
+
+// Options configure the service.
+type Options struct {
+	Tokens TokenConfig
+	// Login throttling: at most MaxFailures failed logins per account and
+	// MaxIPFailures per client address within Window.
+	MaxFailures   int
+	MaxIPFailures int
+	Window        time.Duration
+}
+
+// Service authenticates people and manages users.
+type Service struct {
+	store  Store
+	units  UnitResolver
+	tokens *tokens
+	opts   Options
+	now    func() time.Time
+}
+
+// NewService builds the auth service.
+func NewService(store Store, units UnitResolver, opts Options, now func() time.Time) (*Service, error) {
+	t, err := newTokens(opts.Tokens)
+	if err != nil {
+		return nil, err
+	}
+	if now == nil {
+		now = time.Now
+	}
+	return &Service{store: store, units: units, tokens: t, opts: opts, now: func() time.Time { return now().UTC() }}, nil
+}
+
+// errBadCredentials is the one answer for unknown user, wrong password and
+// disabled account, so a login form cannot be used to find accounts.
+var errBadCredentials = &errs.Error{Kind: errs.KindUnauthenticated, Code: "invalid_credentials",
+	Message: "the username or password is wrong"}
+
+func throttled(retry time.Duration) error {
+	return &errs.Error{Kind: errs.KindTooManyRequests, Code: "too_many_login_attempts",
+		Message: "too many failed logins; wait before trying again", RetryAfter: retry}
+}
+
+// Login checks a password and opens a new token family.
+func (s *Service) Login(ctx context.Context, username, password, clientIP string) (Tokens, error) {
+	username = strings.TrimSpace(username)
+	v := errs.NewValidation(errs.KindInvalid)
+	v.Check(username == "" || len(username) > 64, "username", "required", "is required (at most 64 characters)")
+	v.Check(password == "" || len(password) > 256, "password", "required", "is required (at most 256 characters)")
+	if err := v.Err(); err != nil {
+		return Tokens{}, err
+	}
+	now := s.now()
+	userKey, ipKey := "user:"+strings.ToLower(username), "ip:"+clientIP
+	since := now.Add(-s.opts.Window)
+	for _, k := range []struct {
+		key string
+		max int
+	}{{userKey, s.opts.MaxFailures}, {ipKey, s.opts.MaxIPFailures}} {
+		n, err := s.store.LoginFailures(ctx, k.key, since)
+		if err != nil {
+			return Tokens{}, fmt.Errorf("login throttle: %w", err)
+		}
+		if k.max > 0 && n >= k.max {
+			return Tokens{}, throttled(s.opts.Window)
+		}
+	}
+	u, err := s.store.UserByUsername(ctx, username)
+	hash := dummyHash()
+	switch {
+	case err == nil:
+		hash = u.PasswordHash
+	case !errors.Is(err, errs.ErrNotFound):
+		return Tokens{}, fmt.Errorf("login: %w", err)
+	}
+	ok, verr := VerifyPassword(hash, password)
+	if err != nil || verr != nil || !ok || u.Disabled {
+		for _, k := range []string{userKey, ipKey} {
+			if rerr := s.store.RecordLoginFailure(ctx, k, now, s.opts.Window); rerr != nil {
+				return Tokens{}, fmt.Errorf("record login failure: %w", rerr)
+			}
+		}
+		return Tokens{}, errBadCredentials
+	}
+	if err := s.store.ResetLoginFailures(ctx, userKey); err != nil {
+		return Tokens{}, fmt.Errorf("reset login failures: %w", err)
+	}
+	return s.issue(ctx, u, uuid.NewString(), now)
+}
+
+func (s *Service) issue(ctx context.Context, u User, family string, now time.Time) (Tokens, error) {
+	access, err := s.tokens.issueAccess(u, now)
+	if err != nil {
+		return Tokens{}, err
+	}
+	secret, hash, err := newRefreshSecret()
+	if err != nil {
+		return Tokens{}, err
+	}
+	rt := RefreshToken{ID: uuid.NewString(), FamilyID: family, UserID: u.ID, TokenHash: hash,
+		ExpiresAt: now.Add(s.tokens.cfg.RefreshTTL), CreatedAt: now}
+	if err := s.store.InsertRefreshToken(ctx, rt); err != nil {
+		return Tokens{}, fmt.Errorf("store refresh token: %w", err)
+	}
+	return Tokens{AccessToken: access, RefreshToken: secret, ExpiresIn: s.tokens.cfg.AccessTTL}, nil
+}
+
+var errBadRefresh = &errs.Error{Kind: errs.KindUnauthenticated, Code: "invalid_refresh_token",
+	Message: "the refresh token is invalid, expired or revoked; log in again"}
+
+// Refresh rotates a refresh token: the presented one dies and a new one of
+// the same family is issued. Presenting a token that was already rotated
+// means it was copied — by a thief or a replaying client — so the whole
+// family is revoked and both parties must log in again.
+func (s *Service) Refresh(ctx context.Context, token string) (Tokens, error) {
+	if token == "" || len(token) > 256 {
+		return Tokens{}, errBadRefresh
+	}
+	now := s.now()
+	var (
+		out    Tokens
+		reused bool
+	)
+	err := s.store.InTx(ctx, func(ctx context.Context) error {
+		rt, err := s.store.RefreshTokenByHash(ctx, hashRefresh(token))
+		if errors.Is(err, errs.ErrNotFound) {
+			return errBadRefresh
+		}
+		if err != nil {
+			return fmt.Errorf("load refresh token: %w", err)
+		}
+		if rt.RevokedAt != nil || !now.Before(rt.ExpiresAt) {
+			return errBadRefresh
+		}
+		won, err := s.store.MarkRotated(ctx, rt.ID, now)
+		if err != nil {
+			return fmt.Errorf("rotate refresh token: %w", err)
+		}
+		if rt.RotatedAt != nil || !won {
+			if err := s.store.RevokeFamily(ctx, rt.FamilyID, now); err != nil {
+				return fmt.Errorf("revoke token family: %w", err)
+			}
+			reused = true // commit the revocation, then refuse
+			return nil
+		}
+		u, err := s.store.UserByID(ctx, rt.UserID)
+		if err != nil {
+			return fmt.Errorf("load user: %w", err)
+		}
+		if u.Disabled {
+			return errBadRefresh
+		}
+		out, err = s.issue(ctx, u, rt.FamilyID, now)
+		return err
+	})
+	if err == nil && reused {
+		return Tokens{}, errBadRefresh
+	}
+	return out, err
+}
+
+// Logout revokes the family of the given refresh token. Unknown tokens are
+// not an error: logging out twice is fine.
+func (s *Service) Logout(ctx context.Context, token string) error {
+	if token == "" || len(token) > 256 {
+		return nil
+	}
+	rt, err := s.store.RefreshTokenByHash(ctx, hashRefresh(token))
+	if errors.Is(err, errs.ErrNotFound) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("logout: %w", err)
+	}
+	return s.store.RevokeFamily(ctx, rt.FamilyID, s.now())
+}
+
+// Authenticate verifies an access token and returns the caller as the
+// database knows them now, so a disabled user or a changed role takes effect
+// at once rather than when the token expires.
+func (s *Service) Authenticate(ctx context.Context, token string) (Principal, error) {
+	id, err := s.tokens.parseAccess(token)
+	if err != nil {
+		return Principal{}, err
+	}
+	u, err := s.store.UserByID(ctx, id)
+	if errors.Is(err, errs.ErrNotFound) {
+		return Principal{}, invalidToken(err)
+	}
+	if err != nil {
+		return Principal{}, fmt.Errorf("authenticate: %w", err)
+	}
+	if u.Disabled {
+		return Principal{}, invalidToken(errors.New("user disabled"))
+	}
+	return u.Principal(), nil
+}
+
+// Me returns the caller's own record.
+func (s *Service) Me(ctx context.Context, p Principal) (User, error) {
+	return s.store.UserByID(ctx, p.UserID)
+}

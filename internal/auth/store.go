@@ -1,0 +1,42 @@
+package auth
+
+import (
+	"context"
+	"time"
+)
+
+// Store is what the auth service needs from persistence.
+type Store interface {
+	CreateUser(ctx context.Context, u User) error
+	UserByID(ctx context.Context, id string) (User, error)
+	UserByUsername(ctx context.Context, username string) (User, error)
+	ListUsers(ctx context.Context, f UserFilter) ([]User, error)
+	UpdateUser(ctx context.Context, u User) error
+
+	InsertRefreshToken(ctx context.Context, t RefreshToken) error
+	RefreshTokenByHash(ctx context.Context, hash string) (RefreshToken, error)
+	// MarkRotated sets rotated_at on a live token and reports whether this
+	// call did it, so two concurrent refreshes with one token cannot both win.
+	MarkRotated(ctx context.Context, id string, at time.Time) (bool, error)
+	RevokeFamily(ctx context.Context, familyID string, at time.Time) error
+	RevokeUserTokens(ctx context.Context, userID string, at time.Time) error
+
+	// LoginFailures counts failures recorded for key since the window start.
+	LoginFailures(ctx context.Context, key string, since time.Time) (int, error)
+	RecordLoginFailure(ctx context.Context, key string, now time.Time, window time.Duration) error
+	ResetLoginFailures(ctx context.Context, key string) error
+
+	InTx(ctx context.Context, fn func(ctx context.Context) error) error
+}
+
+// UserFilter narrows a user list.
+type UserFilter struct {
+	Role  Role
+	Query string
+	Limit int
+	After string // username cursor
+}
+
+// UnitResolver turns a responsible unit's name into its id, creating it if
+// new (the org package does this; auth only needs the id).
+type UnitResolver func(ctx context.Context, name string) (id string, err error)

@@ -1,0 +1,251 @@
+// Package config reads fieldproof's settings from the environment once, at
+// start, into a typed struct. Every setting has a documented default (README
+// "Configuration") so that an empty environment gives a working embedded
+// server: SQLite and photos on local disk under ./data.
+package config
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Config is every setting fieldproof reads.
+type Config struct {
+	Addr    string // FIELDPROOF_ADDR
+	DataDir string // FIELDPROOF_DATA_DIR: SQLite file, local objects, generated keys
+
+	DatabaseURL    string        // FIELDPROOF_DATABASE_URL: postgres://… selects PostgreSQL; empty is SQLite
+	MigrateOnStart bool          // FIELDPROOF_MIGRATE_ON_START
+	DBTimeout      time.Duration // FIELDPROOF_DB_TIMEOUT: deadline of one database call
+	DBMaxOpenConns int           // FIELDPROOF_DB_MAX_OPEN_CONNS
+
+	S3 S3Config
+
+	JWTKey           string        // FIELDPROOF_JWT_KEY: HMAC key; empty generates one in the data dir
+	JWTIssuer        string        // FIELDPROOF_JWT_ISSUER
+	JWTAudience      string        // FIELDPROOF_JWT_AUDIENCE
+	AccessTokenTTL   time.Duration // FIELDPROOF_ACCESS_TOKEN_TTL
+	RefreshTokenTTL  time.Duration // FIELDPROOF_REFRESH_TOKEN_TTL
+	AdminPassword    string        // FIELDPROOF_ADMIN_PASSWORD: first admin's password; empty prints a generated one
+	LoginMaxFailures int           // FIELDPROOF_LOGIN_MAX_FAILURES: per account and window
+	LoginIPFailures  int           // FIELDPROOF_LOGIN_IP_MAX_FAILURES: per client address and window
+	LoginWindow      time.Duration // FIELDPROOF_LOGIN_WINDOW
+
+	TrustedProxies  []string      // FIELDPROOF_TRUSTED_PROXIES: comma-separated CIDRs/IPs whose X-Forwarded-For is believed
+	ShutdownTimeout time.Duration // FIELDPROOF_SHUTDOWN_TIMEOUT
+	ReadTimeout     time.Duration // FIELDPROOF_READ_TIMEOUT: whole-request read deadline for ordinary (non-upload) requests
+	UploadTimeout   time.Duration // FIELDPROOF_UPLOAD_TIMEOUT: read deadline for photo uploads from slow phones
+	MaxBodyBytes    int64         // FIELDPROOF_MAX_BODY_BYTES: JSON and import bodies
+
+	MaxVolunteersPerProject int  // FIELDPROOF_MAX_VOLUNTEERS_PER_PROJECT
+	DefaultGeofenceM        int  // FIELDPROOF_DEFAULT_GEOFENCE_M
+	Demo                    bool // FIELDPROOF_DEMO or --demo: load the demo county on start
+
+	LogLevel  slog.Level // FIELDPROOF_LOG_LEVEL: debug, info, warn, error
+	LogFormat string     // FIELDPROOF_LOG_FORMAT: json or text
+}
+
+// S3Config selects MinIO/S3 when Endpoint is set.
+type S3Config struct {
+	Endpoint      string        // FIELDPROOF_S3_ENDPOINT: host:port; empty means local disk
+	AccessKey     string        // FIELDPROOF_S3_ACCESS_KEY
+	SecretKey     string        // FIELDPROOF_S3_SECRET_KEY
+	Bucket        string        // FIELDPROOF_S3_BUCKET
+	Region        string        // FIELDPROOF_S3_REGION
+	UseSSL        bool          // FIELDPROOF_S3_USE_SSL
+	Timeout       time.Duration // FIELDPROOF_S3_TIMEOUT: deadline of one object-store call
+	RetentionDays int           // FIELDPROOF_RETENTION_DAYS: object-lock retention for originals
+}
+
+// UsesPostgres reports whether the database is PostgreSQL.
+func (c Config) UsesPostgres() bool { return c.DatabaseURL != "" }
+
+// UsesS3 reports whether objects go to MinIO/S3.
+func (c Config) UsesS3() bool { return c.S3.Endpoint != "" }
+
+// SQLitePath is the embedded database file.
+func (c Config) SQLitePath() string { return filepath.Join(c.DataDir, "fieldproof.db") }
+
+// ObjectsDir is the local object store's root.
+func (c Config) ObjectsDir() string { return filepath.Join(c.DataDir, "objects") }
+
+// FromEnv parses the process environment.
+func FromEnv() (Config, error) { return Parse(os.LookupEnv) }
+
+// Parse reads settings through lookup (os.LookupEnv in production, a map in
+// tests) and reports every bad value at once.
+func Parse(lookup func(string) (string, bool)) (Config, error) {
+	p := parser{lookup: lookup}
+	c := Config{
+		Addr:           p.str("FIELDPROOF_ADDR", ":8080"),
+		DataDir:        p.str("FIELDPROOF_DATA_DIR", "./data"),
+		DatabaseURL:    p.str("FIELDPROOF_DATABASE_URL", ""),
+		MigrateOnStart: p.boolean("FIELDPROOF_MIGRATE_ON_START", true),
+		DBTimeout:      p.duration("FIELDPROOF_DB_TIMEOUT", 5*time.Second),
+		DBMaxOpenConns: p.integer("FIELDPROOF_DB_MAX_OPEN_CONNS", 20),
+		S3: S3Config{
+			Endpoint:      p.str("FIELDPROOF_S3_ENDPOINT", ""),
+			AccessKey:     p.str("FIELDPROOF_S3_ACCESS_KEY", ""),
+			SecretKey:     p.str("FIELDPROOF_S3_SECRET_KEY", ""),
+			Bucket:        p.str("FIELDPROOF_S3_BUCKET", "fieldproof"),
+			Region:        p.str("FIELDPROOF_S3_REGION", ""),
+			UseSSL:        p.boolean("FIELDPROOF_S3_USE_SSL", false),
+			Timeout:       p.duration("FIELDPROOF_S3_TIMEOUT", 30*time.Second),
+			RetentionDays: p.integer("FIELDPROOF_RETENTION_DAYS", 3650),
+		},
+		JWTKey:                  p.str("FIELDPROOF_JWT_KEY", ""),
+		JWTIssuer:               p.str("FIELDPROOF_JWT_ISSUER", "fieldproof"),
+		JWTAudience:             p.str("FIELDPROOF_JWT_AUDIENCE", "fieldproof-api"),
+		AccessTokenTTL:          p.duration("FIELDPROOF_ACCESS_TOKEN_TTL", 15*time.Minute),
+		RefreshTokenTTL:         p.duration("FIELDPROOF_REFRESH_TOKEN_TTL", 30*24*time.Hour),
+		AdminPassword:           p.str("FIELDPROOF_ADMIN_PASSWORD", ""),
+		LoginMaxFailures:        p.integer("FIELDPROOF_LOGIN_MAX_FAILURES", 5),
+		LoginIPFailures:         p.integer("FIELDPROOF_LOGIN_IP_MAX_FAILURES", 50),
+		LoginWindow:             p.duration("FIELDPROOF_LOGIN_WINDOW", 15*time.Minute),
+		TrustedProxies:          p.list("FIELDPROOF_TRUSTED_PROXIES"),
+		ShutdownTimeout:         p.duration("FIELDPROOF_SHUTDOWN_TIMEOUT", 30*time.Second),
+		ReadTimeout:             p.duration("FIELDPROOF_READ_TIMEOUT", 30*time.Second),
+		UploadTimeout:           p.duration("FIELDPROOF_UPLOAD_TIMEOUT", 15*time.Minute),
+		MaxBodyBytes:            int64(p.integer("FIELDPROOF_MAX_BODY_BYTES", 10<<20)),
+		MaxVolunteersPerProject: p.integer("FIELDPROOF_MAX_VOLUNTEERS_PER_PROJECT", 4),
+		DefaultGeofenceM:        p.integer("FIELDPROOF_DEFAULT_GEOFENCE_M", 300),
+		Demo:                    p.boolean("FIELDPROOF_DEMO", false),
+		LogLevel:                p.level("FIELDPROOF_LOG_LEVEL", slog.LevelInfo),
+		LogFormat:               p.str("FIELDPROOF_LOG_FORMAT", "json"),
+	}
+	if c.DatabaseURL != "" {
+		u, err := url.Parse(c.DatabaseURL)
+		if err != nil || (u.Scheme != "postgres" && u.Scheme != "postgresql") {
+			p.fail("FIELDPROOF_DATABASE_URL", "must be a postgres:// URL or empty (SQLite)")
+		}
+	}
+	if c.UsesS3() && (c.S3.AccessKey == "" || c.S3.SecretKey == "") {
+		p.fail("FIELDPROOF_S3_ACCESS_KEY", "FIELDPROOF_S3_ACCESS_KEY and FIELDPROOF_S3_SECRET_KEY are required with FIELDPROOF_S3_ENDPOINT")
+	}
+	if c.JWTKey != "" && len(c.JWTKey) < 32 {
+		p.fail("FIELDPROOF_JWT_KEY", "must be at least 32 characters")
+	}
+	if c.LogFormat != "json" && c.LogFormat != "text" {
+		p.fail("FIELDPROOF_LOG_FORMAT", "must be json or text")
+	}
+	return c, errors.Join(p.errs...)
+}
+
+// Redacted is the config as it is logged at start: secrets masked.
+func (c Config) Redacted() map[string]any {
+	mask := func(s string) string {
+		if s == "" {
+			return ""
+		}
+		return "***"
+	}
+	db := "sqlite:" + c.SQLitePath()
+	if c.UsesPostgres() {
+		if u, err := url.Parse(c.DatabaseURL); err == nil {
+			db = u.Redacted()
+		}
+	}
+	objects := "local:" + c.ObjectsDir()
+	if c.UsesS3() {
+		objects = fmt.Sprintf("s3://%s/%s (ssl=%v)", c.S3.Endpoint, c.S3.Bucket, c.S3.UseSSL)
+	}
+	return map[string]any{
+		"addr": c.Addr, "data_dir": c.DataDir, "database": db, "objects": objects,
+		"migrate_on_start": c.MigrateOnStart, "jwt_key": mask(c.JWTKey), "admin_password": mask(c.AdminPassword),
+		"s3_secret_key": mask(c.S3.SecretKey), "trusted_proxies": c.TrustedProxies,
+		"access_token_ttl": c.AccessTokenTTL.String(), "refresh_token_ttl": c.RefreshTokenTTL.String(),
+	}
+}
+
+type parser struct {
+	lookup func(string) (string, bool)
+	errs   []error
+}
+
+func (p *parser) fail(name, msg string) { p.errs = append(p.errs, fmt.Errorf("%s: %s", name, msg)) }
+
+func (p *parser) raw(name string) (string, bool) {
+	v, ok := p.lookup(name)
+	v = strings.TrimSpace(v)
+	return v, ok && v != ""
+}
+
+func (p *parser) str(name, def string) string {
+	if v, ok := p.raw(name); ok {
+		return v
+	}
+	return def
+}
+
+func (p *parser) boolean(name string, def bool) bool {
+	v, ok := p.raw(name)
+	if !ok {
+		return def
+	}
+	b, err := strconv.ParseBool(v)
+	if err != nil {
+		p.fail(name, "must be true or false")
+		return def
+	}
+	return b
+}
+
+func (p *parser) integer(name string, def int) int {
+	v, ok := p.raw(name)
+	if !ok {
+		return def
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 0 {
+		p.fail(name, "must be a non-negative whole number")
+		return def
+	}
+	return n
+}
+
+func (p *parser) duration(name string, def time.Duration) time.Duration {
+	v, ok := p.raw(name)
+	if !ok {
+		return def
+	}
+	d, err := time.ParseDuration(v)
+	if err != nil || d <= 0 {
+		p.fail(name, "must be a positive duration such as 30s or 15m")
+		return def
+	}
+	return d
+}
+
+func (p *parser) list(name string) []string {
+	v, ok := p.raw(name)
+	if !ok {
+		return nil
+	}
+	var out []string
+	for _, s := range strings.Split(v, ",") {
+		if s = strings.TrimSpace(s); s != "" {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+func (p *parser) level(name string, def slog.Level) slog.Level {
+	v, ok := p.raw(name)
+	if !ok {
+		return def
+	}
+	var l slog.Level
+	if err := l.UnmarshalText([]byte(v)); err != nil {
+		p.fail(name, "must be debug, info, warn or error")
+		return def
+	}
+	return l
+}

@@ -1,0 +1,70 @@
+package config
+
+import (
+	"strings"
+	"testing"
+	"time"
+)
+
+func env(m map[string]string) func(string) (string, bool) {
+	return func(k string) (string, bool) { v, ok := m[k]; return v, ok }
+}
+
+func TestParseDefaults(t *testing.T) {
+	c, err := Parse(env(nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Addr != ":8080" || c.DataDir != "./data" || c.UsesPostgres() || c.UsesS3() || !c.MigrateOnStart {
+		t.Fatalf("unexpected defaults: %+v", c)
+	}
+	if c.AccessTokenTTL != 15*time.Minute || c.S3.Bucket != "fieldproof" || c.DefaultGeofenceM != 300 {
+		t.Fatalf("unexpected defaults: %+v", c)
+	}
+}
+
+func TestParseReportsEveryBadValue(t *testing.T) {
+	_, err := Parse(env(map[string]string{
+		"FIELDPROOF_DATABASE_URL":     "mysql://x",
+		"FIELDPROOF_DB_TIMEOUT":       "soon",
+		"FIELDPROOF_S3_ENDPOINT":      "127.0.0.1:9000",
+		"FIELDPROOF_JWT_KEY":          "short",
+		"FIELDPROOF_MIGRATE_ON_START": "maybe",
+	}))
+	if err == nil {
+		t.Fatal("want error")
+	}
+	for _, name := range []string{"FIELDPROOF_DATABASE_URL", "FIELDPROOF_DB_TIMEOUT", "FIELDPROOF_S3_ACCESS_KEY", "FIELDPROOF_JWT_KEY", "FIELDPROOF_MIGRATE_ON_START"} {
+		if !strings.Contains(err.Error(), name) {
+			t.Errorf("error does not name %s: %v", name, err)
+		}
+	}
+}
+
+func TestRedactedMasksSecrets(t *testing.T) {
+	c, err := Parse(env(map[string]string{
+		"FIELDPROOF_DATABASE_URL":   "postgres://u:hunter2@db/fp",
+		"FIELDPROOF_S3_ENDPOINT":    "minio:9000",
+		"FIELDPROOF_S3_ACCESS_KEY":  "ak",
+		"FIELDPROOF_S3_SECRET_KEY":  "sk-secret",
+		"FIELDPROOF_JWT_KEY":        strings.Repeat("k", 40),
+		"FIELDPROOF_ADMIN_PASSWORD": "pw-secret",
+	}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := strings.Join(func() []string {
+		var out []string
+		for _, v := range c.Redacted() {
+			if str, ok := v.(string); ok {
+				out = append(out, str)
+			}
+		}
+		return out
+	}(), " ")
+	for _, secret := range []string{"hunter2", "sk-secret", strings.Repeat("k", 40), "pw-secret"} {
+		if strings.Contains(s, secret) {
+			t.Errorf("redacted config leaks %q: %s", secret, s)
+		}
+	}
+}

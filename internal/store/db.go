@@ -1,0 +1,189 @@
+// Package store is fieldproof's persistence: GORM rows, queries and their
+// conversions to and from the domain types, and the versioned migrations.
+// Each domain package declares the Store interface it needs; the types here
+// implement them (see the compile-time checks beside each). Raw database
+// errors never leave this package unwrapped: not-found and unique violations
+// become errs.ErrNotFound and errs.ErrConflict.
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/glebarez/sqlite"
+	"gorm.io/driver/postgres"
+	"gorm.io/gorm"
+	"gorm.io/gorm/logger"
+)
+
+// Dialect names the SQL engine behind a DB.
+type Dialect string
+
+// The two supported engines.
+const (
+	Postgres Dialect = "postgres"
+	SQLite   Dialect = "sqlite"
+)
+
+// DB is the database handle shared by every store. It carries the deadline
+// applied to each call so no query can hang a request.
+type DB struct {
+	gorm    *gorm.DB
+	dialect Dialect
+	timeout time.Duration
+}
+
+// Options configure Open.
+type Options struct {
+	// URL is a postgres:// URL; empty selects SQLite at SQLitePath.
+	URL        string
+	SQLitePath string
+	// Timeout bounds each database call made through DB.ctx.
+	Timeout      time.Duration
+	MaxOpenConns int
+	Logger       *slog.Logger
+}
+
+// Open connects to PostgreSQL or opens (creating) the SQLite file.
+func Open(ctx context.Context, o Options) (*DB, error) {
+	if o.Timeout <= 0 {
+		o.Timeout = 5 * time.Second
+	}
+	gcfg := &gorm.Config{
+		Logger:                 logger.Discard,
+		SkipDefaultTransaction: true,
+		NowFunc:                func() time.Time { return time.Now().UTC() },
+		TranslateError:         false,
+	}
+	var (
+		dialector gorm.Dialector
+		dialect   Dialect
+	)
+	if o.URL != "" {
+		dialector, dialect = postgres.Open(o.URL), Postgres
+	} else {
+		if dir := filepath.Dir(o.SQLitePath); dir != "" {
+			if err := os.MkdirAll(dir, 0o750); err != nil {
+				return nil, fmt.Errorf("create data dir: %w", err)
+			}
+		}
+		// WAL lets readers run beside the one writer; IMMEDIATE transactions
+		// take the write lock up front so two writers queue on busy_timeout
+		// instead of failing with SQLITE_BUSY halfway through.
+		dsn := "file:" + o.SQLitePath + "?_pragma=foreign_keys(1)&_pragma=journal_mode(WAL)" +
+			"&_pragma=busy_timeout(10000)&_pragma=synchronous(NORMAL)&_txlock=immediate&_time_format=sqlite"
+		dialector, dialect = sqlite.Open(dsn), SQLite
+	}
+	g, err := gorm.Open(dialector, gcfg)
+	if err != nil {
+		return nil, fmt.Errorf("open %s database: %w", dialect, err)
+	}
+	sqlDB, err := g.DB()
+	if err != nil {
+		return nil, fmt.Errorf("database handle: %w", err)
+	}
+	if o.MaxOpenConns > 0 {
+		sqlDB.SetMaxOpenConns(o.MaxOpenConns)
+		sqlDB.SetMaxIdleConns(o.MaxOpenConns)
+	}
+	sqlDB.SetConnMaxIdleTime(5 * time.Minute)
+	db := &DB{gorm: g, dialect: dialect, timeout: o.Timeout}
+	pctx, cancel := context.WithTimeout(ctx, o.Timeout)
+	defer cancel()
+	if err := sqlDB.PingContext(pctx); err != nil {
+		_ = sqlDB.Close()
+		return nil, fmt.Errorf("ping %s database: %w", dialect, err)
+	}
+	return db, nil
+}
+
+// Dialect reports the engine.
+func (db *DB) Dialect() Dialect { return db.dialect }
+
+// Close releases the connections.
+func (db *DB) Close() error {
+	sqlDB, err := db.gorm.DB()
+	if err != nil {
+		return err
+	}
+	return sqlDB.Close()
+}
+
+// Ping checks the database answers within the call deadline (for /readyz).
+func (db *DB) Ping(ctx context.Context) error {
+	ctx, cancel := db.ctx(ctx)
+	defer cancel()
+	sqlDB, err := db.gorm.DB()
+	if err != nil {
+		return err
+	}
+	return sqlDB.PingContext(ctx)
+}
+
+// ctx bounds one call by the configured deadline (or the caller's, if sooner).
+func (db *DB) ctx(ctx context.Context) (context.Context, context.CancelFunc) {
+	return context.WithTimeout(ctx, db.timeout)
+}
+
+// conn returns a GORM session bound to ctx. Callers pass a ctx from db.ctx.
+func (db *DB) conn(ctx context.Context) *gorm.DB {
+	if tx, ok := ctx.Value(txKey{}).(*gorm.DB); ok {
+		return tx.WithContext(ctx)
+	}
+	return db.gorm.WithContext(ctx)
+}
+
+type txKey struct{}
+
+// InTx runs fn in one transaction. Stores called with the ctx fn receives
+// join it, so a service can make several writes atomic without seeing GORM.
+func (db *DB) InTx(ctx context.Context, fn func(ctx context.Context) error) error {
+	if _, ok := ctx.Value(txKey{}).(*gorm.DB); ok {
+		return fn(ctx) // already inside one
+	}
+	ctx, cancel := db.ctx(ctx)
+	defer cancel()
+	return db.gorm.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		return fn(context.WithValue(ctx, txKey{}, tx))
+	})
+}
+
+// translate turns driver errors into domain errors; what stays is internal.
+func translate(err error, what string) error {
+	if err == nil {
+		return nil
+	}
+	switch {
+	case errors.Is(err, gorm.ErrRecordNotFound):
+		return fmt.Errorf("%s: %w", what, notFound(what))
+	case isUniqueViolation(err):
+		return fmt.Errorf("%s: %w", what, conflict(what))
+	case errors.Is(err, context.DeadlineExceeded) || isConnectionError(err):
+		return fmt.Errorf("%s: %w", what, unavailable(err))
+	}
+	return fmt.Errorf("%s: %w", what, err)
+}
+
+func isUniqueViolation(err error) bool {
+	s := err.Error()
+	// pgx: SQLSTATE 23505; SQLite: "UNIQUE constraint failed" (extended code 2067).
+	return strings.Contains(s, "SQLSTATE 23505") || strings.Contains(s, "UNIQUE constraint failed") ||
+		strings.Contains(s, "duplicate key value")
+}
+
+func isConnectionError(err error) bool {
+	s := err.Error()
+	for _, frag := range []string{"connection refused", "failed to connect", "broken pipe", "connection reset",
+		"SQLSTATE 57P01", "SQLSTATE 57P03", "SQLSTATE 08", "conn closed", "bad connection", "i/o timeout"} {
+		if strings.Contains(s, frag) {
+			return true
+		}
+	}
+	return false
+}
