@@ -1,0 +1,166 @@
+package org
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/fieldproof/fieldproof/internal/auth"
+	"github.com/fieldproof/fieldproof/internal/errs"
+	"github.com/fieldproof/fieldproof/internal/policy"
+)
+
+// listLimit bounds a list: a county has tens of townships and a few hundred
+// units, so one page is the whole list.
+const listLimit = 2000
+
+// Service manages townships and units.
+type Service struct {
+	store Store
+	now   func() time.Time
+}
+
+// NewService builds the service.
+func NewService(store Store) *Service {
+	return &Service{store: store, now: func() time.Time { return time.Now().UTC() }}
+}
+
+func newID() (string, error) {
+	id, err := uuid.NewV7()
+	if err != nil {
+		return "", fmt.Errorf("new id: %w", err)
+	}
+	return id.String(), nil
+}
+
+// ListTownships lists every township by name.
+func (s *Service) ListTownships(ctx context.Context, p auth.Principal) ([]Township, error) {
+	if err := policy.Global(p, policy.ViewOrganisation); err != nil {
+		return nil, err
+	}
+	return s.store.ListTownships(ctx, listLimit)
+}
+
+// CreateTownship adds a township; a taken name is a conflict.
+func (s *Service) CreateTownship(ctx context.Context, p auth.Principal, name string) (Township, error) {
+	if err := policy.Global(p, policy.ManageOrganisation); err != nil {
+		return Township{}, err
+	}
+	name = CleanName(name)
+	v := errs.NewValidation(errs.KindUnprocessable)
+	CheckName(v, "name", name)
+	if err := v.Err(); err != nil {
+		return Township{}, err
+	}
+	t, err := s.newTownship(name)
+	if err != nil {
+		return Township{}, err
+	}
+	if err := s.store.InsertTownship(ctx, t); err != nil {
+		if errors.Is(err, errs.ErrConflict) {
+			return Township{}, errs.Conflict("township_exists", "a township named "+name+" already exists").Wrap(err)
+		}
+		return Township{}, err
+	}
+	return t, nil
+}
+
+func (s *Service) newTownship(name string) (Township, error) {
+	id, err := newID()
+	return Township{ID: id, Name: name, CreatedAt: s.now().UTC()}, err
+}
+
+// EnsureTownship returns the township with this name, creating it if new.
+// It is meant for other services (a project names its township), so it
+// checks no permission; the caller has already been authorised. Two callers
+// ensuring one new name at once both get the same row.
+func (s *Service) EnsureTownship(ctx context.Context, name string) (Township, error) {
+	name = CleanName(name)
+	v := errs.NewValidation(errs.KindUnprocessable)
+	CheckName(v, "name", name)
+	if err := v.Err(); err != nil {
+		return Township{}, err
+	}
+	t, err := s.store.TownshipByName(ctx, name)
+	if err == nil || !errors.Is(err, errs.ErrNotFound) {
+		return t, err
+	}
+	if t, err = s.newTownship(name); err != nil {
+		return Township{}, err
+	}
+	// Insert-if-absent then re-read, rather than insert and catch the
+	// conflict: on PostgreSQL a failed INSERT poisons the enclosing
+	// transaction (a project import runs in one), ON CONFLICT DO NOTHING
+	// does not.
+	if err := s.store.InsertTownshipIfAbsent(ctx, t); err != nil {
+		return Township{}, err
+	}
+	return s.store.TownshipByName(ctx, name)
+}
+
+// ListUnits lists every responsible unit by name.
+func (s *Service) ListUnits(ctx context.Context, p auth.Principal) ([]Unit, error) {
+	if err := policy.Global(p, policy.ViewOrganisation); err != nil {
+		return nil, err
+	}
+	return s.store.ListUnits(ctx, listLimit)
+}
+
+// CreateUnit adds a unit; an empty kind means bureau.
+func (s *Service) CreateUnit(ctx context.Context, p auth.Principal, name string, kind UnitKind) (Unit, error) {
+	if err := policy.Global(p, policy.ManageOrganisation); err != nil {
+		return Unit{}, err
+	}
+	name = CleanName(name)
+	if kind == "" {
+		kind = KindBureau
+	}
+	v := errs.NewValidation(errs.KindUnprocessable)
+	CheckName(v, "name", name)
+	v.Check(!kind.Valid(), "kind", "invalid", "must be one of bureau, township, contractor")
+	if err := v.Err(); err != nil {
+		return Unit{}, err
+	}
+	u, err := s.newUnit(name, kind)
+	if err != nil {
+		return Unit{}, err
+	}
+	if err := s.store.InsertUnit(ctx, u); err != nil {
+		if errors.Is(err, errs.ErrConflict) {
+			return Unit{}, errs.Conflict("unit_exists", "a unit named "+name+" already exists").Wrap(err)
+		}
+		return Unit{}, err
+	}
+	return u, nil
+}
+
+func (s *Service) newUnit(name string, kind UnitKind) (Unit, error) {
+	id, err := newID()
+	return Unit{ID: id, Name: name, Kind: kind, CreatedAt: s.now().UTC()}, err
+}
+
+// EnsureUnit returns the unit with this name, creating it (as a bureau) if
+// new; see EnsureTownship. A unit first named by a project or a user is taken
+// to be a bureau, the commonest kind.
+func (s *Service) EnsureUnit(ctx context.Context, name string) (Unit, error) {
+	name = CleanName(name)
+	v := errs.NewValidation(errs.KindUnprocessable)
+	CheckName(v, "name", name)
+	if err := v.Err(); err != nil {
+		return Unit{}, err
+	}
+	u, err := s.store.UnitByName(ctx, name)
+	if err == nil || !errors.Is(err, errs.ErrNotFound) {
+		return u, err
+	}
+	if u, err = s.newUnit(name, KindBureau); err != nil {
+		return Unit{}, err
+	}
+	if err := s.store.InsertUnitIfAbsent(ctx, u); err != nil {
+		return Unit{}, err
+	}
+	return s.store.UnitByName(ctx, name)
+}

@@ -1,0 +1,79 @@
+package projects
+
+import (
+	"context"
+	"time"
+
+	"github.com/fieldproof/fieldproof/internal/auth"
+	"github.com/fieldproof/fieldproof/internal/org"
+)
+
+// Store is what the projects service needs from persistence. Methods called
+// with the ctx that InTx hands to fn join its transaction.
+type Store interface {
+	InTx(ctx context.Context, fn func(ctx context.Context) error) error
+
+	// InsertProjects inserts one or many projects; a taken code is an
+	// errs.ErrConflict.
+	InsertProjects(ctx context.Context, ps []Project) error
+	// ProjectByID loads a project with its route and the names of its
+	// township and unit.
+	ProjectByID(ctx context.Context, id string) (Project, error)
+	// LockProject is ProjectByID that also locks the row until the
+	// transaction ends, so read-modify-write changes do not lose updates.
+	LockProject(ctx context.Context, id string) (Project, error)
+	// UpdateProject writes every mutable column (all but id, code,
+	// created_by, created_at).
+	UpdateProject(ctx context.Context, p Project) error
+	// ExistingCodes returns which of codes are already used.
+	ExistingCodes(ctx context.Context, codes []string) ([]string, error)
+	// ListProjects returns up to f.Limit projects ordered by code, without
+	// their routes.
+	ListProjects(ctx context.Context, f Filter) ([]Project, error)
+
+	InsertProgress(ctx context.Context, r ProgressReport) error
+	// LatestProgress returns the newest report by date, then creation;
+	// errs.ErrNotFound when there is none.
+	LatestProgress(ctx context.Context, projectID string) (ProgressReport, error)
+	// ListProgress returns reports newest first.
+	ListProgress(ctx context.Context, projectID string, limit int) ([]ProgressReport, error)
+
+	IsAssigned(ctx context.Context, projectID, userID string) (bool, error)
+	// Assignee reads what assignment needs to know of a user.
+	Assignee(ctx context.Context, userID string) (Assignee, error)
+	Assignment(ctx context.Context, projectID, userID string) (Assignment, error)
+	// SaveAssignment inserts or replaces (project, user).
+	SaveAssignment(ctx context.Context, a Assignment) error
+	CountAssigned(ctx context.Context, projectID string, role auth.Role) (int, error)
+	// DeleteAssignment reports whether there was one to delete.
+	DeleteAssignment(ctx context.Context, projectID, userID string) (bool, error)
+	ListAssignments(ctx context.Context, projectID string) ([]Assignment, error)
+}
+
+// OrgResolver turns township and unit names into records, creating new ones
+// (org.Service does this).
+type OrgResolver interface {
+	EnsureTownship(ctx context.Context, name string) (org.Township, error)
+	EnsureUnit(ctx context.Context, name string) (org.Unit, error)
+}
+
+// Assignee is a user as assignment sees them.
+type Assignee struct {
+	ID       string
+	Role     auth.Role
+	BadgeNo  string
+	Disabled bool
+}
+
+// Assignment puts an inspector or a volunteer on a project. It carries no
+// phone number or other contact: volunteers list each other.
+type Assignment struct {
+	ProjectID   string
+	UserID      string
+	Username    string
+	DisplayName string
+	Role        auth.Role
+	BadgeNo     string
+	AssignedBy  string
+	CreatedAt   time.Time
+}
