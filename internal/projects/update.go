@@ -19,6 +19,7 @@ func (s *Service) Update(ctx context.Context, p auth.Principal, id string, u Upd
 			return err
 		}
 		if u.isEmpty() {
+			// Nothing to change, so updated_at must not move either.
 			out = proj
 			return nil
 		}

@@ -85,13 +85,13 @@ func sniffWebP(head []byte) (Format, error) {
 }
 
 func sniffHEIF(head []byte) (Format, error) {
-	size := int(binary.BigEndian.Uint32(head))
-	if size < 16 || size > len(head) && len(head) < SniffLen {
-		size = len(head) // box truncated by the caller: use what we have
+	size := int64(binary.BigEndian.Uint32(head))
+	if size < 16 { // too small to hold major and minor brand
+		return FormatUnknown, ErrUnsupportedFormat
 	}
-	size = min(size, len(head))
+	end := int(min(size, int64(len(head)))) // the caller may have cut the box short
 	brands := []string{string(head[8:12])}
-	for i := 16; i+4 <= size; i += 4 {
+	for i := 16; i+4 <= end; i += 4 {
 		brands = append(brands, string(head[i:i+4]))
 	}
 	// Any AV1 brand means the images are (or may be) AV1-coded, even when

@@ -31,6 +31,9 @@ type Server struct {
 	Orgs     *org.Service
 	Projects *projects.Service
 	Handler  http.Handler
+	// Routes lists every registered route, for the route × role tests that
+	// fail when a route has no access rule.
+	Routes gin.RoutesInfo
 
 	log *slog.Logger
 	db  *store.DB
@@ -91,7 +94,7 @@ func New(o Options) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Server{Auth: authSvc, Orgs: orgs, Projects: projSvc, Handler: h, log: o.Log, db: o.DB}, nil
+	return &Server{Auth: authSvc, Orgs: orgs, Projects: projSvc, Handler: h, Routes: h.Routes(), log: o.Log, db: o.DB}, nil
 }
 
 // Background starts the periodic jobs and returns a channel closed when

@@ -69,8 +69,10 @@ type Config struct {
 	// Retain) may go without progress: a Put or Get fails if no bytes
 	// moved for OpTimeout, rather than after OpTimeout in total, so a
 	// large photo on a slow phone connection is not cut off while a hung
-	// MinIO still is. Default 30s. Ping and Stat use the smaller of 5s and
-	// OpTimeout.
+	// MinIO still is. A Put whose source stops delivering for OpTimeout
+	// fails too, with an error wrapping context.DeadlineExceeded but not
+	// storage.ErrUnavailable, since the client and not MinIO stalled.
+	// Default 30s. Ping and Stat use the smaller of 5s and OpTimeout.
 	OpTimeout time.Duration
 	// RetentionMode is the object-lock mode Retain applies: "GOVERNANCE"
 	// (default; a user with s3:BypassGovernanceRetention can still correct
@@ -317,14 +319,18 @@ func (s *Store) Put(ctx context.Context, key string, r io.Reader, size int64, op
 	defer wd.stop()
 	er := &exactReader{ctx: wctx, r: r, size: size, remaining: size, h: sha256.New(), wd: wd}
 	ui, err := s.client.PutObject(wctx, s.bucket, key, er, size, popts)
-	got := hex.EncodeToString(er.h.Sum(nil))
-	if er.err != nil {
+	// An early error response can return PutObject while the HTTP client
+	// is still inside er.Read; stopping the watchdog releases that read so
+	// the snapshot below does not wait on the source.
+	wd.stop()
+	remaining, got, inErr := er.result()
+	if inErr != nil {
 		// The input was wrong (short, long, unreadable); whatever minio-go
 		// made of the aborted request is secondary.
-		return storage.ObjectInfo{}, fmt.Errorf("s3store: put %s: %w", key, er.err)
+		return storage.ObjectInfo{}, fmt.Errorf("s3store: put %s: %w", key, inErr)
 	}
 	if err != nil {
-		if want != "" && er.remaining == 0 && got != want {
+		if want != "" && remaining == 0 && got != want {
 			return storage.ObjectInfo{}, fmt.Errorf("s3store: put %s: %w: declared %s, received bytes hash to %s (server: %v)",
 				key, storage.ErrChecksumMismatch, want, got, err)
 		}
@@ -344,6 +350,9 @@ func (s *Store) Put(ctx context.Context, key string, r io.Reader, size int64, op
 		return storage.ObjectInfo{}, fmt.Errorf("s3store: put %s: %w: declared %s, received bytes hash to %s",
 			key, storage.ErrChecksumMismatch, want, got)
 	}
+	// LastModified stays as the server reported it: a single PUT's
+	// response carries none, and an invented timestamp has no place next
+	// to evidence. Stat has the real one.
 	return storage.ObjectInfo{
 		Key:          key,
 		Size:         size,
@@ -359,6 +368,7 @@ func (s *Store) Put(ctx context.Context, key string, r io.Reader, size int64, op
 // nothing (Go's HTTP client would otherwise send the full Content-Length
 // and only complain afterwards).
 type exactReader struct {
+	mu        sync.Mutex
 	ctx       context.Context
 	r         io.Reader
 	size      int64
@@ -366,32 +376,42 @@ type exactReader struct {
 	h         hash.Hash
 	wd        *watchdog
 	err       error
+	buf       []byte
+	res       chan readResult
 }
+
+type readResult struct {
+	n   int
+	err error
+}
+
+// maxSourceRead caps one read from the source; minio-go may offer a whole
+// 16 MiB part buffer.
+const maxSourceRead = 256 << 10
 
 // errTooLong: the reader had more bytes than the declared size.
 var errTooLong = errors.New("reader has more bytes than the declared size")
 
 func (e *exactReader) Read(p []byte) (int, error) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
 	if e.err != nil {
 		return 0, e.err
 	}
 	if e.remaining == 0 {
 		return 0, io.EOF
 	}
-	if err := e.ctx.Err(); err != nil {
-		return 0, err
-	}
 	if int64(len(p)) > e.remaining {
 		p = p[:e.remaining]
 	}
-	n, err := e.r.Read(p)
+	n, err := e.readSource(p)
 	if n > 0 {
 		e.wd.kick()
 		e.h.Write(p[:n])
 		e.remaining -= int64(n)
 	}
 	if e.remaining == 0 {
-		if perr := expectEOF(e.r); perr != nil {
+		if perr := e.expectEOF(); perr != nil {
 			e.err = fmt.Errorf("after the declared %d bytes: %w", e.size, perr)
 			return 0, e.err
 		}
@@ -401,17 +421,60 @@ func (e *exactReader) Read(p []byte) (int, error) {
 	case err == io.EOF:
 		e.err = fmt.Errorf("reader ended %d bytes short of the declared size: %w", e.remaining, io.ErrUnexpectedEOF)
 		return 0, e.err
+	case errors.Is(err, errDone):
+		// Put is over; not a fault of the input.
+		return 0, err
 	case err != nil:
-		e.err = fmt.Errorf("reading the upload: %w", err)
+		e.err = fmt.Errorf("reading the upload source: %w", err)
 		return 0, e.err
 	}
 	return n, nil
 }
 
-func expectEOF(r io.Reader) error {
+// result reports the bytes not yet received, the hex SHA-256 of those that
+// were, and the input error, if any.
+func (e *exactReader) result() (int64, string, error) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.remaining, hex.EncodeToString(e.h.Sum(nil)), e.err
+}
+
+// readSource reads from the source in a goroutine so that a source that
+// blocks forever (a phone that stopped sending) cannot pin the upload:
+// the HTTP client waits for a body Read to return before it gives up on
+// a cancelled request. On cancellation the goroutine is abandoned; it ends
+// when the owner of the source closes it.
+func (e *exactReader) readSource(p []byte) (int, error) {
+	if err := e.ctx.Err(); err != nil {
+		return 0, context.Cause(e.ctx)
+	}
+	if len(p) > maxSourceRead {
+		p = p[:maxSourceRead]
+	}
+	if cap(e.buf) < len(p) {
+		e.buf = make([]byte, len(p))
+		e.res = make(chan readResult, 1)
+	}
+	buf, res, r := e.buf[:len(p)], e.res, e.r
+	go func() {
+		n, err := r.Read(buf)
+		res <- readResult{n, err}
+	}()
+	select {
+	case rr := <-res:
+		copy(p, buf[:rr.n])
+		return rr.n, rr.err
+	case <-e.ctx.Done():
+		// The abandoned goroutine still owns buf and res.
+		e.buf, e.res = nil, nil
+		return 0, context.Cause(e.ctx)
+	}
+}
+
+func (e *exactReader) expectEOF() error {
 	var one [1]byte
 	for range 100 {
-		n, err := r.Read(one[:])
+		n, err := e.readSource(one[:])
 		if n > 0 {
 			return errTooLong
 		}
@@ -792,8 +855,12 @@ func (s *Store) mapErr(ctx context.Context, op, key string, err error) error {
 	return fmt.Errorf("s3store: %s %s: %w", op, key, err)
 }
 
-// errStalled is the cancel cause when a watchdog fires.
-var errStalled = errors.New("no progress")
+// errStalled is the cancel cause when a watchdog fires; errDone when the
+// guarded call is over.
+var (
+	errStalled = errors.New("no progress")
+	errDone    = errors.New("s3store: operation finished")
+)
 
 // watchdog cancels its context when the call it guards makes no progress
 // for d: unlike a deadline, it lets a long transfer run as long as bytes
@@ -823,7 +890,7 @@ func (w *watchdog) pause() { w.timer.Stop() }
 // stop releases the watchdog and its context.
 func (w *watchdog) stop() {
 	w.timer.Stop()
-	w.cancel(context.Canceled)
+	w.cancel(errDone)
 }
 
 func withTimeout(ctx context.Context, d time.Duration) (context.Context, context.CancelFunc) {

@@ -435,7 +435,9 @@ func (r *slowReader) Read(p []byte) (int, error) {
 	return n, nil
 }
 
-// A stalled source mid-upload must fail within OpTimeout, leaving nothing.
+// A source that stalls mid-upload must fail the Put within OpTimeout,
+// leaving nothing. It is the client's fault, not MinIO's, so the error is a
+// timeout but not ErrUnavailable (which would make callers answer 503).
 func TestStalledUploadFails(t *testing.T) {
 	s := newTestStore(t, func(c *Config) { c.OpTimeout = time.Second })
 	key := storage.Key(storage.KindStaging, "abcd4444")
@@ -447,13 +449,33 @@ func TestStalledUploadFails(t *testing.T) {
 	t.Cleanup(func() { pw.Close() })
 	start := time.Now()
 	_, err := s.Put(t.Context(), key, pr, 100000, storage.PutOptions{})
-	if !errors.Is(err, storage.ErrUnavailable) {
-		t.Fatalf("stalled Put: err = %v, want ErrUnavailable", err)
+	if err == nil || errors.Is(err, storage.ErrUnavailable) || !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("stalled Put: err = %v, want a DeadlineExceeded that is not ErrUnavailable", err)
 	}
+	t.Logf("stalled source: %v", err)
 	if elapsed := time.Since(start); elapsed > 5*time.Second {
 		t.Fatalf("stalled Put took %s", elapsed)
 	}
 	if _, err := s.Stat(t.Context(), key); !errors.Is(err, storage.ErrNotExist) {
 		t.Fatalf("Stat after stalled Put: %v", err)
+	}
+}
+
+// MinIO's listing extension carries content type and the recorded hash, so
+// callers listing evidence do not need a HEAD per object.
+func TestListCarriesMetadata(t *testing.T) {
+	s := newTestStore(t, nil)
+	ctx := t.Context()
+	data := randBytes(t, 3000)
+	key := storage.Key(storage.KindOriginals, "abcd5555")
+	if _, err := s.Put(ctx, key, bytes.NewReader(data), int64(len(data)), storage.PutOptions{ContentType: "image/jpeg", SHA256: sum(data)}); err != nil {
+		t.Fatal(err)
+	}
+	var got []storage.ObjectInfo
+	if err := s.List(ctx, "originals/", func(i storage.ObjectInfo) error { got = append(got, i); return nil }); err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 1 || got[0].Key != key || got[0].Size != 3000 || got[0].ContentType != "image/jpeg" || got[0].SHA256 != sum(data) {
+		t.Fatalf("List = %+v", got)
 	}
 }
