@@ -33,21 +33,21 @@ func apiNames(f string) string { return f }
 
 // draft is a NewProject after validation: cleaned and parsed.
 type draft struct {
-	code, name         string
-	category           Category
-	township, unit     string
-	leader             string
-	contractor         Contractor
-	budget             *int64
-	funding            string
-	start, end         *time.Time
-	status             Status
-	target             *float64
-	targetUnit         string
-	location           *Point
-	route              [][2]float64
-	geofence           int
-	routeGiven, codeOK bool
+	code, name     string
+	category       Category
+	township, unit string
+	leader         string
+	contractor     Contractor
+	budget         *int64
+	funding        string
+	start, end     *time.Time
+	status         Status
+	target         *float64
+	targetUnit     string
+	location       *Point
+	route          [][2]float64
+	geofence       int
+	codeOK         bool
 }
 
 func checkText(v *errs.Validation, field, s string, max int, required bool) {
@@ -174,7 +174,6 @@ func (s *Service) check(np NewProject, name fieldNamer, v *errs.Validation) draf
 		v.Add(name("target_quantity"), "out_of_range", "must be greater than 0")
 	}
 	if np.Route != nil {
-		d.routeGiven = true
 		d.route = checkRoute(v, name, *np.Route)
 	}
 	switch {

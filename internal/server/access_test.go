@@ -79,7 +79,19 @@ func body(method, path string, b func(f *fixture) any) func(*fixture, string) ap
 	}
 }
 
+// rules merges every domain's table; each domain keeps its own in
+// access_<domain>_test.go.
 func rules() map[string]rule {
+	out := map[string]rule{}
+	for _, set := range []map[string]rule{platformRules(), checkRules(), photoRules()} {
+		for k, v := range set {
+			out[k] = v
+		}
+	}
+	return out
+}
+
+func platformRules() map[string]rule {
 	newProject := func(f *fixture) any {
 		return map[string]any{"code": f.code(), "name": "New road", "category": "road", "township": "Qingshan",
 			"responsible_unit": "Unit A", "location": map[string]any{"lat": 28.2, "lon": 112.9}}

@@ -2,6 +2,9 @@
 // the database, the object store and the configuration, and mounts them on
 // the HTTP router. cmd/fieldproof and the API tests both use it, so what the
 // tests exercise is exactly what runs.
+//
+// Each domain's wiring lives in its own file (wire_*.go) with a part struct
+// embedded in Server, so adding a domain touches this file only to call it.
 package server
 
 import (
@@ -30,13 +33,19 @@ type Server struct {
 	Auth     *auth.Service
 	Orgs     *org.Service
 	Projects *projects.Service
-	Handler  http.Handler
+	checkParts
+	photoParts
+
+	Handler http.Handler
 	// Routes lists every registered route, for the route × role tests that
 	// fail when a route has no access rule.
 	Routes gin.RoutesInfo
 
-	log *slog.Logger
-	db  *store.DB
+	log      *slog.Logger
+	db       *store.DB
+	mounts   []func(g *gin.RouterGroup)
+	workers  []func(ctx context.Context)
+	registry *prometheus.Registry
 }
 
 // Options are what New needs.
@@ -53,33 +62,42 @@ type Options struct {
 // New builds every service and the router.
 func New(o Options) (*Server, error) {
 	cfg := o.Config
-	now := o.Now
-	if now == nil {
-		now = time.Now
+	if o.Now == nil {
+		o.Now = time.Now
 	}
-	orgs := org.NewService(store.NewOrg(o.DB))
-	authSvc, err := auth.NewService(store.NewUsers(o.DB),
+	s := &Server{log: o.Log, db: o.DB, registry: prometheus.NewRegistry()}
+	s.registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+
+	s.Orgs = org.NewService(store.NewOrg(o.DB))
+	var err error
+	s.Auth, err = auth.NewService(store.NewUsers(o.DB),
 		func(ctx context.Context, name string) (string, error) {
-			u, err := orgs.EnsureUnit(ctx, name)
+			u, err := s.Orgs.EnsureUnit(ctx, name)
 			return u.ID, err
 		},
 		auth.Options{
 			Tokens: auth.TokenConfig{Key: o.JWTKey, Issuer: cfg.JWTIssuer, Audience: cfg.JWTAudience,
 				AccessTTL: cfg.AccessTokenTTL, RefreshTTL: cfg.RefreshTokenTTL},
 			MaxFailures: cfg.LoginMaxFailures, MaxIPFailures: cfg.LoginIPFailures, Window: cfg.LoginWindow,
-		}, now)
+		}, o.Now)
 	if err != nil {
 		return nil, err
 	}
-	projSvc := projects.NewService(store.NewProjects(o.DB), orgs, now,
+	s.Projects = projects.NewService(store.NewProjects(o.DB), s.Orgs, o.Now,
 		projects.Options{DefaultGeofenceM: cfg.DefaultGeofenceM, MaxVolunteersPerProject: cfg.MaxVolunteersPerProject})
+	s.mount(func(g *gin.RouterGroup) { projectapi.Register(g, s.Projects, s.Orgs) })
 
-	reg := prometheus.NewRegistry()
-	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	if err := s.wireChecks(o); err != nil {
+		return nil, err
+	}
+	if err := s.wirePhotos(o); err != nil {
+		return nil, err
+	}
+
 	h, err := httpapi.New(httpapi.Deps{
 		Log:            o.Log,
-		Auth:           authSvc,
-		Registry:       reg,
+		Auth:           s.Auth,
+		Registry:       s.registry,
 		TrustedProxies: cfg.TrustedProxies,
 		ReadTimeout:    cfg.ReadTimeout,
 		MaxBodyBytes:   cfg.MaxBodyBytes,
@@ -87,25 +105,34 @@ func New(o Options) (*Server, error) {
 			{Name: "database", Ping: o.DB.Ping},
 			{Name: "objects", Ping: o.Objects.Ping},
 		},
-		Mount: []func(g *gin.RouterGroup){
-			func(g *gin.RouterGroup) { projectapi.Register(g, projSvc, orgs) },
-		},
+		Mount: s.mounts,
 	})
 	if err != nil {
 		return nil, err
 	}
-	return &Server{Auth: authSvc, Orgs: orgs, Projects: projSvc, Handler: h, Routes: h.Routes(), log: o.Log, db: o.DB}, nil
+	s.Handler, s.Routes = h, h.Routes()
+	return s, nil
 }
 
-// Background starts the periodic jobs and returns a channel closed when
-// they have all stopped after ctx ends.
+// mount adds an authenticated route group under /api/v1.
+func (s *Server) mount(m func(g *gin.RouterGroup)) { s.mounts = append(s.mounts, m) }
+
+// worker adds a background loop; it must return when ctx ends.
+func (s *Server) worker(w func(ctx context.Context)) { s.workers = append(s.workers, w) }
+
+// Background starts the background workers (rendition jobs, sweepers, …) and
+// returns a channel closed when all have stopped after ctx ends.
 func (s *Server) Background(ctx context.Context) <-chan struct{} {
 	done := make(chan struct{})
 	var wg sync.WaitGroup
-	// Later issues add the rendition workers, the orphan sweeper and the
-	// overdue escalator here.
+	for _, w := range s.workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			w(ctx)
+		}()
+	}
 	go func() {
-		<-ctx.Done()
 		wg.Wait()
 		close(done)
 	}()
