@@ -48,6 +48,9 @@ type Config struct {
 	DefaultGeofenceM        int  // FIELDPROOF_DEFAULT_GEOFENCE_M
 	Demo                    bool // FIELDPROOF_DEMO or --demo: load the demo county on start
 
+	Checks CheckConfig
+	Photos PhotoConfig
+
 	LogLevel  slog.Level // FIELDPROOF_LOG_LEVEL: debug, info, warn, error
 	LogFormat string     // FIELDPROOF_LOG_FORMAT: json or text
 }
@@ -62,6 +65,29 @@ type S3Config struct {
 	UseSSL        bool          // FIELDPROOF_S3_USE_SSL
 	Timeout       time.Duration // FIELDPROOF_S3_TIMEOUT: deadline of one object-store call
 	RetentionDays int           // FIELDPROOF_RETENTION_DAYS: object-lock retention for originals
+}
+
+// CheckConfig holds the thresholds of check validation and flags.
+type CheckConfig struct {
+	LowAccuracyM    float64       // FIELDPROOF_LOW_ACCURACY_M: a GPS fix worse than this is flagged low_accuracy
+	LateSubmission  time.Duration // FIELDPROOF_LATE_SUBMISSION: submitted this long after capture is late_submission
+	FutureAllowance time.Duration // FIELDPROOF_CAPTURE_FUTURE_ALLOWANCE: how far captured_at may lie in the future (phone clocks drift)
+	IdempotencyTTL  time.Duration // FIELDPROOF_IDEMPOTENCY_TTL: how long Idempotency-Key replays are kept
+}
+
+// PhotoConfig holds the limits and thresholds of the photo pipeline.
+type PhotoConfig struct {
+	MaxUploadBytes  int64         // FIELDPROOF_MAX_UPLOAD_BYTES: larger uploads get 413
+	MaxPixels       int64         // FIELDPROOF_MAX_PIXELS: decoded size limit (width × height)
+	MaxSide         int           // FIELDPROOF_MAX_SIDE_PX: longest side limit
+	GPSMismatchM    float64       // FIELDPROOF_GPS_MISMATCH_M: photo GPS farther than this from the check is gps_mismatch
+	TimeMismatch    time.Duration // FIELDPROOF_TIME_MISMATCH: photo time farther than this from the check is time_mismatch
+	PHashDistance   int           // FIELDPROOF_PHASH_DISTANCE: Hamming distance at or below which photos are possible_reuse
+	RenditionJobs   int           // FIELDPROOF_RENDITION_WORKERS: concurrent rendition decodes per replica (memory bound)
+	OrphanGrace     time.Duration // FIELDPROOF_ORPHAN_GRACE: unreferenced objects older than this are swept
+	SweepInterval   time.Duration // FIELDPROOF_SWEEP_INTERVAL: how often the orphan sweeper runs
+	SignedURLTTL    time.Duration // FIELDPROOF_SIGNED_URL_TTL: lifetime of presigned GET/PUT URLs
+	StorageDeadline time.Duration // FIELDPROOF_UPLOAD_STORAGE_DEADLINE: an upload waits at most this for the object store before 503
 }
 
 // UsesPostgres reports whether the database is PostgreSQL.
@@ -117,8 +143,27 @@ func Parse(lookup func(string) (string, bool)) (Config, error) {
 		MaxVolunteersPerProject: p.integer("FIELDPROOF_MAX_VOLUNTEERS_PER_PROJECT", 4),
 		DefaultGeofenceM:        p.integer("FIELDPROOF_DEFAULT_GEOFENCE_M", 300),
 		Demo:                    p.boolean("FIELDPROOF_DEMO", false),
-		LogLevel:                p.level("FIELDPROOF_LOG_LEVEL", slog.LevelInfo),
-		LogFormat:               p.str("FIELDPROOF_LOG_FORMAT", "json"),
+		Checks: CheckConfig{
+			LowAccuracyM:    float64(p.integer("FIELDPROOF_LOW_ACCURACY_M", 50)),
+			LateSubmission:  p.duration("FIELDPROOF_LATE_SUBMISSION", 72*time.Hour),
+			FutureAllowance: p.duration("FIELDPROOF_CAPTURE_FUTURE_ALLOWANCE", 10*time.Minute),
+			IdempotencyTTL:  p.duration("FIELDPROOF_IDEMPOTENCY_TTL", 48*time.Hour),
+		},
+		Photos: PhotoConfig{
+			MaxUploadBytes:  int64(p.integer("FIELDPROOF_MAX_UPLOAD_BYTES", 25<<20)),
+			MaxPixels:       int64(p.integer("FIELDPROOF_MAX_PIXELS", 64_000_000)),
+			MaxSide:         p.integer("FIELDPROOF_MAX_SIDE_PX", 16384),
+			GPSMismatchM:    float64(p.integer("FIELDPROOF_GPS_MISMATCH_M", 200)),
+			TimeMismatch:    p.duration("FIELDPROOF_TIME_MISMATCH", 2*time.Hour),
+			PHashDistance:   p.integer("FIELDPROOF_PHASH_DISTANCE", 6),
+			RenditionJobs:   p.integer("FIELDPROOF_RENDITION_WORKERS", 1),
+			OrphanGrace:     p.duration("FIELDPROOF_ORPHAN_GRACE", 24*time.Hour),
+			SweepInterval:   p.duration("FIELDPROOF_SWEEP_INTERVAL", 15*time.Minute),
+			SignedURLTTL:    p.duration("FIELDPROOF_SIGNED_URL_TTL", 5*time.Minute),
+			StorageDeadline: p.duration("FIELDPROOF_UPLOAD_STORAGE_DEADLINE", 20*time.Second),
+		},
+		LogLevel:  p.level("FIELDPROOF_LOG_LEVEL", slog.LevelInfo),
+		LogFormat: p.str("FIELDPROOF_LOG_FORMAT", "json"),
 	}
 	if c.DatabaseURL != "" {
 		u, err := url.Parse(c.DatabaseURL)

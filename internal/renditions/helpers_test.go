@@ -140,3 +140,50 @@ func hasAPP1(b []byte) bool {
 	}
 	return false
 }
+
+// matchHistogram remaps each channel of img so its value distribution
+// matches ref's. It cancels global tone differences (such as a different
+// encoding colour space) but cannot make a mirrored or rotated picture match,
+// because a histogram does not depend on where the pixels are.
+func matchHistogram(img, ref image.Image) image.Image {
+	hist := func(m image.Image) (h [3][256]float64) {
+		b := m.Bounds()
+		for y := b.Min.Y; y < b.Max.Y; y++ {
+			for x := b.Min.X; x < b.Max.X; x++ {
+				c := color.NRGBAModel.Convert(m.At(x, y)).(color.NRGBA)
+				h[0][c.R]++
+				h[1][c.G]++
+				h[2][c.B]++
+			}
+		}
+		for ch := range h {
+			for v := 1; v < 256; v++ {
+				h[ch][v] += h[ch][v-1]
+			}
+			for v := range h[ch] {
+				h[ch][v] /= h[ch][255]
+			}
+		}
+		return h
+	}
+	src, dst := hist(img), hist(ref)
+	var lut [3][256]uint8
+	for ch := 0; ch < 3; ch++ {
+		r := 0
+		for v := 0; v < 256; v++ {
+			for r < 255 && dst[ch][r] < src[ch][v] {
+				r++
+			}
+			lut[ch][v] = uint8(r)
+		}
+	}
+	b := img.Bounds()
+	out := image.NewNRGBA(image.Rect(0, 0, b.Dx(), b.Dy()))
+	for y := 0; y < b.Dy(); y++ {
+		for x := 0; x < b.Dx(); x++ {
+			c := color.NRGBAModel.Convert(img.At(b.Min.X+x, b.Min.Y+y)).(color.NRGBA)
+			out.SetNRGBA(x, y, color.NRGBA{lut[0][c.R], lut[1][c.G], lut[2][c.B], 255})
+		}
+	}
+	return out
+}

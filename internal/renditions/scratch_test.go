@@ -3,10 +3,9 @@ package renditions
 import (
 	"fmt"
 	"image"
-	"image/color"
-	"image/png"
-	"os"
 	"testing"
+
+	"github.com/disintegration/imaging"
 )
 
 func TestScratchDump(t *testing.T) {
@@ -15,25 +14,8 @@ func TestScratchDump(t *testing.T) {
 		r = append(r, renderFile(t, fmt.Sprintf("orientation/landscape_%d.jpg", n), Thumbnail))
 	}
 	for i := 0; i < 8; i++ {
-		s := ""
-		for j := 0; j < 8; j++ {
-			s += fmt.Sprintf(" %.3f", meanAbsDiffExcept(t, r[i], r[j], digitBox))
-		}
-		t.Log(i+1, s)
+		t.Log(i+1, meanAbsDiffExcept(t, r[0], matchHistogram(r[i], r[0]), digitBox), meanAbsDiff(t, r[0], matchHistogram(r[i], r[0])))
 	}
-	d := image.NewGray(image.Rect(0, 0, 320, 240))
-	for y := 0; y < 240; y++ {
-		for x := 0; x < 320; x++ {
-			a := color.GrayModel.Convert(r[0].At(x, y)).(color.Gray).Y
-			b := color.GrayModel.Convert(r[1].At(x, y)).(color.Gray).Y
-			v := int(a) - int(b)
-			if v < 0 {
-				v = -v
-			}
-			d.SetGray(x, y, color.Gray{uint8(min(255, v*4))})
-		}
-	}
-	f, _ := os.Create("/tmp/diff.png")
-	png.Encode(f, d)
-	f.Close()
+	t.Log("mirror", meanAbsDiffExcept(t, r[0], matchHistogram(imaging.FlipH(r[1]), r[0]), digitBox))
+	t.Log("rot", meanAbsDiffExcept(t, r[0], matchHistogram(imaging.Rotate180(r[1]), r[0]), digitBox))
 }
