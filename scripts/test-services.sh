@@ -10,31 +10,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-PGHOST=${PGHOST:-127.0.0.1}
-PGPORT=${PGPORT:-5432}
-PGUSER=${PGUSER:-postgres}
-export PGHOST PGPORT PGUSER
-
-ensure_postgres() {
-  if pg_isready -q -h "$PGHOST" -p "$PGPORT" 2>/dev/null; then return 0; fi
-  if ! command -v pg_ctlcluster >/dev/null 2>&1; then
-    echo "PostgreSQL is not installed; installing it from Debian's packages" >&2
-    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null
-  fi
-  local ver
-  ver=$(ls /etc/postgresql | sort -V | tail -n 1)
-  echo "starting PostgreSQL $ver" >&2
-  pg_ctlcluster --skip-systemctl-redirect "$ver" main start || true
-  for _ in $(seq 1 30); do
-    pg_isready -q -h "$PGHOST" -p "$PGPORT" && return 0
-    sleep 1
-  done
-  echo "PostgreSQL did not come up on $PGHOST:$PGPORT" >&2
-  return 1
-}
+. scripts/services.sh
 
 ensure_postgres
-scripts/minio.sh
+ensure_minio
 
 # A throw-away database for this run; each test then creates (and drops) its
 # own database on the same server.

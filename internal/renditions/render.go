@@ -7,6 +7,7 @@ import (
 	"image/color"
 	"image/draw"
 	"image/jpeg"
+	"sort"
 
 	"github.com/disintegration/imaging"
 )
@@ -39,10 +40,40 @@ func Render(img image.Image, orientation int, size Size) (out []byte, err error)
 	}()
 	// Resizing first means the orientation transform touches only the
 	// small result; the long edge is the same either way.
-	small := shrink(img, size.LongEdge())
-	small = orient(small, orientation)
+	return encode(orient(shrink(img, size.LongEdge()), orientation))
+}
+
+// RenderAll makes every size in Sizes, as Render would, but derives each
+// smaller rendition from the next larger resized frame instead of the
+// original: on 2 cores shrinking a 12 MP frame costs ~90 ms per size,
+// shrinking the 1600 px preview ~10 ms.
+func RenderAll(img image.Image, orientation int) (out map[Size][]byte, err error) {
+	if img == nil || img.Bounds().Empty() {
+		return nil, fmt.Errorf("%w: empty image", ErrCorrupt)
+	}
+	defer func() {
+		if p := recover(); p != nil {
+			out, err = nil, fmt.Errorf("renditions: render panicked: %v", p)
+		}
+	}()
+	order := append([]Size(nil), Sizes...)
+	sort.Slice(order, func(i, j int) bool { return order[i].LongEdge() > order[j].LongEdge() })
+	out = make(map[Size][]byte, len(order))
+	src := img
+	for _, s := range order {
+		src = shrink(src, s.LongEdge())
+		if out[s], err = encode(orient(src, orientation)); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// encode writes a fresh baseline JPEG. image/jpeg writes no APP1 segment,
+// so nothing from the original's EXIF (GPS included) can reach the output.
+func encode(img image.Image) ([]byte, error) {
 	var buf bytes.Buffer
-	if err := jpeg.Encode(&buf, flatten(small), &jpeg.Options{Quality: JPEGQuality}); err != nil {
+	if err := jpeg.Encode(&buf, flatten(img), &jpeg.Options{Quality: JPEGQuality}); err != nil {
 		return nil, fmt.Errorf("renditions: encode: %w", err)
 	}
 	return buf.Bytes(), nil
@@ -78,10 +109,17 @@ func orient(img image.Image, o int) image.Image {
 	return img
 }
 
-// flatten composites images with transparency onto white: JPEG has no
-// alpha, and the encoder would otherwise turn transparent areas black.
+// flatten prepares an image for the JPEG encoder. Transparent images are
+// composited onto white (JPEG has no alpha, and the encoder would turn
+// transparent areas black). Opaque NRGBA — what imaging returns — is
+// re-labelled as RGBA, which is byte-identical when alpha is 255: the encoder
+// has a fast path for *image.RGBA but reads any other type pixel by pixel
+// through At(), one allocation per pixel (~2M for a preview).
 func flatten(img image.Image) image.Image {
 	if o, ok := img.(interface{ Opaque() bool }); ok && o.Opaque() {
+		if n, ok := img.(*image.NRGBA); ok {
+			return &image.RGBA{Pix: n.Pix, Stride: n.Stride, Rect: n.Rect}
+		}
 		return img
 	}
 	b := img.Bounds()

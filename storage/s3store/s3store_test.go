@@ -312,6 +312,7 @@ func TestUnavailable(t *testing.T) {
 		{"Blackhole", blackhole},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
 			addr := tc.addr(t)
 			cfg := Config{Endpoint: addr, AccessKey: "k", SecretKey: "secret-key", Bucket: "fp-unreachable", OpTimeout: opTimeout}
 			s, err := newStore(cfg)
