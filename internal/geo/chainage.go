@@ -14,7 +14,7 @@ func FormatChainage(m float64) string {
 	if math.IsNaN(m) || math.IsInf(m, 0) {
 		return ""
 	}
-	r := math.Round(m)
+	r := math.Round(m) + 0 // + 0 turns the -0 of rounding -0.4 into 0
 	sign := ""
 	if r < 0 {
 		sign, r = "-", -r
