@@ -31,7 +31,8 @@ type userRow struct {
 	Disabled           bool
 	MustChangePassword bool
 	CreatedAt          time.Time
-	UpdatedAt          time.Time
+	// The service's clock sets it, not GORM's (tests fix the clock).
+	UpdatedAt time.Time `gorm:"autoUpdateTime:false"`
 	// UnitName is read through a join, never written.
 	UnitName *string `gorm:"->;-:migration"`
 }

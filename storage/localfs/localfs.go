@@ -235,30 +235,10 @@ func copyExact(ctx context.Context, w io.Writer, r io.Reader, size int64) (strin
 	if n < size {
 		return "", fmt.Errorf("reader ended after %d of %d bytes: %w", n, size, io.ErrUnexpectedEOF)
 	}
-	if err := expectEOF(r); err != nil {
+	if err := storage.ExpectEOF(r); err != nil {
 		return "", fmt.Errorf("after %d bytes: %w", size, err)
 	}
 	return hex.EncodeToString(h.Sum(nil)), nil
-}
-
-// errTooLong: the reader had more bytes than the declared size.
-var errTooLong = errors.New("reader has more bytes than the declared size")
-
-func expectEOF(r io.Reader) error {
-	var one [1]byte
-	for range 100 {
-		n, err := r.Read(one[:])
-		if n > 0 {
-			return errTooLong
-		}
-		if err == io.EOF {
-			return nil
-		}
-		if err != nil {
-			return err
-		}
-	}
-	return io.ErrNoProgress
 }
 
 type ctxReader struct {

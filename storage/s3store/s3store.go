@@ -389,9 +389,6 @@ type readResult struct {
 // 16 MiB part buffer.
 const maxSourceRead = 256 << 10
 
-// errTooLong: the reader had more bytes than the declared size.
-var errTooLong = errors.New("reader has more bytes than the declared size")
-
 func (e *exactReader) Read(p []byte) (int, error) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
@@ -411,7 +408,7 @@ func (e *exactReader) Read(p []byte) (int, error) {
 		e.remaining -= int64(n)
 	}
 	if e.remaining == 0 {
-		if perr := e.expectEOF(); perr != nil {
+		if perr := storage.ExpectEOF(sourceReader{e}); perr != nil {
 			e.err = fmt.Errorf("after the declared %d bytes: %w", e.size, perr)
 			return 0, e.err
 		}
@@ -471,22 +468,10 @@ func (e *exactReader) readSource(p []byte) (int, error) {
 	}
 }
 
-func (e *exactReader) expectEOF() error {
-	var one [1]byte
-	for range 100 {
-		n, err := e.readSource(one[:])
-		if n > 0 {
-			return errTooLong
-		}
-		if err == io.EOF {
-			return nil
-		}
-		if err != nil {
-			return err
-		}
-	}
-	return io.ErrNoProgress
-}
+// sourceReader adapts readSource to io.Reader for storage.ExpectEOF.
+type sourceReader struct{ e *exactReader }
+
+func (r sourceReader) Read(p []byte) (int, error) { return r.e.readSource(p) }
 
 // Get implements storage.Store. The reader re-hashes the bytes and fails
 // at EOF with storage.ErrChecksumMismatch if they do not match the SHA-256
