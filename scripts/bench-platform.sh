@@ -26,7 +26,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-go build -o "$BIN" ./cmd/fieldproof
+go build -tags nodynamic -o "$BIN" ./cmd/fieldproof
 go build -o "$WORK/loadgen" ./scripts/loadgen
 
 export FIELDPROOF_ADDR=127.0.0.1:$PORT

@@ -339,3 +339,16 @@ func FuzzRead(f *testing.F) {
 		}
 	})
 }
+
+// invalid/image00971.jpg is filed under "malformed EXIF" in the fixture set,
+// but its only APP1 segment is an Adobe XMP packet, not EXIF: there is no
+// EXIF block at all (exiftool also reports no EXIF tags). Read must treat it
+// as "no EXIF": empty Meta, no error, no warning. Malformed EXIF blocks are
+// covered by TestSyntheticBlocks and FuzzRead.
+func TestXMPOnlyJPEGHasNoExif(t *testing.T) {
+	m := readFile(t, "invalid/image00971.jpg")
+	if m.Latitude != nil || m.CapturedAt != nil || m.Make != "" || m.Model != "" || m.Orientation != 1 {
+		t.Errorf("Meta = %+v, want empty", m)
+	}
+	checkWarnings(t, m, "")
+}

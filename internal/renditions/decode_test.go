@@ -31,7 +31,7 @@ func TestDimensionsMatchManifest(t *testing.T) {
 }
 
 // hugeJPEGHeader is a syntactically valid JPEG header of a few KB declaring
-// 64250x64250 pixels (a decompression bomb: decoding would need ~12 GB).
+// 64250x64250 pixels (a decompression bomb: decoding would need ~6 GB).
 func hugeJPEGHeader() []byte {
 	b := []byte{0xFF, 0xD8}
 	b = append(b, 0xFF, 0xE0, 0x00, 0x10, 'J', 'F', 'I', 'F', 0, 1, 1, 0, 0, 1, 0, 1, 0, 0)
@@ -184,5 +184,12 @@ func TestDecodeFormats(t *testing.T) {
 				t.Errorf("Render: %v", err)
 			}
 		})
+	}
+}
+
+func TestWarmUpHEIC(t *testing.T) {
+	t.Parallel()
+	if err := WarmUpHEIC(); err != nil {
+		t.Fatal(err)
 	}
 }

@@ -95,3 +95,16 @@ func DisplayOrientation(f Format, exifOrientation int) int {
 	}
 	return exifOrientation
 }
+
+// WarmUpHEIC compiles the HEIC decoder's WebAssembly module (~2.5 s on a
+// 2-core machine, more under -race) so that the first upload after start-up
+// does not pay for it. Optional: the first Decode does it otherwise.
+func WarmUpHEIC() (err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("renditions: HEIC decoder initialisation failed: %v", p)
+		}
+	}()
+	heic.Init()
+	return nil
+}

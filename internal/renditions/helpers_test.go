@@ -6,7 +6,6 @@ import (
 	"image"
 	"image/color"
 	"image/jpeg"
-	"math/rand"
 	"os"
 	"path/filepath"
 	"strings"
@@ -85,13 +84,15 @@ func absDiff(a, b uint8) float64 {
 }
 
 // photoLike is a synthetic image with gradients and noise, so encoders and
-// resamplers do realistic work (a flat image would flatter both).
+// resamplers do realistic work (a flat image would flatter both). The noise
+// is a cheap integer hash rather than math/rand, which is slow under -race.
 func photoLike(w, h int) *image.RGBA {
 	img := image.NewRGBA(image.Rect(0, 0, w, h))
-	rng := rand.New(rand.NewSource(1))
 	for y := 0; y < h; y++ {
 		for x := 0; x < w; x++ {
-			n := uint8(rng.Intn(32))
+			v := uint32(x)*73856093 ^ uint32(y)*19349663
+			v ^= v >> 13
+			n := uint8(v*0x5bd1e995>>27) & 31
 			i := img.PixOffset(x, y)
 			img.Pix[i] = uint8(x*255/w) + n
 			img.Pix[i+1] = uint8(y*255/h) + n
