@@ -9,36 +9,82 @@ package main
 import (
 	"flag"
 	"fmt"
+	"net"
+	"net/url"
 	"os"
 )
 
 func main() {
-	mode := flag.String("mode", "renditions", "renditions")
-	n := flag.Int("n", 8, "distinct generated 12-megapixel JPEGs")
+	mode := flag.String("mode", "renditions", "renditions, upload or concurrent")
+	n := flag.Int("n", 8, "distinct generated 12-megapixel JPEGs (renditions, concurrent) or rounds (upload)")
 	workers := flag.Int("workers", 2, "parallel workers (one per core here)")
 	rounds := flag.Int("rounds", 2, "times each file is processed")
+	o := opts{}
+	flag.StringVar(&o.base, "base", "http://127.0.0.1:18282", "server base URL (loopback only)")
+	flag.StringVar(&o.user, "user", "office", "user who files the checks")
+	flag.StringVar(&o.password, "password", "demo-office-pass", "that user's password")
+	flag.StringVar(&o.file, "file", "testdata/photos/mobile/HMD_Nokia_8.3_5G.jpg", "photo for -mode upload")
+	flag.StringVar(&o.s3.endpoint, "s3", "127.0.0.1:9000", "MinIO for the bare PutObject baseline")
+	flag.StringVar(&o.s3.access, "s3-access", "fieldproof", "MinIO access key")
+	flag.StringVar(&o.s3.secret, "s3-secret", "fieldproof-secret", "MinIO secret key")
+	flag.StringVar(&o.s3.bucket, "s3-bucket", "fp-photobench", "bucket for the baseline")
+	flag.IntVar(&o.pid, "pid", 0, "server pid, for its peak RSS (-mode concurrent)")
+	flag.IntVar(&o.clients, "c", 32, "concurrent phones (-mode concurrent)")
+	flag.IntVar(&o.perClient, "k", 2, "photos per phone (-mode concurrent)")
 	flag.Parse()
-	if err := run(*mode, *n, *workers, *rounds); err != nil {
+	o.mode, o.n, o.workers, o.rounds = *mode, *n, *workers, *rounds
+	if err := run(o); err != nil {
 		fmt.Fprintln(os.Stderr, "photobench:", err)
 		os.Exit(1)
 	}
 }
 
-func run(mode string, n, workers, rounds int) error {
+type opts struct {
+	mode, base, user, password, file string
+	s3                               s3cfg
+	n, workers, rounds               int
+	pid, clients, perClient          int
+}
+
+func run(o opts) error {
+	if err := loopbackOnly(o.base); err != nil {
+		return err
+	}
+	if o.mode == "upload" {
+		fmt.Println("| photo | uploads | API median ms | bare PutObject median ms | ratio |")
+		fmt.Println("|---|---|---|---|---|")
+		return benchUpload(o.base, o.user, o.password, o.file, o.s3, o.n)
+	}
 	dir, err := os.MkdirTemp("", "photobench")
 	if err != nil {
 		return err
 	}
 	defer os.RemoveAll(dir)
-	files, err := Generate12MP(dir, n)
+	files, err := Generate12MP(dir, o.n)
 	if err != nil {
 		return err
 	}
-	switch mode {
+	switch o.mode {
 	case "renditions":
 		fmt.Println("| pipeline | workers | photos | photos/s |")
 		fmt.Println("|---|---|---|---|")
-		return benchRenditions(files, workers, rounds)
+		return benchRenditions(files, o.workers, o.rounds)
+	case "concurrent":
+		fmt.Println("| phones | uploads ok | failed | MB/s in | median upload ms | server RSS before | server peak RSS |")
+		fmt.Println("|---|---|---|---|---|---|---|")
+		return benchConcurrent(o.base, o.user, o.password, files, o.pid, o.clients, o.perClient)
 	}
-	return fmt.Errorf("unknown mode %q", mode)
+	return fmt.Errorf("unknown mode %q", o.mode)
+}
+
+func loopbackOnly(base string) error {
+	u, err := url.Parse(base)
+	if err != nil {
+		return err
+	}
+	ip := net.ParseIP(u.Hostname())
+	if u.Hostname() != "localhost" && (ip == nil || !ip.IsLoopback()) {
+		return fmt.Errorf("refusing to target %s: only loopback addresses", u.Hostname())
+	}
+	return nil
 }
