@@ -111,7 +111,7 @@ func (s *Users) ListUsers(ctx context.Context, f auth.UserFilter) ([]auth.User, 
 		q = q.Where("users.username > ?", f.After)
 	}
 	if f.Query != "" {
-		like := "%" + escapeLike(strings.ToLower(f.Query)) + "%"
+		like := likeContains(strings.ToLower(f.Query))
 		q = q.Where("(LOWER(users.username) LIKE ? ESCAPE '\\' OR LOWER(users.display_name) LIKE ? ESCAPE '\\')", like, like)
 	}
 	var rows []userRow
@@ -125,10 +125,6 @@ func (s *Users) ListUsers(ctx context.Context, f auth.UserFilter) ([]auth.User, 
 	return out, nil
 }
 
-// escapeLike makes user text literal inside a LIKE pattern.
-func escapeLike(s string) string {
-	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
-}
 
 // UpdateUser writes every mutable column of u.
 func (s *Users) UpdateUser(ctx context.Context, u auth.User) error {
