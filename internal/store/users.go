@@ -125,7 +125,6 @@ func (s *Users) ListUsers(ctx context.Context, f auth.UserFilter) ([]auth.User, 
 	return out, nil
 }
 
-
 // UpdateUser writes every mutable column of u.
 func (s *Users) UpdateUser(ctx context.Context, u auth.User) error {
 	ctx, cancel := s.db.ctx(ctx)
