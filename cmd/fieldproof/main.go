@@ -21,6 +21,7 @@ commands:
   migrate            apply database migrations and exit
   demo               load the demo county into the database and exit
   user add ...       create a user (fieldproof user add --help)
+  audit verify       check the audit log's hash chain; names the first bad entry
   version            print the schema version
 
 Configuration comes from FIELDPROOF_* environment variables; see README.md.
@@ -65,6 +66,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return loadDemo(ctx, stdout)
 	case "user":
 		return userCommand(ctx, args, stdout, stderr)
+	case "audit":
+		return auditCommand(ctx, args, stdout)
 	case "version":
 		return version(ctx, stdout)
 	case "help", "-h", "--help":

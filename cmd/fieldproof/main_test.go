@@ -98,3 +98,14 @@ func TestMigrateAndUserAdd(t *testing.T) {
 		t.Fatal("unknown command accepted")
 	}
 }
+
+func TestAuditVerifyOnAFreshDatabase(t *testing.T) {
+	embeddedEnv(t)
+	var out bytes.Buffer
+	if err := run(context.Background(), []string{"audit", "verify"}, &out, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out.String(), "audit log intact: 0 entries") {
+		t.Fatalf("%q", out.String())
+	}
+}

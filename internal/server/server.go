@@ -18,9 +18,11 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
+	"github.com/fieldproof/fieldproof/internal/audit"
 	"github.com/fieldproof/fieldproof/internal/auth"
 	"github.com/fieldproof/fieldproof/internal/config"
 	"github.com/fieldproof/fieldproof/internal/httpapi"
+	"github.com/fieldproof/fieldproof/internal/httpapi/mid"
 	"github.com/fieldproof/fieldproof/internal/httpapi/projectapi"
 	"github.com/fieldproof/fieldproof/internal/org"
 	"github.com/fieldproof/fieldproof/internal/projects"
@@ -33,6 +35,7 @@ type Server struct {
 	Auth     *auth.Service
 	Orgs     *org.Service
 	Projects *projects.Service
+	Audit    *audit.Service
 	checkParts
 	photoParts
 
@@ -68,6 +71,7 @@ func New(o Options) (*Server, error) {
 	s := &Server{log: o.Log, db: o.DB, registry: prometheus.NewRegistry()}
 	s.registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 
+	s.Audit = audit.NewService(store.NewAudit(o.DB), o.Now, mid.RequestIDFrom)
 	s.Orgs = org.NewService(store.NewOrg(o.DB))
 	var err error
 	s.Auth, err = auth.NewService(store.NewUsers(o.DB),

@@ -8,6 +8,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -77,7 +78,7 @@ func Open(ctx context.Context, o Options) (*DB, error) {
 		// take the write lock up front so two writers queue on busy_timeout
 		// instead of failing with SQLITE_BUSY halfway through.
 		dsn := "file:" + o.SQLitePath + "?_pragma=foreign_keys(1)&_pragma=journal_mode(WAL)" +
-			"&_pragma=busy_timeout(10000)&_pragma=synchronous(NORMAL)&_txlock=immediate&_time_format=sqlite"
+			"&_pragma=busy_timeout(10000)&_pragma=synchronous(NORMAL)&_txlock=immediate"
 		dialector, dialect = sqlite.Open(dsn), SQLite
 	}
 	g, err := gorm.Open(dialector, gcfg)
@@ -187,3 +188,8 @@ func isConnectionError(err error) bool {
 	}
 	return false
 }
+
+// SQL exposes the underlying database/sql handle for tools that must reach
+// below the stores: tests that tamper with rows to prove the audit chain
+// catches it, and operational commands. Services never use it.
+func (db *DB) SQL() (*sql.DB, error) { return db.gorm.DB() }
