@@ -93,11 +93,11 @@ func NewService(store Store, now func() time.Time, requestID func(context.Contex
 	return &Service{store: store, now: now, requestID: requestID}
 }
 
-// Record appends an entry for a write by the caller in ctx. changes is
-// marshalled to JSON; pass nil for none. Call it inside the write's
-// transaction.
-func (s *Service) Record(ctx context.Context, action, entity, entityID string, changes any) error {
-	p, _ := auth.PrincipalFrom(ctx)
+// Record appends an entry for a write by p. changes is marshalled to JSON;
+// pass nil for none. Call it inside the write's transaction (ctx from
+// InTx), so the write and its entry commit or roll back together. A zero
+// principal is recorded as "system" (start-up jobs, the demo loader).
+func (s *Service) Record(ctx context.Context, p auth.Principal, action, entity, entityID string, changes any) error {
 	actor, role := p.UserID, string(p.Role)
 	if actor == "" {
 		actor, role = "system", "system"

@@ -16,9 +16,9 @@ import (
 
 func record(t *testing.T, svc *audit.Service, n int) {
 	t.Helper()
-	ctx := auth.WithPrincipal(context.Background(), auth.Principal{UserID: "u-office", Role: auth.RoleOffice})
+	ctx, office := context.Background(), auth.Principal{UserID: "u-office", Role: auth.RoleOffice}
 	for i := 0; i < n; i++ {
-		if err := svc.Record(ctx, "project.update", "project", fmt.Sprintf("p-%d", i), map[string]any{"name": []string{"old", "new"}}); err != nil {
+		if err := svc.Record(ctx, office, "project.update", "project", fmt.Sprintf("p-%d", i), map[string]any{"name": []string{"old", "new"}}); err != nil {
 			t.Fatal(err)
 		}
 	}
