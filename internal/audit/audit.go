@@ -59,7 +59,8 @@ type Store interface {
 	// computes Hash with hash, and inserts — inside the caller's
 	// transaction when ctx carries one, so the write and its audit entry
 	// commit or roll back together.
-	Append(ctx context.Context, e Entry, hash func(Entry) string) (Entry, error)
+	// Several entries are appended in order, under one lock.
+	Append(ctx context.Context, es []Entry, hash func(Entry) string) error
 	// Scan calls fn for every entry in seq order, from seq > after.
 	Scan(ctx context.Context, after int64, fn func(Entry) error) error
 	List(ctx context.Context, f Filter) ([]Entry, error)
@@ -98,22 +99,41 @@ func NewService(store Store, now func() time.Time, requestID func(context.Contex
 // InTx), so the write and its entry commit or roll back together. A zero
 // principal is recorded as "system" (start-up jobs, the demo loader).
 func (s *Service) Record(ctx context.Context, p auth.Principal, action, entity, entityID string, changes any) error {
+	return s.RecordAll(ctx, p, []Change{{Action: action, Entity: entity, EntityID: entityID, Changes: changes}})
+}
+
+// Change is one write for RecordAll.
+type Change struct {
+	Action, Entity, EntityID string
+	Changes                  any
+}
+
+// RecordAll records several writes of one request (an import) in one
+// append, so a 5,000-row import costs one lock and one batch insert.
+func (s *Service) RecordAll(ctx context.Context, p auth.Principal, changes []Change) error {
+	if len(changes) == 0 {
+		return nil
+	}
 	actor, role := p.UserID, string(p.Role)
 	if actor == "" {
 		actor, role = "system", "system"
 	}
-	body := "{}"
-	if changes != nil {
-		b, err := json.Marshal(changes)
-		if err != nil {
-			return fmt.Errorf("audit changes: %w", err)
+	at, rid := s.now().UTC().Truncate(time.Microsecond), s.requestID(ctx)
+	es := make([]Entry, len(changes))
+	for i, c := range changes {
+		body := "{}"
+		if c.Changes != nil {
+			b, err := json.Marshal(c.Changes)
+			if err != nil {
+				return fmt.Errorf("audit changes: %w", err)
+			}
+			body = string(b)
 		}
-		body = string(b)
+		es[i] = Entry{At: at, ActorID: actor, ActorRole: role, Action: c.Action, Entity: c.Entity, EntityID: c.EntityID,
+			Changes: body, RequestID: rid}
 	}
-	_, err := s.store.Append(ctx, Entry{At: s.now().UTC().Truncate(time.Microsecond), ActorID: actor, ActorRole: role,
-		Action: action, Entity: entity, EntityID: entityID, Changes: body, RequestID: s.requestID(ctx)}, ComputeHash)
-	if err != nil {
-		return fmt.Errorf("audit %s %s: %w", action, entityID, err)
+	if err := s.store.Append(ctx, es, ComputeHash); err != nil {
+		return fmt.Errorf("audit %s %s: %w", changes[0].Action, changes[0].EntityID, err)
 	}
 	return nil
 }

@@ -20,6 +20,24 @@ type Options struct {
 	MaxFailures   int
 	MaxIPFailures int
 	Window        time.Duration
+	// Audit records user administration in the same transaction; nil: none.
+	Audit Auditor
+}
+
+// Auditor is the audit log as this package sees it (audit imports auth for
+// Principal, so the interface is declared here).
+type Auditor interface {
+	Record(ctx context.Context, p Principal, action, entity, entityID string, changes any) error
+}
+
+// audit records a write on a user by the caller in ctx (the CLI has none:
+// the log says "system").
+func (s *Service) audit(ctx context.Context, action, userID string, changes any) error {
+	if s.opts.Audit == nil {
+		return nil
+	}
+	p, _ := PrincipalFrom(ctx)
+	return s.opts.Audit.Record(ctx, p, action, "user", userID, changes)
 }
 
 // Service authenticates people and manages users.

@@ -49,7 +49,13 @@ func (s *Service) CreateUser(ctx context.Context, n NewUser) (User, error) {
 		}
 		u.UnitName = unit
 	}
-	if err := s.store.CreateUser(ctx, u); err != nil {
+	err = s.store.InTx(ctx, func(ctx context.Context) error {
+		if err := s.store.CreateUser(ctx, u); err != nil {
+			return err
+		}
+		return s.audit(ctx, "user.create", u.ID, map[string]any{"username": u.Username, "role": u.Role, "unit_id": u.UnitID})
+	})
+	if err != nil {
 		if errors.Is(err, errs.ErrConflict) {
 			return User{}, errs.Conflict("username_taken", "that username is taken")
 		}
@@ -85,6 +91,7 @@ func (s *Service) UpdateUser(ctx context.Context, actor Principal, id string, up
 	if err != nil {
 		return User{}, err
 	}
+	before := u
 	v := errs.NewValidation(errs.KindUnprocessable)
 	if up.Role != nil {
 		v.Check(!up.Role.Valid(), "role", "invalid", "must be one of admin, office, inspector, volunteer, contractor")
@@ -132,6 +139,10 @@ func (s *Service) UpdateUser(ctx context.Context, actor Principal, id string, up
 		if err := s.store.UpdateUser(ctx, u); err != nil {
 			return err
 		}
+		changes := userChanges(before, u)
+		if err := s.audit(ctx, "user.update", u.ID, changes); err != nil {
+			return err
+		}
 		if revoke {
 			return s.store.RevokeUserTokens(ctx, u.ID, u.UpdatedAt)
 		}
@@ -167,6 +178,9 @@ func (s *Service) ResetPassword(ctx context.Context, id, password string) (User,
 		if err := s.store.UpdateUser(ctx, u); err != nil {
 			return err
 		}
+		if err := s.audit(ctx, "user.reset_password", u.ID, nil); err != nil {
+			return err
+		}
 		return s.store.RevokeUserTokens(ctx, u.ID, u.UpdatedAt)
 	})
 	if err != nil {
@@ -194,7 +208,12 @@ func (s *Service) ChangePassword(ctx context.Context, p Principal, current, next
 	}
 	u.MustChangePassword = false
 	u.UpdatedAt = s.now()
-	return s.store.UpdateUser(ctx, u)
+	return s.store.InTx(ctx, func(ctx context.Context) error {
+		if err := s.store.UpdateUser(ctx, u); err != nil {
+			return err
+		}
+		return s.audit(ctx, "user.change_password", u.ID, nil)
+	})
 }
 
 // EnsureAdmin creates the admin account on first start. It returns the
@@ -221,4 +240,21 @@ func (s *Service) EnsureAdmin(ctx context.Context, password string) (created boo
 		return false, "", err
 	}
 	return true, generated, nil
+}
+
+// userChanges lists what an admin changed on a user, never the password hash.
+func userChanges(before, after User) map[string][2]any {
+	out := map[string][2]any{}
+	add := func(name string, a, b any) {
+		if a != b {
+			out[name] = [2]any{a, b}
+		}
+	}
+	add("display_name", before.DisplayName, after.DisplayName)
+	add("role", before.Role, after.Role)
+	add("unit_id", before.UnitID, after.UnitID)
+	add("badge_no", before.BadgeNo, after.BadgeNo)
+	add("phone", before.Phone, after.Phone)
+	add("disabled", before.Disabled, after.Disabled)
+	return out
 }

@@ -89,7 +89,7 @@ func (s *Service) Assign(ctx context.Context, p auth.Principal, projectID string
 			return err
 		}
 		created = !found
-		return nil
+		return s.audit(ctx, p, "project.assign", projectID, map[string]any{"user_id": userID, "role": a.Role, "badge_no": badge})
 	})
 	if err != nil {
 		return Assignment{}, false, err
@@ -132,7 +132,7 @@ func (s *Service) Unassign(ctx context.Context, p auth.Principal, projectID, use
 		if !ok {
 			return errs.NotFound("assignment")
 		}
-		return nil
+		return s.audit(ctx, p, "project.unassign", projectID, map[string]any{"user_id": userID})
 	})
 }
 

@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/fieldproof/fieldproof/internal/audit"
 	"github.com/fieldproof/fieldproof/internal/auth"
 	"github.com/fieldproof/fieldproof/internal/errs"
 	"github.com/fieldproof/fieldproof/internal/policy"
@@ -186,7 +187,15 @@ func (s *Service) Import(ctx context.Context, p auth.Principal, format ImportFor
 			}
 			return err
 		}
-		return nil
+		if s.opts.Audit == nil {
+			return nil
+		}
+		changes := make([]audit.Change, len(out))
+		for i, proj := range out {
+			changes[i] = audit.Change{Action: "project.import", Entity: "project", EntityID: proj.ID,
+				Changes: map[string]any{"code": proj.Code, "name": proj.Name}}
+		}
+		return s.opts.Audit.RecordAll(ctx, p, changes)
 	})
 	if err != nil {
 		return nil, err

@@ -91,7 +91,11 @@ func (s *Service) ReportProgress(ctx context.Context, p auth.Principal, id strin
 		proj.Progress = Progress{Percent: latest.Percent, Quantity: latest.Quantity, Date: &d}
 		proj.refreshSchedule()
 		proj.UpdatedAt = now
-		return s.store.UpdateProject(ctx, proj)
+		if err := s.store.UpdateProject(ctx, proj); err != nil {
+			return err
+		}
+		return s.audit(ctx, p, "project.progress", id, map[string]any{"report_id": r.ID, "date": r.Date.Format(DateLayout),
+			"percent": r.Percent, "quantity": r.Quantity})
 	})
 	if err != nil {
 		return ProgressReport{}, err

@@ -8,6 +8,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/fieldproof/fieldproof/internal/audit"
 	"github.com/fieldproof/fieldproof/internal/auth"
 	"github.com/fieldproof/fieldproof/internal/errs"
 	"github.com/fieldproof/fieldproof/internal/policy"
@@ -22,6 +23,22 @@ type Options struct {
 	// MaxVolunteersPerProject caps volunteer supervisors on one project
 	// (the county appoints three or four per road); 0 or less: no cap.
 	MaxVolunteersPerProject int
+	// Audit records every write in the same transaction; nil records nothing.
+	Audit Auditor
+}
+
+// Auditor is the audit log as the service sees it.
+type Auditor interface {
+	Record(ctx context.Context, p auth.Principal, action, entity, entityID string, changes any) error
+	RecordAll(ctx context.Context, p auth.Principal, changes []audit.Change) error
+}
+
+// audit records a write on a project; call it inside the write's transaction.
+func (s *Service) audit(ctx context.Context, p auth.Principal, action, id string, changes any) error {
+	if s.opts.Audit == nil {
+		return nil
+	}
+	return s.opts.Audit.Record(ctx, p, action, "project", id, changes)
 }
 
 // Service holds the project rules.
@@ -114,7 +131,7 @@ func (s *Service) Create(ctx context.Context, p auth.Principal, np NewProject) (
 			}
 			return err
 		}
-		return nil
+		return s.audit(ctx, p, "project.create", proj.ID, map[string]any{"code": proj.Code, "name": proj.Name})
 	})
 	if err != nil {
 		return Project{}, err

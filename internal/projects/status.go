@@ -60,6 +60,7 @@ func (s *Service) ChangeStatus(ctx context.Context, p auth.Principal, id string,
 		if !canMove(proj.Status, to) {
 			return invalidTransition(proj.Status, to)
 		}
+		from := proj.Status
 		proj.Status = to
 		proj.refreshSchedule()
 		proj.UpdatedAt = s.now()
@@ -67,7 +68,7 @@ func (s *Service) ChangeStatus(ctx context.Context, p auth.Principal, id string,
 			return err
 		}
 		out = proj
-		return nil
+		return s.audit(ctx, p, "project.status", id, map[string]any{"status": [2]Status{from, to}})
 	})
 	if err != nil {
 		return Project{}, err

@@ -3,6 +3,7 @@ package projects
 import (
 	"context"
 
+	"github.com/fieldproof/fieldproof/internal/audit"
 	"github.com/fieldproof/fieldproof/internal/auth"
 	"github.com/fieldproof/fieldproof/internal/errs"
 	"github.com/fieldproof/fieldproof/internal/policy"
@@ -23,6 +24,7 @@ func (s *Service) Update(ctx context.Context, p auth.Principal, id string, u Upd
 			out = proj
 			return nil
 		}
+		before := proj
 		np := asNewProject(proj)
 		u.applyTo(&np)
 		v := errs.NewValidation(errs.KindUnprocessable)
@@ -42,7 +44,9 @@ func (s *Service) Update(ctx context.Context, p auth.Principal, id string, u Upd
 			return err
 		}
 		out = proj
-		return nil
+		changes := audit.Diff(before, proj)
+		delete(changes, "updated_at")
+		return s.audit(ctx, p, "project.update", id, changes)
 	})
 	if err != nil {
 		return Project{}, err

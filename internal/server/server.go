@@ -83,12 +83,14 @@ func New(o Options) (*Server, error) {
 			Tokens: auth.TokenConfig{Key: o.JWTKey, Issuer: cfg.JWTIssuer, Audience: cfg.JWTAudience,
 				AccessTTL: cfg.AccessTokenTTL, RefreshTTL: cfg.RefreshTokenTTL},
 			MaxFailures: cfg.LoginMaxFailures, MaxIPFailures: cfg.LoginIPFailures, Window: cfg.LoginWindow,
+			Audit: s.Audit,
 		}, o.Now)
 	if err != nil {
 		return nil, err
 	}
 	s.Projects = projects.NewService(store.NewProjects(o.DB), s.Orgs, o.Now,
-		projects.Options{DefaultGeofenceM: cfg.DefaultGeofenceM, MaxVolunteersPerProject: cfg.MaxVolunteersPerProject})
+		projects.Options{DefaultGeofenceM: cfg.DefaultGeofenceM, MaxVolunteersPerProject: cfg.MaxVolunteersPerProject,
+			Audit: s.Audit})
 	s.mount(func(g *gin.RouterGroup) { projectapi.Register(g, s.Projects, s.Orgs) })
 
 	if err := s.wireChecks(o); err != nil {

@@ -44,9 +44,9 @@ func (r auditRow) toDomain() audit.Entry {
 // is transaction-scoped and released at commit.
 const auditLockKey = 0x6175646974 // "audit"
 
-// Append adds e at the head of the chain.
-func (s *Audit) Append(ctx context.Context, e audit.Entry, hash func(audit.Entry) string) (audit.Entry, error) {
-	err := s.db.InTx(ctx, func(ctx context.Context) error {
+// Append adds es, in order, at the head of the chain.
+func (s *Audit) Append(ctx context.Context, es []audit.Entry, hash func(audit.Entry) string) error {
+	return s.db.InTx(ctx, func(ctx context.Context) error {
 		tx := s.db.conn(ctx)
 		if s.db.dialect == Postgres {
 			if err := tx.Exec("SELECT pg_advisory_xact_lock(?)", auditLockKey).Error; err != nil {
@@ -56,21 +56,26 @@ func (s *Audit) Append(ctx context.Context, e audit.Entry, hash func(audit.Entry
 		// SQLite needs no lock: its transactions here are IMMEDIATE, so the
 		// writer holding this one is the only writer.
 		var head auditRow
+		seq, prev := int64(0), audit.GenesisHash
 		err := tx.Order("seq DESC").Limit(1).Take(&head).Error
 		switch {
 		case errors.Is(err, gorm.ErrRecordNotFound):
-			e.Seq, e.PrevHash = 1, audit.GenesisHash
 		case err != nil:
 			return translate(err, "load audit_log head")
 		default:
-			e.Seq, e.PrevHash = head.Seq+1, head.Hash
+			seq, prev = head.Seq, head.Hash
 		}
-		e.Hash = hash(e)
-		row := auditRow{Seq: e.Seq, At: e.At.UTC(), ActorID: e.ActorID, ActorRole: e.ActorRole, Action: e.Action,
-			Entity: e.Entity, EntityID: e.EntityID, Changes: e.Changes, RequestID: e.RequestID, PrevHash: e.PrevHash, Hash: e.Hash}
-		return translate(tx.Create(&row).Error, "insert audit_log")
+		rows := make([]auditRow, len(es))
+		for i, e := range es {
+			seq++
+			e.Seq, e.PrevHash = seq, prev
+			e.Hash = hash(e)
+			prev = e.Hash
+			rows[i] = auditRow{Seq: e.Seq, At: e.At.UTC(), ActorID: e.ActorID, ActorRole: e.ActorRole, Action: e.Action,
+				Entity: e.Entity, EntityID: e.EntityID, Changes: e.Changes, RequestID: e.RequestID, PrevHash: e.PrevHash, Hash: e.Hash}
+		}
+		return translate(tx.CreateInBatches(rows, 100).Error, "insert audit_log")
 	})
-	return e, err
 }
 
 // Scan reads the log in seq order in batches, so verifying a long log never

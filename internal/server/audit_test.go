@@ -1,0 +1,61 @@
+package server_test
+
+import (
+	"context"
+	"net/http"
+	"testing"
+
+	"github.com/fieldproof/fieldproof/internal/apitest"
+	"github.com/fieldproof/fieldproof/internal/audit"
+	"github.com/fieldproof/fieldproof/internal/auth"
+)
+
+// TestWritesAreAuditedInOneChain: project and user writes through the API
+// each leave an entry naming actor, role, action and request id, and the
+// chain verifies.
+func TestWritesAreAuditedInOneChain(t *testing.T) {
+	apitest.EachBackend(t, nil, func(t *testing.T, e *apitest.Env) {
+		admin := e.CreateUser("chief", auth.RoleAdmin, "", "")
+		tok := e.Login("chief")
+		r := e.Post("/api/v1/projects", tok, map[string]any{"code": "A-1", "name": "Audited road", "category": "road",
+			"township": "Qingshan", "responsible_unit": "Unit A", "planned_start": "2026-01-01", "planned_end": "2026-12-31",
+			"target_quantity": 10, "target_unit": "km"})
+		apitest.Expect(t, r, http.StatusCreated)
+		id := r.Map(t)["id"].(string)
+		apitest.Expect(t, e.Do(apitest.Request{Method: http.MethodPatch, Path: "/api/v1/projects/" + id, Token: tok,
+			Body: map[string]any{"name": "Audited road, widened"}}), http.StatusOK)
+		apitest.Expect(t, e.Post("/api/v1/projects/"+id+"/status", tok, map[string]any{"status": "under_construction"}), http.StatusOK)
+		apitest.Expect(t, e.Post("/api/v1/projects/"+id+"/progress", tok, map[string]any{"date": "2026-06-01", "quantity": 4}), http.StatusCreated)
+		apitest.Expect(t, e.Do(apitest.Request{Method: http.MethodPost, Path: "/api/v1/projects/import", Token: tok, Content: "text/csv",
+			Body: "code,name,category,township,responsible_unit\nA-2,Imported,road,Qingshan,Unit A\nA-3,Imported too,school,Qingshan,Unit A\n"}),
+			http.StatusCreated)
+
+		entries, err := e.Server.Audit.List(context.Background(), audit.Filter{EntityID: id, Limit: 50})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var actions []string
+		for _, en := range entries {
+			actions = append(actions, en.Action)
+			if en.ActorID != admin.ID || en.ActorRole != "admin" || en.RequestID == "" {
+				t.Errorf("entry %+v lacks actor or request id", en)
+			}
+		}
+		want := []string{"project.progress", "project.status", "project.update", "project.create"}
+		if len(actions) != len(want) {
+			t.Fatalf("actions %v, want %v", actions, want)
+		}
+		for i := range want {
+			if actions[i] != want[i] {
+				t.Fatalf("actions %v, want %v", actions, want)
+			}
+		}
+		if upd := entries[2].Changes; upd != `{"name":["Audited road","Audited road, widened"]}` {
+			t.Errorf("update changes %s", upd)
+		}
+		rep, err := e.Server.Audit.Verify(context.Background())
+		if err != nil || rep.Problem != nil || rep.Entries < 7 { // user.create + 4 + 2 imports
+			t.Fatalf("verify: %+v %v", rep, err)
+		}
+	})
+}
