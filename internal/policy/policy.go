@@ -26,7 +26,10 @@ const (
 	ViewAssignments    Action = "project.assignments.view"
 	ManageUsers        Action = "user.manage"
 	ManageOrganisation Action = "org.manage"
-	ViewOrganisation   Action = "org.view"
+	// ViewAudit: the audit log is for the office and admins, who answer for
+	// the county's record.
+	ViewAudit        Action = "audit.view"
+	ViewOrganisation Action = "org.view"
 )
 
 // ProjectRelation is what the policy needs to know about a project and the
@@ -110,7 +113,7 @@ func Project(p auth.Principal, a Action, rel ProjectRelation) error {
 // Global decides actions that are not about one object.
 func Global(p auth.Principal, a Action) error {
 	switch a {
-	case CreateProject, ImportProjects, ManageOrganisation:
+	case CreateProject, ImportProjects, ManageOrganisation, ViewAudit:
 		if isOffice(p.Role) {
 			return nil
 		}

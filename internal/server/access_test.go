@@ -157,6 +157,7 @@ func platformRules() map[string]rule {
 		"DELETE /api/v1/projects/:id/assignments/:user_id": {roles: officeOnly, scoped: true, req: func(f *fixture, id string) apitest.Request {
 			return apitest.Request{Method: http.MethodDelete, Path: "/api/v1/projects/" + id + "/assignments/" + f.users[auth.RoleInspector].ID}
 		}},
+		"GET /api/v1/audit":     {roles: officeOnly, req: get("/api/v1/audit?entity=project")},
 		"GET /api/v1/townships": {roles: all, req: get("/api/v1/townships")},
 		"POST /api/v1/townships": {roles: officeOnly, req: body(http.MethodPost, "/api/v1/townships", func(f *fixture) any {
 			return map[string]any{"name": "Township " + f.code()}

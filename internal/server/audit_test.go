@@ -53,6 +53,17 @@ func TestWritesAreAuditedInOneChain(t *testing.T) {
 		if upd := entries[2].Changes; upd != `{"name":["Audited road","Audited road, widened"]}` {
 			t.Errorf("update changes %s", upd)
 		}
+		page := e.Get("/api/v1/audit?entity=project&entity_id="+id+"&limit=2", tok)
+		apitest.Expect(t, page, http.StatusOK)
+		m := page.Map(t)
+		if items := m["items"].([]any); len(items) != 2 || m["next_cursor"] == nil {
+			t.Fatalf("audit page: %s", page.Body)
+		}
+		next := e.Get("/api/v1/audit?entity=project&entity_id="+id+"&cursor="+m["next_cursor"].(string), tok)
+		apitest.Expect(t, next, http.StatusOK)
+		if items := next.Map(t)["items"].([]any); len(items) != 2 || items[1].(map[string]any)["action"] != "project.create" {
+			t.Fatalf("second audit page: %s", next.Body)
+		}
 		rep, err := e.Server.Audit.Verify(context.Background())
 		if err != nil || rep.Problem != nil || rep.Entries < 7 { // user.create + 4 + 2 imports
 			t.Fatalf("verify: %+v %v", rep, err)

@@ -22,6 +22,7 @@ import (
 	"github.com/fieldproof/fieldproof/internal/auth"
 	"github.com/fieldproof/fieldproof/internal/config"
 	"github.com/fieldproof/fieldproof/internal/httpapi"
+	"github.com/fieldproof/fieldproof/internal/httpapi/auditapi"
 	"github.com/fieldproof/fieldproof/internal/httpapi/mid"
 	"github.com/fieldproof/fieldproof/internal/httpapi/projectapi"
 	"github.com/fieldproof/fieldproof/internal/org"
@@ -92,6 +93,7 @@ func New(o Options) (*Server, error) {
 		projects.Options{DefaultGeofenceM: cfg.DefaultGeofenceM, MaxVolunteersPerProject: cfg.MaxVolunteersPerProject,
 			Audit: s.Audit})
 	s.mount(func(g *gin.RouterGroup) { projectapi.Register(g, s.Projects, s.Orgs) })
+	s.mount(func(g *gin.RouterGroup) { auditapi.Register(g, s.Audit) })
 
 	if err := s.wireChecks(o); err != nil {
 		return nil, err
