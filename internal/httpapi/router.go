@@ -28,6 +28,9 @@ type Deps struct {
 	TrustedProxies []string
 	ReadTimeout    time.Duration
 	MaxBodyBytes   int64
+	// Uploads lists the routes (templates, e.g. /api/v1/checks/:id/photos)
+	// that receive photos, with their own body cap and read deadline.
+	Uploads map[string]mid.Upload
 	// Mount registers further authenticated route groups (projects, checks,
 	// …) on /api/v1; each domain package contributes one.
 	Mount []func(g *gin.RouterGroup)
@@ -57,7 +60,7 @@ func New(d Deps) (*gin.Engine, error) {
 	r.GET("/metrics", gin.WrapH(promhttp.HandlerFor(d.Registry, promhttp.HandlerOpts{})))
 	r.GET("/api/openapi.yaml", func(c *gin.Context) { c.Data(http.StatusOK, "application/yaml", api.OpenAPI) })
 
-	v1 := r.Group("/api/v1", mid.ReadDeadline(d.ReadTimeout), mid.BodyLimit(d.MaxBodyBytes))
+	v1 := r.Group("/api/v1", mid.ReadDeadline(d.ReadTimeout, d.Uploads), mid.BodyLimit(d.MaxBodyBytes, d.Uploads))
 	authapi.RegisterPublic(v1, d.Auth)
 	authed := v1.Group("", mid.RequireAuth(d.Auth))
 	authapi.Register(authed, d.Auth)

@@ -48,6 +48,7 @@ type Server struct {
 	log      *slog.Logger
 	db       *store.DB
 	mounts   []func(g *gin.RouterGroup)
+	uploads  map[string]mid.Upload
 	workers  []func(ctx context.Context)
 	registry *prometheus.Registry
 }
@@ -109,6 +110,7 @@ func New(o Options) (*Server, error) {
 		TrustedProxies: cfg.TrustedProxies,
 		ReadTimeout:    cfg.ReadTimeout,
 		MaxBodyBytes:   cfg.MaxBodyBytes,
+		Uploads:        s.uploads,
 		Ready: []httpapi.ReadyCheck{
 			{Name: "database", Ping: o.DB.Ping},
 			{Name: "objects", Ping: o.Objects.Ping},
@@ -124,6 +126,15 @@ func New(o Options) (*Server, error) {
 
 // mount adds an authenticated route group under /api/v1.
 func (s *Server) mount(m func(g *gin.RouterGroup)) { s.mounts = append(s.mounts, m) }
+
+// upload declares a route (template under /api/v1) that receives photos:
+// it gets the photo size limit and the slow-phone read deadline.
+func (s *Server) upload(route string, cfg config.Config) {
+	if s.uploads == nil {
+		s.uploads = map[string]mid.Upload{}
+	}
+	s.uploads["/api/v1"+route] = mid.Upload{MaxBytes: cfg.Photos.MaxUploadBytes + 1<<20, Timeout: cfg.UploadTimeout}
+}
 
 // worker adds a background loop; it must return when ctx ends.
 func (s *Server) worker(w func(ctx context.Context)) { s.workers = append(s.workers, w) }

@@ -9,6 +9,7 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/gin-gonic/gin"
 
@@ -22,7 +23,7 @@ func engine(logs io.Writer) *gin.Engine {
 	r := gin.New()
 	r.Use(mid.RequestID(), mid.Recover(log), mid.Log(log))
 	r.GET("/boom", func(*gin.Context) { panic("secret internal detail") })
-	r.POST("/echo", mid.BodyLimit(16), respond.H(func(c *gin.Context) error {
+	r.POST("/echo", mid.BodyLimit(16, nil), respond.H(func(c *gin.Context) error {
 		var v map[string]any
 		if err := respond.Decode(c, &v); err != nil {
 			return err
@@ -114,6 +115,30 @@ func TestDecodeErrorsNameTheField(t *testing.T) {
 		r.ServeHTTP(rec, req)
 		if rec.Code != tc.status || !strings.Contains(rec.Body.String(), `"`+tc.code+`"`) {
 			t.Errorf("%s: %d %s", name, rec.Code, rec.Body)
+		}
+	}
+}
+
+func TestUploadRoutesGetTheirOwnLimit(t *testing.T) {
+	gin.SetMode(gin.ReleaseMode)
+	uploads := map[string]mid.Upload{"/up": {MaxBytes: 1000, Timeout: time.Minute}}
+	r := gin.New()
+	r.Use(mid.RequestID(), mid.ReadDeadline(time.Second, uploads), mid.BodyLimit(16, uploads))
+	read := respond.H(func(c *gin.Context) error {
+		b, err := io.ReadAll(c.Request.Body)
+		if err != nil {
+			return err
+		}
+		c.String(http.StatusOK, "%d", len(b))
+		return nil
+	})
+	r.POST("/up", read)
+	r.POST("/json", read)
+	for path, want := range map[string]int{"/up": http.StatusOK, "/json": http.StatusRequestEntityTooLarge} {
+		rec := httptest.NewRecorder()
+		r.ServeHTTP(rec, httptest.NewRequest(http.MethodPost, path, strings.NewReader(strings.Repeat("x", 500))))
+		if rec.Code != want {
+			t.Errorf("%s: %d, want %d", path, rec.Code, want)
 		}
 	}
 }
