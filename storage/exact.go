@@ -1,8 +1,12 @@
 package storage
 
 import (
+	"context"
+	"encoding/hex"
 	"errors"
+	"fmt"
 	"io"
+	"strings"
 )
 
 // ErrTooLong: a reader held more bytes than the size declared for it.
@@ -26,4 +30,26 @@ func ExpectEOF(r io.Reader) error {
 		}
 	}
 	return io.ErrNoProgress
+}
+
+// CheckPut validates a Put's arguments the same way for every backend and
+// returns the declared SHA-256 normalised to lowercase ("" when none). name
+// prefixes the error ("localfs: put KEY").
+func CheckPut(ctx context.Context, name, key string, size int64, opts PutOptions) (string, error) {
+	if err := CheckKey(key); err != nil {
+		return "", err
+	}
+	if size < 0 {
+		return "", fmt.Errorf("%s: put %s: size %d: the size must be known", name, key, size)
+	}
+	want := strings.ToLower(opts.SHA256)
+	if want != "" {
+		if _, err := hex.DecodeString(want); err != nil || len(want) != 64 {
+			return "", fmt.Errorf("%s: put %s: sha256 %q is not 64 hex digits", name, key, opts.SHA256)
+		}
+	}
+	if err := ctx.Err(); err != nil {
+		return "", fmt.Errorf("%s: put %s: %w", name, key, err)
+	}
+	return want, nil
 }

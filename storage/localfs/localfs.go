@@ -99,18 +99,9 @@ type meta struct {
 // all size bytes arrived, hashed correctly and reached the disk; until then
 // it lives in a temp file that a failure removes.
 func (s *Store) Put(ctx context.Context, key string, r io.Reader, size int64, opts storage.PutOptions) (storage.ObjectInfo, error) {
-	if err := storage.CheckKey(key); err != nil {
-		return storage.ObjectInfo{}, err
-	}
-	if size < 0 {
-		return storage.ObjectInfo{}, fmt.Errorf("localfs: put %s: size %d: the size must be known", key, size)
-	}
-	want, err := normSHA256(opts.SHA256)
+	want, err := storage.CheckPut(ctx, "localfs", key, size, opts)
 	if err != nil {
-		return storage.ObjectInfo{}, fmt.Errorf("localfs: put %s: %w", key, err)
-	}
-	if err := ctx.Err(); err != nil {
-		return storage.ObjectInfo{}, fmt.Errorf("localfs: put %s: %w", key, err)
+		return storage.ObjectInfo{}, err
 	}
 	contentType := opts.ContentType
 	if contentType == "" {
@@ -577,18 +568,4 @@ func isNotExist(err error) bool {
 func metaName(key string) string {
 	dir, name := path.Split(key)
 	return dir + "." + name + metaSuffix
-}
-
-func normSHA256(s string) (string, error) {
-	if s == "" {
-		return "", nil
-	}
-	s = strings.ToLower(s)
-	if len(s) != 64 {
-		return "", fmt.Errorf("sha256 %q is not 64 hex digits", s)
-	}
-	if _, err := hex.DecodeString(s); err != nil {
-		return "", fmt.Errorf("sha256 %q is not hex", s)
-	}
-	return s, nil
 }

@@ -275,18 +275,9 @@ func (s *Store) Name() string { return "s3" }
 // case the bytes are hashed here too, and a mismatch the server missed
 // removes the version just written.
 func (s *Store) Put(ctx context.Context, key string, r io.Reader, size int64, opts storage.PutOptions) (storage.ObjectInfo, error) {
-	if err := storage.CheckKey(key); err != nil {
-		return storage.ObjectInfo{}, err
-	}
-	if size < 0 {
-		return storage.ObjectInfo{}, fmt.Errorf("s3store: put %s: size %d: the size must be known", key, size)
-	}
-	want, err := normSHA256(opts.SHA256)
+	want, err := storage.CheckPut(ctx, "s3store", key, size, opts)
 	if err != nil {
-		return storage.ObjectInfo{}, fmt.Errorf("s3store: put %s: %w", key, err)
-	}
-	if err := ctx.Err(); err != nil {
-		return storage.ObjectInfo{}, fmt.Errorf("s3store: put %s: %w", key, err)
+		return storage.ObjectInfo{}, err
 	}
 	if s.locking {
 		if err := s.refuseIfRetained(ctx, "put", key); err != nil {
