@@ -15,14 +15,14 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
-	"net/url"
 	"os"
 	"sort"
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/fieldproof/fieldproof/scripts/internal/loopback"
 )
 
 func main() {
@@ -41,20 +41,8 @@ func main() {
 	}
 }
 
-func loopbackOnly(base string) error {
-	u, err := url.Parse(base)
-	if err != nil {
-		return err
-	}
-	ip := net.ParseIP(u.Hostname())
-	if u.Hostname() != "localhost" && (ip == nil || !ip.IsLoopback()) {
-		return fmt.Errorf("refusing to load %s: only loopback addresses may be targeted", u.Hostname())
-	}
-	return nil
-}
-
 func run(base string, conc int, dur time.Duration, maxReq int, op, user, pass, label string) error {
-	if err := loopbackOnly(base); err != nil {
+	if err := loopback.Check(base); err != nil {
 		return err
 	}
 	client := &http.Client{Timeout: 30 * time.Second, Transport: &http.Transport{

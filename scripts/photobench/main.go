@@ -9,9 +9,9 @@ package main
 import (
 	"flag"
 	"fmt"
-	"net"
-	"net/url"
 	"os"
+
+	"github.com/fieldproof/fieldproof/scripts/internal/loopback"
 )
 
 func main() {
@@ -47,7 +47,7 @@ type opts struct {
 }
 
 func run(o opts) error {
-	if err := loopbackOnly(o.base); err != nil {
+	if err := loopback.Check(o.base); err != nil {
 		return err
 	}
 	if o.mode == "upload" {
@@ -75,16 +75,4 @@ func run(o opts) error {
 		return benchConcurrent(o.base, o.user, o.password, files, o.pid, o.clients, o.perClient)
 	}
 	return fmt.Errorf("unknown mode %q", o.mode)
-}
-
-func loopbackOnly(base string) error {
-	u, err := url.Parse(base)
-	if err != nil {
-		return err
-	}
-	ip := net.ParseIP(u.Hostname())
-	if u.Hostname() != "localhost" && (ip == nil || !ip.IsLoopback()) {
-		return fmt.Errorf("refusing to target %s: only loopback addresses", u.Hostname())
-	}
-	return nil
 }
