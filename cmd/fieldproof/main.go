@@ -68,6 +68,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return userCommand(ctx, args, stdout, stderr)
 	case "audit":
 		return auditCommand(ctx, args, stdout)
+	case "reconcile":
+		return reconcileCommand(ctx, stdout)
 	case "version":
 		return version(ctx, stdout)
 	case "help", "-h", "--help":

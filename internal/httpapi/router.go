@@ -17,6 +17,7 @@ import (
 	"github.com/fieldproof/fieldproof/internal/httpapi/authapi"
 	"github.com/fieldproof/fieldproof/internal/httpapi/mid"
 	"github.com/fieldproof/fieldproof/internal/httpapi/respond"
+	"github.com/fieldproof/fieldproof/internal/idempotency"
 )
 
 // Deps is everything the HTTP layer needs, passed in by cmd/fieldproof.
@@ -34,6 +35,8 @@ type Deps struct {
 	// Mount registers further authenticated route groups (projects, checks,
 	// …) on /api/v1; each domain package contributes one.
 	Mount []func(g *gin.RouterGroup)
+	// Idempotency honours Idempotency-Key on authenticated POSTs; nil turns it off.
+	Idempotency *idempotency.Service
 }
 
 // New builds the engine.
@@ -62,7 +65,7 @@ func New(d Deps) (*gin.Engine, error) {
 
 	v1 := r.Group("/api/v1", mid.ReadDeadline(d.ReadTimeout, d.Uploads), mid.BodyLimit(d.MaxBodyBytes, d.Uploads))
 	authapi.RegisterPublic(v1, d.Auth)
-	authed := v1.Group("", mid.RequireAuth(d.Auth))
+	authed := v1.Group("", mid.RequireAuth(d.Auth), mid.Idempotency(d.Idempotency, d.Uploads))
 	authapi.Register(authed, d.Auth)
 	for _, m := range d.Mount {
 		m(authed)

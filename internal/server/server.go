@@ -115,7 +115,8 @@ func New(o Options) (*Server, error) {
 			{Name: "database", Ping: o.DB.Ping},
 			{Name: "objects", Ping: o.Objects.Ping},
 		},
-		Mount: s.mounts,
+		Mount:       s.mounts,
+		Idempotency: s.Idempotency,
 	})
 	if err != nil {
 		return nil, err

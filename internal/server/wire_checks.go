@@ -1,7 +1,56 @@
 package server
 
-// checkParts holds the checklist and check services (issue: geotagged checks).
-type checkParts struct{}
+import (
+	"context"
+	"fmt"
+	"time"
 
-// wireChecks builds checklists and checks and mounts their routes.
-func (s *Server) wireChecks(o Options) error { return nil }
+	"github.com/gin-gonic/gin"
+
+	"github.com/fieldproof/fieldproof/internal/checklists"
+	"github.com/fieldproof/fieldproof/internal/httpapi/checkapi"
+	"github.com/fieldproof/fieldproof/internal/idempotency"
+	"github.com/fieldproof/fieldproof/internal/store"
+)
+
+// checkParts holds the checklist and check services (issue: geotagged checks).
+type checkParts struct {
+	Checklists  *checklists.Service
+	Idempotency *idempotency.Service
+}
+
+// wireChecks builds checklists and checks and mounts their routes. The
+// default templates are seeded here, idempotently: replicas starting together
+// race on the (type, version) key and the losers skip.
+func (s *Server) wireChecks(o Options) error {
+	s.Checklists = checklists.NewService(store.NewChecklists(o.DB), o.Now)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if err := s.Checklists.Seed(ctx); err != nil {
+		return fmt.Errorf("seed checklists: %w", err)
+	}
+	s.mount(func(g *gin.RouterGroup) { checkapi.RegisterChecklists(g, s.Checklists) })
+
+	s.Idempotency = idempotency.NewService(store.NewIdempotency(o.DB), o.Config.Checks.IdempotencyTTL, o.Now)
+	s.worker(func(ctx context.Context) { sweepIdempotency(ctx, s) })
+	return nil
+}
+
+// sweepIdempotency deletes expired Idempotency-Key answers every ten minutes.
+// Begin also ignores expired rows, so a late sweep is harmless.
+func sweepIdempotency(ctx context.Context, s *Server) {
+	t := time.NewTicker(10 * time.Minute)
+	defer t.Stop()
+	for {
+		if n, err := s.Idempotency.Sweep(ctx); err != nil {
+			s.log.Warn("sweep idempotency keys", "err", err)
+		} else if n > 0 {
+			s.log.Info("swept idempotency keys", "count", n)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}

@@ -1,0 +1,49 @@
+package photoapi
+
+import (
+	"time"
+
+	"github.com/fieldproof/fieldproof/internal/photos"
+)
+
+// photoJSON is the API shape of a photo; the object key stays internal.
+type photoJSON struct {
+	ID              string       `json:"id"`
+	CheckID         string       `json:"check_id"`
+	ProjectID       string       `json:"project_id"`
+	UploadedBy      string       `json:"uploaded_by"`
+	SHA256          string       `json:"sha256"`
+	SizeBytes       int64        `json:"size_bytes"`
+	ContentType     string       `json:"content_type"`
+	Width           int          `json:"width"`
+	Height          int          `json:"height"`
+	EXIF            photos.EXIF  `json:"exif"`
+	Phone           phoneJSON    `json:"phone"`
+	Flags           photos.Flags `json:"flags"`
+	Chainage        *chainage    `json:"chainage,omitempty"`
+	RenditionStatus string       `json:"rendition_status"`
+	CreatedAt       time.Time    `json:"created_at"`
+}
+
+type phoneJSON struct {
+	Lat     *float64   `json:"lat,omitempty"`
+	Lon     *float64   `json:"lon,omitempty"`
+	TakenAt *time.Time `json:"taken_at,omitempty"`
+}
+
+type chainage struct {
+	M       float64 `json:"m"`
+	OffsetM float64 `json:"offset_m"`
+	Side    string  `json:"side"`
+}
+
+func toJSON(p photos.Photo) photoJSON {
+	out := photoJSON{ID: p.ID, CheckID: p.ParentID, ProjectID: p.ProjectID, UploadedBy: p.UploadedBy,
+		SHA256: p.SHA256, SizeBytes: p.SizeBytes, ContentType: p.ContentType, Width: p.Width, Height: p.Height,
+		EXIF: p.EXIF, Phone: phoneJSON{Lat: p.PhoneLat, Lon: p.PhoneLon, TakenAt: p.PhoneTime},
+		Flags: p.Flags, RenditionStatus: p.RenditionStatus, CreatedAt: p.CreatedAt}
+	if p.ChainageM != nil && p.OffsetM != nil {
+		out.Chainage = &chainage{M: *p.ChainageM, OffsetM: *p.OffsetM, Side: p.Side}
+	}
+	return out
+}

@@ -1,0 +1,168 @@
+// Package photoapi serves photo upload and reading. Handlers decode, call
+// internal/photos and encode; no rule lives here.
+package photoapi
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/fieldproof/fieldproof/internal/errs"
+	"github.com/fieldproof/fieldproof/internal/httpapi/mid"
+	"github.com/fieldproof/fieldproof/internal/httpapi/respond"
+	"github.com/fieldproof/fieldproof/internal/photos"
+)
+
+// Options are the HTTP-level limits of the upload route.
+type Options struct {
+	MaxUploadBytes int64         // the file; the whole body may carry 1 MB of form fields more
+	UploadTimeout  time.Duration // read deadline for slow phones
+}
+
+type handlers struct {
+	svc *photos.Service
+	o   Options
+}
+
+// Register mounts the photo routes on g, which must already authenticate.
+func Register(g *gin.RouterGroup, svc *photos.Service, o Options) {
+	h := &handlers{svc: svc, o: o}
+	g.POST("/checks/:id/photos", respond.H(h.upload))
+	g.GET("/checks/:id/photos", respond.H(h.list))
+	g.GET("/photos/:id", respond.H(h.get))
+	g.GET("/photos/:id/:variant", respond.H(h.open))
+}
+
+// upload streams the multipart file part straight into the service:
+// ParseMultipartForm would buffer the whole body first.
+func (h *handlers) upload(c *gin.Context) error {
+	if h.o.UploadTimeout > 0 {
+		// The group's short read deadline suits JSON, not a photo over a
+		// weak mobile link.
+		_ = http.NewResponseController(c.Writer).SetReadDeadline(time.Now().Add(h.o.UploadTimeout))
+	}
+	c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, h.o.MaxUploadBytes+1<<20)
+	mr, err := c.Request.MultipartReader()
+	if err != nil {
+		return errs.New(errs.KindInvalid, "invalid_multipart", "send the photo as multipart/form-data")
+	}
+	in := photos.UploadInput{ParentID: c.Param("id")}
+	v := errs.NewValidation(errs.KindInvalid)
+	for {
+		part, err := mr.NextPart()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return bodyErr(err)
+		}
+		name := part.FormName()
+		if name == "file" {
+			// The file must come last: everything the service needs to
+			// authorise and label it has to be known before the bytes flow.
+			in.Body = part
+			break
+		}
+		val, err := io.ReadAll(io.LimitReader(part, 256))
+		if err != nil {
+			return bodyErr(err)
+		}
+		s := string(val)
+		switch name {
+		case "photo_id":
+			in.PhotoID = s
+		case "lat":
+			in.PhoneLat = parseFloat(v, name, s, 90)
+		case "lon":
+			in.PhoneLon = parseFloat(v, name, s, 180)
+		case "taken_at":
+			t, err := time.Parse(time.RFC3339, s)
+			v.Check(err != nil, name, "invalid_time", "taken_at must be RFC 3339 with its UTC offset")
+			if err == nil {
+				in.PhoneTime = &t
+			}
+		}
+	}
+	v.Check(in.PhotoID == "", "photo_id", "required", "photo_id is required before the file part")
+	v.Check(in.Body == nil, "file", "required", "a file part is required")
+	if err := v.Err(); err != nil {
+		return err
+	}
+	ph, created, err := h.svc.Upload(c.Request.Context(), mid.Principal(c), in)
+	if err != nil {
+		return err
+	}
+	status := http.StatusOK
+	if created {
+		status = http.StatusCreated
+	}
+	respond.JSON(c, status, toJSON(ph))
+	return nil
+}
+
+func parseFloat(v *errs.Validation, field, s string, limit float64) *float64 {
+	f, err := strconv.ParseFloat(s, 64)
+	bad := err != nil || f < -limit || f > limit
+	v.Check(bad, field, "invalid_coordinate", fmt.Sprintf("%s must be a number within ±%g", field, limit))
+	if bad {
+		return nil
+	}
+	return &f
+}
+
+func bodyErr(err error) error {
+	var mb *http.MaxBytesError
+	if errors.As(err, &mb) {
+		return errs.New(errs.KindTooLarge, "file_too_large", "the request body is too large")
+	}
+	return errs.New(errs.KindInvalid, "invalid_multipart", "the multipart body could not be read")
+}
+
+func (h *handlers) get(c *gin.Context) error {
+	ph, err := h.svc.Get(c.Request.Context(), mid.Principal(c), c.Param("id"))
+	if err != nil {
+		return err
+	}
+	respond.JSON(c, http.StatusOK, toJSON(ph))
+	return nil
+}
+
+func (h *handlers) list(c *gin.Context) error {
+	all, err := h.svc.List(c.Request.Context(), mid.Principal(c), c.Param("id"))
+	if err != nil {
+		return err
+	}
+	items := make([]photoJSON, 0, len(all))
+	for _, ph := range all {
+		items = append(items, toJSON(ph))
+	}
+	respond.JSON(c, http.StatusOK, gin.H{"items": items})
+	return nil
+}
+
+func (h *handlers) open(c *gin.Context) error {
+	variant := c.Param("variant")
+	switch variant {
+	case photos.Original, photos.Preview, photos.Thumbnail:
+	default:
+		return errs.NotFound("rendition")
+	}
+	ct, err := h.svc.Open(c.Request.Context(), mid.Principal(c), c.Param("id"), variant)
+	if err != nil {
+		return err
+	}
+	c.Header("X-Content-Type-Options", "nosniff")
+	c.Header("Cache-Control", "private, no-store")
+	if ct.URL != "" {
+		c.Redirect(http.StatusFound, ct.URL)
+		return nil
+	}
+	defer ct.Body.Close()
+	c.DataFromReader(http.StatusOK, ct.Size, ct.ContentType, ct.Body, nil)
+	return nil
+}

@@ -1,0 +1,137 @@
+package jobs
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"sync"
+	"time"
+)
+
+// Handler runs one job. An error makes the job retry until MaxAttempts.
+type Handler func(ctx context.Context, j Job) error
+
+// Worker claims jobs of any kind it has a handler for and runs them with
+// bounded concurrency (renditions decode whole images: the bound is what
+// keeps memory bounded).
+type Worker struct {
+	Store       Store
+	Name        string // unique per replica; shows in locked_by
+	Handlers    map[string]Handler
+	Concurrency int
+	Lease       time.Duration // longer than any single run
+	Poll        time.Duration
+	BackoffBase time.Duration
+	BackoffMax  time.Duration
+	Log         *slog.Logger
+	Now         func() time.Time
+}
+
+func (w *Worker) defaults() {
+	if w.Concurrency <= 0 {
+		w.Concurrency = 1
+	}
+	if w.Lease <= 0 {
+		w.Lease = 5 * time.Minute
+	}
+	if w.Poll <= 0 {
+		w.Poll = time.Second
+	}
+	if w.BackoffBase <= 0 {
+		w.BackoffBase = 5 * time.Second
+	}
+	if w.BackoffMax <= 0 {
+		w.BackoffMax = 30 * time.Minute
+	}
+	if w.Log == nil {
+		w.Log = slog.Default()
+	}
+	if w.Now == nil {
+		w.Now = func() time.Time { return time.Now().UTC() }
+	}
+}
+
+// Run claims and runs jobs until ctx ends, then waits for the jobs in hand.
+// Those jobs get a context that ends with ctx; a handler that stops early
+// returns an error, the job is retried (or its lease expires if even that
+// write fails), so nothing is lost on shutdown.
+func (w *Worker) Run(ctx context.Context) error {
+	w.defaults()
+	kinds := make([]string, 0, len(w.Handlers))
+	for k := range w.Handlers {
+		kinds = append(kinds, k)
+	}
+	slots := make(chan struct{}, w.Concurrency)
+	var wg sync.WaitGroup
+	defer wg.Wait()
+	for {
+		free := w.Concurrency - len(slots)
+		n := 0
+		if free > 0 {
+			got, err := w.Store.Claim(ctx, w.Name, kinds, free, w.Lease, w.Now())
+			if err != nil && ctx.Err() == nil {
+				w.Log.Warn("claim jobs", "err", err)
+			}
+			for _, j := range got {
+				slots <- struct{}{}
+				wg.Add(1)
+				go func() {
+					defer func() { <-slots; wg.Done() }()
+					w.run(ctx, j)
+				}()
+			}
+			n = len(got)
+		}
+		if n > 0 && n == free {
+			// More may be waiting; look again once a slot frees up.
+			select {
+			case <-ctx.Done():
+				return nil
+			case slots <- struct{}{}:
+				<-slots
+			}
+			continue
+		}
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-time.After(w.Poll):
+		}
+	}
+}
+
+func (w *Worker) run(ctx context.Context, j Job) {
+	// Writing the outcome must not fail just because shutdown began.
+	out, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+	defer cancel()
+	err := w.call(ctx, j)
+	now := w.Now()
+	switch {
+	case err == nil:
+		err = w.Store.Complete(out, j.ID, w.Name, now)
+	case j.Attempts >= j.MaxAttempts:
+		w.Log.Error("job failed", "id", j.ID, "kind", j.Kind, "attempts", j.Attempts, "err", err)
+		err = w.Store.Fail(out, j.ID, w.Name, err.Error(), now)
+	default:
+		w.Log.Warn("job will retry", "id", j.ID, "kind", j.Kind, "attempts", j.Attempts, "err", err)
+		err = w.Store.Retry(out, j.ID, w.Name, err.Error(), now.Add(Backoff(j.Attempts, w.BackoffBase, w.BackoffMax)), now)
+	}
+	if err != nil {
+		w.Log.Warn("record job outcome; its lease will expire", "id", j.ID, "err", err)
+	}
+}
+
+// call turns a handler panic into an error: one bad image must not take the
+// replica down.
+func (w *Worker) call(ctx context.Context, j Job) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("panic: %v", r)
+		}
+	}()
+	h, ok := w.Handlers[j.Kind]
+	if !ok {
+		return fmt.Errorf("no handler for job kind %q", j.Kind)
+	}
+	return h(ctx, j)
+}

@@ -1,0 +1,169 @@
+package photos_test
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/fieldproof/fieldproof/internal/auth"
+	"github.com/fieldproof/fieldproof/internal/config"
+	"github.com/fieldproof/fieldproof/internal/errs"
+	"github.com/fieldproof/fieldproof/internal/jobs"
+	"github.com/fieldproof/fieldproof/internal/photos"
+	"github.com/fieldproof/fieldproof/internal/store"
+	"github.com/fieldproof/fieldproof/internal/store/storetest"
+	"github.com/fieldproof/fieldproof/internal/testenv"
+	"github.com/fieldproof/fieldproof/storage"
+	"github.com/fieldproof/fieldproof/storage/localfs"
+	"github.com/fieldproof/fieldproof/storage/s3store"
+)
+
+// fakeParents stands in for the checks service: parents by id, and who may
+// upload to / view each.
+type fakeParents struct {
+	mu      sync.Mutex
+	parents map[string]photos.Parent
+	owner   map[string]string
+}
+
+func (f *fakeParents) add(p photos.Parent, owner string) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.parents[p.ID], f.owner[p.ID] = p, owner
+}
+
+func (f *fakeParents) lookup(p auth.Principal, id string) (photos.Parent, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	par, ok := f.parents[id]
+	if !ok || f.owner[id] != p.UserID {
+		return photos.Parent{}, errs.NotFound("check")
+	}
+	return par, nil
+}
+
+func (f *fakeParents) ForUpload(_ context.Context, p auth.Principal, id string) (photos.Parent, error) {
+	return f.lookup(p, id)
+}
+
+func (f *fakeParents) ForView(_ context.Context, p auth.Principal, id string) (photos.Parent, error) {
+	return f.lookup(p, id)
+}
+
+type env struct {
+	svc     *photos.Service
+	db      *store.DB
+	store   *store.Photos
+	jobs    *store.Jobs
+	objects storage.Store
+	parents *fakeParents
+	cfg     config.PhotoConfig
+}
+
+var alice = auth.Principal{UserID: "alice", Role: "inspector"}
+
+func testConfig() config.PhotoConfig {
+	return config.PhotoConfig{MaxUploadBytes: 25 << 20, MaxPixels: 64_000_000, MaxSide: 16384,
+		GPSMismatchM: 200, TimeMismatch: 2 * time.Hour, PHashDistance: 6, RenditionJobs: 1,
+		OrphanGrace: 0, SignedURLTTL: time.Minute, StorageDeadline: 5 * time.Second}
+}
+
+// eachBackend runs fn on SQLite + local disk and on PostgreSQL + MinIO.
+func eachBackend(t *testing.T, fn func(t *testing.T, e *env)) {
+	t.Run("sqlite+local", func(t *testing.T) {
+		objs, err := localfs.New(t.TempDir())
+		if err != nil {
+			t.Fatal(err)
+		}
+		fn(t, newEnv(t, storetest.SQLite(t), objs, nil))
+	})
+	t.Run("postgres+minio", func(t *testing.T) {
+		db := storetest.Postgres(t)
+		ep := testenv.S3Endpoint(t)
+		ctx, cancel := context.WithTimeout(t.Context(), 30*time.Second)
+		defer cancel()
+		objs, err := s3store.New(ctx, s3store.Config{Endpoint: ep.Endpoint, AccessKey: ep.AccessKey,
+			SecretKey: ep.SecretKey, Bucket: ep.Bucket})
+		if err != nil {
+			t.Fatalf("s3store: %v", err)
+		}
+		fn(t, newEnv(t, db, objs, nil))
+	})
+}
+
+func newEnv(t *testing.T, db *store.DB, objs storage.Store, mod func(*photos.Deps)) *env {
+	e := &env{db: db, store: store.NewPhotos(db), jobs: store.NewJobs(db), objects: objs,
+		parents: &fakeParents{parents: map[string]photos.Parent{}, owner: map[string]string{}}, cfg: testConfig()}
+	d := photos.Deps{Store: e.store, Jobs: e.jobs, Objects: objs, Parents: e.parents, Config: e.cfg,
+		Log: storetest.Logger(t)}
+	if mod != nil {
+		mod(&d)
+	}
+	e.svc = photos.New(d)
+	e.svc.TempDir = t.TempDir()
+	e.parents.add(photos.Parent{Kind: "check", ID: "check-1", ProjectID: "proj-1"}, "alice")
+	e.parents.add(photos.Parent{Kind: "check", ID: "check-2", ProjectID: "proj-2"}, "alice")
+	e.parents.add(photos.Parent{Kind: "check", ID: "check-bob", ProjectID: "proj-1"}, "bob")
+	return e
+}
+
+func read(t *testing.T, name string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join("..", "..", "testdata", "photos", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+func (e *env) upload(t *testing.T, parent, id string, b []byte) (photos.Photo, bool, error) {
+	t.Helper()
+	return e.svc.Upload(t.Context(), alice, photos.UploadInput{ParentID: parent, PhotoID: id, Body: bytes.NewReader(b)})
+}
+
+// renderAll runs a worker until every queued rendition job is finished.
+func (e *env) renderAll(t *testing.T, ids ...string) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(t.Context())
+	defer cancel()
+	w := &jobs.Worker{Store: e.jobs, Name: "test", Concurrency: 2, Poll: 10 * time.Millisecond,
+		BackoffBase: 10 * time.Millisecond, BackoffMax: 50 * time.Millisecond, Log: storetest.Logger(t),
+		Handlers: map[string]jobs.Handler{photos.JobRenditions: e.svc.RenditionHandler}}
+	done := make(chan struct{})
+	go func() { _ = w.Run(ctx); close(done) }()
+	deadline := time.Now().Add(90 * time.Second)
+	for _, id := range ids {
+		for {
+			ph, err := e.store.Get(t.Context(), id)
+			if err == nil && ph.RenditionStatus != photos.RenditionPending {
+				break
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("photo %s renditions not finished", id)
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+	}
+	cancel()
+	<-done
+}
+
+func countOriginals(t *testing.T, s storage.Store) int {
+	t.Helper()
+	n := 0
+	if err := s.List(t.Context(), storage.KindOriginals+"/", func(storage.ObjectInfo) error { n++; return nil }); err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+func kindOf(err error) errs.Kind {
+	if e, ok := errs.As(err); ok {
+		return e.Kind
+	}
+	return -1
+}

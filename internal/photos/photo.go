@@ -1,0 +1,119 @@
+// Package photos is the photo-evidence pipeline: accepting an upload
+// (idempotent by the client's photo UUID), verifying it is a real image
+// within limits, storing the original byte-for-byte with its SHA-256,
+// computing the review flags, making renditions in background jobs, and
+// keeping the object store and the rows consistent (sweeper, reconcile).
+// Originals are legal evidence: nothing here rewrites or deletes a stored
+// original that a row references.
+package photos
+
+import (
+	"context"
+	"encoding/json"
+	"time"
+
+	"github.com/fieldproof/fieldproof/internal/jobs"
+)
+
+// Photo is one stored original and what is known about it.
+type Photo struct {
+	ID          string // the client's photo UUID
+	ParentKind  string
+	ParentID    string
+	ProjectID   string
+	UploadedBy  string
+	ObjectKey   string
+	SHA256      string
+	SizeBytes   int64
+	ContentType string
+	Width       int
+	Height      int
+	EXIF        EXIF
+	// What the phone reported beside the file.
+	PhoneLat, PhoneLon *float64
+	PhoneTime          *time.Time
+	Flags              Flags
+	ChainageM, OffsetM *float64
+	Side               string
+	PHash              *uint64
+	RenditionStatus    string
+	CreatedAt          time.Time
+}
+
+// EXIF is what was read from the file; Warnings lists what could not be.
+type EXIF struct {
+	Lat         *float64   `json:"lat,omitempty"`
+	Lon         *float64   `json:"lon,omitempty"`
+	Altitude    *float64   `json:"altitude,omitempty"`
+	TakenAt     *time.Time `json:"taken_at,omitempty"`
+	OffsetKnown bool       `json:"offset_known"`
+	Make        string     `json:"make,omitempty"`
+	Model       string     `json:"model,omitempty"`
+	Orientation int        `json:"orientation"`
+	Warnings    []string   `json:"warnings,omitempty"`
+}
+
+// Flags are the per-photo findings the office reviews.
+type Flags struct {
+	NoEXIF        bool      `json:"no_exif,omitempty"`
+	GPSMismatch   *Mismatch `json:"gps_mismatch,omitempty"`
+	TimeMismatch  *Mismatch `json:"time_mismatch,omitempty"`
+	Duplicate     *Ref      `json:"duplicate,omitempty"`
+	PossibleReuse *Ref      `json:"possible_reuse,omitempty"`
+}
+
+// Mismatch records how far apart photo and parent were (metres or seconds).
+type Mismatch struct {
+	Value float64 `json:"value"`
+}
+
+// Ref points at another photo.
+type Ref struct {
+	PhotoID  string `json:"photo_id"`
+	Distance *int   `json:"distance,omitempty"`
+}
+
+// Rendition statuses.
+const (
+	RenditionPending = "pending"
+	RenditionReady   = "ready"
+	RenditionFailed  = "failed"
+)
+
+// JobRenditions is the job kind that makes a photo's renditions.
+const JobRenditions = "photo.renditions"
+
+type renditionPayload struct {
+	PhotoID string `json:"photo_id"`
+}
+
+func renditionJob(photoID string) jobs.Job {
+	b, _ := json.Marshal(renditionPayload{PhotoID: photoID})
+	return jobs.Job{ID: "renditions-" + photoID, Kind: JobRenditions, Payload: b, MaxAttempts: 5}
+}
+
+// HashRef is a photo's perceptual hash with what decides "another check".
+type HashRef struct {
+	PhotoID  string
+	ParentID string
+	PHash    uint64
+}
+
+// Store is the persistence the service needs; internal/store implements it.
+type Store interface {
+	// Insert adds a photo; a photo with the same id gives errs.ErrConflict.
+	Insert(ctx context.Context, ph Photo) error
+	Get(ctx context.Context, id string) (Photo, error)
+	ListByParent(ctx context.Context, parentID string) ([]Photo, error)
+	// FirstBySHA256 is the earliest other photo with these bytes.
+	FirstBySHA256(ctx context.Context, sha, exceptID string) (Photo, bool, error)
+	// PHashes lists hashed photos of parents other than parentID.
+	PHashes(ctx context.Context, exceptParentID string) ([]HashRef, error)
+	SetRenditions(ctx context.Context, id, status string, phash *uint64, flags Flags) error
+	// ExistingKeys returns which of keys some row references.
+	ExistingKeys(ctx context.Context, keys []string) (map[string]bool, error)
+	// Each visits every photo in id order, for reconcile.
+	Each(ctx context.Context, fn func(Photo) error) error
+	// InTx runs fn in one transaction that Insert and the job queue join.
+	InTx(ctx context.Context, fn func(ctx context.Context) error) error
+}

@@ -1,0 +1,51 @@
+package photos
+
+import (
+	"log/slog"
+	"time"
+
+	"github.com/fieldproof/fieldproof/internal/config"
+	"github.com/fieldproof/fieldproof/internal/jobs"
+	"github.com/fieldproof/fieldproof/storage"
+)
+
+// Service is the photo pipeline.
+type Service struct {
+	store     Store
+	jobs      jobs.Store
+	objects   storage.Store
+	parents   Parents
+	cfg       config.PhotoConfig
+	retention time.Duration
+	log       *slog.Logger
+	now       func() time.Time
+	// verify bounds how many uploads fully decode at once: a decode holds
+	// the whole frame (up to MaxPixels x 4 bytes), so this is what keeps a
+	// burst of uploads from exhausting memory.
+	verify chan struct{}
+	// TempDir is where upload bodies are spooled; "" is os.TempDir().
+	TempDir string
+}
+
+// Deps are the service's collaborators.
+type Deps struct {
+	Store   Store
+	Jobs    jobs.Store
+	Objects storage.Store
+	Parents Parents
+	Config  config.PhotoConfig
+	// RetentionDays is the object-lock period for originals (0: none).
+	RetentionDays int
+	Log           *slog.Logger
+}
+
+// New builds the service.
+func New(d Deps) *Service {
+	if d.Log == nil {
+		d.Log = slog.Default()
+	}
+	n := max(2, d.Config.RenditionJobs)
+	return &Service{store: d.Store, jobs: d.Jobs, objects: d.Objects, parents: d.Parents, cfg: d.Config,
+		retention: time.Duration(d.RetentionDays) * 24 * time.Hour, log: d.Log,
+		now: func() time.Time { return time.Now().UTC() }, verify: make(chan struct{}, n)}
+}

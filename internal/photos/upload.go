@@ -1,0 +1,266 @@
+package photos
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/fieldproof/fieldproof/internal/auth"
+	"github.com/fieldproof/fieldproof/internal/errs"
+	"github.com/fieldproof/fieldproof/internal/exif"
+	"github.com/fieldproof/fieldproof/internal/renditions"
+	"github.com/fieldproof/fieldproof/storage"
+)
+
+// UploadInput is one photo as the phone sends it.
+type UploadInput struct {
+	ParentID string
+	PhotoID  string // client UUID
+	// The phone's own fix and clock for this photo, when it sent them.
+	PhoneLat, PhoneLon *float64
+	PhoneTime          *time.Time
+	Body               io.Reader
+}
+
+// Upload stores a photo. created is false when the same UUID with the same
+// bytes was stored before (an idempotent replay).
+func (s *Service) Upload(ctx context.Context, p auth.Principal, in UploadInput) (ph Photo, created bool, err error) {
+	id, err := uuid.Parse(in.PhotoID)
+	if err != nil {
+		return Photo{}, false, errs.New(errs.KindInvalid, "invalid_photo_id", "photo_id must be a UUID")
+	}
+	in.PhotoID = id.String()
+	if s.parents == nil {
+		return Photo{}, false, errNoParents
+	}
+	parent, err := s.parents.ForUpload(ctx, p, in.ParentID)
+	if err != nil {
+		return Photo{}, false, err
+	}
+	sp, err := s.spool(in.Body)
+	if err != nil {
+		return Photo{}, false, err
+	}
+	defer sp.close()
+	if prev, err := s.store.Get(ctx, in.PhotoID); err == nil {
+		return s.replay(prev, parent.ID, sp.sha)
+	} else if !errors.Is(err, errs.ErrNotFound) {
+		return Photo{}, false, err
+	}
+	if err := s.verifyImage(ctx, sp); err != nil {
+		return Photo{}, false, err
+	}
+	meta, err := exif.Read(sp.f, sp.size)
+	if err != nil {
+		return Photo{}, false, fmt.Errorf("read exif: %w", err)
+	}
+	ph = Photo{ID: in.PhotoID, ParentKind: parent.Kind, ParentID: parent.ID, ProjectID: parent.ProjectID,
+		UploadedBy: p.UserID, SHA256: sp.sha, SizeBytes: sp.size, ContentType: sp.format.MIMEType(),
+		Width: sp.w, Height: sp.h, EXIF: exifOf(meta), PhoneLat: in.PhoneLat, PhoneLon: in.PhoneLon,
+		PhoneTime: in.PhoneTime, RenditionStatus: RenditionPending, CreatedAt: s.now()}
+	if ph.PhoneTime != nil {
+		t := ph.PhoneTime.UTC()
+		ph.PhoneTime = &t
+	}
+	s.flag(&ph, parent)
+	if dup, ok, err := s.store.FirstBySHA256(ctx, ph.SHA256, ph.ID); err != nil {
+		return Photo{}, false, err
+	} else if ok {
+		ph.Flags.Duplicate = &Ref{PhotoID: dup.ID}
+	}
+	// A fresh key per attempt: two concurrent uploads of one UUID (or a
+	// retry racing its own lost first attempt) then never write to the same
+	// object, so the committed original can never be overwritten; the
+	// loser's object is an orphan the sweeper removes.
+	ph.ObjectKey = storage.Key(storage.KindOriginals, uuid.NewString())
+	if err := s.put(ctx, sp, ph.ObjectKey); err != nil {
+		return Photo{}, false, err
+	}
+	err = s.store.InTx(ctx, func(ctx context.Context) error {
+		if err := s.store.Insert(ctx, ph); err != nil {
+			return err
+		}
+		return s.jobs.Enqueue(ctx, renditionJob(ph.ID), s.now())
+	})
+	if errors.Is(err, errs.ErrConflict) {
+		// Lost a race with another attempt of the same UUID: our object was
+		// never referenced, so removing it now is safe.
+		s.dropObject(ph.ObjectKey)
+		prev, gerr := s.store.Get(ctx, ph.ID)
+		if gerr != nil {
+			return Photo{}, false, gerr
+		}
+		return s.replay(prev, parent.ID, sp.sha)
+	}
+	if err != nil {
+		// The commit may or may not have happened (a lost answer looks the
+		// same as a failure), so the object stays: the sweeper removes it
+		// only once no row references it.
+		s.log.Warn("photo row not stored; object left for the sweeper", "photo", ph.ID, "key", ph.ObjectKey, "err", err)
+		return Photo{}, false, errs.Unavailable("database_unavailable", 5*time.Second, err)
+	}
+	s.retain(ph.ObjectKey)
+	return ph, true, nil
+}
+
+func (s *Service) replay(prev Photo, parentID, sha string) (Photo, bool, error) {
+	if prev.ParentID != parentID || prev.SHA256 != sha {
+		return Photo{}, false, errs.Conflict("photo_exists", "a different photo with this photo_id is already stored")
+	}
+	return prev, false, nil
+}
+
+func (s *Service) put(ctx context.Context, sp *spooled, key string) error {
+	ctx, cancel := context.WithTimeout(ctx, s.cfg.StorageDeadline)
+	defer cancel()
+	if _, err := sp.f.Seek(0, io.SeekStart); err != nil {
+		return fmt.Errorf("rewind upload: %w", err)
+	}
+	_, err := s.objects.Put(ctx, key, sp.f, sp.size, storage.PutOptions{ContentType: sp.format.MIMEType(), SHA256: sp.sha})
+	if err != nil {
+		s.dropObject(key)
+		if errors.Is(err, storage.ErrUnavailable) || errors.Is(err, context.DeadlineExceeded) {
+			return errs.Unavailable("storage_unavailable", 30*time.Second, err)
+		}
+		return fmt.Errorf("store original: %w", err)
+	}
+	return nil
+}
+
+// retain locks the committed original where the bucket supports it. It
+// runs after commit so that an object whose row never committed can still
+// be swept.
+func (s *Service) retain(key string) {
+	if s.retention <= 0 {
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), s.cfg.StorageDeadline)
+	defer cancel()
+	err := s.objects.Retain(ctx, key, s.now().Add(s.retention))
+	if err != nil && !errors.Is(err, storage.ErrNotSupported) {
+		s.log.Warn("retain original", "key", key, "err", err)
+	}
+}
+
+// dropObject removes an object known to be unreferenced, best effort: if
+// it fails the sweeper gets it.
+func (s *Service) dropObject(key string) {
+	ctx, cancel := context.WithTimeout(context.Background(), s.cfg.StorageDeadline)
+	defer cancel()
+	if err := s.objects.Delete(ctx, key); err != nil && !errors.Is(err, storage.ErrNotExist) {
+		s.log.Info("drop unreferenced object; sweeper will retry", "key", key, "err", err)
+	}
+}
+
+// spooled is an upload body on local disk: the body is read once, hashed
+// on the way, and then read again as often as needed without holding it
+// in memory.
+type spooled struct {
+	f      *os.File
+	size   int64
+	sha    string
+	format renditions.Format
+	w, h   int
+}
+
+func (sp *spooled) close() {
+	name := sp.f.Name()
+	_ = sp.f.Close()
+	_ = os.Remove(name)
+}
+
+func (s *Service) spool(body io.Reader) (*spooled, error) {
+	limited := io.LimitReader(body, s.cfg.MaxUploadBytes+1)
+	head := make([]byte, renditions.SniffLen)
+	n, err := io.ReadFull(limited, head)
+	if err != nil && !errors.Is(err, io.ErrUnexpectedEOF) && !errors.Is(err, io.EOF) {
+		return nil, readErr(err)
+	}
+	head = head[:n]
+	f, ferr := renditions.Sniff(head)
+	if ferr != nil {
+		return nil, errs.New(errs.KindUnsupportedMedia, "unsupported_media_type",
+			"the file is not a JPEG, PNG, WebP or HEIC image")
+	}
+	tmp, err := os.CreateTemp(s.TempDir, "upload-*")
+	if err != nil {
+		return nil, fmt.Errorf("spool upload: %w", err)
+	}
+	sp := &spooled{f: tmp, format: f}
+	h := sha256.New()
+	size, err := io.Copy(io.MultiWriter(tmp, h), io.MultiReader(bytesReader(head), limited))
+	if err != nil {
+		sp.close()
+		return nil, readErr(err)
+	}
+	if size > s.cfg.MaxUploadBytes {
+		sp.close()
+		return nil, tooLarge(s.cfg.MaxUploadBytes)
+	}
+	sp.size, sp.sha = size, hex.EncodeToString(h.Sum(nil))
+	return sp, nil
+}
+
+func tooLarge(limit int64) error {
+	return errs.New(errs.KindTooLarge, "file_too_large", fmt.Sprintf("the file is larger than %d bytes", limit))
+}
+
+// readErr keeps a body that exceeded http.MaxBytesReader a 413.
+func readErr(err error) error {
+	if isMaxBytes(err) {
+		return errs.New(errs.KindTooLarge, "file_too_large", "the request body is too large")
+	}
+	return errs.New(errs.KindInvalid, "upload_interrupted", "the upload body could not be read").Wrap(err)
+}
+
+// verifyImage checks the header dimensions, then decodes the whole image
+// once so corrupt data is refused before anything is stored.
+func (s *Service) verifyImage(ctx context.Context, sp *spooled) error {
+	if _, err := sp.f.Seek(0, io.SeekStart); err != nil {
+		return fmt.Errorf("rewind upload: %w", err)
+	}
+	w, h, err := renditions.Dimensions(sp.f, sp.format)
+	if err == nil {
+		err = renditions.CheckLimits(w, h, s.cfg.MaxPixels, s.cfg.MaxSide)
+	}
+	if err != nil {
+		return imageErr(err)
+	}
+	sp.w, sp.h = w, h
+	select {
+	case s.verify <- struct{}{}:
+		defer func() { <-s.verify }()
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	if _, err := sp.f.Seek(0, io.SeekStart); err != nil {
+		return fmt.Errorf("rewind upload: %w", err)
+	}
+	_, err = renditions.DecodeWithLimits(sp.f, sp.format, s.limits())
+	if err != nil {
+		return imageErr(err)
+	}
+	return nil
+}
+
+func (s *Service) limits() renditions.Limits {
+	return renditions.Limits{MaxBytes: s.cfg.MaxUploadBytes, MaxPixels: s.cfg.MaxPixels, MaxSide: s.cfg.MaxSide}
+}
+
+func imageErr(err error) error {
+	switch {
+	case errors.Is(err, renditions.ErrTooLarge):
+		return errs.New(errs.KindUnprocessable, "image_too_large", "the image dimensions exceed the limits").Wrap(err)
+	case errors.Is(err, renditions.ErrUnsupportedFormat):
+		return errs.New(errs.KindUnsupportedMedia, "unsupported_media_type", "the image format is not supported").Wrap(err)
+	default:
+		return errs.New(errs.KindUnprocessable, "corrupt_image", "the image data is corrupt and cannot be decoded").Wrap(err)
+	}
+}

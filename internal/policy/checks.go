@@ -1,0 +1,107 @@
+package policy
+
+import "github.com/fieldproof/fieldproof/internal/auth"
+
+// Actions on checks and checklist templates.
+const (
+	FileCheck       Action = "check.file"
+	ViewCheck       Action = "check.view"
+	AttachPhoto     Action = "check.photo.attach"
+	ManageTemplates Action = "checklist.manage"
+)
+
+// volunteerCheckTypes are the checks a volunteer road supervisor is appointed
+// for: what they can see while the road is being built. Post-completion and
+// verification checks are the county's own inspections, so they stay with
+// inspectors and the office.
+var volunteerCheckTypes = map[string]bool{
+	"concrete_mix": true, "signage": true, "safety": true, "progress": true,
+}
+
+// CheckFiling decides whether p may file a check of checkType on a project.
+// Contractors file none: they are the ones being checked.
+func CheckFiling(p auth.Principal, rel ProjectRelation, checkType string) error {
+	switch p.Role {
+	case auth.RoleAdmin, auth.RoleOffice, auth.RoleInspector:
+		if CanSeeProject(p, rel) {
+			return nil
+		}
+	case auth.RoleVolunteer:
+		if rel.Assigned && volunteerCheckTypes[checkType] {
+			return nil
+		}
+	}
+	return denied(FileCheck)
+}
+
+// CheckRelation is what the policy needs about one existing check.
+type CheckRelation struct {
+	Project  ProjectRelation
+	AuthorID string
+}
+
+// CanSeeCheck: whoever can see the project sees its checks, except that a
+// volunteer sees only their own — volunteers on one road are villagers who
+// should not read each other's reports (or the inspectors').
+func CanSeeCheck(p auth.Principal, rel CheckRelation) bool {
+	if !CanSeeProject(p, rel.Project) {
+		return false
+	}
+	if p.Role == auth.RoleVolunteer {
+		return rel.AuthorID == p.UserID
+	}
+	return true
+}
+
+// Check decides an action on one existing check.
+func Check(p auth.Principal, a Action, rel CheckRelation) error {
+	if !CanSeeCheck(p, rel) {
+		return denied(a)
+	}
+	switch a {
+	case ViewCheck:
+		return nil
+	case AttachPhoto:
+		// The author carries the photos of their own visit; the office may
+		// attach what reached it another way (a volunteer's phone photos sent
+		// by message). Nobody else adds evidence to someone's check.
+		if rel.AuthorID == p.UserID || isOffice(p.Role) {
+			return nil
+		}
+	}
+	return denied(a)
+}
+
+// Templates decides who edits checklist templates: the office and admins.
+func Templates(p auth.Principal) error {
+	if isOffice(p.Role) {
+		return nil
+	}
+	return denied(ManageTemplates)
+}
+
+// CheckScope is the filter a check list must apply for the caller.
+type CheckScope struct {
+	All bool
+	// AuthorID restricts to the caller's own checks (volunteers).
+	AuthorID string
+	// UnitID restricts to checks on one unit's projects (contractors see the
+	// checks of what they build, since orders will cite them).
+	UnitID string
+	None   bool
+}
+
+// CheckListScope turns the caller into a list filter consistent with
+// CanSeeCheck.
+func CheckListScope(p auth.Principal) CheckScope {
+	switch {
+	case seesAll(p.Role):
+		return CheckScope{All: true}
+	case p.Role == auth.RoleVolunteer:
+		// Own checks only; filing already required an assignment.
+		return CheckScope{AuthorID: p.UserID}
+	case p.Role == auth.RoleContractor && p.UnitID != "":
+		return CheckScope{UnitID: p.UnitID}
+	}
+	return CheckScope{None: true}
+}

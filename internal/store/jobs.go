@@ -1,0 +1,140 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/fieldproof/fieldproof/internal/jobs"
+)
+
+// Jobs is the durable queue's table.
+type Jobs struct{ db *DB }
+
+// NewJobs returns the job store.
+func NewJobs(db *DB) *Jobs { return &Jobs{db: db} }
+
+var _ jobs.Store = (*Jobs)(nil)
+
+type jobRow struct {
+	ID          string
+	Kind        string
+	Payload     string
+	Status      string
+	Attempts    int
+	MaxAttempts int
+	RunAt       time.Time
+	LockedUntil *time.Time
+	LockedBy    string
+	LastError   string
+	CreatedAt   time.Time
+	UpdatedAt   time.Time
+}
+
+func (jobRow) TableName() string { return "jobs" }
+
+func (r jobRow) job() jobs.Job {
+	return jobs.Job{ID: r.ID, Kind: r.Kind, Payload: json.RawMessage(r.Payload),
+		Attempts: r.Attempts, MaxAttempts: r.MaxAttempts, RunAt: r.RunAt}
+}
+
+// ts normalises times to UTC microseconds: SQLite compares DATETIME as
+// text, which orders correctly only when every value has the same zone.
+func ts(t time.Time) time.Time { return t.UTC().Truncate(time.Microsecond) }
+
+// Enqueue inserts a queued job, inside the caller's transaction if any.
+func (s *Jobs) Enqueue(ctx context.Context, j jobs.Job, now time.Time) error {
+	ctx, cancel := s.db.ctx(ctx)
+	defer cancel()
+	payload := string(j.Payload)
+	if payload == "" {
+		payload = "{}"
+	}
+	if j.MaxAttempts <= 0 {
+		j.MaxAttempts = 5
+	}
+	if j.RunAt.IsZero() {
+		j.RunAt = now
+	}
+	r := jobRow{ID: j.ID, Kind: j.Kind, Payload: payload, Status: jobs.StatusQueued,
+		MaxAttempts: j.MaxAttempts, RunAt: ts(j.RunAt), CreatedAt: ts(now), UpdatedAt: ts(now)}
+	return translate(s.db.conn(ctx).Create(&r).Error, "insert job")
+}
+
+// Claim leases due jobs. On PostgreSQL the inner SELECT skips rows another
+// replica has locked, so concurrent claimers never take the same job; on
+// SQLite the single UPDATE runs under the one write lock, which gives the
+// same guarantee.
+func (s *Jobs) Claim(ctx context.Context, worker string, kinds []string, n int, lease time.Duration, now time.Time) ([]jobs.Job, error) {
+	if n <= 0 || len(kinds) == 0 {
+		return nil, nil
+	}
+	ctx, cancel := s.db.ctx(ctx)
+	defer cancel()
+	lock := ""
+	if s.db.dialect == Postgres {
+		lock = " FOR UPDATE SKIP LOCKED"
+	}
+	now = ts(now)
+	q := `UPDATE jobs SET status = ?, attempts = attempts + 1, locked_by = ?, locked_until = ?, updated_at = ?
+WHERE id IN (SELECT id FROM jobs
+  WHERE kind IN ? AND ((status = ? AND run_at <= ?) OR (status = ? AND locked_until < ?))
+  ORDER BY run_at LIMIT ?` + lock + `)
+RETURNING id, kind, payload, status, attempts, max_attempts, run_at`
+	var rows []jobRow
+	err := s.db.conn(ctx).Raw(q, jobs.StatusRunning, worker, now.Add(lease), now,
+		kinds, jobs.StatusQueued, now, jobs.StatusRunning, now, n).Scan(&rows).Error
+	if err != nil {
+		return nil, translate(err, "claim jobs")
+	}
+	out := make([]jobs.Job, len(rows))
+	for i, r := range rows {
+		out[i] = r.job()
+	}
+	return out, nil
+}
+
+// finish updates a job only while worker still holds its lease.
+func (s *Jobs) finish(ctx context.Context, id, worker string, set map[string]any) error {
+	ctx, cancel := s.db.ctx(ctx)
+	defer cancel()
+	res := s.db.conn(ctx).Model(&jobRow{}).
+		Where("id = ? AND status = ? AND locked_by = ?", id, jobs.StatusRunning, worker).Updates(set)
+	if res.Error != nil {
+		return translate(res.Error, "update job")
+	}
+	if res.RowsAffected == 0 {
+		return fmt.Errorf("job %s: lease lost", id)
+	}
+	return nil
+}
+
+// Complete marks a job done.
+func (s *Jobs) Complete(ctx context.Context, id, worker string, now time.Time) error {
+	return s.finish(ctx, id, worker, map[string]any{"status": jobs.StatusDone,
+		"locked_until": nil, "updated_at": ts(now)})
+}
+
+// Retry queues a job again at runAt.
+func (s *Jobs) Retry(ctx context.Context, id, worker, lastErr string, runAt, now time.Time) error {
+	return s.finish(ctx, id, worker, map[string]any{"status": jobs.StatusQueued, "run_at": ts(runAt),
+		"locked_until": nil, "locked_by": "", "last_error": lastErr, "updated_at": ts(now)})
+}
+
+// Fail ends a job as failed, keeping its last error visible.
+func (s *Jobs) Fail(ctx context.Context, id, worker, lastErr string, now time.Time) error {
+	return s.finish(ctx, id, worker, map[string]any{"status": jobs.StatusFailed,
+		"locked_until": nil, "last_error": lastErr, "updated_at": ts(now)})
+}
+
+// Inspect reads one job.
+func (s *Jobs) Inspect(ctx context.Context, id string) (jobs.State, error) {
+	ctx, cancel := s.db.ctx(ctx)
+	defer cancel()
+	var r jobRow
+	if err := s.db.conn(ctx).Where("id = ?", id).Take(&r).Error; err != nil {
+		return jobs.State{}, translate(err, "load job")
+	}
+	return jobs.State{Job: r.job(), Status: r.Status, LastError: r.LastError}, nil
+}
