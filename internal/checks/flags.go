@@ -80,3 +80,8 @@ func Assess(loc Location, site Site, capturedAt, submittedAt time.Time, th Thres
 	}
 	return flags, place
 }
+
+// NewPlacement rebuilds a placement from its stored parts.
+func NewPlacement(chainageM, offsetM float64, side string) *Placement {
+	return &Placement{ChainageM: chainageM, Chainage: geo.FormatChainage(chainageM), OffsetM: offsetM, Side: side}
+}

@@ -1,7 +1,6 @@
 package checks
 
 import (
-	"context"
 	"math"
 	"slices"
 	"testing"
@@ -53,20 +52,15 @@ func TestAssessPointAndTime(t *testing.T) {
 	}
 }
 
-type fakeIndex []string
-
-func (f fakeIndex) StoredPhotoIDs(context.Context, string) ([]string, error) { return f, nil }
-
 func TestMissingPhotos(t *testing.T) {
-	ctx := context.Background()
 	ann := []string{"a", "b", "c"}
-	if m, _ := MissingPhotos(ctx, nil, "c1", ann); !slices.Equal(m, ann) {
-		t.Fatalf("nil index: %v", m)
+	if m := missingPhotos(ann, nil); !slices.Equal(m, ann) {
+		t.Fatalf("none stored: %v", m)
 	}
-	if m, _ := MissingPhotos(ctx, fakeIndex{"a", "c"}, "c1", ann); !slices.Equal(m, []string{"b"}) {
+	if m := missingPhotos(ann, []string{"c", "a", "z"}); !slices.Equal(m, []string{"b"}) {
 		t.Fatalf("partial: %v", m)
 	}
-	if m, _ := MissingPhotos(ctx, fakeIndex{"a", "b", "c"}, "c1", ann); len(m) != 0 {
+	if m := missingPhotos(ann, ann); len(m) != 0 {
 		t.Fatalf("complete: %v", m)
 	}
 }

@@ -35,6 +35,9 @@ type Deps struct {
 	// Mount registers further authenticated route groups (projects, checks,
 	// …) on /api/v1; each domain package contributes one.
 	Mount []func(g *gin.RouterGroup)
+	// Public registers unauthenticated route groups on /api/v1 (a signed
+	// upload URL carries its own proof); keep them few.
+	Public []func(g *gin.RouterGroup)
 	// Idempotency honours Idempotency-Key on authenticated POSTs; nil turns it off.
 	Idempotency *idempotency.Service
 }
@@ -65,6 +68,9 @@ func New(d Deps) (*gin.Engine, error) {
 
 	v1 := r.Group("/api/v1", mid.ReadDeadline(d.ReadTimeout, d.Uploads), mid.BodyLimit(d.MaxBodyBytes, d.Uploads))
 	authapi.RegisterPublic(v1, d.Auth)
+	for _, m := range d.Public {
+		m(v1)
+	}
 	authed := v1.Group("", mid.RequireAuth(d.Auth), mid.Idempotency(d.Idempotency, d.Uploads))
 	authapi.Register(authed, d.Auth)
 	for _, m := range d.Mount {

@@ -83,7 +83,7 @@ func body(method, path string, b func(f *fixture) any) func(*fixture, string) ap
 // access_<domain>_test.go.
 func rules() map[string]rule {
 	out := map[string]rule{}
-	for _, set := range []map[string]rule{platformRules(), checkRules(), photoRules()} {
+	for _, set := range []map[string]rule{platformRules(), checkRules(), photoRules(), directRules()} {
 		for k, v := range set {
 			out[k] = v
 		}
@@ -200,12 +200,22 @@ func contains(rs []auth.Role, r auth.Role) bool {
 	return false
 }
 
-// denied: refused by the policy — 403, or 404 project_not_found for a project
+// denied: refused by the policy — 403, or 404 for a project, check or photo
 // the caller may not even know exists. Other 404s (an assignment that is not
 // there) mean the policy let the call through.
 func denied(r apitest.Response) bool {
-	return r.Status == http.StatusForbidden ||
-		(r.Status == http.StatusNotFound && strings.Contains(string(r.Body), `"project_not_found"`))
+	if r.Status == http.StatusForbidden {
+		return true
+	}
+	if r.Status != http.StatusNotFound {
+		return false
+	}
+	for _, code := range []string{"project_not_found", "check_not_found", "photo_not_found"} {
+		if strings.Contains(string(r.Body), `"`+code+`"`) {
+			return true
+		}
+	}
+	return false
 }
 
 func TestRouteRoleOwnership(t *testing.T) {

@@ -48,6 +48,7 @@ type Server struct {
 	log      *slog.Logger
 	db       *store.DB
 	mounts   []func(g *gin.RouterGroup)
+	public   []func(g *gin.RouterGroup)
 	uploads  map[string]mid.Upload
 	workers  []func(ctx context.Context)
 	registry *prometheus.Registry
@@ -102,6 +103,9 @@ func New(o Options) (*Server, error) {
 	if err := s.wirePhotos(o); err != nil {
 		return nil, err
 	}
+	if err := s.wireDirect(o); err != nil {
+		return nil, err
+	}
 
 	h, err := httpapi.New(httpapi.Deps{
 		Log:            o.Log,
@@ -116,6 +120,7 @@ func New(o Options) (*Server, error) {
 			{Name: "objects", Ping: o.Objects.Ping},
 		},
 		Mount:       s.mounts,
+		Public:      s.public,
 		Idempotency: s.Idempotency,
 	})
 	if err != nil {
@@ -127,6 +132,9 @@ func New(o Options) (*Server, error) {
 
 // mount adds an authenticated route group under /api/v1.
 func (s *Server) mount(m func(g *gin.RouterGroup)) { s.mounts = append(s.mounts, m) }
+
+// mountPublic adds an unauthenticated route group under /api/v1.
+func (s *Server) mountPublic(m func(g *gin.RouterGroup)) { s.public = append(s.public, m) }
 
 // upload declares a route (template under /api/v1) that receives photos:
 // it gets the photo size limit and the slow-phone read deadline.

@@ -8,6 +8,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/fieldproof/fieldproof/internal/checklists"
+	"github.com/fieldproof/fieldproof/internal/checks"
 	"github.com/fieldproof/fieldproof/internal/httpapi/checkapi"
 	"github.com/fieldproof/fieldproof/internal/idempotency"
 	"github.com/fieldproof/fieldproof/internal/store"
@@ -16,6 +17,7 @@ import (
 // checkParts holds the checklist and check services (issue: geotagged checks).
 type checkParts struct {
 	Checklists  *checklists.Service
+	Checks      *checks.Service
 	Idempotency *idempotency.Service
 }
 
@@ -30,6 +32,14 @@ func (s *Server) wireChecks(o Options) error {
 		return fmt.Errorf("seed checklists: %w", err)
 	}
 	s.mount(func(g *gin.RouterGroup) { checkapi.RegisterChecklists(g, s.Checklists) })
+
+	cc := o.Config.Checks
+	s.Checks = checks.NewService(checks.Deps{
+		Store: store.NewChecks(o.DB), Projects: store.NewProjects(o.DB), Templates: s.Checklists,
+		Photos: store.NewPhotos(o.DB), Audit: s.Audit, Now: o.Now, FutureAllowance: cc.FutureAllowance,
+		Thresholds: checks.Thresholds{LowAccuracyM: cc.LowAccuracyM, LateSubmission: cc.LateSubmission},
+	})
+	s.mount(func(g *gin.RouterGroup) { checkapi.RegisterChecks(g, s.Checks) })
 
 	s.Idempotency = idempotency.NewService(store.NewIdempotency(o.DB), o.Config.Checks.IdempotencyTTL, o.Now)
 	s.worker(func(ctx context.Context) { sweepIdempotency(ctx, s) })

@@ -5,8 +5,10 @@ import (
 	"os"
 	"time"
 
+	"github.com/gin-gonic/gin"
 	"github.com/google/uuid"
 
+	"github.com/fieldproof/fieldproof/internal/httpapi/photoapi"
 	"github.com/fieldproof/fieldproof/internal/jobs"
 	"github.com/fieldproof/fieldproof/internal/photos"
 	"github.com/fieldproof/fieldproof/internal/store"
@@ -17,18 +19,19 @@ type photoParts struct {
 	Photos *photos.Service
 }
 
-// wirePhotos builds the photo service and registers its background
-// workers: the rendition worker and the orphan sweeper.
-//
-// No HTTP routes are mounted yet: uploads and reads need photos.Parents,
-// which the checks service does not implement yet. Without it nothing could
-// decide who may attach or see a photo, so the routes wait rather than
-// guess. The workers need no Parents and run now.
+// wirePhotos builds the photo service, mounts its routes and registers its
+// background workers: the rendition worker and the orphan sweeper. Checks
+// answer who may attach and see photos (checks.Parents), so wireChecks runs
+// first.
 func (s *Server) wirePhotos(o Options) error {
 	cfg := o.Config
 	s.Photos = photos.New(photos.Deps{
 		Store: store.NewPhotos(o.DB), Jobs: store.NewJobs(o.DB), Objects: o.Objects,
-		Config: cfg.Photos, RetentionDays: cfg.S3.RetentionDays, Log: o.Log,
+		Parents: s.Checks.AsParents(), Config: cfg.Photos, RetentionDays: cfg.S3.RetentionDays, Log: o.Log,
+	})
+	s.upload("/checks/:id/photos", cfg)
+	s.mount(func(g *gin.RouterGroup) {
+		photoapi.Register(g, s.Photos, photoapi.Options{MaxUploadBytes: cfg.Photos.MaxUploadBytes, UploadTimeout: cfg.UploadTimeout})
 	})
 	host, _ := os.Hostname()
 	w := &jobs.Worker{

@@ -157,14 +157,22 @@ func (s *Photos) ListByParent(ctx context.Context, parentID string) ([]photos.Ph
 	return s.list(rows)
 }
 
-// StoredPhotoIDs lists the photo UUIDs stored for a check, so the check can
-// say which announced photos are still missing.
-func (s *Photos) StoredPhotoIDs(ctx context.Context, checkID string) ([]string, error) {
+// StoredPhotoIDs maps each of checkIDs that has photos to their ids, so a
+// check can say which announced photos are still missing.
+func (s *Photos) StoredPhotoIDs(ctx context.Context, checkIDs []string) (map[string][]string, error) {
 	ctx, cancel := s.db.ctx(ctx)
 	defer cancel()
-	var ids []string
-	err := s.db.conn(ctx).Model(&photoRow{}).Where("parent_id = ?", checkID).Order("id").Pluck("id", &ids).Error
-	return ids, translate(err, "list photo ids")
+	var rows []struct{ ID, ParentID string }
+	err := s.db.conn(ctx).Model(&photoRow{}).Select("id, parent_id").Where("parent_id IN ?", checkIDs).
+		Order("id").Scan(&rows).Error
+	if err != nil {
+		return nil, translate(err, "list photo ids")
+	}
+	out := make(map[string][]string)
+	for _, r := range rows {
+		out[r.ParentID] = append(out[r.ParentID], r.ID)
+	}
+	return out, nil
 }
 
 // FirstBySHA256 finds the earliest other photo with the same bytes.

@@ -97,7 +97,7 @@ func (a *api) newCheck() (string, error) {
 	p := page.Items[0]
 	id := uuid4()
 	body := map[string]any{"id": id, "project_id": p.ID, "type": "progress", "template_version": 1,
-		"answers": map[string]any{"percent": 40}, "notes": "photobench",
+		"answers": map[string]any{"percent_complete": 40}, "notes": "photobench",
 		"location":    map[string]any{"lat": p.Location.Lat, "lon": p.Location.Lon, "accuracy_m": 8},
 		"captured_at": time.Now().Add(-time.Minute).Format(time.RFC3339)}
 	return id, a.call(http.MethodPost, "/api/v1/checks", body, nil)

@@ -3,6 +3,7 @@ package photoapi
 import (
 	"time"
 
+	"github.com/fieldproof/fieldproof/internal/geo"
 	"github.com/fieldproof/fieldproof/internal/photos"
 )
 
@@ -20,7 +21,7 @@ type photoJSON struct {
 	EXIF            photos.EXIF  `json:"exif"`
 	Phone           phoneJSON    `json:"phone"`
 	Flags           photos.Flags `json:"flags"`
-	Chainage        *chainage    `json:"chainage,omitempty"`
+	Placement       *placement   `json:"placement"`
 	RenditionStatus string       `json:"rendition_status"`
 	CreatedAt       time.Time    `json:"created_at"`
 }
@@ -31,10 +32,13 @@ type phoneJSON struct {
 	TakenAt *time.Time `json:"taken_at,omitempty"`
 }
 
-type chainage struct {
-	M       float64 `json:"m"`
-	OffsetM float64 `json:"offset_m"`
-	Side    string  `json:"side"`
+// placement is where along the project's road the photo's own GPS puts it,
+// in the same shape as a check's.
+type placement struct {
+	ChainageM float64 `json:"chainage_m"`
+	Chainage  string  `json:"chainage"`
+	OffsetM   float64 `json:"offset_m"`
+	Side      string  `json:"side"`
 }
 
 func toJSON(p photos.Photo) photoJSON {
@@ -43,7 +47,8 @@ func toJSON(p photos.Photo) photoJSON {
 		EXIF: p.EXIF, Phone: phoneJSON{Lat: p.PhoneLat, Lon: p.PhoneLon, TakenAt: p.PhoneTime},
 		Flags: p.Flags, RenditionStatus: p.RenditionStatus, CreatedAt: p.CreatedAt}
 	if p.ChainageM != nil && p.OffsetM != nil {
-		out.Chainage = &chainage{M: *p.ChainageM, OffsetM: *p.OffsetM, Side: p.Side}
+		out.Placement = &placement{ChainageM: *p.ChainageM, Chainage: geo.FormatChainage(*p.ChainageM),
+			OffsetM: *p.OffsetM, Side: p.Side}
 	}
 	return out
 }

@@ -1,0 +1,78 @@
+package checks
+
+import (
+	"context"
+	"time"
+
+	"github.com/fieldproof/fieldproof/internal/auth"
+	"github.com/fieldproof/fieldproof/internal/checklists"
+	"github.com/fieldproof/fieldproof/internal/projects"
+)
+
+// Completeness of a check's photo evidence.
+const (
+	StatusComplete   = "complete"
+	StatusIncomplete = "incomplete"
+)
+
+// Check is one filed check as stored, with what the server computed.
+type Check struct {
+	ID              string
+	Seq             int64
+	ProjectID       string
+	Type            checklists.Type
+	TemplateVersion int
+	Answers         map[string]any
+	Items           []checklists.ItemResult
+	Result          checklists.Outcome
+	Notes           string
+	Location        Location
+	// CapturedAt is in the phone's own zone (its UTC offset as sent).
+	CapturedAt time.Time
+	Flags      []string
+	Placement  *Placement
+	// PhotoIDs are the client photo UUIDs the check announced: those in
+	// its photo_ids and those named by its photo items.
+	PhotoIDs    []string
+	AuthorID    string
+	AuthorRole  auth.Role
+	RequestHash string
+	CreatedAt   time.Time
+
+	// Computed at read time from the photos stored so far.
+	MissingPhotoIDs []string
+}
+
+// Status is complete once every announced photo is stored.
+func (c Check) Status() string {
+	if len(c.MissingPhotoIDs) > 0 {
+		return StatusIncomplete
+	}
+	return StatusComplete
+}
+
+// Store is the persistence the service needs; internal/store implements it.
+type Store interface {
+	InTx(ctx context.Context, fn func(ctx context.Context) error) error
+	// Insert adds a check; an existing id gives errs.ErrConflict.
+	Insert(ctx context.Context, c Check) error
+	Get(ctx context.Context, id string) (Check, error)
+	// List returns up to f.Limit checks, newest (highest seq) first.
+	List(ctx context.Context, f Filter) ([]Check, error)
+}
+
+// ProjectSource is what checks read of projects (internal/store.Projects).
+type ProjectSource interface {
+	ProjectByID(ctx context.Context, id string) (projects.Project, error)
+	IsAssigned(ctx context.Context, projectID, userID string) (bool, error)
+}
+
+// Templates gives the template version a check answers.
+type Templates interface {
+	Get(ctx context.Context, t checklists.Type, version int) (checklists.Stored, error)
+}
+
+// Auditor records writes in the caller's transaction.
+type Auditor interface {
+	Record(ctx context.Context, p auth.Principal, action, entity, entityID string, changes any) error
+}

@@ -1,0 +1,166 @@
+package checks
+
+import (
+	"context"
+	"encoding/base64"
+	"errors"
+	"strconv"
+	"time"
+
+	"github.com/fieldproof/fieldproof/internal/auth"
+	"github.com/fieldproof/fieldproof/internal/checklists"
+	"github.com/fieldproof/fieldproof/internal/errs"
+	"github.com/fieldproof/fieldproof/internal/policy"
+)
+
+// List page sizes.
+const (
+	DefaultLimit = 50
+	MaxLimit     = 200
+)
+
+// Flags a list can filter on: the check's own and its photos'.
+var listFlags = map[string]bool{
+	FlagOffSite: true, FlagLowAccuracy: true, FlagLateSubmission: true,
+	"no_exif": true, "gps_mismatch": true, "time_mismatch": true, "duplicate": true, "possible_reuse": true,
+}
+
+// photoFlags are raised on photos; a check "has" one when any of its
+// photos does.
+var photoFlags = map[string]bool{
+	"no_exif": true, "gps_mismatch": true, "time_mismatch": true, "duplicate": true, "possible_reuse": true,
+}
+
+// ListQuery is what a caller may ask of a check list; empty fields do not
+// filter. Errors name the fields as the HTTP query parameters do.
+type ListQuery struct {
+	ProjectID string
+	Type      string
+	Result    string
+	Flag      string
+	AuthorID  string
+	// From and To bound captured_at: From inclusive, To exclusive.
+	From, To *time.Time
+	Cursor   string
+	Limit    *int
+}
+
+// Filter is a validated ListQuery plus the caller's scope, for the store.
+type Filter struct {
+	ProjectID, Type, Result, AuthorID string
+	// Flag is a check flag; PhotoFlag a photo flag (at most one is set).
+	Flag, PhotoFlag string
+	From, To        *time.Time
+	// BeforeSeq pages: only checks older than the last one seen.
+	BeforeSeq int64
+	Limit     int
+	// Scope from policy.CheckListScope.
+	ScopeAuthorID string
+	ScopeUnitID   string
+}
+
+// Page is one page of a list; Next is empty on the last page.
+type Page struct {
+	Checks []Check
+	Next   string
+}
+
+func (q ListQuery) filter() (Filter, error) {
+	v := errs.NewValidation(errs.KindInvalid)
+	f := Filter{ProjectID: q.ProjectID, Type: q.Type, Result: q.Result, AuthorID: q.AuthorID,
+		From: q.From, To: q.To, Limit: DefaultLimit}
+	v.Check(q.Type != "" && !checklists.Type(q.Type).Valid(), "type", "invalid", "not a checklist type")
+	v.Check(q.Result != "" && q.Result != string(checklists.Pass) && q.Result != string(checklists.Fail),
+		"result", "invalid", "must be pass or fail")
+	switch {
+	case q.Flag == "":
+	case !listFlags[q.Flag]:
+		v.Add("flag", "invalid", "not a flag")
+	case photoFlags[q.Flag]:
+		f.PhotoFlag = q.Flag
+	default:
+		f.Flag = q.Flag
+	}
+	v.Check(q.From != nil && q.To != nil && !q.From.Before(*q.To), "to", "invalid", "must be after from")
+	if q.Limit != nil {
+		v.Check(*q.Limit < 1 || *q.Limit > MaxLimit, "limit", "out_of_range", "must be 1 to 200")
+		f.Limit = *q.Limit
+	}
+	if q.Cursor != "" {
+		seq, ok := decodeCursor(q.Cursor)
+		v.Check(!ok, "cursor", "invalid", "not a cursor from this list")
+		f.BeforeSeq = seq
+	}
+	return f, v.Err()
+}
+
+func encodeCursor(seq int64) string {
+	return base64.RawURLEncoding.EncodeToString([]byte(strconv.FormatInt(seq, 10)))
+}
+
+func decodeCursor(c string) (int64, bool) {
+	b, err := base64.RawURLEncoding.DecodeString(c)
+	if err != nil {
+		return 0, false
+	}
+	n, err := strconv.ParseInt(string(b), 10, 64)
+	return n, err == nil && n > 0
+}
+
+// List returns the checks the caller may see that match q, newest first.
+func (s *Service) List(ctx context.Context, p auth.Principal, q ListQuery) (Page, error) {
+	f, err := q.filter()
+	if err != nil {
+		return Page{}, err
+	}
+	scope := policy.CheckListScope(p)
+	switch {
+	case scope.None:
+		return Page{}, nil
+	case scope.AuthorID != "":
+		f.ScopeAuthorID = scope.AuthorID
+	case scope.UnitID != "":
+		f.ScopeUnitID = scope.UnitID
+	}
+	return s.page(ctx, f)
+}
+
+// ListForProject lists one project's checks: 404 for a caller who cannot
+// see the project, and within it the caller's list scope still applies (a
+// volunteer sees their own checks).
+func (s *Service) ListForProject(ctx context.Context, p auth.Principal, projectID string, q ListQuery) (Page, error) {
+	proj, err := s.d.Projects.ProjectByID(ctx, projectID)
+	if errors.Is(err, errs.ErrNotFound) {
+		return Page{}, errs.NotFound("project")
+	} else if err != nil {
+		return Page{}, err
+	}
+	assigned, err := s.d.Projects.IsAssigned(ctx, proj.ID, p.UserID)
+	if err != nil {
+		return Page{}, err
+	}
+	if !policy.CanSeeProject(p, policy.ProjectRelation{UnitID: proj.UnitID, Assigned: assigned}) {
+		return Page{}, errs.NotFound("project")
+	}
+	q.ProjectID = projectID
+	return s.List(ctx, p, q)
+}
+
+func (s *Service) page(ctx context.Context, f Filter) (Page, error) {
+	want := f.Limit
+	f.Limit++ // one more tells whether there is a next page
+	cs, err := s.d.Store.List(ctx, f)
+	if err != nil {
+		return Page{}, err
+	}
+	var pg Page
+	if len(cs) > want {
+		cs = cs[:want]
+		pg.Next = encodeCursor(cs[want-1].Seq)
+	}
+	if err := withMissing(ctx, s.d.Photos, cs); err != nil {
+		return Page{}, err
+	}
+	pg.Checks = cs
+	return pg, nil
+}
