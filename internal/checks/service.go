@@ -96,10 +96,11 @@ func (s *Service) Create(ctx context.Context, p auth.Principal, n NewCheck) (c C
 	if err != nil {
 		return Check{}, false, err
 	}
-	if err := withMissing(ctx, s.d.Photos, []Check{c}); err != nil {
+	cs := []Check{c}
+	if err := withMissing(ctx, s.d.Photos, cs); err != nil {
 		return Check{}, false, err
 	}
-	return c, true, nil
+	return cs[0], true, nil
 }
 
 // replay answers a retry, or refuses an id already used for something else.

@@ -72,7 +72,7 @@ func (s *Service) Begin(ctx context.Context, userID, key, method, path, hash str
 			continue
 		}
 		if r.Method != method || r.Path != path || r.RequestHash != hash {
-			return nil, errs.New(errs.KindUnprocessable, "idempotency_key_reused",
+			return nil, errs.New(errs.KindConflict, "idempotency_key_reused",
 				"this Idempotency-Key was used with a different request")
 		}
 		if r.Status == 0 {

@@ -25,7 +25,7 @@ func TestIdempotencyKeyReplay(t *testing.T) {
 		if string(again.Body) != string(first.Body) || again.Header.Get("Idempotent-Replayed") != "true" {
 			t.Fatalf("replay %s (%v), first %s", again.Body, again.Header, first.Body)
 		}
-		apitest.Expect(t, post("k-1", map[string]any{"name": "Other"}), http.StatusUnprocessableEntity)
+		apitest.Expect(t, post("k-1", map[string]any{"name": "Other"}), http.StatusConflict)
 
 		r := e.Get("/api/v1/townships", tok)
 		var list struct {
