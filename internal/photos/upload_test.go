@@ -203,8 +203,8 @@ func TestIdempotentRetries(t *testing.T) {
 		if createdN != 1 {
 			t.Errorf("%d retries reported created, want 1", createdN)
 		}
-		ids, err := e.store.StoredPhotoIDs(t.Context(), "check-2")
-		if err != nil || len(ids) != 1 || ids[0] != id2 {
+		stored, err := e.store.StoredPhotoIDs(t.Context(), []string{"check-2"})
+		if ids := stored["check-2"]; err != nil || len(ids) != 1 || ids[0] != id2 {
 			t.Fatalf("stored ids %v, %v", ids, err)
 		}
 		if _, err := e.svc.Sweep(t.Context()); err != nil {
@@ -322,8 +322,8 @@ func TestInsertFailureLeavesOrphanThatIsSwept(t *testing.T) {
 		if _, created, err := e.upload(t, "check-1", id, data); err != nil || created {
 			t.Fatalf("second retry: %v %v", created, err)
 		}
-		if ids, _ := e.store.StoredPhotoIDs(t.Context(), "check-1"); len(ids) != 1 {
-			t.Errorf("stored %v", ids)
+		if stored, _ := e.store.StoredPhotoIDs(t.Context(), []string{"check-1"}); len(stored["check-1"]) != 1 {
+			t.Errorf("stored %v", stored)
 		}
 		if _, err := e.svc.Sweep(t.Context()); err != nil {
 			t.Fatal(err)
