@@ -71,8 +71,8 @@ func newCheckWorld(t *testing.T, e *apitest.Env) *checkWorld {
 // in China Standard Time.
 func (w *checkWorld) check(project string) map[string]any {
 	return map[string]any{"id": uuid.NewString(), "project_id": project, "type": "progress", "template_version": 1,
-		"answers":  map[string]any{"percent_complete": 40, "note": "base course laid"},
-		"location": map[string]any{"lat": 28.2, "lon": 112.9, "accuracy_m": 6},
+		"answers":     map[string]any{"percent_complete": 40, "note": "base course laid"},
+		"location":    map[string]any{"lat": 28.2, "lon": 112.9, "accuracy_m": 6},
 		"captured_at": time.Now().Add(-time.Hour).In(time.FixedZone("CST", 8*3600)).Format(time.RFC3339)}
 }
 
