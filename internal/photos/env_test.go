@@ -55,6 +55,7 @@ func (f *fakeParents) ForView(_ context.Context, p auth.Principal, id string) (p
 }
 
 type env struct {
+	clock   *clock
 	svc     *photos.Service
 	db      *store.DB
 	store   *store.Photos
@@ -72,14 +73,38 @@ func testConfig() config.PhotoConfig {
 		OrphanGrace: 0, SignedURLTTL: time.Minute, StorageDeadline: 5 * time.Second}
 }
 
+// clock is the service's clock: the real time (MinIO signs URLs and
+// stamps objects with that), moved ahead only when a test says so.
+type clock struct {
+	mu     sync.Mutex
+	offset time.Duration
+}
+
+func (c *clock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return time.Now().UTC().Add(c.offset)
+}
+
+func (c *clock) Add(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.offset += d
+}
+
 // eachBackend runs fn on SQLite + local disk and on PostgreSQL + MinIO.
 func eachBackend(t *testing.T, fn func(t *testing.T, e *env)) {
+	eachBackendWith(t, nil, fn)
+}
+
+// eachBackendWith is eachBackend with the service's Deps adjusted by mod.
+func eachBackendWith(t *testing.T, mod func(*photos.Deps), fn func(t *testing.T, e *env)) {
 	t.Run("sqlite+local", func(t *testing.T) {
 		objs, err := localfs.New(t.TempDir())
 		if err != nil {
 			t.Fatal(err)
 		}
-		fn(t, newEnv(t, storetest.SQLite(t), objs, nil))
+		fn(t, newEnv(t, storetest.SQLite(t), objs, mod))
 	})
 	t.Run("postgres+minio", func(t *testing.T) {
 		db := storetest.Postgres(t)
@@ -91,17 +116,19 @@ func eachBackend(t *testing.T, fn func(t *testing.T, e *env)) {
 		if err != nil {
 			t.Fatalf("s3store: %v", err)
 		}
-		fn(t, newEnv(t, db, objs, nil))
+		fn(t, newEnv(t, db, objs, mod))
 	})
 }
 
 func newEnv(t *testing.T, db *store.DB, objs storage.Store, mod func(*photos.Deps)) *env {
 	e := &env{db: db, store: store.NewPhotos(db), jobs: store.NewJobs(db), objects: objs,
-		parents: &fakeParents{parents: map[string]photos.Parent{}, owner: map[string]string{}}, cfg: testConfig()}
+		parents: &fakeParents{parents: map[string]photos.Parent{}, owner: map[string]string{}}, cfg: testConfig(),
+		clock: &clock{}}
 	d := photos.Deps{Store: e.store, Jobs: e.jobs, Objects: objs, Parents: e.parents, Config: e.cfg,
-		Log: storetest.Logger(t)}
+		Log: storetest.Logger(t), Now: e.clock.Now}
 	if mod != nil {
 		mod(&d)
+		e.cfg = d.Config
 	}
 	e.svc = photos.New(d)
 	e.svc.TempDir = t.TempDir()

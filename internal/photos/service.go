@@ -25,6 +25,9 @@ type Service struct {
 	verify chan struct{}
 	// TempDir is where upload bodies are spooled; "" is os.TempDir().
 	TempDir string
+	// Direct upload, off until EnableDirect.
+	uploads UploadStore
+	urlKey  []byte
 }
 
 // Deps are the service's collaborators.
@@ -37,6 +40,9 @@ type Deps struct {
 	// RetentionDays is the object-lock period for originals (0: none).
 	RetentionDays int
 	Log           *slog.Logger
+	// Now is the clock; nil is the system clock. Tests move it to expire
+	// upload sessions.
+	Now func() time.Time
 }
 
 // New builds the service.
@@ -45,7 +51,11 @@ func New(d Deps) *Service {
 		d.Log = slog.Default()
 	}
 	n := max(2, d.Config.RenditionJobs)
+	now := func() time.Time { return time.Now().UTC() }
+	if d.Now != nil {
+		now = func() time.Time { return d.Now().UTC() }
+	}
 	return &Service{store: d.Store, jobs: d.Jobs, objects: d.Objects, parents: d.Parents, cfg: d.Config,
 		retention: time.Duration(d.RetentionDays) * 24 * time.Hour, log: d.Log,
-		now: func() time.Time { return time.Now().UTC() }, verify: make(chan struct{}, n)}
+		now: now, verify: make(chan struct{}, n)}
 }

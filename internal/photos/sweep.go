@@ -14,11 +14,77 @@ import (
 // sweepBatch is how many listed keys are checked against the rows at once.
 const sweepBatch = 200
 
-// Sweep removes originals that no row references and that are older than
-// OrphanGrace: objects of uploads whose row never committed. The grace
-// period covers uploads still between Put and commit. It returns the
-// number of objects removed.
+// Sweep removes what no row will ever reference and returns how many
+// objects it removed: originals older than OrphanGrace that no photo
+// references (uploads whose row never committed; the grace covers uploads
+// still between Put and commit) and, with direct upload on, the staged
+// objects of dead upload sessions and staged objects no session names.
 func (s *Service) Sweep(ctx context.Context) (int, error) {
+	removed, err := s.sweepOriginals(ctx)
+	if err != nil || s.uploads == nil {
+		return removed, err
+	}
+	n, err := s.sweepStaging(ctx)
+	return removed + n, err
+}
+
+func (s *Service) sweepOriginals(ctx context.Context) (int, error) {
+	return s.sweepPrefix(ctx, storage.KindOriginals+"/", s.store.ExistingKeys, "swept orphan original")
+}
+
+// sweepStaging first ends dead sessions (see Upload.dead), removing their
+// staged objects whatever their age: a PUT that began just before the URL
+// expired may have landed recently, but nothing can complete it any more.
+// Then it removes staged objects older than the grace that no session
+// names: the session was already dropped (failed verification, or swept)
+// when a late PUT recreated the object. A session's row is written before
+// its URL is issued, so a live session's object always has its row.
+func (s *Service) sweepStaging(ctx context.Context) (int, error) {
+	removed := 0
+	cutoff := s.now().Add(-s.cfg.OrphanGrace)
+	for {
+		dead, err := s.uploads.DeadUploads(ctx, cutoff, sweepBatch)
+		if err != nil {
+			return removed, err
+		}
+		for _, u := range dead {
+			gone, err := s.deleteObject(ctx, u.StagingKey)
+			if err != nil {
+				return removed, err
+			}
+			if !gone {
+				removed++
+				s.log.Info("swept expired upload", "upload", u.ID, "key", u.StagingKey)
+			}
+			if err := s.uploads.DeleteUpload(ctx, u.ID); err != nil {
+				return removed, err
+			}
+		}
+		if len(dead) < sweepBatch {
+			break
+		}
+	}
+	n, err := s.sweepPrefix(ctx, storage.KindStaging+"/", s.uploads.StagingKeysInUse, "swept orphan staged upload")
+	return removed + n, err
+}
+
+// deleteObject removes key under the storage deadline; gone reports that
+// there was nothing to remove.
+func (s *Service) deleteObject(ctx context.Context, key string) (gone bool, err error) {
+	dctx, cancel := context.WithTimeout(ctx, s.cfg.StorageDeadline)
+	defer cancel()
+	if _, err := s.objects.Stat(dctx, key); errors.Is(err, storage.ErrNotExist) {
+		return true, nil
+	}
+	if err := s.objects.Delete(dctx, key); err != nil && !errors.Is(err, storage.ErrNotExist) {
+		return false, fmt.Errorf("sweep %s: %w", key, err)
+	}
+	return false, nil
+}
+
+// sweepPrefix removes objects under prefix older than OrphanGrace whose
+// keys inUse does not report.
+func (s *Service) sweepPrefix(ctx context.Context, prefix string, inUse func(context.Context, []string) (map[string]bool, error), msg string) (int, error) {
 	cutoff := s.now().Add(-s.cfg.OrphanGrace)
 	var batch []string
 	removed := 0
@@ -26,7 +92,7 @@ func (s *Service) Sweep(ctx context.Context) (int, error) {
 		if len(batch) == 0 {
 			return nil
 		}
-		used, err := s.store.ExistingKeys(ctx, batch)
+		used, err := inUse(ctx, batch)
 		if err != nil {
 			return err
 		}
@@ -41,12 +107,12 @@ func (s *Service) Sweep(ctx context.Context) (int, error) {
 				return fmt.Errorf("sweep %s: %w", k, err)
 			}
 			removed++
-			s.log.Info("swept orphan original", "key", k)
+			s.log.Info(msg, "key", k)
 		}
 		batch = batch[:0]
 		return nil
 	}
-	err := s.objects.List(ctx, storage.KindOriginals+"/", func(o storage.ObjectInfo) error {
+	err := s.objects.List(ctx, prefix, func(o storage.ObjectInfo) error {
 		if !o.LastModified.Before(cutoff) {
 			return nil
 		}

@@ -54,6 +54,17 @@ func (s *Service) Upload(ctx context.Context, p auth.Principal, in UploadInput) 
 	} else if !errors.Is(err, errs.ErrNotFound) {
 		return Photo{}, false, err
 	}
+	return s.accept(ctx, in, p.UserID, parent, sp)
+}
+
+// accept turns spooled bytes into a stored photo: it verifies the image,
+// reads its EXIF, computes the flags, stores the original under a fresh
+// server-made key, commits the row and its rendition job together, and
+// then locks the original. Multipart upload and direct upload both end
+// here, so a photo is accepted by one set of rules whichever way its bytes
+// arrived. in supplies the photo id and the phone's own fix; its Body is
+// not read.
+func (s *Service) accept(ctx context.Context, in UploadInput, uploadedBy string, parent Parent, sp *spooled) (Photo, bool, error) {
 	if err := s.verifyImage(ctx, sp); err != nil {
 		return Photo{}, false, err
 	}
@@ -61,8 +72,8 @@ func (s *Service) Upload(ctx context.Context, p auth.Principal, in UploadInput) 
 	if err != nil {
 		return Photo{}, false, fmt.Errorf("read exif: %w", err)
 	}
-	ph = Photo{ID: in.PhotoID, ParentKind: parent.Kind, ParentID: parent.ID, ProjectID: parent.ProjectID,
-		UploadedBy: p.UserID, SHA256: sp.sha, SizeBytes: sp.size, ContentType: sp.format.MIMEType(),
+	ph := Photo{ID: in.PhotoID, ParentKind: parent.Kind, ParentID: parent.ID, ProjectID: parent.ProjectID,
+		UploadedBy: uploadedBy, SHA256: sp.sha, SizeBytes: sp.size, ContentType: sp.format.MIMEType(),
 		Width: sp.w, Height: sp.h, EXIF: exifOf(meta), PhoneLat: in.PhoneLat, PhoneLon: in.PhoneLon,
 		PhoneTime: in.PhoneTime, RenditionStatus: RenditionPending, CreatedAt: s.now()}
 	if ph.PhoneTime != nil {
@@ -125,7 +136,10 @@ func (s *Service) put(ctx context.Context, sp *spooled, key string) error {
 	}
 	_, err := s.objects.Put(ctx, key, sp.f, sp.size, storage.PutOptions{ContentType: sp.format.MIMEType(), SHA256: sp.sha})
 	if err != nil {
-		s.dropObject(key)
+		// A put that timed out may still have landed. Removing it must not
+		// hold the answer for a second deadline while the store is down,
+		// so it runs on its own; if it fails the sweeper gets the orphan.
+		go s.dropObject(key)
 		if errors.Is(err, storage.ErrUnavailable) || errors.Is(err, context.DeadlineExceeded) {
 			return errs.Unavailable("storage_unavailable", 30*time.Second, err)
 		}
@@ -212,8 +226,13 @@ func tooLarge(limit int64) error {
 	return errs.New(errs.KindTooLarge, "file_too_large", fmt.Sprintf("the file is larger than %d bytes", limit))
 }
 
-// readErr keeps a body that exceeded http.MaxBytesReader a 413.
+// readErr keeps a body that exceeded http.MaxBytesReader a 413. A domain
+// error from the reader itself (a staged object the store could not
+// deliver) is already classified and passes through.
 func readErr(err error) error {
+	if _, ok := errs.As(err); ok {
+		return err
+	}
 	if isMaxBytes(err) {
 		return errs.New(errs.KindTooLarge, "file_too_large", "the request body is too large")
 	}

@@ -53,7 +53,7 @@ func TestIdempotencyKeys(t *testing.T) {
 		if err != nil || rep == nil || rep.Status != 201 || string(rep.Body) != `{"id":"p1"}` {
 			t.Fatalf("replay: %+v %v", rep, err)
 		}
-		if _, err := svc.Begin(ctx, "u1", "k1", "POST", "/api/v1/projects", "h2"); !errors.Is(err, errs.ErrUnprocessable) {
+		if _, err := svc.Begin(ctx, "u1", "k1", "POST", "/api/v1/projects", "h2"); !errors.Is(err, errs.ErrConflict) {
 			t.Fatalf("reused key: %v", err)
 		}
 		// Another user's key is separate.
