@@ -106,6 +106,12 @@ func New(o Options) (*Server, error) {
 	if err := s.wireDirect(o); err != nil {
 		return nil, err
 	}
+	if err := s.wireOrders(o); err != nil {
+		return nil, err
+	}
+	if err := s.wireReview(o); err != nil {
+		return nil, err
+	}
 
 	h, err := httpapi.New(httpapi.Deps{
 		Log:            o.Log,
