@@ -38,6 +38,9 @@ type Deps struct {
 	// Public registers unauthenticated route groups on /api/v1 (a signed
 	// upload URL carries its own proof); keep them few.
 	Public []func(g *gin.RouterGroup)
+	// Root registers routes outside /api/v1 (the public disclosure API
+	// under /public/v1), with no authentication and the default body limits.
+	Root []func(r *gin.Engine)
 	// Idempotency honours Idempotency-Key on authenticated POSTs; nil turns it off.
 	Idempotency *idempotency.Service
 }
@@ -65,6 +68,9 @@ func New(d Deps) (*gin.Engine, error) {
 	r.GET("/readyz", readyHandler(d.Ready))
 	r.GET("/metrics", gin.WrapH(promhttp.HandlerFor(d.Registry, promhttp.HandlerOpts{})))
 	r.GET("/api/openapi.yaml", func(c *gin.Context) { c.Data(http.StatusOK, "application/yaml", api.OpenAPI) })
+	for _, m := range d.Root {
+		m(r)
+	}
 
 	v1 := r.Group("/api/v1", mid.ReadDeadline(d.ReadTimeout, d.Uploads), mid.BodyLimit(d.MaxBodyBytes, d.Uploads))
 	authapi.RegisterPublic(v1, d.Auth)

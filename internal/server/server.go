@@ -49,6 +49,7 @@ type Server struct {
 	db       *store.DB
 	mounts   []func(g *gin.RouterGroup)
 	public   []func(g *gin.RouterGroup)
+	root     []func(r *gin.Engine)
 	uploads  map[string]mid.Upload
 	workers  []func(ctx context.Context)
 	registry *prometheus.Registry
@@ -127,6 +128,7 @@ func New(o Options) (*Server, error) {
 		},
 		Mount:       s.mounts,
 		Public:      s.public,
+		Root:        s.root,
 		Idempotency: s.Idempotency,
 	})
 	if err != nil {
@@ -138,6 +140,9 @@ func New(o Options) (*Server, error) {
 
 // mount adds an authenticated route group under /api/v1.
 func (s *Server) mount(m func(g *gin.RouterGroup)) { s.mounts = append(s.mounts, m) }
+
+// mountRoot adds routes outside /api/v1 (the public disclosure API).
+func (s *Server) mountRoot(m func(r *gin.Engine)) { s.root = append(s.root, m) }
 
 // mountPublic adds an unauthenticated route group under /api/v1.
 func (s *Server) mountPublic(m func(g *gin.RouterGroup)) { s.public = append(s.public, m) }
