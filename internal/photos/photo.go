@@ -60,6 +60,15 @@ type Flags struct {
 	TimeMismatch  *Mismatch `json:"time_mismatch,omitempty"`
 	Duplicate     *Ref      `json:"duplicate,omitempty"`
 	PossibleReuse *Ref      `json:"possible_reuse,omitempty"`
+	// Undecodable: the upload's structure checked out but the full decode
+	// in the rendition job failed. The original stays (it is what the phone
+	// sent); the office decides what it is worth.
+	Undecodable *Reason `json:"undecodable,omitempty"`
+}
+
+// Reason says why a flag was raised.
+type Reason struct {
+	Reason string `json:"reason"`
 }
 
 // Mismatch records how far apart photo and parent were (metres or seconds).

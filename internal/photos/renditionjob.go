@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/fieldproof/fieldproof/internal/jobs"
 	"github.com/fieldproof/fieldproof/internal/renditions"
@@ -46,6 +48,12 @@ func (s *Service) render(ctx context.Context, id string) error {
 		return err
 	}
 	img, err := renditions.DecodeWithLimits(rc, f, s.limits())
+	if errors.Is(err, renditions.ErrCorrupt) {
+		// Retrying cannot make these bytes decode: record it and finish.
+		ph.Flags.Undecodable = &Reason{Reason: strings.TrimPrefix(err.Error(), renditions.ErrCorrupt.Error()+": ")}
+		s.log.Warn("photo original does not decode", "photo", ph.ID, "err", err)
+		return s.store.SetRenditions(ctx, ph.ID, RenditionFailed, nil, ph.Flags)
+	}
 	if err != nil {
 		return fmt.Errorf("decode original: %w", err)
 	}
