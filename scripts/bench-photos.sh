@@ -31,15 +31,26 @@ export FIELDPROOF_S3_ENDPOINT=127.0.0.1:9000 FIELDPROOF_S3_BUCKET="fp-pbench-$$"
 export FIELDPROOF_S3_ACCESS_KEY=$MINIO_ROOT_USER FIELDPROOF_S3_SECRET_KEY=$MINIO_ROOT_PASSWORD
 export FIELDPROOF_JWT_KEY=bench-signing-key-0123456789abcdef0123 FIELDPROOF_ADMIN_PASSWORD=bench-admin-password
 export FIELDPROOF_LOG_LEVEL=warn
-"$WORK/fieldproof" serve --demo >"$WORK/server.log" 2>&1 &
-SERVER_PID=$!
-for _ in $(seq 1 60); do curl -fsS -o /dev/null "http://127.0.0.1:$PORT/readyz" 2>/dev/null && break; sleep 0.5; done
+start_server() {
+  "$WORK/fieldproof" serve --demo >>"$WORK/server.log" 2>&1 &
+  SERVER_PID=$!
+  for _ in $(seq 1 60); do curl -fsS -o /dev/null "http://127.0.0.1:$PORT/readyz" 2>/dev/null && break; sleep 0.5; done
+}
+stop_server() { kill "$SERVER_PID"; wait "$SERVER_PID" 2>/dev/null || true; SERVER_PID=; }
 
 PB=("$WORK/photobench" -base "http://127.0.0.1:$PORT" -s3-access "$MINIO_ROOT_USER" -s3-secret "$MINIO_ROOT_PASSWORD")
 echo "machine: $(nproc) cores, $(go version | cut -d' ' -f3), $(date -u +%Y-%m-%dT%H:%MZ)"
-echo; echo "1. one phone, one photo at a time"; echo
+start_server
+echo; echo "1. one phone, one photo at a time (default: structure checked, pixels decoded by the rendition job)"; echo
 "${PB[@]}" -mode upload -n "${ROUNDS:-20}"
 echo; echo "2. 32 phones uploading 12 MP JPEGs at once"; echo
 "${PB[@]}" -mode concurrent -pid "$SERVER_PID" -c "${PHONES:-32}" -k "${PER_PHONE:-2}" -n 8
+stop_server
+FIELDPROOF_UPLOAD_FULL_DECODE=true start_server
+echo; echo "1b. the same with FIELDPROOF_UPLOAD_FULL_DECODE=true (every pixel decoded before the answer)"; echo
+"${PB[@]}" -mode upload -n "${ROUNDS:-20}"
+echo; echo "2b. 32 phones, FIELDPROOF_UPLOAD_FULL_DECODE=true"; echo
+"${PB[@]}" -mode concurrent -pid "$SERVER_PID" -c "${PHONES:-32}" -k "${PER_PHONE:-2}" -n 8
+stop_server
 echo; echo "3. renditions of 12 MP JPEGs, 2 workers"; echo
 "${PB[@]}" -mode renditions -n 8 -rounds 2
