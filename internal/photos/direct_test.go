@@ -553,6 +553,7 @@ func TestDirectUploadRetention(t *testing.T) {
 		if err != nil || !created {
 			t.Fatalf("complete: %v", err)
 		}
+		e.retainAll(t, ph.ID)
 		if err := e.objects.Delete(t.Context(), ph.ObjectKey); !errors.Is(err, s3store.ErrRetained) {
 			t.Errorf("delete of a committed original: %v, want ErrRetained", err)
 		}
@@ -579,6 +580,7 @@ func TestMultipartRetention(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		e.retainAll(t, ph.ID)
 		if err := e.objects.Delete(context.Background(), ph.ObjectKey); !errors.Is(err, s3store.ErrRetained) {
 			t.Errorf("delete of a committed original: %v, want ErrRetained", err)
 		}

@@ -159,7 +159,7 @@ func (e *env) renderAll(t *testing.T, ids ...string) {
 	defer cancel()
 	w := &jobs.Worker{Store: e.jobs, Name: "test", Concurrency: 2, Poll: 10 * time.Millisecond,
 		BackoffBase: 10 * time.Millisecond, BackoffMax: 50 * time.Millisecond, Log: storetest.Logger(t),
-		Handlers: map[string]jobs.Handler{photos.JobRenditions: e.svc.RenditionHandler}}
+		Handlers: e.svc.Handlers()}
 	done := make(chan struct{})
 	go func() { _ = w.Run(ctx); close(done) }()
 	deadline := time.Now().Add(90 * time.Second)
@@ -171,6 +171,33 @@ func (e *env) renderAll(t *testing.T, ids ...string) {
 			}
 			if time.Now().After(deadline) {
 				t.Fatalf("photo %s renditions not finished", id)
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+	}
+	cancel()
+	<-done
+}
+
+// retainAll runs a worker until the retention jobs of ids are done.
+func (e *env) retainAll(t *testing.T, ids ...string) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(t.Context())
+	defer cancel()
+	w := &jobs.Worker{Store: e.jobs, Name: "test", Concurrency: 2, Poll: 10 * time.Millisecond,
+		BackoffBase: 10 * time.Millisecond, BackoffMax: 50 * time.Millisecond, Log: storetest.Logger(t),
+		Handlers: e.svc.Handlers()}
+	done := make(chan struct{})
+	go func() { _ = w.Run(ctx); close(done) }()
+	deadline := time.Now().Add(30 * time.Second)
+	for _, id := range ids {
+		for {
+			st, err := e.jobs.Inspect(t.Context(), "retain-"+id)
+			if err == nil && st.Status == jobs.StatusDone {
+				break
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("photo %s not retained: %+v %v", id, st, err)
 			}
 			time.Sleep(20 * time.Millisecond)
 		}

@@ -92,6 +92,10 @@ const (
 // JobRenditions is the job kind that makes a photo's renditions.
 const JobRenditions = "photo.renditions"
 
+// JobRetain is the job kind that puts an original under object-lock
+// retention once its row is committed.
+const JobRetain = "photo.retain"
+
 type renditionPayload struct {
 	PhotoID string `json:"photo_id"`
 }
@@ -99,6 +103,11 @@ type renditionPayload struct {
 func renditionJob(photoID string) jobs.Job {
 	b, _ := json.Marshal(renditionPayload{PhotoID: photoID})
 	return jobs.Job{ID: "renditions-" + photoID, Kind: JobRenditions, Payload: b, MaxAttempts: 5}
+}
+
+func retainJob(photoID string) jobs.Job {
+	b, _ := json.Marshal(renditionPayload{PhotoID: photoID})
+	return jobs.Job{ID: "retain-" + photoID, Kind: JobRetain, Payload: b, MaxAttempts: 20}
 }
 
 // HashRef is a photo's perceptual hash with what decides "another check".

@@ -92,6 +92,32 @@ func (s *Service) render(ctx context.Context, id string) error {
 	return s.store.SetRenditions(ctx, ph.ID, RenditionReady, &h, ph.Flags)
 }
 
+// RetainHandler puts a committed original under retention until its
+// creation plus the retention period. A bucket without object locking is
+// not an error: there is nothing more this job can do there.
+func (s *Service) RetainHandler(ctx context.Context, j jobs.Job) error {
+	var pl renditionPayload
+	if err := json.Unmarshal(j.Payload, &pl); err != nil {
+		return fmt.Errorf("retain payload: %w", err)
+	}
+	ph, err := s.store.Get(ctx, pl.PhotoID)
+	if err != nil {
+		return err
+	}
+	sctx, cancel := context.WithTimeout(ctx, s.cfg.StorageDeadline)
+	defer cancel()
+	err = s.objects.Retain(sctx, ph.ObjectKey, ph.CreatedAt.Add(s.retention))
+	if errors.Is(err, storage.ErrNotSupported) {
+		return nil
+	}
+	return err
+}
+
+// Handlers are the job handlers of the photo pipeline, by kind.
+func (s *Service) Handlers() map[string]jobs.Handler {
+	return map[string]jobs.Handler{JobRenditions: s.RenditionHandler, JobRetain: s.RetainHandler}
+}
+
 func formatOf(mime string) (renditions.Format, error) {
 	for _, f := range []renditions.Format{renditions.JPEG, renditions.PNG, renditions.WebP, renditions.HEIC} {
 		if f.MIMEType() == mime {

@@ -99,6 +99,15 @@ func (s *Service) accept(ctx context.Context, in UploadInput, uploadedBy string,
 		if err := s.store.Insert(ctx, ph); err != nil {
 			return err
 		}
+		if s.retention > 0 {
+			// Retention is a job in the row's own transaction: it happens
+			// after the commit (an object whose row never committed must
+			// stay deletable by the sweeper), it survives a crash between
+			// commit and lock, and the phone does not wait for it.
+			if err := s.jobs.Enqueue(ctx, retainJob(ph.ID), s.now()); err != nil {
+				return err
+			}
+		}
 		return s.jobs.Enqueue(ctx, renditionJob(ph.ID), s.now())
 	})
 	if errors.Is(err, errs.ErrConflict) {
@@ -118,7 +127,6 @@ func (s *Service) accept(ctx context.Context, in UploadInput, uploadedBy string,
 		s.log.Warn("photo row not stored; object left for the sweeper", "photo", ph.ID, "key", ph.ObjectKey, "err", err)
 		return Photo{}, false, errs.Unavailable("database_unavailable", 5*time.Second, err)
 	}
-	s.retain(ph.ObjectKey)
 	return ph, true, nil
 }
 
@@ -147,21 +155,6 @@ func (s *Service) put(ctx context.Context, sp *spooled, key string) error {
 		return fmt.Errorf("store original: %w", err)
 	}
 	return nil
-}
-
-// retain locks the committed original where the bucket supports it. It
-// runs after commit so that an object whose row never committed can still
-// be swept.
-func (s *Service) retain(key string) {
-	if s.retention <= 0 {
-		return
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), s.cfg.StorageDeadline)
-	defer cancel()
-	err := s.objects.Retain(ctx, key, s.now().Add(s.retention))
-	if err != nil && !errors.Is(err, storage.ErrNotSupported) {
-		s.log.Warn("retain original", "key", key, "err", err)
-	}
 }
 
 // dropObject removes an object known to be unreferenced, best effort: if

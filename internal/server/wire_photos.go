@@ -37,7 +37,7 @@ func (s *Server) wirePhotos(o Options) error {
 	w := &jobs.Worker{
 		Store: store.NewJobs(o.DB), Name: host + "/" + uuid.NewString()[:8], Log: o.Log,
 		Concurrency: max(1, cfg.Photos.RenditionJobs),
-		Handlers:    map[string]jobs.Handler{photos.JobRenditions: s.Photos.RenditionHandler},
+		Handlers:    s.Photos.Handlers(),
 	}
 	s.worker(func(ctx context.Context) { _ = w.Run(ctx) })
 	s.worker(func(ctx context.Context) { s.sweepPhotos(ctx, cfg.Photos.SweepInterval) })
