@@ -63,7 +63,9 @@ func Assess(loc Location, site Site, capturedAt, submittedAt time.Time, th Thres
 		}
 		d, ch, side := geo.PointToLine(p, line)
 		dist = d
-		place = &Placement{ChainageM: ch, Chainage: geo.FormatChainage(ch), OffsetM: d, Side: side.String()}
+		if d <= geo.MaxPlacementOffsetM {
+			place = &Placement{ChainageM: ch, Chainage: geo.FormatChainage(ch), OffsetM: d, Side: side.String()}
+		}
 	case site.Point != nil:
 		dist = geo.Distance(p, *site.Point)
 	}

@@ -64,3 +64,12 @@ func TestMissingPhotos(t *testing.T) {
 		t.Fatalf("complete: %v", m)
 	}
 }
+
+// A fix kilometres from the road is off site and placed nowhere along it.
+func TestAssessFarFromRouteHasNoPlacement(t *testing.T) {
+	now := time.Date(2026, 5, 1, 10, 0, 0, 0, time.UTC)
+	flags, pl := Assess(Location{Lat: 0.1, Lon: 0.005, AccuracyM: 5}, Site{Route: route, GeofenceM: 100}, now, now, th)
+	if pl != nil || !slices.Equal(flags, []string{FlagOffSite}) {
+		t.Fatalf("flags %v placement %+v", flags, pl)
+	}
+}

@@ -22,6 +22,12 @@ func (s Side) String() string {
 	return "on"
 }
 
+// MaxPlacementOffsetM is how far from a road a point may be and still be
+// placed along it. A chainage for a photo taken 6,000 km away names a
+// stretch of road that has nothing to do with it, so beyond this a point
+// gets no placement (its distance is flagged instead).
+const MaxPlacementOffsetM = 5000
+
 // PointToLine measures p against a polyline given in its direction of
 // travel: the shortest distance to it in metres (to segments, not only
 // vertices), the chainage in metres (distance along the line from its first

@@ -59,8 +59,9 @@ func (s *Service) flag(ph *Photo, parent Parent) {
 			for i, c := range parent.Route {
 				line[i] = geo.Point{Lat: c[1], Lon: c[0]}
 			}
-			off, ch, side := geo.PointToLine(pt, line)
-			ph.ChainageM, ph.OffsetM, ph.Side = &ch, &off, side.String()
+			if off, ch, side := geo.PointToLine(pt, line); off <= geo.MaxPlacementOffsetM {
+				ph.ChainageM, ph.OffsetM, ph.Side = &ch, &off, side.String()
+			}
 		}
 	}
 	if t, ok := takenInstant(ph.EXIF, parent); ok && !parent.CapturedAt.IsZero() {

@@ -69,8 +69,12 @@ func (s *Service) Open(ctx context.Context, p auth.Principal, id, variant string
 	switch variant {
 	case Original:
 	case Preview, Thumbnail:
-		if ph.RenditionStatus != RenditionReady {
-			return Content{}, errs.NotFound("rendition")
+		switch ph.RenditionStatus {
+		case RenditionPending:
+			return Content{}, errs.Conflict("rendition_pending", "the rendition is still being made; try again in a few seconds")
+		case RenditionFailed:
+			return Content{}, errs.New(errs.KindNotFound, "rendition_failed",
+				"no rendition could be made from this original (see the photo's flags); the original is available")
 		}
 		key, ctype = storage.RenditionKey(ph.ID, variant), "image/jpeg"
 	default:

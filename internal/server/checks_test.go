@@ -484,6 +484,12 @@ func TestPhotosThroughTheAPI(t *testing.T) {
 			t.Fatalf("original: %d %s", r.Status, r.Body)
 		}
 		apitest.Expect(t, e.Get("/api/v1/photos/"+photoID, w.tok[auth.RoleOffice]), http.StatusOK)
+		// No rendition worker runs here: the thumbnail is still to be made.
+		r = e.Get("/api/v1/photos/"+photoID+"/thumbnail", tok)
+		apitest.Expect(t, r, http.StatusConflict)
+		if r.Map(t)["code"] != "rendition_pending" {
+			t.Errorf("pending thumbnail: %s", r.Body)
+		}
 		apitest.Expect(t, e.Get("/api/v1/photos/"+photoID, w.otherVolunteerTok), http.StatusNotFound)
 		apitest.Expect(t, e.Get("/api/v1/photos/"+photoID+"/original", w.otherVolunteerTok), http.StatusNotFound)
 		// Only the author and the office attach photos.
