@@ -39,8 +39,40 @@ type Check struct {
 	RequestHash string
 	CreatedAt   time.Time
 
+	// Returned for correction by the office, with its note.
+	Return *Return
+	// Supersedes is the returned check this one amends; SupersededBy the
+	// amendment that replaced this one. Both checks are kept.
+	Supersedes, SupersededBy string
+
 	// Computed at read time from the photos stored so far.
 	MissingPhotoIDs []string
+}
+
+// Return is the office sending a check back to its author.
+type Return struct {
+	Note string
+	By   string
+	At   time.Time
+}
+
+// Review states of a check.
+const (
+	StateFiled      = "filed"
+	StateReturned   = "returned"
+	StateSuperseded = "superseded"
+)
+
+// State is filed, returned (waiting for its author's amendment) or
+// superseded (amended; kept for the record).
+func (c Check) State() string {
+	switch {
+	case c.SupersededBy != "":
+		return StateSuperseded
+	case c.Return != nil:
+		return StateReturned
+	}
+	return StateFiled
 }
 
 // Status is complete once every announced photo is stored.
@@ -59,6 +91,20 @@ type Store interface {
 	Get(ctx context.Context, id string) (Check, error)
 	// List returns up to f.Limit checks, newest (highest seq) first.
 	List(ctx context.Context, f Filter) ([]Check, error)
+	// MarkReturned records a return unless the check was already returned
+	// or superseded (errs.ErrConflict).
+	MarkReturned(ctx context.Context, id string, r Return) error
+	// MarkSuperseded links old to its amendment unless old is already
+	// superseded (errs.ErrConflict).
+	MarkSuperseded(ctx context.Context, oldID, newID string) error
+	// InsertDecision records a flag decision; a subject already decided is
+	// errs.ErrConflict.
+	InsertDecision(ctx context.Context, d Decision) error
+	// PhotoSubject is the check and flag names of one photo.
+	PhotoSubject(ctx context.Context, photoID string) (checkID string, flags []string, err error)
+	// ReviewQueue lists checks with a check or photo flag not yet decided,
+	// newest first, with what is still to decide.
+	ReviewQueue(ctx context.Context, beforeSeq int64, limit int) ([]QueueItem, error)
 }
 
 // ProjectSource is what checks read of projects (internal/store.Projects).

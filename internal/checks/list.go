@@ -41,6 +41,8 @@ type ListQuery struct {
 	Result    string
 	Flag      string
 	AuthorID  string
+	// State is filed, returned or superseded.
+	State string
 	// From and To bound captured_at: From inclusive, To exclusive.
 	From, To *time.Time
 	Cursor   string
@@ -49,7 +51,7 @@ type ListQuery struct {
 
 // Filter is a validated ListQuery plus the caller's scope, for the store.
 type Filter struct {
-	ProjectID, Type, Result, AuthorID string
+	ProjectID, Type, Result, AuthorID, State string
 	// Flag is a check flag; PhotoFlag a photo flag (at most one is set).
 	Flag, PhotoFlag string
 	From, To        *time.Time
@@ -69,8 +71,10 @@ type Page struct {
 
 func (q ListQuery) filter() (Filter, error) {
 	v := errs.NewValidation(errs.KindInvalid)
-	f := Filter{ProjectID: q.ProjectID, Type: q.Type, Result: q.Result, AuthorID: q.AuthorID,
+	f := Filter{ProjectID: q.ProjectID, Type: q.Type, Result: q.Result, AuthorID: q.AuthorID, State: q.State,
 		From: q.From, To: q.To, Limit: DefaultLimit}
+	v.Check(q.State != "" && q.State != StateFiled && q.State != StateReturned && q.State != StateSuperseded,
+		"state", "invalid", "must be filed, returned or superseded")
 	v.Check(q.Type != "" && !checklists.Type(q.Type).Valid(), "type", "invalid", "not a checklist type")
 	v.Check(q.Result != "" && q.Result != string(checklists.Pass) && q.Result != string(checklists.Fail),
 		"result", "invalid", "must be pass or fail")

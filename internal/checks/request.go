@@ -28,6 +28,8 @@ type NewCheck struct {
 	// CapturedAt keeps the phone's UTC offset, for display in local time.
 	CapturedAt time.Time
 	PhotoIDs   []string
+	// Supersedes names the returned check this one amends.
+	Supersedes string
 }
 
 // Validate checks the shape rules that do not need the template or the
@@ -45,6 +47,8 @@ func (n NewCheck) Validate(now time.Time, future time.Duration) error {
 	v.Check(n.Location.AccuracyM < 0, "location.accuracy_m", "out_of_range", "accuracy_m must not be negative")
 	v.Check(n.CapturedAt.IsZero(), "captured_at", "required", "captured_at is required")
 	v.Check(n.CapturedAt.After(now.Add(future)), "captured_at", "in_future", "captured_at is later than now")
+	v.Check(n.Supersedes != "" && !isUUID(n.Supersedes), "supersedes", "invalid", "supersedes must be the id of a returned check")
+	v.Check(n.Supersedes != "" && n.Supersedes == n.ID, "supersedes", "invalid", "a check cannot supersede itself")
 	v.Check(len(n.PhotoIDs) > MaxPhotos, "photo_ids", "too_many", fmt.Sprintf("at most %d photos", MaxPhotos))
 	seen := map[string]bool{}
 	for i, id := range n.PhotoIDs {
@@ -73,8 +77,10 @@ func (n NewCheck) Hash() (string, error) {
 		Lat, Lon, AccuracyM float64
 		CapturedAt          string
 		PhotoIDs            []string
+		Supersedes          string `json:",omitempty"` // omitted when empty: older hashes stay valid
 	}{n.ID, n.ProjectID, n.Type, n.TemplateVersion, n.Answers, n.Notes,
-		n.Location.Lat, n.Location.Lon, n.Location.AccuracyM, n.CapturedAt.Format(time.RFC3339Nano), n.PhotoIDs}
+		n.Location.Lat, n.Location.Lon, n.Location.AccuracyM, n.CapturedAt.Format(time.RFC3339Nano), n.PhotoIDs,
+		n.Supersedes}
 	b, err := json.Marshal(canon)
 	if err != nil {
 		return "", fmt.Errorf("hash check request: %w", err)

@@ -77,13 +77,35 @@ func (s *Service) Create(ctx context.Context, p auth.Principal, n NewCheck) (c C
 		return Check{}, false, err
 	}
 	c.RequestHash, c.AuthorID, c.AuthorRole = hash, p.UserID, p.Role
+	if n.Supersedes != "" {
+		old, err := s.d.Store.Get(ctx, n.Supersedes)
+		if errors.Is(err, errs.ErrNotFound) {
+			return Check{}, false, unprocessable("supersedes", "not_found", "no such check")
+		} else if err != nil {
+			return Check{}, false, err
+		}
+		if err := amends(p, n, old); err != nil {
+			return Check{}, false, err
+		}
+		c.Supersedes = old.ID
+	}
 
 	err = s.d.Store.InTx(ctx, func(ctx context.Context) error {
 		if err := s.d.Store.Insert(ctx, c); err != nil {
 			return err
 		}
+		if c.Supersedes != "" {
+			if err := s.d.Store.MarkSuperseded(ctx, c.Supersedes, c.ID); errors.Is(err, errs.ErrConflict) {
+				return errAlreadyAmended
+			} else if err != nil {
+				return err
+			}
+		}
 		return s.audit(ctx, p, c)
 	})
+	if errors.Is(err, errAlreadyAmended) {
+		return Check{}, false, errs.Conflict("already_amended", "another check already amended that one")
+	}
 	if errors.Is(err, errs.ErrConflict) {
 		// Two retries raced past the lookup above; the loser answers what
 		// the winner stored.
@@ -182,7 +204,7 @@ func (s *Service) audit(ctx context.Context, p auth.Principal, c Check) error {
 	}
 	return s.d.Audit.Record(ctx, p, "check.file", "check", c.ID, map[string]any{
 		"project_id": c.ProjectID, "type": c.Type, "template_version": c.TemplateVersion,
-		"result": c.Result, "flags": c.Flags, "photo_ids": c.PhotoIDs,
+		"result": c.Result, "flags": c.Flags, "photo_ids": c.PhotoIDs, "supersedes": c.Supersedes,
 	})
 }
 
@@ -225,6 +247,11 @@ func (s *Service) Get(ctx context.Context, p auth.Principal, id string) (Check, 
 	}
 	return cs[0], nil
 }
+
+// errAlreadyAmended tells the loser of two amendments racing for one
+// returned check from a retry of the same check (both fail the insert or
+// the link with a conflict).
+var errAlreadyAmended = errors.New("checks: already amended")
 
 // unprocessable is a 422 naming one field.
 func unprocessable(field, code, msg string) error {

@@ -105,3 +105,15 @@ func CheckListScope(p auth.Principal) CheckScope {
 	}
 	return CheckScope{None: true}
 }
+
+// ReviewCheck: returning checks for correction and deciding on flags.
+const ReviewCheck Action = "check.review"
+
+// ReviewChecks: the office reviews what inspectors and volunteers file;
+// inspectors are among the reviewed, so they do not decide on flags.
+func ReviewChecks(p auth.Principal) error {
+	if isOffice(p.Role) {
+		return nil
+	}
+	return denied(ReviewCheck)
+}

@@ -34,6 +34,11 @@ func checkRules() map[string]rule {
 		// on another project it is the office's.
 		"GET /api/v1/checks/:id":          {roles: all, scoped: true, req: onCheck(http.MethodGet, "/api/v1/checks/:id")},
 		"GET /api/v1/projects/:id/checks": {roles: all, scoped: true, req: get("/api/v1/projects/:id/checks")},
+		"POST /api/v1/checks/:id/return": {roles: officeOnly, scoped: true, req: withBody(onCheck(http.MethodPost, "/api/v1/checks/:id/return"),
+			map[string]any{"note": "the slump was not measured; measure it and file again"})},
+		"POST /api/v1/checks/:id/flag-decision": {roles: officeOnly, scoped: true, req: withBody(onCheck(http.MethodPost, "/api/v1/checks/:id/flag-decision"),
+			map[string]any{"decision": "accepted", "reason": "GPS drift under trees"})},
+		"GET /api/v1/review-queue": {roles: officeOnly, req: get("/api/v1/review-queue")},
 	}
 }
 
@@ -59,6 +64,15 @@ func (f *fixture) fileCheck(projectID string) checks.Check {
 	}
 	f.e.T.Fatalf("could not file a check on %s", projectID)
 	return checks.Check{}
+}
+
+// withBody gives a built request a JSON body.
+func withBody(build func(*fixture, string) apitest.Request, b any) func(*fixture, string) apitest.Request {
+	return func(f *fixture, projectID string) apitest.Request {
+		r := build(f, projectID)
+		r.Body = b
+		return r
+	}
 }
 
 // onCheck builds a request on a fresh check of the project (":id" is the

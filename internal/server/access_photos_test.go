@@ -30,6 +30,11 @@ func photoRules() map[string]rule {
 		"GET /api/v1/checks/:id/photos":   {roles: all, scoped: true, req: onCheck(http.MethodGet, "/api/v1/checks/:id/photos")},
 		"GET /api/v1/photos/:id":          {roles: all, scoped: true, req: onPhoto("/api/v1/photos/:id")},
 		"GET /api/v1/photos/:id/:variant": {roles: all, scoped: true, req: onPhoto("/api/v1/photos/:id/original")},
+		"POST /api/v1/photos/:id/flag-decision": {roles: officeOnly, scoped: true, req: func(f *fixture, projectID string) apitest.Request {
+			r := onPhoto("/api/v1/photos/:id/flag-decision")(f, projectID)
+			r.Method, r.Body = http.MethodPost, map[string]any{"decision": "rejected", "reason": "taken elsewhere"}
+			return r
+		}},
 	}
 }
 

@@ -44,6 +44,11 @@ type checkRow struct {
 	AuthorRole      string
 	RequestHash     string
 	CreatedAt       time.Time `gorm:"autoCreateTime:false"`
+	ReturnedAt      *time.Time
+	ReturnedBy      string
+	ReturnNote      string
+	Supersedes      string
+	SupersededBy    string
 }
 
 func (checkRow) TableName() string { return "checks" }
@@ -75,7 +80,11 @@ func toCheckRow(c checks.Check) (checkRow, error) {
 		Lat: c.Location.Lat, Lon: c.Location.Lon, AccuracyM: c.Location.AccuracyM,
 		CapturedAt: c.CapturedAt.UTC(), CapturedOffsetS: offset, Flags: "," + strings.Join(c.Flags, ",") + ",",
 		PhotoIds: string(idsJSON), AuthorID: c.AuthorID, AuthorRole: string(c.AuthorRole),
-		RequestHash: c.RequestHash, CreatedAt: c.CreatedAt.UTC()}
+		RequestHash: c.RequestHash, CreatedAt: c.CreatedAt.UTC(), Supersedes: c.Supersedes, SupersededBy: c.SupersededBy}
+	if c.Return != nil {
+		at := c.Return.At.UTC()
+		r.ReturnedAt, r.ReturnedBy, r.ReturnNote = &at, c.Return.By, c.Return.Note
+	}
 	if r.Flags == ",," {
 		r.Flags = ","
 	}
@@ -90,7 +99,11 @@ func (r checkRow) toDomain() (checks.Check, error) {
 		TemplateVersion: r.TemplateVersion, Result: checklists.Outcome(r.Result), Notes: r.Notes,
 		Location:   checks.Location{Lat: r.Lat, Lon: r.Lon, AccuracyM: r.AccuracyM},
 		CapturedAt: r.CapturedAt.In(zoneOf(r.CapturedOffsetS)), AuthorID: r.AuthorID,
-		AuthorRole: auth.Role(r.AuthorRole), RequestHash: r.RequestHash, CreatedAt: r.CreatedAt.UTC()}
+		AuthorRole: auth.Role(r.AuthorRole), RequestHash: r.RequestHash, CreatedAt: r.CreatedAt.UTC(),
+		Supersedes: r.Supersedes, SupersededBy: r.SupersededBy}
+	if r.ReturnedAt != nil {
+		c.Return = &checks.Return{Note: r.ReturnNote, By: r.ReturnedBy, At: r.ReturnedAt.UTC()}
+	}
 	if err := json.Unmarshal([]byte(r.Answers), &c.Answers); err != nil {
 		return checks.Check{}, fmt.Errorf("decode answers of check %s: %w", r.ID, err)
 	}
@@ -167,6 +180,14 @@ func (s *Checks) List(ctx context.Context, f checks.Filter) ([]checks.Check, err
 	}
 	if f.ScopeUnitID != "" {
 		q = q.Where("checks.project_id IN (SELECT id FROM projects WHERE unit_id = ?)", f.ScopeUnitID)
+	}
+	switch f.State {
+	case checks.StateFiled:
+		q = q.Where("checks.returned_at IS NULL AND checks.superseded_by = ''")
+	case checks.StateReturned:
+		q = q.Where("checks.returned_at IS NOT NULL AND checks.superseded_by = ''")
+	case checks.StateSuperseded:
+		q = q.Where("checks.superseded_by <> ''")
 	}
 	if f.Flag != "" {
 		q = q.Where("checks.flags LIKE ?", "%,"+f.Flag+",%")

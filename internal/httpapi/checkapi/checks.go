@@ -22,6 +22,10 @@ func RegisterChecks(g *gin.RouterGroup, svc *checks.Service) {
 	g.GET("/checks", respond.H(h.list))
 	g.GET("/checks/:id", respond.H(h.get))
 	g.GET("/projects/:id/checks", respond.H(h.listForProject))
+	g.POST("/checks/:id/return", respond.H(h.returnCheck))
+	g.POST("/checks/:id/flag-decision", respond.H(h.decide(checks.SubjectCheck)))
+	g.POST("/photos/:id/flag-decision", respond.H(h.decide(checks.SubjectPhoto)))
+	g.GET("/review-queue", respond.H(h.queue))
 }
 
 type locationJSON struct {
@@ -40,6 +44,7 @@ type checkRequest struct {
 	Location        *locationJSON  `json:"location"`
 	CapturedAt      string         `json:"captured_at"`
 	PhotoIDs        []string       `json:"photo_ids"`
+	Supersedes      string         `json:"supersedes"`
 }
 
 // toDomain checks what only the wire format can get wrong (a missing
@@ -47,7 +52,7 @@ type checkRequest struct {
 func (r checkRequest) toDomain() (checks.NewCheck, error) {
 	v := errs.NewValidation(errs.KindUnprocessable)
 	n := checks.NewCheck{ID: r.ID, ProjectID: r.ProjectID, Type: r.Type, TemplateVersion: r.TemplateVersion,
-		Answers: r.Answers, Notes: r.Notes, PhotoIDs: r.PhotoIDs}
+		Answers: r.Answers, Notes: r.Notes, PhotoIDs: r.PhotoIDs, Supersedes: r.Supersedes}
 	if n.Answers == nil {
 		n.Answers = map[string]any{}
 	}
@@ -109,6 +114,23 @@ type checkJSON struct {
 	PhotoIDs        []string          `json:"photo_ids"`
 	MissingPhotoIDs []string          `json:"missing_photo_ids"`
 	Status          string            `json:"status"`
+	State           string            `json:"state"`
+	Returned        *returnJSON       `json:"returned"`
+	Supersedes      *string           `json:"supersedes"`
+	SupersededBy    *string           `json:"superseded_by"`
+}
+
+type returnJSON struct {
+	Note string    `json:"note"`
+	By   string    `json:"by"`
+	At   time.Time `json:"at"`
+}
+
+func optional(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return &s
 }
 
 func toCheckJSON(c checks.Check) checkJSON {
@@ -119,7 +141,11 @@ func toCheckJSON(c checks.Check) checkJSON {
 		// was on site.
 		CapturedAt: c.CapturedAt.Format(time.RFC3339), SubmittedAt: c.CreatedAt, AuthorID: c.AuthorID,
 		AuthorRole: string(c.AuthorRole), Flags: nonNil(c.Flags), PhotoIDs: nonNil(c.PhotoIDs),
-		MissingPhotoIDs: nonNil(c.MissingPhotoIDs), Status: c.Status()}
+		MissingPhotoIDs: nonNil(c.MissingPhotoIDs), Status: c.Status(), State: c.State(),
+		Supersedes: optional(c.Supersedes), SupersededBy: optional(c.SupersededBy)}
+	if r := c.Return; r != nil {
+		out.Returned = &returnJSON{Note: r.Note, By: r.By, At: r.At}
+	}
 	if out.Answers == nil {
 		out.Answers = map[string]any{}
 	}

@@ -11,7 +11,7 @@ import (
 	"github.com/fieldproof/fieldproof/internal/errs"
 )
 
-var listParams = []string{"project_id", "type", "result", "flag", "author_id", "from", "to", "cursor", "limit"}
+var listParams = []string{"project_id", "type", "result", "flag", "author_id", "state", "from", "to", "cursor", "limit"}
 
 // parseListQuery reads GET /checks parameters (withProject: the project may
 // be named; under /projects/{id}/checks the path names it). Unknown or
@@ -44,7 +44,7 @@ func parseListQuery(vals url.Values, withProject bool) (checks.ListQuery, error)
 		return checks.ListQuery{}, err
 	}
 	q := checks.ListQuery{ProjectID: vals.Get("project_id"), Type: vals.Get("type"), Result: vals.Get("result"),
-		Flag: vals.Get("flag"), AuthorID: vals.Get("author_id"), Cursor: vals.Get("cursor")}
+		Flag: vals.Get("flag"), AuthorID: vals.Get("author_id"), State: vals.Get("state"), Cursor: vals.Get("cursor")}
 	for _, name := range []string{"from", "to"} {
 		s := vals.Get(name)
 		if s == "" {

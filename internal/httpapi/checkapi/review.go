@@ -1,0 +1,110 @@
+package checkapi
+
+import (
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/fieldproof/fieldproof/internal/auth"
+	"github.com/fieldproof/fieldproof/internal/errs"
+	"github.com/fieldproof/fieldproof/internal/httpapi/respond"
+)
+
+type returnRequest struct {
+	Note string `json:"note"`
+}
+
+func (h *checkHandlers) returnCheck(c *gin.Context) error {
+	p, _ := auth.PrincipalFrom(c.Request.Context())
+	var req returnRequest
+	if err := respond.Decode(c, &req); err != nil {
+		return err
+	}
+	chk, err := h.svc.Return(c.Request.Context(), p, c.Param("id"), req.Note)
+	if err != nil {
+		return err
+	}
+	respond.JSON(c, http.StatusOK, toCheckJSON(chk))
+	return nil
+}
+
+type decisionRequest struct {
+	Decision string `json:"decision"`
+	Reason   string `json:"reason"`
+}
+
+type decisionJSON struct {
+	Subject   string    `json:"subject"`
+	ID        string    `json:"id"`
+	CheckID   string    `json:"check_id"`
+	Decision  string    `json:"decision"`
+	Reason    string    `json:"reason"`
+	DecidedBy string    `json:"decided_by"`
+	DecidedAt time.Time `json:"decided_at"`
+}
+
+func (h *checkHandlers) decide(kind string) func(c *gin.Context) error {
+	return func(c *gin.Context) error {
+		p, _ := auth.PrincipalFrom(c.Request.Context())
+		var req decisionRequest
+		if err := respond.Decode(c, &req); err != nil {
+			return err
+		}
+		d, err := h.svc.Decide(c.Request.Context(), p, kind, c.Param("id"), req.Decision, req.Reason)
+		if err != nil {
+			return err
+		}
+		respond.JSON(c, http.StatusCreated, decisionJSON{Subject: d.SubjectKind, ID: d.SubjectID, CheckID: d.CheckID,
+			Decision: d.Decision, Reason: d.Reason, DecidedBy: d.DecidedBy, DecidedAt: d.DecidedAt})
+		return nil
+	}
+}
+
+type pendingJSON struct {
+	Kind  string   `json:"kind"`
+	ID    string   `json:"id"`
+	Flags []string `json:"flags"`
+}
+
+type queueItemJSON struct {
+	Check   checkJSON     `json:"check"`
+	Pending []pendingJSON `json:"pending"`
+}
+
+func (h *checkHandlers) queue(c *gin.Context) error {
+	p, _ := auth.PrincipalFrom(c.Request.Context())
+	vals := c.Request.URL.Query()
+	for k := range vals {
+		if k != "cursor" && k != "limit" {
+			return errs.New(errs.KindInvalid, "unknown_parameter", k+" is not a parameter of the review queue; use cursor, limit")
+		}
+	}
+	var limit *int
+	if s := vals.Get("limit"); s != "" {
+		n, err := strconv.Atoi(s)
+		if err != nil {
+			return errs.New(errs.KindInvalid, "invalid_limit", "limit must be a whole number")
+		}
+		limit = &n
+	}
+	pg, err := h.svc.ReviewQueue(c.Request.Context(), p, vals.Get("cursor"), limit)
+	if err != nil {
+		return err
+	}
+	out := struct {
+		Items      []queueItemJSON `json:"items"`
+		NextCursor *string         `json:"next_cursor"`
+	}{Items: make([]queueItemJSON, 0, len(pg.Items)), NextCursor: optional(pg.Next)}
+	for _, it := range pg.Items {
+		j := queueItemJSON{Check: toCheckJSON(it.Check), Pending: make([]pendingJSON, 0, len(it.Pending))}
+		for _, pd := range it.Pending {
+			j.Pending = append(j.Pending, pendingJSON{Kind: pd.Kind, ID: pd.ID, Flags: pd.Flags})
+		}
+		out.Items = append(out.Items, j)
+	}
+	respond.JSON(c, http.StatusOK, out)
+	return nil
+}
+
