@@ -107,4 +107,3 @@ func (h *checkHandlers) queue(c *gin.Context) error {
 	respond.JSON(c, http.StatusOK, out)
 	return nil
 }
-
