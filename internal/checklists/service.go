@@ -22,28 +22,56 @@ type Stored struct {
 // (errs.KindConflict) when (type, version) exists: that unique key is what
 // makes seeding and concurrent edits safe without a lock.
 type Store interface {
+	// InTx runs fn in one transaction that Insert and the audit log join.
+	InTx(ctx context.Context, fn func(ctx context.Context) error) error
 	Insert(ctx context.Context, s Stored) error
 	Get(ctx context.Context, t Type, version int) (Stored, error)
 	// Latest returns the highest version of every type that has one.
 	Latest(ctx context.Context) ([]Stored, error)
 }
 
+// Auditor records a write in the caller's transaction. Template versions
+// are audited like every write, and phones learn of new versions from that
+// log (GET /api/v1/sync).
+type Auditor interface {
+	Record(ctx context.Context, p auth.Principal, action, entity, entityID string, changes any) error
+}
+
 // Service manages templates.
 type Service struct {
 	store Store
 	now   func() time.Time
+	audit Auditor
 }
 
-// NewService builds the service; now is the clock (time.Now in production).
-func NewService(s Store, now func() time.Time) *Service {
-	return &Service{store: s, now: now}
+// NewService builds the service; now is the clock (time.Now in
+// production); audit may be nil (nothing recorded).
+func NewService(s Store, now func() time.Time, audit Auditor) *Service {
+	return &Service{store: s, now: now, audit: audit}
 }
+
+// insert stores a version and its audit entry together.
+func (s *Service) insert(ctx context.Context, p auth.Principal, st Stored) error {
+	return s.store.InTx(ctx, func(ctx context.Context) error {
+		if err := s.store.Insert(ctx, st); err != nil {
+			return err
+		}
+		if s.audit == nil {
+			return nil
+		}
+		return s.audit.Record(ctx, p, "checklist.publish", "checklist", EntityID(st.Type, st.Version),
+			map[string]any{"title": st.Title, "items": len(st.Items)})
+	})
+}
+
+// EntityID names a template version in the audit log and the sync feed.
+func EntityID(t Type, version int) string { return fmt.Sprintf("%s/%d", t, version) }
 
 // Seed inserts the default v1 templates that are missing. Several replicas
 // may start at once: a conflict means another one seeded first, which is fine.
 func (s *Service) Seed(ctx context.Context) error {
 	for _, d := range Defaults() {
-		err := s.store.Insert(ctx, Stored{Template: d, CreatedAt: s.now().UTC()})
+		err := s.insert(ctx, auth.Principal{}, Stored{Template: d, CreatedAt: s.now().UTC()})
 		if err != nil && !isConflict(err) {
 			return fmt.Errorf("seed %s template: %w", d.Type, err)
 		}
@@ -83,7 +111,7 @@ func (s *Service) Publish(ctx context.Context, p auth.Principal, t Type, title s
 		}
 		tpl.Version = next
 		st := Stored{Template: tpl, CreatedBy: p.UserID, CreatedAt: s.now().UTC()}
-		err = s.store.Insert(ctx, st)
+		err = s.insert(ctx, p, st)
 		if err == nil {
 			return st, nil
 		}

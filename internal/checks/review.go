@@ -73,7 +73,7 @@ func (s *Service) Return(ctx context.Context, p auth.Principal, id, note string)
 		if err := s.d.Store.MarkReturned(ctx, c.ID, r); err != nil {
 			return err
 		}
-		return s.record(ctx, p, "check.return", c.ID, map[string]any{"note": note})
+		return s.record(ctx, p, "check.return", SubjectCheck, c.ID, map[string]any{"note": note})
 	})
 	if errors.Is(err, errs.ErrConflict) {
 		return Check{}, errs.Conflict("check_not_returnable", "this check was already returned or has been superseded")
@@ -138,7 +138,7 @@ func (s *Service) Decide(ctx context.Context, p auth.Principal, kind, id, decisi
 		if err := s.d.Store.InsertDecision(ctx, d); err != nil {
 			return err
 		}
-		return s.record(ctx, p, "flag."+decision, id, map[string]any{"subject": kind, "check_id": c.ID,
+		return s.record(ctx, p, "flag."+decision, kind, id, map[string]any{"check_id": c.ID,
 			"flags": flags, "reason": reason})
 	})
 	if errors.Is(err, errs.ErrConflict) {
@@ -179,9 +179,9 @@ func (s *Service) ReviewQueue(ctx context.Context, p auth.Principal, cursor stri
 	return pg, nil
 }
 
-func (s *Service) record(ctx context.Context, p auth.Principal, action, id string, changes any) error {
+func (s *Service) record(ctx context.Context, p auth.Principal, action, entity, id string, changes any) error {
 	if s.d.Audit == nil {
 		return nil
 	}
-	return s.d.Audit.Record(ctx, p, action, "check", id, changes)
+	return s.d.Audit.Record(ctx, p, action, entity, id, changes)
 }

@@ -107,6 +107,9 @@ func New(o Options) (*Server, error) {
 	if err := s.wireDirect(o); err != nil {
 		return nil, err
 	}
+	if err := s.wireSync(o); err != nil {
+		return nil, err
+	}
 	if err := s.wireOrders(o); err != nil {
 		return nil, err
 	}

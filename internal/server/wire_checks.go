@@ -25,7 +25,7 @@ type checkParts struct {
 // default templates are seeded here, idempotently: replicas starting together
 // race on the (type, version) key and the losers skip.
 func (s *Server) wireChecks(o Options) error {
-	s.Checklists = checklists.NewService(store.NewChecklists(o.DB), o.Now)
+	s.Checklists = checklists.NewService(store.NewChecklists(o.DB), o.Now, s.Audit)
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	if err := s.Checklists.Seed(ctx); err != nil {

@@ -72,6 +72,11 @@ func (r checklistRow) toDomain() (checklists.Stored, error) {
 	return out, nil
 }
 
+// InTx runs fn in one transaction.
+func (s *Checklists) InTx(ctx context.Context, fn func(ctx context.Context) error) error {
+	return s.db.InTx(ctx, fn)
+}
+
 // Insert adds one version; an existing (type, version) is a conflict.
 func (s *Checklists) Insert(ctx context.Context, st checklists.Stored) error {
 	row, err := toChecklistRow(st)

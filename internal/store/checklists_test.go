@@ -16,7 +16,7 @@ import (
 func TestChecklistVersions(t *testing.T) {
 	storetest.EachDB(t, func(t *testing.T, db *storetest.Handle) {
 		ctx := context.Background()
-		svc := checklists.NewService(store.NewChecklists(db), time.Now)
+		svc := checklists.NewService(store.NewChecklists(db), time.Now, nil)
 		// Seeding twice (a second replica) is harmless.
 		for i := 0; i < 2; i++ {
 			if err := svc.Seed(ctx); err != nil {

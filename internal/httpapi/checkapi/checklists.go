@@ -114,3 +114,6 @@ func (h *checklistHandlers) publish(c *gin.Context) error {
 	respond.JSON(c, http.StatusCreated, toJSON(s))
 	return nil
 }
+
+// ChecklistJSON is a template version as GET /checklists shows it.
+func ChecklistJSON(s checklists.Stored) any { return toJSON(s) }

@@ -241,3 +241,7 @@ func (h *checkHandlers) listForProject(c *gin.Context) error {
 	writePage(c, pg)
 	return nil
 }
+
+// CheckJSON is a check as GET /checks/{id} shows it, for other handlers
+// that embed checks (the phones' sync).
+func CheckJSON(c checks.Check) any { return toCheckJSON(c) }

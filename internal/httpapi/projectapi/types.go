@@ -250,3 +250,10 @@ type pageResponse struct {
 	Items      []projectResponse `json:"items"`
 	NextCursor *string           `json:"next_cursor"`
 }
+
+// ProjectJSON is a project with its route as GET /projects/{id} shows it,
+// for other handlers that embed projects (the phones' sync).
+func ProjectJSON(p projects.Project) any { return toProjectDetail(p) }
+
+// AssignmentJSON is an assignment as GET /projects/{id}/assignments shows it.
+func AssignmentJSON(a projects.Assignment) any { return toAssignmentResponse(a) }

@@ -1,0 +1,73 @@
+// Package syncapi serves GET /api/v1/sync, what a phone calls when it
+// comes back online. Handlers decode, call internal/phonesync and encode;
+// items use the same JSON as the routes that serve them one by one.
+package syncapi
+
+import (
+	"net/http"
+	"strconv"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/fieldproof/fieldproof/internal/errs"
+	"github.com/fieldproof/fieldproof/internal/httpapi/checkapi"
+	"github.com/fieldproof/fieldproof/internal/httpapi/mid"
+	"github.com/fieldproof/fieldproof/internal/httpapi/projectapi"
+	"github.com/fieldproof/fieldproof/internal/httpapi/respond"
+	"github.com/fieldproof/fieldproof/internal/phonesync"
+)
+
+// Register mounts the route on g, which must already authenticate.
+func Register(g *gin.RouterGroup, svc *phonesync.Service) {
+	g.GET("/sync", respond.H(func(c *gin.Context) error { return since(c, svc) }))
+}
+
+type itemJSON struct {
+	Kind        string `json:"kind"`
+	ID          string `json:"id"`
+	Op          string `json:"op"`
+	Project     any    `json:"project,omitempty"`
+	Assignments []any  `json:"assignments,omitempty"`
+	Checklist   any    `json:"checklist,omitempty"`
+	Check       any    `json:"check,omitempty"`
+}
+
+func since(c *gin.Context, svc *phonesync.Service) error {
+	vals := c.Request.URL.Query()
+	for k, v := range vals {
+		if (k != "cursor" && k != "limit") || len(v) > 1 {
+			return errs.New(errs.KindInvalid, "invalid_parameter", "sync takes cursor and limit, each at most once")
+		}
+	}
+	var limit *int
+	if s := vals.Get("limit"); s != "" {
+		n, err := strconv.Atoi(s)
+		if err != nil {
+			return errs.New(errs.KindInvalid, "invalid_limit", "limit must be a whole number")
+		}
+		limit = &n
+	}
+	pg, err := svc.Since(c.Request.Context(), mid.Principal(c), vals.Get("cursor"), limit)
+	if err != nil {
+		return err
+	}
+	items := make([]itemJSON, 0, len(pg.Items))
+	for _, it := range pg.Items {
+		j := itemJSON{Kind: it.Kind, ID: it.ID, Op: it.Op}
+		switch {
+		case it.Project != nil:
+			j.Project = projectapi.ProjectJSON(*it.Project)
+			j.Assignments = make([]any, 0, len(it.Assignments))
+			for _, a := range it.Assignments {
+				j.Assignments = append(j.Assignments, projectapi.AssignmentJSON(a))
+			}
+		case it.Checklist != nil:
+			j.Checklist = checkapi.ChecklistJSON(*it.Checklist)
+		case it.Check != nil:
+			j.Check = checkapi.CheckJSON(*it.Check)
+		}
+		items = append(items, j)
+	}
+	respond.JSON(c, http.StatusOK, gin.H{"items": items, "cursor": pg.Cursor, "more": pg.More})
+	return nil
+}

@@ -1,0 +1,233 @@
+// Package phonesync tells a phone what changed in its scope since it last
+// asked: projects (with their assignments), checklist versions and its own
+// checks, including removals. The feed is the audit log: every write is
+// already there, in commit order (entries are numbered under a lock held to
+// commit), so a cursor is an audit sequence number, nothing is missed, and
+// a sync costs what changed since the cursor, not the size of the county.
+package phonesync
+
+import (
+	"context"
+	"encoding/base64"
+	"errors"
+	"strconv"
+	"strings"
+
+	"github.com/fieldproof/fieldproof/internal/auth"
+	"github.com/fieldproof/fieldproof/internal/checklists"
+	"github.com/fieldproof/fieldproof/internal/checks"
+	"github.com/fieldproof/fieldproof/internal/errs"
+	"github.com/fieldproof/fieldproof/internal/policy"
+	"github.com/fieldproof/fieldproof/internal/projects"
+)
+
+// Kinds of synced items.
+const (
+	KindProject   = "project"
+	KindChecklist = "checklist"
+	KindCheck     = "check"
+)
+
+// Operations: upsert carries the item's current state; delete is a
+// tombstone (the item left the caller's scope, e.g. a volunteer unassigned
+// from a road).
+const (
+	OpUpsert = "upsert"
+	OpDelete = "delete"
+)
+
+// DefaultLimit and MaxLimit bound the audit entries one page covers.
+const (
+	DefaultLimit = 200
+	MaxLimit     = 1000
+)
+
+// Entry is an audit entry as the feed needs it.
+type Entry struct {
+	Seq      int64
+	Entity   string
+	EntityID string
+}
+
+// Scope is whose changes a caller receives; the feed store turns it into
+// SQL with the same rules as policy.ProjectListScope.
+type Scope struct {
+	UserID      string // own checks; unassignment tombstones
+	AllProjects bool
+	AssignedTo  string // volunteers
+	UnitID      string // contractors
+}
+
+// Feed reads the audit log.
+type Feed interface {
+	// Head is the newest sequence number (0 when empty).
+	Head(ctx context.Context) (int64, error)
+	// Since returns up to limit entries after seq in sc, in order.
+	Since(ctx context.Context, after int64, limit int, sc Scope) ([]Entry, error)
+}
+
+// Projects reads projects as the caller may see them.
+type Projects interface {
+	Get(ctx context.Context, p auth.Principal, id string) (projects.Project, error)
+	Assignments(ctx context.Context, p auth.Principal, projectID string) ([]projects.Assignment, error)
+}
+
+// Checks reads a check as the caller may see it.
+type Checks interface {
+	Get(ctx context.Context, p auth.Principal, id string) (checks.Check, error)
+}
+
+// Checklists reads template versions.
+type Checklists interface {
+	Get(ctx context.Context, t checklists.Type, version int) (checklists.Stored, error)
+}
+
+// Item is one change, with the item's current state for an upsert.
+type Item struct {
+	Kind, ID, Op string
+	Project      *projects.Project
+	Assignments  []projects.Assignment
+	Checklist    *checklists.Stored
+	Check        *checks.Check
+}
+
+// Page is one sync answer. Cursor goes into the next request; More says
+// to ask again at once.
+type Page struct {
+	Items  []Item
+	Cursor string
+	More   bool
+}
+
+// Service answers sync requests.
+type Service struct {
+	feed       Feed
+	projects   Projects
+	checks     Checks
+	checklists Checklists
+}
+
+// NewService builds the service.
+func NewService(feed Feed, p Projects, c Checks, cl Checklists) *Service {
+	return &Service{feed: feed, projects: p, checks: c, checklists: cl}
+}
+
+func encodeCursor(seq int64) string {
+	return base64.RawURLEncoding.EncodeToString([]byte("a" + strconv.FormatInt(seq, 10)))
+}
+
+func decodeCursor(c string) (int64, bool) {
+	if c == "" {
+		return 0, true
+	}
+	b, err := base64.RawURLEncoding.DecodeString(c)
+	if err != nil || len(b) < 2 || b[0] != 'a' {
+		return 0, false
+	}
+	n, err := strconv.ParseInt(string(b[1:]), 10, 64)
+	return n, err == nil && n >= 0
+}
+
+func scopeOf(p auth.Principal) Scope {
+	ps := policy.ProjectListScope(p)
+	return Scope{UserID: p.UserID, AllProjects: ps.All, AssignedTo: ps.AssignedTo, UnitID: ps.UnitID}
+}
+
+// Since returns what changed in p's scope after cursor ("" for everything).
+func (s *Service) Since(ctx context.Context, p auth.Principal, cursor string, limit *int) (Page, error) {
+	after, ok := decodeCursor(cursor)
+	n := DefaultLimit
+	if limit != nil {
+		n = *limit
+	}
+	v := errs.NewValidation(errs.KindInvalid)
+	v.Check(!ok, "cursor", "invalid", "not a cursor from a sync answer")
+	v.Check(n < 1 || n > MaxLimit, "limit", "out_of_range", "must be 1 to 1000")
+	if err := v.Err(); err != nil {
+		return Page{}, err
+	}
+	// Every entry up to head is committed (entries are numbered under a
+	// lock held to commit), so head can become the cursor when the page is
+	// not full, even if none of those entries concerned this caller.
+	head, err := s.feed.Head(ctx)
+	if err != nil {
+		return Page{}, err
+	}
+	es, err := s.feed.Since(ctx, after, n, scopeOf(p))
+	if err != nil {
+		return Page{}, err
+	}
+	pg := Page{More: len(es) == n}
+	next := after
+	if len(es) > 0 {
+		next = es[len(es)-1].Seq
+	}
+	if !pg.More && head > next {
+		next = head
+	}
+	pg.Cursor = encodeCursor(next)
+
+	// One item per object, at the position of its last change: the phone
+	// gets current state, not history.
+	last := map[string]int{}
+	for i, e := range es {
+		last[e.Entity+"/"+e.EntityID] = i
+	}
+	for i, e := range es {
+		if last[e.Entity+"/"+e.EntityID] != i {
+			continue
+		}
+		it, err := s.item(ctx, p, e)
+		if err != nil {
+			return Page{}, err
+		}
+		if it != nil {
+			pg.Items = append(pg.Items, *it)
+		}
+	}
+	return pg, nil
+}
+
+func (s *Service) item(ctx context.Context, p auth.Principal, e Entry) (*Item, error) {
+	switch e.Entity {
+	case KindProject:
+		proj, err := s.projects.Get(ctx, p, e.EntityID)
+		if isGone(err) {
+			return &Item{Kind: KindProject, ID: e.EntityID, Op: OpDelete}, nil
+		} else if err != nil {
+			return nil, err
+		}
+		as, err := s.projects.Assignments(ctx, p, proj.ID)
+		if err != nil {
+			return nil, err
+		}
+		return &Item{Kind: KindProject, ID: proj.ID, Op: OpUpsert, Project: &proj, Assignments: as}, nil
+	case KindCheck:
+		c, err := s.checks.Get(ctx, p, e.EntityID)
+		if isGone(err) {
+			return &Item{Kind: KindCheck, ID: e.EntityID, Op: OpDelete}, nil
+		} else if err != nil {
+			return nil, err
+		}
+		return &Item{Kind: KindCheck, ID: c.ID, Op: OpUpsert, Check: &c}, nil
+	case KindChecklist:
+		t, ver, ok := strings.Cut(e.EntityID, "/")
+		n, err := strconv.Atoi(ver)
+		if !ok || err != nil {
+			return nil, nil // not a version id; nothing a phone can use
+		}
+		st, err := s.checklists.Get(ctx, checklists.Type(t), n)
+		if isGone(err) {
+			return nil, nil
+		} else if err != nil {
+			return nil, err
+		}
+		return &Item{Kind: KindChecklist, ID: e.EntityID, Op: OpUpsert, Checklist: &st}, nil
+	}
+	return nil, nil
+}
+
+// isGone: the object is not there for this caller (any more).
+func isGone(err error) bool {
+	return errors.Is(err, errs.ErrNotFound) || errors.Is(err, errs.ErrForbidden)
+}

@@ -1,0 +1,125 @@
+package server_test
+
+import (
+	"net/http"
+	"net/url"
+	"strconv"
+	"testing"
+
+	"github.com/fieldproof/fieldproof/internal/apitest"
+	"github.com/fieldproof/fieldproof/internal/auth"
+)
+
+type syncItem struct {
+	Kind, ID, Op string
+	Project      map[string]any
+	Assignments  []map[string]any
+	Check        map[string]any
+	Checklist    map[string]any
+}
+
+// syncAll pages through the feed from cursor and returns the items and the
+// cursor to use next time.
+func syncAll(t *testing.T, e *apitest.Env, tok, cursor string, limit int) ([]syncItem, string) {
+	t.Helper()
+	var all []syncItem
+	for range 100 {
+		r := e.Get("/api/v1/sync?limit="+strconv.Itoa(limit)+"&cursor="+url.QueryEscape(cursor), tok)
+		apitest.Expect(t, r, http.StatusOK)
+		var pg struct {
+			Items  []syncItem
+			Cursor string
+			More   bool
+		}
+		r.JSON(t, &pg)
+		all = append(all, pg.Items...)
+		cursor = pg.Cursor
+		if !pg.More {
+			return all, cursor
+		}
+	}
+	t.Fatal("sync never ended")
+	return nil, ""
+}
+
+func byKind(items []syncItem, kind string) []syncItem {
+	var out []syncItem
+	for _, it := range items {
+		if it.Kind == kind {
+			out = append(out, it)
+		}
+	}
+	return out
+}
+
+func TestSyncReturnsOnlyChangesAndTombstones(t *testing.T) {
+	apitest.EachBackend(t, nil, func(t *testing.T, e *apitest.Env) {
+		w := newCheckWorld(t, e)
+		vol, office, insp := w.tok[auth.RoleVolunteer], w.tok[auth.RoleOffice], w.tok[auth.RoleInspector]
+
+		// First sync, in pages of 3: the checklists and the one road this
+		// volunteer watches, with its assignments; not the school.
+		items, cursor := syncAll(t, e, vol, "", 3)
+		projects := byKind(items, "project")
+		if len(projects) != 1 || projects[0].ID != w.road || projects[0].Op != "upsert" || len(projects[0].Assignments) != 1 {
+			t.Fatalf("projects %+v", projects)
+		}
+		if n := len(byKind(items, "checklist")); n != 7 {
+			t.Errorf("%d checklists, want the 7 seeded", n)
+		}
+		// Nothing changed: nothing comes.
+		if again, _ := syncAll(t, e, vol, cursor, 50); len(again) != 0 {
+			t.Fatalf("unchanged sync returned %+v", again)
+		}
+
+		// The volunteer's own check, a rename of the road, a new checklist
+		// version, and changes elsewhere (the school, an inspector's check).
+		mine := w.check(w.road)
+		apitest.Expect(t, e.Post("/api/v1/checks", vol, mine), http.StatusCreated)
+		apitest.Expect(t, e.Post("/api/v1/checks", insp, w.check(w.road)), http.StatusCreated)
+		apitest.Expect(t, e.Do(apitest.Request{Method: http.MethodPatch, Path: "/api/v1/projects/" + w.road, Token: office,
+			Body: map[string]any{"name": "Shizi village road (phase 2)"}}), http.StatusOK)
+		apitest.Expect(t, e.Do(apitest.Request{Method: http.MethodPatch, Path: "/api/v1/projects/" + w.school, Token: office,
+			Body: map[string]any{"name": "Qingshan central school"}}), http.StatusOK)
+		apitest.Expect(t, e.Post("/api/v1/checklists/general", office, map[string]any{"title": "General", "items": []map[string]any{
+			{"key": "ok", "label": "Work satisfactory", "type": "yes_no", "required": true}}}), http.StatusCreated)
+
+		items, cursor = syncAll(t, e, vol, cursor, 50)
+		if len(items) != 3 {
+			t.Fatalf("want 3 changes (own check, road, checklist), got %+v", items)
+		}
+		if c := byKind(items, "check"); len(c) != 1 || c[0].ID != mine["id"] {
+			t.Errorf("checks %+v", c)
+		}
+		if p := byKind(items, "project"); len(p) != 1 || p[0].Project["name"] != "Shizi village road (phase 2)" {
+			t.Errorf("projects %+v", p)
+		}
+		if cl := byKind(items, "checklist"); len(cl) != 1 || cl[0].ID != "general/2" {
+			t.Errorf("checklists %+v", cl)
+		}
+
+		// Unassigned from the road: a tombstone, and nothing more after it.
+		apitest.Expect(t, e.Do(apitest.Request{Method: http.MethodDelete, Token: office,
+			Path: "/api/v1/projects/" + w.road + "/assignments/" + w.users[auth.RoleVolunteer].ID}), http.StatusNoContent)
+		items, cursor = syncAll(t, e, vol, cursor, 50)
+		if len(items) != 1 || items[0].Kind != "project" || items[0].ID != w.road || items[0].Op != "delete" || items[0].Project != nil {
+			t.Fatalf("after unassignment %+v", items)
+		}
+		apitest.Expect(t, e.Do(apitest.Request{Method: http.MethodPatch, Path: "/api/v1/projects/" + w.road, Token: office,
+			Body: map[string]any{"name": "Shizi road"}}), http.StatusOK)
+		if items, _ = syncAll(t, e, vol, cursor, 50); len(items) != 0 {
+			t.Errorf("a road no longer watched still syncs: %+v", items)
+		}
+
+		// The inspector sees every project but only their own checks.
+		items, _ = syncAll(t, e, insp, "", 200)
+		if n := len(byKind(items, "project")); n != 2 {
+			t.Errorf("inspector: %d projects", n)
+		}
+		if c := byKind(items, "check"); len(c) != 1 || c[0].ID == mine["id"] {
+			t.Errorf("inspector checks %+v", c)
+		}
+		apitest.Expect(t, e.Get("/api/v1/sync?cursor=nonsense", vol), http.StatusBadRequest)
+		apitest.Expect(t, e.Get("/api/v1/sync?limit=0", vol), http.StatusBadRequest)
+	})
+}

@@ -1,0 +1,66 @@
+package store
+
+import (
+	"context"
+	"strings"
+
+	"github.com/fieldproof/fieldproof/internal/phonesync"
+)
+
+// SyncFeed reads the audit log as the phones' change feed.
+type SyncFeed struct{ db *DB }
+
+var _ phonesync.Feed = (*SyncFeed)(nil)
+
+// NewSyncFeed returns the feed.
+func NewSyncFeed(db *DB) *SyncFeed { return &SyncFeed{db: db} }
+
+// Head is the newest audit sequence number.
+func (s *SyncFeed) Head(ctx context.Context) (int64, error) {
+	ctx, cancel := s.db.ctx(ctx)
+	defer cancel()
+	var head *int64
+	err := s.db.conn(ctx).Raw("SELECT MAX(seq) FROM audit_log").Scan(&head).Error
+	if err != nil || head == nil {
+		return 0, translate(err, "audit head")
+	}
+	return *head, nil
+}
+
+// Since selects the entries a caller's phone needs: checklist versions for
+// everyone, the caller's own checks, and the projects in their scope —
+// including a volunteer's own unassignment, which becomes a tombstone.
+// The audit log's primary key (seq) bounds the scan to what changed.
+func (s *SyncFeed) Since(ctx context.Context, after int64, limit int, sc phonesync.Scope) ([]phonesync.Entry, error) {
+	ctx, cancel := s.db.ctx(ctx)
+	defer cancel()
+	conds := []string{"entity = 'checklist'", "(entity = 'check' AND entity_id IN (SELECT id FROM checks WHERE author_id = ?))"}
+	args := []any{sc.UserID}
+	switch {
+	case sc.AllProjects:
+		conds = append(conds, "entity = 'project'")
+	case sc.AssignedTo != "":
+		conds = append(conds, `(entity = 'project' AND (entity_id IN (SELECT project_id FROM project_assignments WHERE user_id = ?)
+			OR (action = 'project.unassign' AND changes LIKE ?)))`)
+		args = append(args, sc.AssignedTo, `%"user_id":"`+sc.AssignedTo+`"%`)
+	case sc.UnitID != "":
+		conds = append(conds, "(entity = 'project' AND entity_id IN (SELECT id FROM projects WHERE unit_id = ?))")
+		args = append(args, sc.UnitID)
+	}
+	var rows []struct {
+		Seq      int64
+		Entity   string
+		EntityID string
+	}
+	err := s.db.conn(ctx).Table("audit_log").Select("seq, entity, entity_id").
+		Where("seq > ?", after).Where("("+strings.Join(conds, " OR ")+")", args...).
+		Order("seq").Limit(limit).Scan(&rows).Error
+	if err != nil {
+		return nil, translate(err, "sync feed")
+	}
+	out := make([]phonesync.Entry, len(rows))
+	for i, r := range rows {
+		out[i] = phonesync.Entry{Seq: r.Seq, Entity: r.Entity, EntityID: r.EntityID}
+	}
+	return out, nil
+}
