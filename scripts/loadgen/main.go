@@ -5,7 +5,8 @@
 //	go run ./scripts/loadgen -base http://127.0.0.1:18080 -c 32 -d 20s -op list
 //
 // Operations: healthz (GET /healthz, the HTTP stack's floor), list (GET
-// /api/v1/projects?limit=50, authenticated), create (POST /api/v1/projects).
+// /api/v1/projects?limit=50, authenticated), create (POST /api/v1/projects),
+// get (GET -path, authenticated: dashboards, sync, exports).
 package main
 
 import (
@@ -30,18 +31,19 @@ func main() {
 	conc := flag.Int("c", 32, "concurrent clients")
 	dur := flag.Duration("d", 20*time.Second, "how long to run")
 	maxReq := flag.Int("n", 1_000_000, "stop after this many requests in all")
-	op := flag.String("op", "list", "healthz, list or create")
+	op := flag.String("op", "list", "healthz, list, create or get")
+	path := flag.String("path", "/api/v1/projects", "the path (and query) of -op get")
 	user := flag.String("user", "admin", "username")
 	pass := flag.String("password", os.Getenv("FIELDPROOF_ADMIN_PASSWORD"), "password (default $FIELDPROOF_ADMIN_PASSWORD)")
 	label := flag.String("label", "", "row label in the report")
 	flag.Parse()
-	if err := run(*base, *conc, *dur, *maxReq, *op, *user, *pass, *label); err != nil {
+	if err := run(*base, *conc, *dur, *maxReq, *op, *path, *user, *pass, *label); err != nil {
 		fmt.Fprintln(os.Stderr, "loadgen:", err)
 		os.Exit(1)
 	}
 }
 
-func run(base string, conc int, dur time.Duration, maxReq int, op, user, pass, label string) error {
+func run(base string, conc int, dur time.Duration, maxReq int, op, path, user, pass, label string) error {
 	if err := loopback.Check(base); err != nil {
 		return err
 	}
@@ -76,7 +78,7 @@ func run(base string, conc int, dur time.Duration, maxReq int, op, user, pass, l
 				if n > int64(maxReq) {
 					break
 				}
-				req, err := build(ctx, op, base, token, runID, n)
+				req, err := build(ctx, op, base, path, token, runID, n)
 				if err != nil {
 					return
 				}
@@ -119,7 +121,7 @@ func run(base string, conc int, dur time.Duration, maxReq int, op, user, pass, l
 	return nil
 }
 
-func build(ctx context.Context, op, base, token string, runID, n int64) (*http.Request, error) {
+func build(ctx context.Context, op, base, path, token string, runID, n int64) (*http.Request, error) {
 	var req *http.Request
 	var err error
 	switch op {
@@ -127,6 +129,8 @@ func build(ctx context.Context, op, base, token string, runID, n int64) (*http.R
 		req, err = http.NewRequestWithContext(ctx, http.MethodGet, base+"/healthz", nil)
 	case "list":
 		req, err = http.NewRequestWithContext(ctx, http.MethodGet, base+"/api/v1/projects?limit=50", nil)
+	case "get":
+		req, err = http.NewRequestWithContext(ctx, http.MethodGet, base+path, nil)
 	case "create":
 		body, _ := json.Marshal(map[string]any{
 			"code": fmt.Sprintf("L%d-%d", runID%1_000_000, n), "name": "Load test road", "category": "road",
