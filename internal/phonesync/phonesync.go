@@ -112,6 +112,10 @@ func NewService(feed Feed, p Projects, c Checks, cl Checklists) *Service {
 	return &Service{feed: feed, projects: p, checks: c, checklists: cl}
 }
 
+// Cursor is the sync cursor that starts after audit entry seq (load
+// drivers use it to play a phone that last synced at a known point).
+func Cursor(seq int64) string { return encodeCursor(seq) }
+
 func encodeCursor(seq int64) string {
 	return base64.RawURLEncoding.EncodeToString([]byte("a" + strconv.FormatInt(seq, 10)))
 }
