@@ -45,7 +45,7 @@ func (f parents) ForView(_ context.Context, p auth.Principal, id string) (photos
 // router mounts the handlers behind a stand-in for RequireAuth that takes
 // the user from a header. The full router (auth, OpenAPI validation) is
 // exercised once the checks service provides Parents and the routes mount.
-func router(t *testing.T) *gin.Engine {
+func router(t testing.TB) *gin.Engine {
 	gin.SetMode(gin.TestMode)
 	db := storetest.SQLite(t)
 	objs, err := localfs.New(t.TempDir())
