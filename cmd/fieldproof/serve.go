@@ -7,7 +7,6 @@ import (
 	"io"
 	"net"
 	"net/http"
-	"time"
 )
 
 func serve(ctx context.Context, demo bool, stdout io.Writer) error {
@@ -24,17 +23,7 @@ func serve(ctx context.Context, demo bool, stdout io.Writer) error {
 			return err
 		}
 	}
-	srv := &http.Server{
-		Addr:    a.cfg.Addr,
-		Handler: a.srv.Handler,
-		// Headers must arrive quickly (slowloris); bodies are bounded per
-		// route by mid.ReadDeadline, because a phone uploading a photo over
-		// a weak network may need minutes and must not be cut off.
-		ReadHeaderTimeout: 10 * time.Second,
-		IdleTimeout:       120 * time.Second,
-		MaxHeaderBytes:    64 << 10,
-		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
-	}
+	srv := a.srv.HTTPServer(a.cfg, context.WithoutCancel(ctx))
 	ln, err := net.Listen("tcp", a.cfg.Addr)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", a.cfg.Addr, err)

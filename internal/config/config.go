@@ -41,6 +41,9 @@ type Config struct {
 	TrustedProxies  []string      // FIELDPROOF_TRUSTED_PROXIES: comma-separated CIDRs/IPs whose X-Forwarded-For is believed
 	ShutdownTimeout time.Duration // FIELDPROOF_SHUTDOWN_TIMEOUT
 	ReadTimeout     time.Duration // FIELDPROOF_READ_TIMEOUT: whole-request read deadline for ordinary (non-upload) requests
+	// ReadHeaderTimeout (FIELDPROOF_READ_HEADER_TIMEOUT): request headers must
+	// arrive within this (slowloris).
+	ReadHeaderTimeout time.Duration
 	UploadTimeout   time.Duration // FIELDPROOF_UPLOAD_TIMEOUT: read deadline for photo uploads from slow phones
 	MaxBodyBytes    int64         // FIELDPROOF_MAX_BODY_BYTES: JSON and import bodies
 
@@ -143,6 +146,7 @@ func Parse(lookup func(string) (string, bool)) (Config, error) {
 		TrustedProxies:          p.list("FIELDPROOF_TRUSTED_PROXIES"),
 		ShutdownTimeout:         p.duration("FIELDPROOF_SHUTDOWN_TIMEOUT", 30*time.Second),
 		ReadTimeout:             p.duration("FIELDPROOF_READ_TIMEOUT", 30*time.Second),
+		ReadHeaderTimeout:       p.duration("FIELDPROOF_READ_HEADER_TIMEOUT", 10*time.Second),
 		UploadTimeout:           p.duration("FIELDPROOF_UPLOAD_TIMEOUT", 15*time.Minute),
 		MaxBodyBytes:            int64(p.integer("FIELDPROOF_MAX_BODY_BYTES", 10<<20)),
 		MaxVolunteersPerProject: p.integer("FIELDPROOF_MAX_VOLUNTEERS_PER_PROJECT", 4),
