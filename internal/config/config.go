@@ -44,8 +44,8 @@ type Config struct {
 	// ReadHeaderTimeout (FIELDPROOF_READ_HEADER_TIMEOUT): request headers must
 	// arrive within this (slowloris).
 	ReadHeaderTimeout time.Duration
-	UploadTimeout   time.Duration // FIELDPROOF_UPLOAD_TIMEOUT: read deadline for photo uploads from slow phones
-	MaxBodyBytes    int64         // FIELDPROOF_MAX_BODY_BYTES: JSON and import bodies
+	UploadTimeout     time.Duration // FIELDPROOF_UPLOAD_TIMEOUT: read deadline for photo uploads from slow phones
+	MaxBodyBytes      int64         // FIELDPROOF_MAX_BODY_BYTES: JSON and import bodies
 
 	MaxVolunteersPerProject int  // FIELDPROOF_MAX_VOLUNTEERS_PER_PROJECT
 	DefaultGeofenceM        int  // FIELDPROOF_DEFAULT_GEOFENCE_M
