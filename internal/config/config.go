@@ -54,6 +54,10 @@ type Config struct {
 	Checks CheckConfig
 	Photos PhotoConfig
 
+	// PDFFont (FIELDPROOF_PDF_FONT) is a TrueType font for evidence reports,
+	// needed for names outside Latin-1 (e.g. Noto Sans SC for Chinese).
+	PDFFont string
+
 	LogLevel  slog.Level // FIELDPROOF_LOG_LEVEL: debug, info, warn, error
 	LogFormat string     // FIELDPROOF_LOG_FORMAT: json or text
 }
@@ -172,6 +176,7 @@ func Parse(lookup func(string) (string, bool)) (Config, error) {
 			StorageDeadline: p.duration("FIELDPROOF_UPLOAD_STORAGE_DEADLINE", 20*time.Second),
 			FullDecode:      p.boolean("FIELDPROOF_UPLOAD_FULL_DECODE", false),
 		},
+		PDFFont:   p.str("FIELDPROOF_PDF_FONT", ""),
 		LogLevel:  p.level("FIELDPROOF_LOG_LEVEL", slog.LevelInfo),
 		LogFormat: p.str("FIELDPROOF_LOG_FORMAT", "json"),
 	}

@@ -117,3 +117,15 @@ func ReviewChecks(p auth.Principal) error {
 	}
 	return denied(ReviewCheck)
 }
+
+// PrintReport: evidence reports.
+const PrintReport Action = "report.print"
+
+// Reports: county staff print evidence reports; volunteers and contractors
+// read the same facts through the API within their own scope.
+func Reports(p auth.Principal) error {
+	if seesAll(p.Role) {
+		return nil
+	}
+	return denied(PrintReport)
+}

@@ -39,7 +39,9 @@ func checkRules() map[string]rule {
 		"POST /api/v1/checks/:id/flag-decision": {roles: officeOnly, scoped: true, req: withBody(onCheck(http.MethodPost, "/api/v1/checks/:id/flag-decision"),
 			map[string]any{"decision": "accepted", "reason": "GPS drift under trees"})},
 		"GET /api/v1/review-queue": {roles: officeOnly, req: get("/api/v1/review-queue")},
-		"GET /api/v1/sync":         {roles: all, req: get("/api/v1/sync?limit=50")},
+		"GET /api/v1/projects/:id/report.pdf": {roles: []auth.Role{auth.RoleAdmin, auth.RoleOffice, auth.RoleInspector}, scoped: true,
+			req: get("/api/v1/projects/:id/report.pdf")},
+		"GET /api/v1/sync": {roles: all, req: get("/api/v1/sync?limit=50")},
 	}
 }
 

@@ -110,6 +110,9 @@ func New(o Options) (*Server, error) {
 	if err := s.wireSync(o); err != nil {
 		return nil, err
 	}
+	if err := s.wireReports(o); err != nil {
+		return nil, err
+	}
 	if err := s.wireOrders(o); err != nil {
 		return nil, err
 	}

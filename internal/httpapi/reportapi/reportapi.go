@@ -1,0 +1,30 @@
+// Package reportapi serves the PDF evidence reports. The whole PDF is
+// rendered before the first byte is sent, so a failure is a problem+json
+// answer, never half a file.
+package reportapi
+
+import (
+	"bytes"
+	"net/http"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/fieldproof/fieldproof/internal/httpapi/mid"
+	"github.com/fieldproof/fieldproof/internal/httpapi/respond"
+	"github.com/fieldproof/fieldproof/internal/reports"
+)
+
+// Register mounts the routes on g, which must already authenticate.
+func Register(g *gin.RouterGroup, svc *reports.Service) {
+	g.GET("/projects/:id/report.pdf", respond.H(func(c *gin.Context) error {
+		var buf bytes.Buffer
+		if err := svc.ProjectReport(c.Request.Context(), mid.Principal(c), c.Param("id"), &buf); err != nil {
+			return err
+		}
+		c.Header("Content-Disposition", `attachment; filename="evidence-`+c.Param("id")+`.pdf"`)
+		c.Header("X-Content-Type-Options", "nosniff")
+		c.Header("Cache-Control", "private, no-store")
+		c.Data(http.StatusOK, "application/pdf", buf.Bytes())
+		return nil
+	}))
+}

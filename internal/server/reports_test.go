@@ -1,0 +1,72 @@
+package server_test
+
+import (
+	"bytes"
+	"context"
+	"net/http"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/fieldproof/fieldproof/internal/apitest"
+	"github.com/fieldproof/fieldproof/internal/auth"
+	"github.com/fieldproof/fieldproof/internal/jobs"
+	"github.com/fieldproof/fieldproof/internal/store"
+)
+
+// renderPending runs the photo jobs queued so far (renditions, retention).
+func renderPending(t *testing.T, e *apitest.Env) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	w := &jobs.Worker{Store: store.NewJobs(e.DB), Name: "test", Concurrency: 2, Poll: 20 * time.Millisecond,
+		Handlers: e.Server.Photos.Handlers()}
+	done := make(chan struct{})
+	go func() { _ = w.Run(ctx); close(done) }()
+	sqldb, err := e.DB.SQL()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for ctx.Err() == nil {
+		var n int64
+		if err := sqldb.QueryRowContext(ctx, "SELECT count(*) FROM jobs WHERE status IN ('queued', 'running')").Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		if n == 0 {
+			break
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	cancel()
+	<-done
+}
+
+func TestProjectEvidenceReport(t *testing.T) {
+	apitest.EachBackend(t, nil, func(t *testing.T, e *apitest.Env) {
+		w := newCheckWorld(t, e)
+		vol := w.tok[auth.RoleVolunteer]
+		b := w.check(w.road)
+		photoID := uuid.NewString()
+		b["photo_ids"] = []string{photoID}
+		apitest.Expect(t, e.Post("/api/v1/checks", vol, b), http.StatusCreated)
+		r := uploadPhoto(t, e, vol, b["id"].(string), photoID, readPhoto(t, "gps/DSCN0010.jpg"))
+		apitest.Expect(t, r, http.StatusCreated)
+		sha := r.Map(t)["sha256"].(string)
+		renderPending(t, e)
+
+		rep := e.Get("/api/v1/projects/"+w.road+"/report.pdf", w.tok[auth.RoleOffice])
+		apitest.Expect(t, rep, http.StatusOK)
+		if !bytes.HasPrefix(rep.Body, []byte("%PDF-")) || rep.Header.Get("Content-Type") != "application/pdf" {
+			t.Fatalf("not a PDF: %q", rep.Body[:min(len(rep.Body), 20)])
+		}
+		for _, want := range []string{sha, photoID, b["id"].(string), "R-1", "/Subtype /Image"} {
+			if !bytes.Contains(rep.Body, []byte(want)) {
+				t.Errorf("report lacks %q", want)
+			}
+		}
+		// Volunteers and contractors are not given county reports.
+		apitest.Expect(t, e.Get("/api/v1/projects/"+w.road+"/report.pdf", vol), http.StatusForbidden)
+		apitest.Expect(t, e.Get("/api/v1/projects/"+w.school+"/report.pdf", vol), http.StatusNotFound)
+	})
+}
