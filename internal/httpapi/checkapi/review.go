@@ -2,13 +2,12 @@ package checkapi
 
 import (
 	"net/http"
-	"strconv"
 	"time"
 
 	"github.com/gin-gonic/gin"
 
 	"github.com/fieldproof/fieldproof/internal/auth"
-	"github.com/fieldproof/fieldproof/internal/errs"
+	"github.com/fieldproof/fieldproof/internal/httpapi/params"
 	"github.com/fieldproof/fieldproof/internal/httpapi/respond"
 )
 
@@ -75,21 +74,12 @@ type queueItemJSON struct {
 
 func (h *checkHandlers) queue(c *gin.Context) error {
 	p, _ := auth.PrincipalFrom(c.Request.Context())
-	vals := c.Request.URL.Query()
-	for k := range vals {
-		if k != "cursor" && k != "limit" {
-			return errs.New(errs.KindInvalid, "unknown_parameter", k+" is not a parameter of the review queue; use cursor, limit")
-		}
+	r := params.Read(c.Request.URL.Query(), "cursor", "limit")
+	cursor, limit := r.String("cursor"), r.Int("limit")
+	if err := r.Err(); err != nil {
+		return err
 	}
-	var limit *int
-	if s := vals.Get("limit"); s != "" {
-		n, err := strconv.Atoi(s)
-		if err != nil {
-			return errs.New(errs.KindInvalid, "invalid_limit", "limit must be a whole number")
-		}
-		limit = &n
-	}
-	pg, err := h.svc.ReviewQueue(c.Request.Context(), p, vals.Get("cursor"), limit)
+	pg, err := h.svc.ReviewQueue(c.Request.Context(), p, cursor, limit)
 	if err != nil {
 		return err
 	}

@@ -5,13 +5,12 @@ package syncapi
 
 import (
 	"net/http"
-	"strconv"
 
 	"github.com/gin-gonic/gin"
 
-	"github.com/fieldproof/fieldproof/internal/errs"
 	"github.com/fieldproof/fieldproof/internal/httpapi/checkapi"
 	"github.com/fieldproof/fieldproof/internal/httpapi/mid"
+	"github.com/fieldproof/fieldproof/internal/httpapi/params"
 	"github.com/fieldproof/fieldproof/internal/httpapi/projectapi"
 	"github.com/fieldproof/fieldproof/internal/httpapi/respond"
 	"github.com/fieldproof/fieldproof/internal/phonesync"
@@ -33,21 +32,12 @@ type itemJSON struct {
 }
 
 func since(c *gin.Context, svc *phonesync.Service) error {
-	vals := c.Request.URL.Query()
-	for k, v := range vals {
-		if (k != "cursor" && k != "limit") || len(v) > 1 {
-			return errs.New(errs.KindInvalid, "invalid_parameter", "sync takes cursor and limit, each at most once")
-		}
+	r := params.Read(c.Request.URL.Query(), "cursor", "limit")
+	cursor, limit := r.String("cursor"), r.Int("limit")
+	if err := r.Err(); err != nil {
+		return err
 	}
-	var limit *int
-	if s := vals.Get("limit"); s != "" {
-		n, err := strconv.Atoi(s)
-		if err != nil {
-			return errs.New(errs.KindInvalid, "invalid_limit", "limit must be a whole number")
-		}
-		limit = &n
-	}
-	pg, err := svc.Since(c.Request.Context(), mid.Principal(c), vals.Get("cursor"), limit)
+	pg, err := svc.Since(c.Request.Context(), mid.Principal(c), cursor, limit)
 	if err != nil {
 		return err
 	}
