@@ -44,6 +44,8 @@ type Check struct {
 	// Supersedes is the returned check this one amends; SupersededBy the
 	// amendment that replaced this one. Both checks are kept.
 	Supersedes, SupersededBy string
+	// TaskID is the look-back campaign task this inspection answers.
+	TaskID string
 
 	// Computed at read time from the photos stored so far.
 	MissingPhotoIDs []string
@@ -116,6 +118,14 @@ type ProjectSource interface {
 // Templates gives the template version a check answers.
 type Templates interface {
 	Get(ctx context.Context, t checklists.Type, version int) (checklists.Stored, error)
+}
+
+// TaskLinker links a post-completion inspection to its campaign task
+// (internal/campaigns implements it). Link runs inside the check's insert
+// transaction, so the check and the task's completion commit together or
+// not at all; its refusals (422 on task_id, 409 task_done) are the check's.
+type TaskLinker interface {
+	Link(ctx context.Context, p auth.Principal, taskID string, c Check) error
 }
 
 // Auditor records writes in the caller's transaction.

@@ -30,6 +30,9 @@ type NewCheck struct {
 	PhotoIDs   []string
 	// Supersedes names the returned check this one amends.
 	Supersedes string
+	// TaskID names the look-back campaign task this post-completion
+	// inspection answers (see Deps.Tasks).
+	TaskID string
 }
 
 // Validate checks the shape rules that do not need the template or the
@@ -49,6 +52,7 @@ func (n NewCheck) Validate(now time.Time, future time.Duration) error {
 	v.Check(n.CapturedAt.After(now.Add(future)), "captured_at", "in_future", "captured_at is later than now")
 	v.Check(n.Supersedes != "" && !isUUID(n.Supersedes), "supersedes", "invalid", "supersedes must be the id of a returned check")
 	v.Check(n.Supersedes != "" && n.Supersedes == n.ID, "supersedes", "invalid", "a check cannot supersede itself")
+	v.Check(n.TaskID != "" && !isUUID(n.TaskID), "task_id", "invalid", "task_id must be the id of a campaign task")
 	v.Check(len(n.PhotoIDs) > MaxPhotos, "photo_ids", "too_many", fmt.Sprintf("at most %d photos", MaxPhotos))
 	seen := map[string]bool{}
 	for i, id := range n.PhotoIDs {
@@ -78,9 +82,10 @@ func (n NewCheck) Hash() (string, error) {
 		CapturedAt          string
 		PhotoIDs            []string
 		Supersedes          string `json:",omitempty"` // omitted when empty: older hashes stay valid
+		TaskID              string `json:",omitempty"` // likewise
 	}{n.ID, n.ProjectID, n.Type, n.TemplateVersion, n.Answers, n.Notes,
 		n.Location.Lat, n.Location.Lon, n.Location.AccuracyM, n.CapturedAt.Format(time.RFC3339Nano), n.PhotoIDs,
-		n.Supersedes}
+		n.Supersedes, n.TaskID}
 	b, err := json.Marshal(canon)
 	if err != nil {
 		return "", fmt.Errorf("hash check request: %w", err)

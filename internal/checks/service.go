@@ -20,6 +20,8 @@ type Deps struct {
 	Templates Templates
 	Photos    PhotoIndex
 	Audit     Auditor // nil records nothing
+	// Tasks links inspections to campaign tasks; nil refuses task_id.
+	Tasks TaskLinker
 	// Thresholds decide low_accuracy and late_submission.
 	Thresholds Thresholds
 	// FutureAllowance is how far ahead of the server a phone clock may run.
@@ -39,6 +41,11 @@ func NewService(d Deps) *Service {
 }
 
 func (s *Service) now() time.Time { return s.d.Now().UTC() }
+
+// SetTaskLinker sets Deps.Tasks after construction: the campaigns service
+// is built after this one (it reads checks), so the server wires it here
+// before serving. Not for use once requests are being served.
+func (s *Service) SetTaskLinker(t TaskLinker) { s.d.Tasks = t }
 
 // Create files a check. created is false when the same id and body were
 // filed before: the phone lost the first answer and retried, so the stored
@@ -76,7 +83,10 @@ func (s *Service) Create(ctx context.Context, p auth.Principal, n NewCheck) (c C
 	if err != nil {
 		return Check{}, false, err
 	}
-	c.RequestHash, c.AuthorID, c.AuthorRole = hash, p.UserID, p.Role
+	c.RequestHash, c.AuthorID, c.AuthorRole, c.TaskID = hash, p.UserID, p.Role, n.TaskID
+	if n.TaskID != "" && s.d.Tasks == nil {
+		return Check{}, false, unprocessable("task_id", "unsupported", "campaign tasks are not available")
+	}
 	if n.Supersedes != "" {
 		old, err := s.d.Store.Get(ctx, n.Supersedes)
 		if errors.Is(err, errs.ErrNotFound) {
@@ -101,8 +111,17 @@ func (s *Service) Create(ctx context.Context, p auth.Principal, n NewCheck) (c C
 				return err
 			}
 		}
+		if c.TaskID != "" {
+			if err := s.d.Tasks.Link(ctx, p, c.TaskID, c); err != nil {
+				return linkError{err}
+			}
+		}
 		return s.audit(ctx, p, c)
 	})
+	var le linkError
+	if errors.As(err, &le) {
+		return Check{}, false, le.err
+	}
 	if errors.Is(err, errAlreadyAmended) {
 		return Check{}, false, errs.Conflict("already_amended", "another check already amended that one")
 	}
@@ -252,6 +271,13 @@ func (s *Service) Get(ctx context.Context, p auth.Principal, id string) (Check, 
 // returned check from a retry of the same check (both fail the insert or
 // the link with a conflict).
 var errAlreadyAmended = errors.New("checks: already amended")
+
+// linkError carries the task linker's refusal out of the transaction
+// untouched: its conflict (task_done) must not be taken for the insert race
+// of a retried check below. It deliberately does not unwrap.
+type linkError struct{ err error }
+
+func (e linkError) Error() string { return "link task: " + e.err.Error() }
 
 // unprocessable is a 422 naming one field.
 func unprocessable(field, code, msg string) error {

@@ -14,6 +14,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	_ "time/tzdata" // FIELDPROOF_ORDER_NUMBER_TZ must resolve in a scratch container
 )
 
 // Config is every setting fieldproof reads.
@@ -53,6 +54,7 @@ type Config struct {
 
 	Checks CheckConfig
 	Photos PhotoConfig
+	Orders OrderConfig
 
 	// PDFFont (FIELDPROOF_PDF_FONT) is a TrueType font for evidence reports,
 	// needed for names outside Latin-1 (e.g. Noto Sans SC for Chinese).
@@ -80,6 +82,20 @@ type CheckConfig struct {
 	LateSubmission  time.Duration // FIELDPROOF_LATE_SUBMISSION: submitted this long after capture is late_submission
 	FutureAllowance time.Duration // FIELDPROOF_CAPTURE_FUTURE_ALLOWANCE: how far captured_at may lie in the future (phone clocks drift)
 	IdempotencyTTL  time.Duration // FIELDPROOF_IDEMPOTENCY_TTL: how long Idempotency-Key replays are kept
+}
+
+// OrderConfig holds the rectification-order settings.
+type OrderConfig struct {
+	DeadlineMinor      time.Duration  // FIELDPROOF_ORDER_DEADLINE_MINOR: default deadline of a minor defect
+	DeadlineMajor      time.Duration  // FIELDPROOF_ORDER_DEADLINE_MAJOR
+	DeadlineCritical   time.Duration  // FIELDPROOF_ORDER_DEADLINE_CRITICAL
+	EscalationInterval time.Duration  // FIELDPROOF_ORDER_ESCALATION_INTERVAL: how often overdue orders are looked for
+	NumberZone         *time.Location // FIELDPROOF_ORDER_NUMBER_TZ: the year an order is numbered in is this zone's
+	NumberPrefix       string         // FIELDPROOF_ORDER_NUMBER_PREFIX: ZG-2026-0001
+	WebhookTimeout     time.Duration  // FIELDPROOF_WEBHOOK_TIMEOUT: one outbound webhook POST
+	WebhookMaxAttempts int            // FIELDPROOF_WEBHOOK_MAX_ATTEMPTS: before a delivery is left failed
+	WebhookBackoffBase time.Duration  // FIELDPROOF_WEBHOOK_BACKOFF_BASE
+	WebhookBackoffMax  time.Duration  // FIELDPROOF_WEBHOOK_BACKOFF_MAX
 }
 
 // PhotoConfig holds the limits and thresholds of the photo pipeline.
@@ -175,6 +191,18 @@ func Parse(lookup func(string) (string, bool)) (Config, error) {
 			SignedURLTTL:    p.duration("FIELDPROOF_SIGNED_URL_TTL", 5*time.Minute),
 			StorageDeadline: p.duration("FIELDPROOF_UPLOAD_STORAGE_DEADLINE", 20*time.Second),
 			FullDecode:      p.boolean("FIELDPROOF_UPLOAD_FULL_DECODE", false),
+		},
+		Orders: OrderConfig{
+			DeadlineMinor:      p.duration("FIELDPROOF_ORDER_DEADLINE_MINOR", 30*24*time.Hour),
+			DeadlineMajor:      p.duration("FIELDPROOF_ORDER_DEADLINE_MAJOR", 14*24*time.Hour),
+			DeadlineCritical:   p.duration("FIELDPROOF_ORDER_DEADLINE_CRITICAL", 3*24*time.Hour),
+			EscalationInterval: p.duration("FIELDPROOF_ORDER_ESCALATION_INTERVAL", 5*time.Minute),
+			NumberZone:         p.zone("FIELDPROOF_ORDER_NUMBER_TZ", "Asia/Shanghai"),
+			NumberPrefix:       p.str("FIELDPROOF_ORDER_NUMBER_PREFIX", "ZG"),
+			WebhookTimeout:     p.duration("FIELDPROOF_WEBHOOK_TIMEOUT", 10*time.Second),
+			WebhookMaxAttempts: p.integer("FIELDPROOF_WEBHOOK_MAX_ATTEMPTS", 8),
+			WebhookBackoffBase: p.duration("FIELDPROOF_WEBHOOK_BACKOFF_BASE", 30*time.Second),
+			WebhookBackoffMax:  p.duration("FIELDPROOF_WEBHOOK_BACKOFF_MAX", time.Hour),
 		},
 		PDFFont:   p.str("FIELDPROOF_PDF_FONT", ""),
 		LogLevel:  p.level("FIELDPROOF_LOG_LEVEL", slog.LevelInfo),
@@ -281,6 +309,18 @@ func (p *parser) duration(name string, def time.Duration) time.Duration {
 		return def
 	}
 	return d
+}
+
+// zone reads an IANA time zone name. The zone database is embedded in the
+// binary (time/tzdata), so this works in a minimal container too.
+func (p *parser) zone(name, def string) *time.Location {
+	v := p.str(name, def)
+	loc, err := time.LoadLocation(v)
+	if err != nil {
+		p.fail(name, "must be a time zone name such as Asia/Shanghai or UTC")
+		return time.UTC
+	}
+	return loc
 }
 
 func (p *parser) list(name string) []string {

@@ -1,6 +1,7 @@
 // Package phonesync tells a phone what changed in its scope since it last
-// asked: projects (with their assignments), checklist versions and its own
-// checks, including removals. The feed is the audit log: every write is
+// asked: projects (with their assignments), checklist versions, its own
+// checks, and the orders on its projects with their timelines, including
+// removals. The feed is the audit log: every write is
 // already there, in commit order (entries are numbered under a lock held to
 // commit), so a cursor is an audit sequence number, nothing is missed, and
 // a sync costs what changed since the cursor, not the size of the county.
@@ -17,6 +18,7 @@ import (
 	"github.com/fieldproof/fieldproof/internal/checklists"
 	"github.com/fieldproof/fieldproof/internal/checks"
 	"github.com/fieldproof/fieldproof/internal/errs"
+	"github.com/fieldproof/fieldproof/internal/orders"
 	"github.com/fieldproof/fieldproof/internal/policy"
 	"github.com/fieldproof/fieldproof/internal/projects"
 )
@@ -26,6 +28,7 @@ const (
 	KindProject   = "project"
 	KindChecklist = "checklist"
 	KindCheck     = "check"
+	KindOrder     = "order"
 )
 
 // Operations: upsert carries the item's current state; delete is a
@@ -77,6 +80,11 @@ type Checks interface {
 	Get(ctx context.Context, p auth.Principal, id string) (checks.Check, error)
 }
 
+// Orders reads an order with its timeline as the caller may see it.
+type Orders interface {
+	Get(ctx context.Context, p auth.Principal, id string) (orders.Detail, error)
+}
+
 // Checklists reads template versions.
 type Checklists interface {
 	Get(ctx context.Context, t checklists.Type, version int) (checklists.Stored, error)
@@ -89,6 +97,7 @@ type Item struct {
 	Assignments  []projects.Assignment
 	Checklist    *checklists.Stored
 	Check        *checks.Check
+	Order        *orders.Detail
 }
 
 // Page is one sync answer. Cursor goes into the next request; More says
@@ -105,11 +114,12 @@ type Service struct {
 	projects   Projects
 	checks     Checks
 	checklists Checklists
+	orders     Orders
 }
 
 // NewService builds the service.
-func NewService(feed Feed, p Projects, c Checks, cl Checklists) *Service {
-	return &Service{feed: feed, projects: p, checks: c, checklists: cl}
+func NewService(feed Feed, p Projects, c Checks, cl Checklists, o Orders) *Service {
+	return &Service{feed: feed, projects: p, checks: c, checklists: cl, orders: o}
 }
 
 // Cursor is the sync cursor that starts after audit entry seq (load
@@ -214,6 +224,14 @@ func (s *Service) item(ctx context.Context, p auth.Principal, e Entry) (*Item, e
 			return nil, err
 		}
 		return &Item{Kind: KindCheck, ID: c.ID, Op: OpUpsert, Check: &c}, nil
+	case KindOrder:
+		d, err := s.orders.Get(ctx, p, e.EntityID)
+		if isGone(err) {
+			return &Item{Kind: KindOrder, ID: e.EntityID, Op: OpDelete}, nil
+		} else if err != nil {
+			return nil, err
+		}
+		return &Item{Kind: KindOrder, ID: d.ID, Op: OpUpsert, Order: &d}, nil
 	case KindChecklist:
 		t, ver, ok := strings.Cut(e.EntityID, "/")
 		n, err := strconv.Atoi(ver)

@@ -13,7 +13,7 @@ import (
 // Parents, so the rule about who may attach or see photos lives with checks
 // (and its policy), not here.
 type Parent struct {
-	Kind      string // "check"
+	Kind      string // "check" or "order_response"
 	ID        string
 	ProjectID string
 	// The check's own GPS fix and capture time, for gps_mismatch and
@@ -34,4 +34,49 @@ type Parents interface {
 	ForUpload(ctx context.Context, p auth.Principal, checkID string) (Parent, error)
 	// ForView returns the check if p may see it and its photos.
 	ForView(ctx context.Context, p auth.Principal, checkID string) (Parent, error)
+}
+
+// RouteParents makes the parent ids that owns claims (rectification
+// responses) answered by ps, and every other id by the Parents the service
+// was built with (checks). Uploads, reads and direct uploads all ask
+// Parents, so one dispatch covers them, and the photo rules stay here in
+// one place whatever the parent. Call it while wiring, before the service
+// serves requests.
+func (s *Service) RouteParents(owns func(ctx context.Context, id string) (bool, error), ps Parents) {
+	s.parents = routedParents{owns: owns, to: ps, rest: s.parents}
+}
+
+type routedParents struct {
+	owns func(ctx context.Context, id string) (bool, error)
+	to   Parents
+	rest Parents
+}
+
+func (r routedParents) pick(ctx context.Context, id string) (Parents, error) {
+	ok, err := r.owns(ctx, id)
+	switch {
+	case err != nil:
+		return nil, err
+	case ok:
+		return r.to, nil
+	case r.rest == nil:
+		return nil, errNoParents
+	}
+	return r.rest, nil
+}
+
+func (r routedParents) ForUpload(ctx context.Context, p auth.Principal, id string) (Parent, error) {
+	ps, err := r.pick(ctx, id)
+	if err != nil {
+		return Parent{}, err
+	}
+	return ps.ForUpload(ctx, p, id)
+}
+
+func (r routedParents) ForView(ctx context.Context, p auth.Principal, id string) (Parent, error) {
+	ps, err := r.pick(ctx, id)
+	if err != nil {
+		return Parent{}, err
+	}
+	return ps.ForView(ctx, p, id)
 }

@@ -83,7 +83,7 @@ func body(method, path string, b func(f *fixture) any) func(*fixture, string) ap
 // access_<domain>_test.go.
 func rules() map[string]rule {
 	out := map[string]rule{}
-	for _, set := range []map[string]rule{platformRules(), checkRules(), photoRules(), directRules(), orderRules(), reviewRules()} {
+	for _, set := range []map[string]rule{platformRules(), checkRules(), photoRules(), directRules(), orderRules(), reviewRules(), campaignRules()} {
 		for k, v := range set {
 			out[k] = v
 		}
@@ -210,7 +210,7 @@ func denied(r apitest.Response) bool {
 	if r.Status != http.StatusNotFound {
 		return false
 	}
-	for _, code := range []string{"project_not_found", "check_not_found", "photo_not_found"} {
+	for _, code := range []string{"project_not_found", "check_not_found", "photo_not_found", "order_not_found"} {
 		if strings.Contains(string(r.Body), `"`+code+`"`) {
 			return true
 		}

@@ -39,6 +39,7 @@ type Server struct {
 	Audit    *audit.Service
 	checkParts
 	photoParts
+	orderParts
 
 	Handler http.Handler
 	// Routes lists every registered route, for the route × role tests that
@@ -107,13 +108,16 @@ func New(o Options) (*Server, error) {
 	if err := s.wireDirect(o); err != nil {
 		return nil, err
 	}
-	if err := s.wireSync(o); err != nil {
+	if err := s.wireCampaigns(o); err != nil {
 		return nil, err
 	}
 	if err := s.wireReports(o); err != nil {
 		return nil, err
 	}
 	if err := s.wireOrders(o); err != nil {
+		return nil, err
+	}
+	if err := s.wireSync(o); err != nil {
 		return nil, err
 	}
 	if err := s.wireReview(o); err != nil {

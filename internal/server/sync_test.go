@@ -16,6 +16,7 @@ type syncItem struct {
 	Assignments  []map[string]any
 	Check        map[string]any
 	Checklist    map[string]any
+	Order        map[string]any
 }
 
 // syncAll pages through the feed from cursor and returns the items and the
@@ -121,5 +122,29 @@ func TestSyncReturnsOnlyChangesAndTombstones(t *testing.T) {
 		}
 		apitest.Expect(t, e.Get("/api/v1/sync?cursor=nonsense", vol), http.StatusBadRequest)
 		apitest.Expect(t, e.Get("/api/v1/sync?limit=0", vol), http.StatusBadRequest)
+	})
+}
+
+// Orders reach the phones that see their project: the volunteers of the
+// road, the unit's contractors; not other units.
+func TestSyncCarriesOrdersInScope(t *testing.T) {
+	apitest.EachBackend(t, nil, func(t *testing.T, e *apitest.Env) {
+		w := newCheckWorld(t, e)
+		vol, con, office := w.tok[auth.RoleVolunteer], w.tok[auth.RoleContractor], w.tok[auth.RoleOffice]
+		_, volCursor := syncAll(t, e, vol, "", 200)
+		_, conCursor := syncAll(t, e, con, "", 200)
+
+		r := e.Post("/api/v1/orders", office, directOrder(w.road))
+		apitest.Expect(t, r, http.StatusCreated)
+		roadOrder := r.Map(t)["id"].(string)
+		apitest.Expect(t, e.Post("/api/v1/orders", office, directOrder(w.school)), http.StatusCreated)
+
+		for who, c := range map[string][2]string{"volunteer": {vol, volCursor}, "contractor": {con, conCursor}} {
+			items, _ := syncAll(t, e, c[0], c[1], 50)
+			got := byKind(items, "order")
+			if len(got) != 1 || got[0].ID != roadOrder || got[0].Op != "upsert" {
+				t.Errorf("%s: orders %+v", who, got)
+			}
+		}
 	})
 }

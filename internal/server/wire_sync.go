@@ -8,9 +8,10 @@ import (
 	"github.com/fieldproof/fieldproof/internal/store"
 )
 
-// wireSync mounts the phones' change feed over the audit log.
+// wireSync mounts the phones' change feed over the audit log; it runs
+// after wireOrders, whose orders it carries.
 func (s *Server) wireSync(o Options) error {
-	svc := phonesync.NewService(store.NewSyncFeed(o.DB), s.Projects, s.Checks, s.Checklists)
+	svc := phonesync.NewService(store.NewSyncFeed(o.DB), s.Projects, s.Checks, s.Checklists, s.Orders)
 	s.mount(func(g *gin.RouterGroup) { syncapi.Register(g, svc) })
 	return nil
 }

@@ -49,6 +49,7 @@ type checkRow struct {
 	ReturnNote      string
 	Supersedes      string
 	SupersededBy    string
+	TaskID          string
 }
 
 func (checkRow) TableName() string { return "checks" }
@@ -80,7 +81,8 @@ func toCheckRow(c checks.Check) (checkRow, error) {
 		Lat: c.Location.Lat, Lon: c.Location.Lon, AccuracyM: c.Location.AccuracyM,
 		CapturedAt: c.CapturedAt.UTC(), CapturedOffsetS: offset, Flags: "," + strings.Join(c.Flags, ",") + ",",
 		PhotoIds: string(idsJSON), AuthorID: c.AuthorID, AuthorRole: string(c.AuthorRole),
-		RequestHash: c.RequestHash, CreatedAt: c.CreatedAt.UTC(), Supersedes: c.Supersedes, SupersededBy: c.SupersededBy}
+		RequestHash: c.RequestHash, CreatedAt: c.CreatedAt.UTC(), Supersedes: c.Supersedes, SupersededBy: c.SupersededBy,
+		TaskID: c.TaskID}
 	if c.Return != nil {
 		at := c.Return.At.UTC()
 		r.ReturnedAt, r.ReturnedBy, r.ReturnNote = &at, c.Return.By, c.Return.Note
@@ -100,7 +102,7 @@ func (r checkRow) toDomain() (checks.Check, error) {
 		Location:   checks.Location{Lat: r.Lat, Lon: r.Lon, AccuracyM: r.AccuracyM},
 		CapturedAt: r.CapturedAt.In(zoneOf(r.CapturedOffsetS)), AuthorID: r.AuthorID,
 		AuthorRole: auth.Role(r.AuthorRole), RequestHash: r.RequestHash, CreatedAt: r.CreatedAt.UTC(),
-		Supersedes: r.Supersedes, SupersededBy: r.SupersededBy}
+		Supersedes: r.Supersedes, SupersededBy: r.SupersededBy, TaskID: r.TaskID}
 	if r.ReturnedAt != nil {
 		c.Return = &checks.Return{Note: r.ReturnNote, By: r.ReturnedBy, At: r.ReturnedAt.UTC()}
 	}

@@ -28,8 +28,9 @@ func (s *SyncFeed) Head(ctx context.Context) (int64, error) {
 }
 
 // Since selects the entries a caller's phone needs: checklist versions for
-// everyone, the caller's own checks, and the projects in their scope —
-// including a volunteer's own unassignment, which becomes a tombstone.
+// everyone, the caller's own checks, and the projects and orders in their
+// scope — including a volunteer's own unassignment, which becomes a
+// tombstone.
 // The audit log's primary key (seq) bounds the scan to what changed.
 func (s *SyncFeed) Since(ctx context.Context, after int64, limit int, sc phonesync.Scope) ([]phonesync.Entry, error) {
 	ctx, cancel := s.db.ctx(ctx)
@@ -38,14 +39,17 @@ func (s *SyncFeed) Since(ctx context.Context, after int64, limit int, sc phonesy
 	args := []any{sc.UserID}
 	switch {
 	case sc.AllProjects:
-		conds = append(conds, "entity = 'project'")
+		conds = append(conds, "entity IN ('project', 'order')")
 	case sc.AssignedTo != "":
 		conds = append(conds, `(entity = 'project' AND (entity_id IN (SELECT project_id FROM project_assignments WHERE user_id = ?)
-			OR (action = 'project.unassign' AND changes LIKE ?)))`)
-		args = append(args, sc.AssignedTo, `%"user_id":"`+sc.AssignedTo+`"%`)
+			OR (action = 'project.unassign' AND changes LIKE ?)))`,
+			`(entity = 'order' AND entity_id IN (SELECT o.id FROM orders o JOIN project_assignments pa
+				ON pa.project_id = o.project_id WHERE pa.user_id = ?))`)
+		args = append(args, sc.AssignedTo, `%"user_id":"`+sc.AssignedTo+`"%`, sc.AssignedTo)
 	case sc.UnitID != "":
-		conds = append(conds, "(entity = 'project' AND entity_id IN (SELECT id FROM projects WHERE unit_id = ?))")
-		args = append(args, sc.UnitID)
+		conds = append(conds, "(entity = 'project' AND entity_id IN (SELECT id FROM projects WHERE unit_id = ?))",
+			"(entity = 'order' AND entity_id IN (SELECT o.id FROM orders o JOIN projects p ON p.id = o.project_id WHERE p.unit_id = ?))")
+		args = append(args, sc.UnitID, sc.UnitID)
 	}
 	var rows []struct {
 		Seq      int64

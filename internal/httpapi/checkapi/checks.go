@@ -45,6 +45,7 @@ type checkRequest struct {
 	CapturedAt      string         `json:"captured_at"`
 	PhotoIDs        []string       `json:"photo_ids"`
 	Supersedes      string         `json:"supersedes"`
+	TaskID          string         `json:"task_id"`
 }
 
 // toDomain checks what only the wire format can get wrong (a missing
@@ -52,7 +53,8 @@ type checkRequest struct {
 func (r checkRequest) toDomain() (checks.NewCheck, error) {
 	v := errs.NewValidation(errs.KindUnprocessable)
 	n := checks.NewCheck{ID: r.ID, ProjectID: r.ProjectID, Type: r.Type, TemplateVersion: r.TemplateVersion,
-		Answers: r.Answers, Notes: r.Notes, PhotoIDs: r.PhotoIDs, Supersedes: r.Supersedes}
+		Answers: r.Answers, Notes: r.Notes, PhotoIDs: r.PhotoIDs, Supersedes: r.Supersedes,
+		TaskID: r.TaskID}
 	if n.Answers == nil {
 		n.Answers = map[string]any{}
 	}
@@ -118,6 +120,7 @@ type checkJSON struct {
 	Returned        *returnJSON       `json:"returned"`
 	Supersedes      *string           `json:"supersedes"`
 	SupersededBy    *string           `json:"superseded_by"`
+	TaskID          *string           `json:"task_id"`
 }
 
 type returnJSON struct {
@@ -142,7 +145,7 @@ func toCheckJSON(c checks.Check) checkJSON {
 		CapturedAt: c.CapturedAt.Format(time.RFC3339), SubmittedAt: c.CreatedAt, AuthorID: c.AuthorID,
 		AuthorRole: string(c.AuthorRole), Flags: nonNil(c.Flags), PhotoIDs: nonNil(c.PhotoIDs),
 		MissingPhotoIDs: nonNil(c.MissingPhotoIDs), Status: c.Status(), State: c.State(),
-		Supersedes: optional(c.Supersedes), SupersededBy: optional(c.SupersededBy)}
+		Supersedes: optional(c.Supersedes), SupersededBy: optional(c.SupersededBy), TaskID: optional(c.TaskID)}
 	if r := c.Return; r != nil {
 		out.Returned = &returnJSON{Note: r.Note, By: r.By, At: r.At}
 	}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/fieldproof/fieldproof/internal/httpapi/checkapi"
 	"github.com/fieldproof/fieldproof/internal/httpapi/mid"
+	"github.com/fieldproof/fieldproof/internal/httpapi/orderapi"
 	"github.com/fieldproof/fieldproof/internal/httpapi/params"
 	"github.com/fieldproof/fieldproof/internal/httpapi/projectapi"
 	"github.com/fieldproof/fieldproof/internal/httpapi/respond"
@@ -29,6 +30,7 @@ type itemJSON struct {
 	Assignments []any  `json:"assignments,omitempty"`
 	Checklist   any    `json:"checklist,omitempty"`
 	Check       any    `json:"check,omitempty"`
+	Order       any    `json:"order,omitempty"`
 }
 
 func since(c *gin.Context, svc *phonesync.Service) error {
@@ -55,6 +57,8 @@ func since(c *gin.Context, svc *phonesync.Service) error {
 			j.Checklist = checkapi.ChecklistJSON(*it.Checklist)
 		case it.Check != nil:
 			j.Check = checkapi.CheckJSON(*it.Check)
+		case it.Order != nil:
+			j.Order = orderapi.DetailJSON(*it.Order)
 		}
 		items = append(items, j)
 	}

@@ -1,0 +1,237 @@
+#!/usr/bin/env bash
+# Fault drills (docs/RELIABILITY.md): each scenario starts fieldproof on its
+# own database and bucket, runs 50 phones filing checks and uploading photos
+# with scripts/faultdrill, injects one fault, recovers, and checks the
+# invariants (acknowledged photos read back with their SHA-256, exactly one
+# check and one photo per UUID, no row without its object, orphans swept,
+# every job done, /readyz 503 while down and 200 within 10 s after).
+#
+#   scripts/faults.sh                       all four scenarios, full length
+#   SHORT=1 scripts/faults.sh               the short versions (CI), about two minutes
+#   scripts/faults.sh minio-kill sigterm    some of them
+#
+# Scenarios: minio-kill (kill -9 MinIO under load, restart it on the same
+# data), postgres-stop (the database refuses and drops connections, through
+# a proxy), sigterm (fieldproof SIGTERMed with uploads in flight and
+# rendition jobs queued, then restarted), minio-hang (MinIO SIGSTOPped: the
+# network to it hangs rather than refuses, then SIGCONT).
+#
+# It never touches the shared services: it starts its OWN MinIO on
+# 127.0.0.1:9100 (the binary scripts/minio.sh builds) with a temp data dir
+# and credentials, uses the PostgreSQL on 127.0.0.1:5432 only through
+# throw-away databases, and "stops" PostgreSQL with a proxy in front of it.
+# Environment: SHORT=1, FAULTS_PORT (fieldproof, default 18390; the proxy
+# uses +1100/+1101), PHONES (default 50), KEEP=1 keeps the work dir.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+. scripts/services.sh
+ensure_postgres
+
+ALL=(minio-kill postgres-stop sigterm minio-hang)
+[ "$#" -gt 0 ] || set -- "${ALL[@]}"
+for s in "$@"; do
+  case " ${ALL[*]} " in *" $s "*) ;; *) echo "faults.sh: unknown scenario $s (have: ${ALL[*]})" >&2; exit 2 ;; esac
+done
+
+SHORT=${SHORT:-0}
+PHONES=${PHONES:-50}
+FP_PORT=${FAULTS_PORT:-18390}
+PROXY_PORT=$((FP_PORT - 2900)) CONTROL_PORT=$((FP_PORT - 2899))   # 15490, 15491
+MINIO_ADDR=127.0.0.1:9100 MINIO_CONSOLE=127.0.0.1:9101
+BASE=http://127.0.0.1:$FP_PORT
+if [ "$SHORT" = 1 ]; then
+  MINIO_DOWN=5 PG_DOWN=6 FP_DOWN=3 HANG=8 AFTER=3 RENDER_WAIT=120s
+else
+  MINIO_DOWN=15 PG_DOWN=20 FP_DOWN=10 HANG=30 AFTER=8 RENDER_WAIT=300s
+fi
+DEADLINE=3s   # FIELDPROOF_UPLOAD_STORAGE_DEADLINE and FIELDPROOF_S3_TIMEOUT
+LATENCY_LIMIT=4s   # an upload's server time: the deadline plus 1 s for spooling and hashing
+
+WORK=$(mktemp -d /tmp/faultdrill.XXXXXX)
+FD_MINIO_USER=faultdrill FD_MINIO_PASS=faultdrill-$RANDOM$RANDOM$RANDOM
+MINIO_PID= FP_PID= PROXY_PID= LOAD_PID= READYZ_PID= DBS=()
+FAILED=0
+
+now_ms() { date +%s%3N; }
+say() { echo "faults.sh: $*" >&2; }
+
+stop_pid() { # pid: SIGTERM, then SIGKILL after 10 s; only processes this script started
+  local pid=$1
+  [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null || return 0
+  kill -CONT "$pid" 2>/dev/null || true
+  kill -TERM "$pid" 2>/dev/null || true
+  for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+  kill -KILL "$pid" 2>/dev/null || true
+  wait "$pid" 2>/dev/null || true
+}
+cleanup() {
+  for p in "$LOAD_PID" "$READYZ_PID" "$FP_PID" "$PROXY_PID" "$MINIO_PID"; do stop_pid "$p"; done
+  for db in "${DBS[@]}"; do psql -q -d postgres -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" >/dev/null 2>&1 || true; done
+  if [ "${KEEP:-0}" = 1 ]; then say "work dir kept: $WORK"; else rm -rf "$WORK"; fi
+}
+trap cleanup EXIT
+
+# --- binaries ---------------------------------------------------------------
+find_minio() {
+  if command -v minio >/dev/null 2>&1; then command -v minio; return; fi
+  local gobin; gobin=$(go env GOBIN); [ -n "$gobin" ] || gobin="$(go env GOPATH)/bin"
+  [ -x "$gobin/minio" ] && echo "$gobin/minio"
+}
+MINIO_BIN=$(find_minio || true)
+if [ -z "$MINIO_BIN" ]; then
+  say "building minio (scripts/minio.sh's pinned version; several minutes the first time)"
+  go install "github.com/minio/minio@$(sed -n 's/^MINIO_VERSION=//p' scripts/minio.sh)"
+  MINIO_BIN=$(find_minio)
+fi
+go build -tags nodynamic -o "$WORK/fieldproof" ./cmd/fieldproof
+go build -o "$WORK/faultdrill" ./scripts/faultdrill
+FD="$WORK/faultdrill"
+
+# --- our own MinIO ------------------------------------------------------------
+minio_ready() { curl -fsS -o /dev/null --max-time 1 "http://$MINIO_ADDR/minio/health/ready" 2>/dev/null; }
+start_minio() {
+  if minio_ready; then say "something already answers on $MINIO_ADDR; refusing to share it"; exit 1; fi
+  MINIO_ROOT_USER=$FD_MINIO_USER MINIO_ROOT_PASSWORD=$FD_MINIO_PASS \
+    "$MINIO_BIN" server "$WORK/minio-data" --address "$MINIO_ADDR" --console-address "$MINIO_CONSOLE" \
+    >>"$WORK/minio.log" 2>&1 </dev/null &
+  MINIO_PID=$!
+  for _ in $(seq 1 120); do minio_ready && return 0; sleep 0.25; done
+  say "MinIO did not become ready"; tail -n 20 "$WORK/minio.log" >&2; exit 1
+}
+
+# --- fieldproof ---------------------------------------------------------------
+start_fieldproof() {
+  "$WORK/fieldproof" serve --demo >>"$LOG" 2>&1 </dev/null &
+  FP_PID=$!
+  for _ in $(seq 1 240); do
+    curl -fsS -o /dev/null --max-time 2 "$BASE/readyz" 2>/dev/null && return 0
+    kill -0 "$FP_PID" 2>/dev/null || break
+    sleep 0.25
+  done
+  say "fieldproof did not become ready"; tail -n 30 "$LOG" >&2; return 1
+}
+wait_ready() { # seconds: until /readyz is 200
+  for _ in $(seq 1 $(($1 * 4))); do curl -fsS -o /dev/null --max-time 2 "$BASE/readyz" 2>/dev/null && return 0; sleep 0.25; done
+  return 1
+}
+wait_acks() { # n: until the load has n photos acknowledged (at most 60 s)
+  for _ in $(seq 1 300); do
+    [ -f "$S/progress" ] && [ "$(cut -d' ' -f1 "$S/progress")" -ge "$1" ] && return 0
+    sleep 0.2
+  done
+  say "load made no progress"; return 1
+}
+mark() { # event (fault, restart, recover) with the uploads in flight at that moment
+  echo "$1 $(now_ms) $(cut -d' ' -f2 "$S/progress" 2>/dev/null || echo ?)" >>"$S/events"
+}
+
+setup() { # scenario [db-port]
+  NAME=$1 S=$WORK/$1 LOG=$WORK/$1/fieldproof.log
+  mkdir -p "$S"
+  local db="fd_${NAME//-/_}_$$"
+  psql -q -d postgres -c "CREATE DATABASE $db" >/dev/null
+  DBS+=("$db")
+  DB_DIRECT="postgres://$PGUSER@$PGHOST:$PGPORT/$db?sslmode=disable"
+  BUCKET="fd-$NAME-$$"
+  export FIELDPROOF_ADDR=127.0.0.1:$FP_PORT FIELDPROOF_DATA_DIR=$S/data
+  export FIELDPROOF_DATABASE_URL="postgres://$PGUSER@127.0.0.1:${2:-$PGPORT}/$db?sslmode=disable"
+  export FIELDPROOF_S3_ENDPOINT=$MINIO_ADDR FIELDPROOF_S3_BUCKET=$BUCKET
+  export FIELDPROOF_S3_ACCESS_KEY=$FD_MINIO_USER FIELDPROOF_S3_SECRET_KEY=$FD_MINIO_PASS
+  export FIELDPROOF_JWT_KEY=faultdrill-signing-key-0123456789abcdef FIELDPROOF_ADMIN_PASSWORD=faultdrill-admin-pass
+  export FIELDPROOF_ORPHAN_GRACE=2s FIELDPROOF_SWEEP_INTERVAL=2s
+  export FIELDPROOF_UPLOAD_STORAGE_DEADLINE=$DEADLINE FIELDPROOF_S3_TIMEOUT=$DEADLINE FIELDPROOF_DB_TIMEOUT=3s
+  export FIELDPROOF_ACCESS_TOKEN_TTL=2h FIELDPROOF_RENDITION_WORKERS=${WORKERS:-2} FIELDPROOF_LOG_LEVEL=warn
+  start_fieldproof
+  "$FD" readyz -base "$BASE" -out "$S/readyz.json" -events "$S/events" -d 15m &
+  READYZ_PID=$!
+  "$FD" load -base "$BASE" -state "$S/load.json" -progress "$S/progress" -c "$PHONES" -d 10m -drain 120s \
+    2>"$S/load.log" &
+  LOAD_PID=$!
+}
+
+finish() { # verify flags...: stop the load, let readyz see the end, verify
+  kill -TERM "$LOAD_PID"; wait "$LOAD_PID" || { say "load failed"; cat "$S/load.log" >&2; }
+  LOAD_PID=
+  wait_ready 15 || true
+  sleep 1
+  kill -TERM "$READYZ_PID"; wait "$READYZ_PID" || true
+  READYZ_PID=
+  local header=()
+  [ "$ROWS" = 0 ] && header=(-header)
+  if "$FD" verify "${header[@]}" -scenario "$NAME" -base "$BASE" -state "$S/load.json" -readyz "$S/readyz.json" \
+    -db "$DB_DIRECT" -s3 "$MINIO_ADDR" -s3-access "$FD_MINIO_USER" -s3-secret "$FD_MINIO_PASS" -bucket "$BUCKET" \
+    -latency-limit "$LATENCY_LIMIT" -render-wait "$RENDER_WAIT" "$@" 2>"$S/verify.err" | tee -a "$WORK/table"; then
+    :
+  fi
+  if [ -s "$S/verify.err" ]; then
+    FAILED=$((FAILED + 1))
+    cat "$S/verify.err" >&2
+    echo "  events: $(tr '\n' ';' <"$S/events")  $(tail -n 1 "$S/load.log")" >&2
+    say "$NAME: last fieldproof log lines:"; tail -n 25 "$LOG" >&2
+  fi
+  ROWS=$((ROWS + 1))
+  # reconcile: rows → objects, every original re-hashed (changes nothing)
+  if ! "$WORK/fieldproof" reconcile >"$S/reconcile.log" 2>&1; then
+    FAILED=$((FAILED + 1)); say "$NAME: fieldproof reconcile found problems:"; tail -n 20 "$S/reconcile.log" >&2
+  fi
+  stop_pid "$FP_PID"; FP_PID=
+}
+ROWS=0
+
+# --- the scenarios ------------------------------------------------------------
+minio-kill() {
+  setup minio-kill
+  wait_acks 30
+  mark fault; kill -KILL "$MINIO_PID"; wait "$MINIO_PID" 2>/dev/null || true
+  sleep "$MINIO_DOWN"
+  mark restart; start_minio; mark recover
+  sleep "$AFTER"
+  finish
+}
+
+postgres-stop() {
+  "$FD" proxy -listen "127.0.0.1:$PROXY_PORT" -target "$PGHOST:$PGPORT" -control "127.0.0.1:$CONTROL_PORT" -d 30m &
+  PROXY_PID=$!
+  sleep 0.5
+  setup postgres-stop "$PROXY_PORT"
+  wait_acks 30
+  mark fault; curl -fsS "http://127.0.0.1:$CONTROL_PORT/mode?set=refuse" >/dev/null
+  sleep "$PG_DOWN"
+  curl -fsS "http://127.0.0.1:$CONTROL_PORT/mode?set=forward" >/dev/null; mark recover
+  sleep "$AFTER"
+  finish
+  stop_pid "$PROXY_PID"; PROXY_PID=
+}
+
+sigterm() {
+  WORKERS=1 setup sigterm
+  wait_acks 60
+  local jobs t0 rc=0
+  jobs=$("$FD" jobs -db "$DB_DIRECT")
+  mark fault; t0=$(now_ms); kill -TERM "$FP_PID"; wait "$FP_PID" || rc=$?
+  echo "sigterm: rendition jobs at SIGTERM: $jobs; fieldproof exited $rc after $(($(now_ms) - t0)) ms" >"$S/sigterm.txt"
+  [ "$rc" = 0 ] || { FAILED=$((FAILED + 1)); say "fieldproof exited $rc on SIGTERM"; }
+  sleep "$FP_DOWN"
+  mark recover; start_fieldproof
+  sleep "$AFTER"
+  finish -readyz-dep=false
+}
+
+minio-hang() {
+  setup minio-hang
+  wait_acks 30
+  mark fault; kill -STOP "$MINIO_PID"
+  sleep "$HANG"
+  kill -CONT "$MINIO_PID"; mark recover
+  sleep "$AFTER"
+  finish
+}
+
+start_minio
+echo "fault drills ($([ "$SHORT" = 1 ] && echo short || echo full)): $(nproc) cores, $(go version | cut -d' ' -f3), PostgreSQL $(psql -tAc 'show server_version' -d postgres | cut -d' ' -f1), $(date -u +%Y-%m-%dT%H:%MZ), $PHONES phones"
+echo
+for s in "$@"; do "$s"; done
+for s in "$@"; do [ -f "$WORK/$s/sigterm.txt" ] && cat "$WORK/$s/sigterm.txt"; done
+echo
+if [ "$FAILED" -gt 0 ]; then say "$FAILED failure(s)"; exit 1; fi
+say "all invariants held"
