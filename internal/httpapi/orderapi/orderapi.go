@@ -4,23 +4,17 @@
 package orderapi
 
 import (
-	"errors"
-	"fmt"
-	"io"
 	"net/http"
-	"net/url"
-	"sort"
-	"strconv"
-	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
 
 	"github.com/fieldproof/fieldproof/internal/errs"
 	"github.com/fieldproof/fieldproof/internal/httpapi/mid"
+	"github.com/fieldproof/fieldproof/internal/httpapi/params"
+	"github.com/fieldproof/fieldproof/internal/httpapi/photoapi"
 	"github.com/fieldproof/fieldproof/internal/httpapi/respond"
 	"github.com/fieldproof/fieldproof/internal/orders"
-	"github.com/fieldproof/fieldproof/internal/photos"
 )
 
 // Options are the HTTP-level limits of the response-photo upload route.
@@ -112,74 +106,16 @@ func (h *handlers) get(c *gin.Context) error {
 	return nil
 }
 
-// query checks a list's parameters: unknown or repeated ones are refused.
-func query(vals url.Values, allowed ...string) error {
-	v := errs.NewValidation(errs.KindInvalid)
-	keys := make([]string, 0, len(vals))
-	for k := range vals {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	for _, k := range keys {
-		known := false
-		for _, a := range allowed {
-			known = known || a == k
-		}
-		switch {
-		case !known:
-			v.Add(k, "unknown_parameter", "is not a parameter of this list; use "+strings.Join(allowed, ", "))
-		case len(vals[k]) > 1:
-			v.Add(k, "repeated", "must be given at most once")
-		}
-	}
-	return v.Err()
-}
-
-func limitOf(vals url.Values) (*int, error) {
-	s, ok := vals["limit"]
-	if !ok {
-		return nil, nil
-	}
-	n, err := strconv.Atoi(s[0])
-	if err != nil {
-		v := errs.NewValidation(errs.KindInvalid)
-		v.Add("limit", "invalid", "must be a whole number")
-		return nil, v.Err()
-	}
-	return &n, nil
-}
-
-func boolOf(vals url.Values, name string) (*bool, error) {
-	s, ok := vals[name]
-	if !ok {
-		return nil, nil
-	}
-	b, err := strconv.ParseBool(s[0])
-	if err != nil {
-		v := errs.NewValidation(errs.KindInvalid)
-		v.Add(name, "invalid", "must be true or false")
-		return nil, v.Err()
-	}
-	return &b, nil
-}
-
 type pageJSON[T any] struct {
 	Items      []T     `json:"items"`
 	NextCursor *string `json:"next_cursor"`
 }
 
 func (h *handlers) list(c *gin.Context) error {
-	vals := c.Request.URL.Query()
-	if err := query(vals, "status", "project_id", "unit_id", "severity", "overdue", "cursor", "limit"); err != nil {
-		return err
-	}
-	q := orders.ListQuery{Status: vals.Get("status"), ProjectID: vals.Get("project_id"), UnitID: vals.Get("unit_id"),
-		Severity: vals.Get("severity"), Cursor: vals.Get("cursor")}
-	var err error
-	if q.Overdue, err = boolOf(vals, "overdue"); err != nil {
-		return err
-	}
-	if q.Limit, err = limitOf(vals); err != nil {
+	r := params.Read(c.Request.URL.Query(), "status", "project_id", "unit_id", "severity", "overdue", "cursor", "limit")
+	q := orders.ListQuery{Status: r.String("status"), ProjectID: r.String("project_id"), UnitID: r.String("unit_id"),
+		Severity: r.String("severity"), Cursor: r.String("cursor"), Overdue: r.Bool("overdue"), Limit: r.Int("limit")}
+	if err := r.Err(); err != nil {
 		return err
 	}
 	pg, err := h.svc.List(c.Request.Context(), mid.Principal(c), q)
@@ -260,55 +196,10 @@ func (h *handlers) respond(c *gin.Context) error {
 }
 
 // upload streams one multipart photo of a response into the photo
-// pipeline: parts photo_id, optionally lat, lon and taken_at, then file,
-// exactly as for a check's photos.
+// pipeline, read exactly as a check's photos are.
 func (h *handlers) upload(c *gin.Context) error {
-	if h.o.UploadTimeout > 0 {
-		_ = http.NewResponseController(c.Writer).SetReadDeadline(time.Now().Add(h.o.UploadTimeout))
-	}
-	c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, h.o.MaxUploadBytes+1<<20)
-	mr, err := c.Request.MultipartReader()
+	in, err := photoapi.ReadUpload(c, photoapi.Options{MaxUploadBytes: h.o.MaxUploadBytes, UploadTimeout: h.o.UploadTimeout})
 	if err != nil {
-		return errs.New(errs.KindInvalid, "invalid_multipart", "send the photo as multipart/form-data")
-	}
-	var in photos.UploadInput
-	v := errs.NewValidation(errs.KindInvalid)
-	for {
-		part, err := mr.NextPart()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			return bodyErr(err)
-		}
-		name := part.FormName()
-		if name == "file" {
-			in.Body = part
-			break
-		}
-		val, err := io.ReadAll(io.LimitReader(part, 256))
-		if err != nil {
-			return bodyErr(err)
-		}
-		s := string(val)
-		switch name {
-		case "photo_id":
-			in.PhotoID = s
-		case "lat":
-			in.PhoneLat = parseFloat(v, name, s, 90)
-		case "lon":
-			in.PhoneLon = parseFloat(v, name, s, 180)
-		case "taken_at":
-			t, err := time.Parse(time.RFC3339, s)
-			v.Check(err != nil, name, "invalid_time", "taken_at must be RFC 3339 with its UTC offset")
-			if err == nil {
-				in.PhoneTime = &t
-			}
-		}
-	}
-	v.Check(in.PhotoID == "", "photo_id", "required", "photo_id is required before the file part")
-	v.Check(in.Body == nil, "file", "required", "a file part is required")
-	if err := v.Err(); err != nil {
 		return err
 	}
 	ph, created, err := h.svc.UploadResponsePhoto(c.Request.Context(), mid.Principal(c), c.Param("id"), c.Param("rid"), in)
@@ -321,24 +212,6 @@ func (h *handlers) upload(c *gin.Context) error {
 	}
 	respond.JSON(c, status, toPhotoJSON(ph))
 	return nil
-}
-
-func parseFloat(v *errs.Validation, field, s string, limit float64) *float64 {
-	f, err := strconv.ParseFloat(s, 64)
-	bad := err != nil || f < -limit || f > limit
-	v.Check(bad, field, "invalid_coordinate", fmt.Sprintf("%s must be a number within ±%g", field, limit))
-	if bad {
-		return nil
-	}
-	return &f
-}
-
-func bodyErr(err error) error {
-	var mb *http.MaxBytesError
-	if errors.As(err, &mb) {
-		return errs.New(errs.KindTooLarge, "file_too_large", "the request body is too large")
-	}
-	return errs.New(errs.KindInvalid, "invalid_multipart", "the multipart body could not be read")
 }
 
 func (h *handlers) verify(c *gin.Context) error {
@@ -388,15 +261,12 @@ func (h *handlers) cancel(c *gin.Context) error {
 }
 
 func (h *handlers) triage(c *gin.Context) error {
-	vals := c.Request.URL.Query()
-	if err := query(vals, "cursor", "limit"); err != nil {
+	r := params.Read(c.Request.URL.Query(), "cursor", "limit")
+	cursor, limit := r.String("cursor"), r.Int("limit")
+	if err := r.Err(); err != nil {
 		return err
 	}
-	limit, err := limitOf(vals)
-	if err != nil {
-		return err
-	}
-	pg, err := h.svc.TriageQueue(c.Request.Context(), mid.Principal(c), vals.Get("cursor"), limit)
+	pg, err := h.svc.TriageQueue(c.Request.Context(), mid.Principal(c), cursor, limit)
 	if err != nil {
 		return err
 	}
@@ -451,19 +321,12 @@ func (h *handlers) dismiss(c *gin.Context) error {
 }
 
 func (h *handlers) notifications(c *gin.Context) error {
-	vals := c.Request.URL.Query()
-	if err := query(vals, "unread", "cursor", "limit"); err != nil {
+	r := params.Read(c.Request.URL.Query(), "unread", "cursor", "limit")
+	unread, cursor, limit := r.Bool("unread"), r.String("cursor"), r.Int("limit")
+	if err := r.Err(); err != nil {
 		return err
 	}
-	unread, err := boolOf(vals, "unread")
-	if err != nil {
-		return err
-	}
-	limit, err := limitOf(vals)
-	if err != nil {
-		return err
-	}
-	pg, err := h.svc.Notifications(c.Request.Context(), mid.Principal(c), unread != nil && *unread, vals.Get("cursor"), limit)
+	pg, err := h.svc.Notifications(c.Request.Context(), mid.Principal(c), unread != nil && *unread, cursor, limit)
 	if err != nil {
 		return err
 	}
@@ -516,15 +379,12 @@ func (h *handlers) webhooks(c *gin.Context) error {
 }
 
 func (h *handlers) deliveries(c *gin.Context) error {
-	vals := c.Request.URL.Query()
-	if err := query(vals, "cursor", "limit"); err != nil {
+	r := params.Read(c.Request.URL.Query(), "cursor", "limit")
+	cursor, limit := r.String("cursor"), r.Int("limit")
+	if err := r.Err(); err != nil {
 		return err
 	}
-	limit, err := limitOf(vals)
-	if err != nil {
-		return err
-	}
-	pg, err := h.svc.Deliveries(c.Request.Context(), mid.Principal(c), c.Param("id"), vals.Get("cursor"), limit)
+	pg, err := h.svc.Deliveries(c.Request.Context(), mid.Principal(c), c.Param("id"), cursor, limit)
 	if err != nil {
 		return err
 	}

@@ -38,20 +38,44 @@ func Register(g *gin.RouterGroup, svc *photos.Service, o Options) {
 	g.GET("/photos/:id/:variant", respond.H(h.open))
 }
 
-// upload streams the multipart file part straight into the service:
-// ParseMultipartForm would buffer the whole body first.
+// upload streams the multipart file part straight into the service.
 func (h *handlers) upload(c *gin.Context) error {
-	if h.o.UploadTimeout > 0 {
+	in, err := ReadUpload(c, h.o)
+	if err != nil {
+		return err
+	}
+	in.ParentID = c.Param("id")
+	ph, created, err := h.svc.Upload(c.Request.Context(), mid.Principal(c), in)
+	if err != nil {
+		return err
+	}
+	status := http.StatusOK
+	if created {
+		status = http.StatusCreated
+	}
+	respond.JSON(c, status, toJSON(ph))
+	return nil
+}
+
+// ReadUpload reads a photo upload as phones send it, for every route that
+// takes photos (a check's, an order response's): multipart parts photo_id,
+// optionally lat, lon and taken_at (the phone's own fix and clock), then
+// file, which is returned unread as the input's Body so the service streams
+// it: ParseMultipartForm would buffer the whole body first. The file must
+// come last: everything needed to authorise and label it has to be known
+// before the bytes flow.
+func ReadUpload(c *gin.Context, o Options) (photos.UploadInput, error) {
+	if o.UploadTimeout > 0 {
 		// The group's short read deadline suits JSON, not a photo over a
 		// weak mobile link.
-		_ = http.NewResponseController(c.Writer).SetReadDeadline(time.Now().Add(h.o.UploadTimeout))
+		_ = http.NewResponseController(c.Writer).SetReadDeadline(time.Now().Add(o.UploadTimeout))
 	}
-	c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, h.o.MaxUploadBytes+1<<20)
+	c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, o.MaxUploadBytes+1<<20)
 	mr, err := c.Request.MultipartReader()
 	if err != nil {
-		return errs.New(errs.KindInvalid, "invalid_multipart", "send the photo as multipart/form-data")
+		return photos.UploadInput{}, errs.New(errs.KindInvalid, "invalid_multipart", "send the photo as multipart/form-data")
 	}
-	in := photos.UploadInput{ParentID: c.Param("id")}
+	var in photos.UploadInput
 	v := errs.NewValidation(errs.KindInvalid)
 	for {
 		part, err := mr.NextPart()
@@ -59,18 +83,16 @@ func (h *handlers) upload(c *gin.Context) error {
 			break
 		}
 		if err != nil {
-			return bodyErr(err)
+			return photos.UploadInput{}, bodyErr(err)
 		}
 		name := part.FormName()
 		if name == "file" {
-			// The file must come last: everything the service needs to
-			// authorise and label it has to be known before the bytes flow.
 			in.Body = part
 			break
 		}
 		val, err := io.ReadAll(io.LimitReader(part, 256))
 		if err != nil {
-			return bodyErr(err)
+			return photos.UploadInput{}, bodyErr(err)
 		}
 		s := string(val)
 		switch name {
@@ -90,19 +112,7 @@ func (h *handlers) upload(c *gin.Context) error {
 	}
 	v.Check(in.PhotoID == "", "photo_id", "required", "photo_id is required before the file part")
 	v.Check(in.Body == nil, "file", "required", "a file part is required")
-	if err := v.Err(); err != nil {
-		return err
-	}
-	ph, created, err := h.svc.Upload(c.Request.Context(), mid.Principal(c), in)
-	if err != nil {
-		return err
-	}
-	status := http.StatusOK
-	if created {
-		status = http.StatusCreated
-	}
-	respond.JSON(c, status, toJSON(ph))
-	return nil
+	return in, v.Err()
 }
 
 func parseFloat(v *errs.Validation, field, s string, limit float64) *float64 {
