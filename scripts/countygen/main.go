@@ -41,6 +41,7 @@ const Password = "county-bench-password"
 type options struct {
 	db                        string
 	projects, checks, dayOps  int
+	orders                    int
 	inspectors, perRoad, seed int
 }
 
@@ -49,6 +50,7 @@ func main() {
 	flag.StringVar(&o.db, "db", "", "postgres:// URL of an empty database")
 	flag.IntVar(&o.projects, "projects", 1000, "projects")
 	flag.IntVar(&o.checks, "checks", 1_000_000, "historical checks (bulk)")
+	flag.IntVar(&o.orders, "orders", 100_000, "historical rectification orders (bulk), from failed checks")
 	flag.IntVar(&o.dayOps, "day", 2000, "checks filed through the services on the last day")
 	flag.IntVar(&o.inspectors, "inspectors", 40, "inspectors")
 	flag.IntVar(&o.perRoad, "volunteers-per-road", 3, "volunteers per road")
@@ -107,7 +109,7 @@ func run(ctx context.Context, o options) error {
 		fn   func(context.Context, options) error
 	}{
 		{"users", c.users}, {"projects", c.makeProjects}, {"volunteers", c.makeVolunteers},
-		{"historical checks", c.bulkChecks}, {"one day of activity", c.lastDay},
+		{"historical checks", c.bulkChecks}, {"historical orders", c.bulkOrders}, {"one day of activity", c.lastDay},
 	}
 	var dayCursor string
 	for _, st := range steps {
@@ -261,6 +263,51 @@ func (c *county) bulkChecks(ctx context.Context, o options) error {
 		}
 	}
 	_, err := c.sql.ExecContext(ctx, "ANALYZE")
+	return err
+}
+
+// bulkOrders issues orders from failed historical checks: numbered per
+// year in sequence, most closed (with a close date, so days-to-close has a
+// distribution), some open and past their deadline, each with its issue
+// event on the timeline.
+func (c *county) bulkOrders(ctx context.Context, o options) error {
+	if o.orders == 0 {
+		return nil
+	}
+	var admin string
+	if err := c.sql.QueryRowContext(ctx, "SELECT id FROM users WHERE username = 'admin'").Scan(&admin); err != nil {
+		return err
+	}
+	_, err := c.sql.ExecContext(ctx, `
+		WITH f AS (SELECT c.id, c.project_id, c.created_at, p.unit_id,
+		                  row_number() OVER (ORDER BY c.created_at, c.id) AS n,
+		                  row_number() OVER (PARTITION BY extract(year FROM c.created_at) ORDER BY c.created_at, c.id) AS yn
+		           FROM checks c JOIN projects p ON p.id = c.project_id WHERE c.result = 'fail'
+		           ORDER BY c.created_at, c.id LIMIT $1)
+		INSERT INTO orders (id, number, project_id, unit_id, source_check_id, items, defect, severity, required_action,
+		                    deadline, status, created_by, created_at, updated_at, closed_at, last_response_at)
+		SELECT gen_random_uuid()::text,
+		       -- as the service writes them: at least four digits, never cut
+		       'ZG-' || extract(year FROM f.created_at)::int || '-' ||
+		       CASE WHEN f.yn < 10000 THEN lpad(f.yn::text, 4, '0') ELSE f.yn::text END,
+		       f.project_id, f.unit_id, f.id, '["percent_complete"]'::jsonb, 'Progress reported below plan',
+		       (ARRAY['minor','major','critical'])[1 + f.n % 3], 'Report the actual progress and catch up',
+		       f.created_at + interval '14 days',
+		       CASE WHEN f.n % 10 < 7 THEN 'closed' WHEN f.n % 10 = 7 THEN 'issued' WHEN f.n % 10 = 8 THEN 'acknowledged' ELSE 'response_submitted' END,
+		       $2, f.created_at, f.created_at + interval '1 day',
+		       CASE WHEN f.n % 10 < 7 THEN f.created_at + (1 + f.n % 40) * interval '1 day' END,
+		       CASE WHEN f.n % 10 < 7 OR f.n % 10 = 9 THEN f.created_at + interval '5 days' END
+		FROM f`, o.orders, admin)
+	if err != nil {
+		return err
+	}
+	_, err = c.sql.ExecContext(ctx, `
+		INSERT INTO order_events (order_id, action, to_status, actor_id, actor_role, at)
+		SELECT id, 'issue', 'issued', created_by, 'admin', created_at FROM orders;
+		INSERT INTO order_counters (year, last)
+		SELECT split_part(number, '-', 2)::int, max(split_part(number, '-', 3)::int) FROM orders GROUP BY 1
+		ON CONFLICT (year) DO UPDATE SET last = EXCLUDED.last;
+		ANALYZE`)
 	return err
 }
 
