@@ -14,12 +14,13 @@ ensure_postgres
 ensure_minio
 
 PORT=${PORT:-18383}
-DB="fp_county_$$"
+# COUNTY_DB=name reuses a database kept by an earlier run with KEEP_DB=1.
+DB=${COUNTY_DB:-fp_county_$$}
 WORK=$(mktemp -d)
-psql -q -d postgres -c "CREATE DATABASE $DB" >/dev/null
+[ -n "${COUNTY_DB:-}" ] || psql -q -d postgres -c "CREATE DATABASE $DB" >/dev/null
 cleanup() {
   [ -n "${SERVER_PID:-}" ] && kill "$SERVER_PID" 2>/dev/null && wait "$SERVER_PID" 2>/dev/null || true
-  [ -n "${KEEP_DB:-}" ] || psql -q -d postgres -c "DROP DATABASE IF EXISTS $DB WITH (FORCE)" >/dev/null 2>&1 || true
+  [ -n "${KEEP_DB:-}${COUNTY_DB:-}" ] || psql -q -d postgres -c "DROP DATABASE IF EXISTS $DB WITH (FORCE)" >/dev/null 2>&1 || true
   rm -rf "$WORK"
 }
 trap cleanup EXIT
@@ -29,11 +30,15 @@ go build -o "$WORK/loadgen" ./scripts/loadgen
 URL="postgres://$PGUSER@$PGHOST:$PGPORT/$DB?sslmode=disable"
 
 echo "machine: $(nproc) cores, $(go version | cut -d' ' -f3), PostgreSQL $(psql -tAc 'show server_version' -d postgres), $(date -u +%Y-%m-%dT%H:%MZ)"
-echo; echo "generating the county"
-"$WORK/countygen" -db "$URL" -projects "${PROJECTS:-1000}" -checks "${CHECKS:-1000000}" -orders "${ORDERS:-100000}" | tee "$WORK/gen.out"
-VOL=$(sed -n 's/^volunteer=//p' "$WORK/gen.out")
-DAY=$(sed -n 's/^day_cursor=//p' "$WORK/gen.out")
-PASS=$(sed -n 's/^password=//p' "$WORK/gen.out")
+GEN=/tmp/$DB.countygen
+if [ -z "${COUNTY_DB:-}" ]; then
+  echo; echo "generating the county"
+  "$WORK/countygen" -db "$URL" -projects "${PROJECTS:-1000}" -checks "${CHECKS:-1000000}" -orders "${ORDERS:-100000}" | tee "$GEN"
+  [ -n "${KEEP_DB:-}" ] && echo "kept: COUNTY_DB=$DB $0 reuses it"
+fi
+VOL=$(sed -n 's/^volunteer=//p' "$GEN")
+DAY=$(sed -n 's/^day_cursor=//p' "$GEN")
+PASS=$(sed -n 's/^password=//p' "$GEN")
 echo "rows: $(psql -tAc "select (select count(*) from projects) || ' projects, ' || (select count(*) from checks) || ' checks, ' || (select count(*) from orders) || ' orders, ' || (select count(*) from audit_log) || ' audit entries'" -d "$DB")"
 
 export FIELDPROOF_ADDR=127.0.0.1:$PORT FIELDPROOF_DATA_DIR=$WORK/data FIELDPROOF_DATABASE_URL=$URL

@@ -91,6 +91,8 @@ type Store interface {
 	// Insert adds a check; an existing id gives errs.ErrConflict.
 	Insert(ctx context.Context, c Check) error
 	Get(ctx context.Context, id string) (Check, error)
+	// GetMany loads the checks of ids that exist, in no particular order.
+	GetMany(ctx context.Context, ids []string) ([]Check, error)
 	// List returns up to f.Limit checks, newest (highest seq) first.
 	List(ctx context.Context, f Filter) ([]Check, error)
 	// MarkReturned records a return unless the check was already returned

@@ -75,9 +75,10 @@ type Projects interface {
 	Assignments(ctx context.Context, p auth.Principal, projectID string) ([]projects.Assignment, error)
 }
 
-// Checks reads a check as the caller may see it.
+// Checks reads checks as the caller may see them.
 type Checks interface {
-	Get(ctx context.Context, p auth.Principal, id string) (checks.Check, error)
+	// GetMany returns those of ids the caller may see.
+	GetMany(ctx context.Context, p auth.Principal, ids []string) (map[string]checks.Check, error)
 }
 
 // Orders reads an order with its timeline as the caller may see it.
@@ -184,11 +185,29 @@ func (s *Service) Since(ctx context.Context, p auth.Principal, cursor string, li
 	// One item per object, at the position of its last change: the phone
 	// gets current state, not history.
 	last := map[string]int{}
+	var checkIDs []string
 	for i, e := range es {
-		last[e.Entity+"/"+e.EntityID] = i
+		k := e.Entity + "/" + e.EntityID
+		if _, seen := last[k]; !seen && e.Entity == KindCheck {
+			checkIDs = append(checkIDs, e.EntityID)
+		}
+		last[k] = i
+	}
+	// Checks are most of what changes: read them in one batch.
+	cs, err := s.checks.GetMany(ctx, p, checkIDs)
+	if err != nil {
+		return Page{}, err
 	}
 	for i, e := range es {
 		if last[e.Entity+"/"+e.EntityID] != i {
+			continue
+		}
+		if e.Entity == KindCheck {
+			if c, ok := cs[e.EntityID]; ok {
+				pg.Items = append(pg.Items, Item{Kind: KindCheck, ID: c.ID, Op: OpUpsert, Check: &c})
+			} else {
+				pg.Items = append(pg.Items, Item{Kind: KindCheck, ID: e.EntityID, Op: OpDelete})
+			}
 			continue
 		}
 		it, err := s.item(ctx, p, e)
@@ -216,14 +235,6 @@ func (s *Service) item(ctx context.Context, p auth.Principal, e Entry) (*Item, e
 			return nil, err
 		}
 		return &Item{Kind: KindProject, ID: proj.ID, Op: OpUpsert, Project: &proj, Assignments: as}, nil
-	case KindCheck:
-		c, err := s.checks.Get(ctx, p, e.EntityID)
-		if isGone(err) {
-			return &Item{Kind: KindCheck, ID: e.EntityID, Op: OpDelete}, nil
-		} else if err != nil {
-			return nil, err
-		}
-		return &Item{Kind: KindCheck, ID: c.ID, Op: OpUpsert, Check: &c}, nil
 	case KindOrder:
 		d, err := s.orders.Get(ctx, p, e.EntityID)
 		if isGone(err) {

@@ -165,6 +165,25 @@ func (s *Checks) Get(ctx context.Context, id string) (checks.Check, error) {
 	return row.toDomain()
 }
 
+// GetMany loads the checks of ids that exist.
+func (s *Checks) GetMany(ctx context.Context, ids []string) ([]checks.Check, error) {
+	ctx, cancel := s.db.ctx(ctx)
+	defer cancel()
+	var rows []checkRow
+	if err := s.db.conn(ctx).Where("id IN ?", ids).Find(&rows).Error; err != nil {
+		return nil, translate(err, "load checks")
+	}
+	out := make([]checks.Check, len(rows))
+	for i, r := range rows {
+		c, err := r.toDomain()
+		if err != nil {
+			return nil, err
+		}
+		out[i] = c
+	}
+	return out, nil
+}
+
 // List runs a filtered keyset page, newest first.
 func (s *Checks) List(ctx context.Context, f checks.Filter) ([]checks.Check, error) {
 	ctx, cancel := s.db.ctx(ctx)
