@@ -50,6 +50,7 @@ type Service struct {
 	projects Projects
 	checks   Checks
 	photos   Photos
+	orders   Orders
 	// FontPath is a TrueType font with the county's script (e.g. Noto Sans
 	// SC for Chinese names); empty uses the PDF core font, which shows
 	// characters outside Latin-1 as "?".
@@ -58,11 +59,11 @@ type Service struct {
 }
 
 // NewService builds the service.
-func NewService(p Projects, c Checks, ph Photos, fontPath string, now func() time.Time) *Service {
+func NewService(p Projects, c Checks, ph Photos, o Orders, fontPath string, now func() time.Time) *Service {
 	if now == nil {
 		now = time.Now
 	}
-	return &Service{projects: p, checks: c, photos: ph, fontPath: fontPath, now: now}
+	return &Service{projects: p, checks: c, photos: ph, orders: o, fontPath: fontPath, now: now}
 }
 
 // doc wraps fpdf with the report's few text styles.
@@ -161,7 +162,7 @@ func (s *Service) ProjectReport(ctx context.Context, p auth.Principal, projectID
 				return d.pdf.Output(w)
 			}
 			n++
-			if err := s.photo(ctx, p, d, c, ph); err != nil {
+			if err := s.photo(ctx, p, d, "check "+c.ID, ph); err != nil {
 				return err
 			}
 		}
@@ -188,7 +189,7 @@ func checkSummary(c checks.Check) string {
 
 // photo prints one photo: its thumbnail (when made) and the facts that
 // make it evidence.
-func (s *Service) photo(ctx context.Context, p auth.Principal, d *doc, c checks.Check, ph photos.Photo) error {
+func (s *Service) photo(ctx context.Context, p auth.Principal, d *doc, of string, ph photos.Photo) error {
 	thumb, ok, err := s.photos.ThumbnailBytes(ctx, p, ph.ID)
 	if err != nil {
 		return err
@@ -204,7 +205,7 @@ func (s *Service) photo(ctx context.Context, p auth.Principal, d *doc, c checks.
 	}
 	d.pdf.SetLeftMargin(60)
 	d.pdf.SetY(top)
-	d.line("Photo", ph.ID+" of check "+c.ID)
+	d.line("Photo", ph.ID+" of "+of)
 	taken := "not recorded"
 	if t := ph.EXIF.TakenAt; t != nil {
 		taken = t.Format("2006-01-02 15:04:05 -07:00")

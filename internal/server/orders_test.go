@@ -312,6 +312,15 @@ func TestOrderLifecycle(t *testing.T) {
 		if len(m["responses"].([]any)) != 3 {
 			t.Errorf("responses %v", m["responses"])
 		}
+		// Its evidence report: the defect before, the fix after.
+		rep := e.Get("/api/v1/orders/"+id+"/report.pdf", w.tok[auth.RoleOffice])
+		apitest.Expect(t, rep, http.StatusOK)
+		for _, want := range []string{"%PDF-", m["number"].(string), "Before: the defect", "After: the rectification", passing, vp2} {
+			if !bytes.Contains(rep.Body, []byte(want)) {
+				t.Errorf("order report lacks %q", want)
+			}
+		}
+		apitest.Expect(t, e.Get("/api/v1/orders/"+id+"/report.pdf", w.tok[auth.RoleContractor]), http.StatusForbidden)
 		// A closed order takes nothing more.
 		refused(t, w.act(t, auth.RoleOffice, id, "cancel", map[string]any{"reason": "late"}, http.StatusConflict))
 		refused(t, w.act(t, auth.RoleContractor, id, "acknowledge", nil, http.StatusConflict))

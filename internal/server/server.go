@@ -111,13 +111,13 @@ func New(o Options) (*Server, error) {
 	if err := s.wireCampaigns(o); err != nil {
 		return nil, err
 	}
-	if err := s.wireReports(o); err != nil {
-		return nil, err
-	}
 	if err := s.wireOrders(o); err != nil {
 		return nil, err
 	}
 	if err := s.wireSync(o); err != nil {
+		return nil, err
+	}
+	if err := s.wireReports(o); err != nil {
 		return nil, err
 	}
 	if err := s.wireReview(o); err != nil {

@@ -9,7 +9,6 @@ import (
 	"gorm.io/gorm"
 
 	"github.com/fieldproof/fieldproof/internal/auth"
-	"github.com/fieldproof/fieldproof/internal/checklists"
 	"github.com/fieldproof/fieldproof/internal/projects"
 	"github.com/fieldproof/fieldproof/internal/review"
 )
@@ -108,15 +107,16 @@ type failedRow struct {
 }
 
 // FailedChecks aggregates failed checks per project in one grouped
-// subquery joined to the projects. With q.ExcludeOrdered, a check is left
-// out once an order cites it (orders.source_check_id, whatever the
-// order's state) or the office dismissed it in triage: either way the
-// office has acted on it.
+// subquery joined to the projects. 'fail' (checklists.Fail) is a literal,
+// so a partial index WHERE result = 'fail' can serve it. With
+// q.ExcludeOrdered, a check is left out once an order cites it
+// (orders.source_check_id, whatever the order's state) or the office
+// dismissed it in triage: either way the office has acted on it.
 func (s *Review) FailedChecks(ctx context.Context, q review.FailedQuery) ([]review.FailedProject, error) {
 	ctx, cancel := s.db.ctx(ctx)
 	defer cancel()
 	sub := "SELECT c.project_id, COUNT(*) AS failed_checks, MAX(c.captured_at) AS last_failed_at FROM checks c " +
-		"WHERE c.result = ? AND c.superseded_by = '' AND c.captured_at < ?"
+		"WHERE c.result = 'fail' AND c.superseded_by = '' AND c.captured_at < ?"
 	if q.ExcludeOrdered {
 		sub += " AND NOT EXISTS (SELECT 1 FROM orders o WHERE o.source_check_id = c.id)" +
 			" AND NOT EXISTS (SELECT 1 FROM order_triage t WHERE t.check_id = c.id AND t.decision = 'dismissed')"
@@ -124,7 +124,7 @@ func (s *Review) FailedChecks(ctx context.Context, q review.FailedQuery) ([]revi
 	sub += " GROUP BY c.project_id"
 	var rows []failedRow
 	err := s.projects.projectQuery(ctx, projectColumns+", f.failed_checks, f.last_failed_at").
-		Joins("JOIN ("+sub+") f ON f.project_id = projects.id", string(checklists.Fail), q.AsOf.UTC()).
+		Joins("JOIN ("+sub+") f ON f.project_id = projects.id", q.AsOf.UTC()).
 		Order("projects.code").Find(&rows).Error
 	if err != nil {
 		return nil, translate(err, "count failed checks")

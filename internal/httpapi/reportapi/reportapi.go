@@ -5,10 +5,13 @@ package reportapi
 
 import (
 	"bytes"
+	"context"
+	"io"
 	"net/http"
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/fieldproof/fieldproof/internal/auth"
 	"github.com/fieldproof/fieldproof/internal/httpapi/mid"
 	"github.com/fieldproof/fieldproof/internal/httpapi/respond"
 	"github.com/fieldproof/fieldproof/internal/reports"
@@ -16,9 +19,16 @@ import (
 
 // Register mounts the routes on g, which must already authenticate.
 func Register(g *gin.RouterGroup, svc *reports.Service) {
-	g.GET("/projects/:id/report.pdf", respond.H(func(c *gin.Context) error {
+	g.GET("/projects/:id/report.pdf", pdf(svc.ProjectReport))
+	g.GET("/orders/:id/report.pdf", pdf(svc.OrderReport))
+}
+
+type render func(ctx context.Context, p auth.Principal, id string, w io.Writer) error
+
+func pdf(r render) gin.HandlerFunc {
+	return respond.H(func(c *gin.Context) error {
 		var buf bytes.Buffer
-		if err := svc.ProjectReport(c.Request.Context(), mid.Principal(c), c.Param("id"), &buf); err != nil {
+		if err := r(c.Request.Context(), mid.Principal(c), c.Param("id"), &buf); err != nil {
 			return err
 		}
 		c.Header("Content-Disposition", `attachment; filename="evidence-`+c.Param("id")+`.pdf"`)
@@ -26,5 +36,5 @@ func Register(g *gin.RouterGroup, svc *reports.Service) {
 		c.Header("Cache-Control", "private, no-store")
 		c.Data(http.StatusOK, "application/pdf", buf.Bytes())
 		return nil
-	}))
+	})
 }

@@ -1,0 +1,116 @@
+package reports
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/fieldproof/fieldproof/internal/auth"
+	"github.com/fieldproof/fieldproof/internal/orders"
+	"github.com/fieldproof/fieldproof/internal/policy"
+)
+
+// Orders reads an order with its timeline and responses.
+type Orders interface {
+	Get(ctx context.Context, p auth.Principal, id string) (orders.Detail, error)
+}
+
+// OrderReport writes an order's evidence report to w: its facts, the
+// timeline (who, when, why), then the defect's photos (the source check)
+// before the rectification photos (the responses and the verification
+// check), each with the facts that make it evidence.
+func (s *Service) OrderReport(ctx context.Context, p auth.Principal, orderID string, w io.Writer) error {
+	if s.orders == nil {
+		return fmt.Errorf("reports: no orders service")
+	}
+	d, err := s.orders.Get(ctx, p, orderID)
+	if err != nil {
+		return err
+	}
+	if err := policy.Reports(p); err != nil {
+		return err
+	}
+	proj, err := s.projects.Get(ctx, p, d.ProjectID)
+	if err != nil {
+		return err
+	}
+	doc := s.newDoc()
+	doc.heading(16, fmt.Sprintf("Rectification order %s", d.Number))
+	doc.line("Printed", s.now().UTC().Format(time.RFC3339)+" for "+string(p.Role)+" "+p.UserID)
+	doc.line("Project", proj.Code+" "+proj.Name)
+	doc.line("Responsible unit", proj.Unit)
+	doc.line("Defect", d.Defect)
+	if len(d.Items) > 0 {
+		doc.line("Failed items", strings.Join(d.Items, ", "))
+	}
+	doc.line("Severity", string(d.Severity))
+	doc.line("Required action", d.RequiredAction)
+	doc.line("Deadline", d.Deadline.UTC().Format(time.RFC3339))
+	doc.line("Status", string(d.Status))
+	if d.ClosedAt != nil {
+		doc.line("Closed", d.ClosedAt.UTC().Format(time.RFC3339))
+	}
+	doc.pdf.Ln(3)
+	doc.heading(12, "Timeline")
+	for _, e := range d.Events {
+		what := fmt.Sprintf("%s (%s -> %s) by %s %s", e.Action, e.From, e.To, e.ActorRole, e.ActorID)
+		if e.Reason != "" {
+			what += ": " + e.Reason
+		}
+		if e.CheckID != "" {
+			what += ", check " + e.CheckID
+		}
+		doc.line(e.At.UTC().Format("2006-01-02 15:04Z"), what)
+	}
+	doc.pdf.Ln(3)
+	doc.heading(12, "Before: the defect")
+	if err := s.checkPhotos(ctx, p, doc, d.SourceCheckID); err != nil {
+		return err
+	}
+	doc.heading(12, "After: the rectification")
+	n := 0
+	for _, r := range d.Responses {
+		doc.line("Response "+r.SubmittedAt.UTC().Format("2006-01-02 15:04Z"), r.Text)
+		for _, ph := range r.Photos {
+			if err := s.photo(ctx, p, doc, "response "+r.ID, ph); err != nil {
+				return err
+			}
+			n++
+		}
+	}
+	if d.VerificationCheckID != "" {
+		doc.line("Verification", "check "+d.VerificationCheckID)
+		if err := s.checkPhotos(ctx, p, doc, d.VerificationCheckID); err != nil {
+			return err
+		}
+	} else if n == 0 {
+		doc.line("", "no rectification photos yet")
+	}
+	return doc.pdf.Output(w)
+}
+
+// checkPhotos prints a check's photos ("" prints a note instead).
+func (s *Service) checkPhotos(ctx context.Context, p auth.Principal, doc *doc, checkID string) error {
+	if checkID == "" {
+		doc.line("", "issued directly on the project, not from a check")
+		return nil
+	}
+	phs, err := s.photos.List(ctx, p, checkID)
+	if err != nil {
+		return err
+	}
+	if len(phs) == 0 {
+		doc.line("", "no photos on check "+checkID)
+	}
+	for i, ph := range phs {
+		if i == MaxPhotos {
+			break
+		}
+		if err := s.photo(ctx, p, doc, "check "+checkID, ph); err != nil {
+			return err
+		}
+	}
+	return nil
+}
