@@ -259,6 +259,7 @@ type Store interface {
 	Triage(ctx context.Context, checkID string) (TriageDecision, error)
 
 	NotifyStore
+	DashboardStore
 }
 
 // ProjectSource is what orders read of projects (internal/store.Projects).

@@ -183,3 +183,17 @@ func OrderListScope(p auth.Principal) OrderScope {
 	}
 	return OrderScope{None: true}
 }
+
+// ViewOverview: county-wide dashboards and exports.
+const ViewOverview Action = "overview.view"
+
+// Overview: the county-wide dashboards and exports are for the roles that
+// see every project and every check (admin, office, inspector); volunteers
+// and contractors, who see a slice, get 403 rather than a silently partial
+// county.
+func Overview(p auth.Principal) error {
+	if seesAll(p.Role) {
+		return nil
+	}
+	return denied(ViewOverview)
+}

@@ -33,6 +33,8 @@ func orderRules() map[string]rule {
 		}},
 		"GET /api/v1/orders":     {roles: all, req: get("/api/v1/orders")},
 		"GET /api/v1/orders/:id": {roles: all, req: onOrder(http.MethodGet, "/api/v1/orders/:id", "", nil)},
+		"GET /api/v1/dashboard/orders": {roles: []auth.Role{auth.RoleAdmin, auth.RoleOffice, auth.RoleInspector},
+			req: get("/api/v1/dashboard/orders")},
 		"GET /api/v1/orders/:id/report.pdf": {roles: []auth.Role{auth.RoleAdmin, auth.RoleOffice, auth.RoleInspector},
 			req: onOrder(http.MethodGet, "/api/v1/orders/:id/report.pdf", "", nil)},
 		"POST /api/v1/orders/:id/acknowledge": {roles: contractor,

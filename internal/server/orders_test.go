@@ -340,6 +340,31 @@ func TestOrderLifecycle(t *testing.T) {
 		apitest.Expect(t, e.Post("/api/v1/orders", w.tok[auth.RoleContractor], directOrder(w.road)), http.StatusForbidden)
 		apitest.Expect(t, e.Post("/api/v1/orders", w.tok[auth.RoleVolunteer], directOrder(w.road)), http.StatusForbidden)
 
+		// The office's dashboard: one closed (with its verification photo),
+		// one cancelled; nothing closed without a photo.
+		dash := e.Get("/api/v1/dashboard/orders", w.tok[auth.RoleOffice])
+		apitest.Expect(t, dash, http.StatusOK)
+		var db struct {
+			Counts []struct {
+				Status string
+				Count  int
+			}
+			DaysToClose struct {
+				Closed int
+				Median *float64
+			} `json:"days_to_close"`
+			NoPhoto int `json:"closed_without_verification_photo"`
+		}
+		dash.JSON(t, &db)
+		byStatus := map[string]int{}
+		for _, c := range db.Counts {
+			byStatus[c.Status] += c.Count
+		}
+		if byStatus["closed"] != 1 || byStatus["cancelled"] != 1 || db.DaysToClose.Closed != 1 || db.DaysToClose.Median == nil || db.NoPhoto != 0 {
+			t.Errorf("dashboard %s", dash.Body)
+		}
+		apitest.Expect(t, e.Get("/api/v1/dashboard/orders", w.tok[auth.RoleContractor]), http.StatusForbidden)
+
 		// Every write is in the audit log.
 		a := e.Get("/api/v1/audit?entity=order&entity_id="+id, w.tok[auth.RoleOffice])
 		apitest.Expect(t, a, http.StatusOK)

@@ -51,6 +51,7 @@ func Register(g *gin.RouterGroup, svc *orders.Service, o Options) {
 	g.POST("/webhooks", respond.H(h.createWebhook))
 	g.GET("/webhooks", respond.H(h.webhooks))
 	g.GET("/webhooks/:id/deliveries", respond.H(h.deliveries))
+	g.GET("/dashboard/orders", respond.H(h.dashboard))
 }
 
 type orderRequest struct {
