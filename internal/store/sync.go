@@ -35,20 +35,25 @@ func (s *SyncFeed) Head(ctx context.Context) (int64, error) {
 func (s *SyncFeed) Since(ctx context.Context, after int64, limit int, sc phonesync.Scope) ([]phonesync.Entry, error) {
 	ctx, cancel := s.db.ctx(ctx)
 	defer cancel()
-	conds := []string{"entity = 'checklist'", "(entity = 'check' AND entity_id IN (SELECT id FROM checks WHERE author_id = ?))"}
+	// Correlated EXISTS, not IN (subquery): a volunteer's or inspector's
+	// checks can number tens of thousands, and each entry after the cursor
+	// is better checked by one primary-key lookup than by hashing them all.
+	conds := []string{"entity = 'checklist'",
+		"(entity = 'check' AND EXISTS (SELECT 1 FROM checks c WHERE c.id = audit_log.entity_id AND c.author_id = ?))"}
 	args := []any{sc.UserID}
 	switch {
 	case sc.AllProjects:
 		conds = append(conds, "entity IN ('project', 'order')")
 	case sc.AssignedTo != "":
-		conds = append(conds, `(entity = 'project' AND (entity_id IN (SELECT project_id FROM project_assignments WHERE user_id = ?)
+		conds = append(conds, `(entity = 'project' AND (EXISTS (SELECT 1 FROM project_assignments pa
+				WHERE pa.project_id = audit_log.entity_id AND pa.user_id = ?)
 			OR (action = 'project.unassign' AND changes LIKE ?)))`,
-			`(entity = 'order' AND entity_id IN (SELECT o.id FROM orders o JOIN project_assignments pa
-				ON pa.project_id = o.project_id WHERE pa.user_id = ?))`)
+			`(entity = 'order' AND EXISTS (SELECT 1 FROM orders o JOIN project_assignments pa ON pa.project_id = o.project_id
+				WHERE o.id = audit_log.entity_id AND pa.user_id = ?))`)
 		args = append(args, sc.AssignedTo, `%"user_id":"`+sc.AssignedTo+`"%`, sc.AssignedTo)
 	case sc.UnitID != "":
-		conds = append(conds, "(entity = 'project' AND entity_id IN (SELECT id FROM projects WHERE unit_id = ?))",
-			"(entity = 'order' AND entity_id IN (SELECT o.id FROM orders o JOIN projects p ON p.id = o.project_id WHERE p.unit_id = ?))")
+		conds = append(conds, "(entity = 'project' AND EXISTS (SELECT 1 FROM projects p WHERE p.id = audit_log.entity_id AND p.unit_id = ?))",
+			"(entity = 'order' AND EXISTS (SELECT 1 FROM orders o JOIN projects p ON p.id = o.project_id WHERE o.id = audit_log.entity_id AND p.unit_id = ?))")
 		args = append(args, sc.UnitID, sc.UnitID)
 	}
 	var rows []struct {
