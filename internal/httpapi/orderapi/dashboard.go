@@ -71,4 +71,3 @@ func (h *handlers) dashboard(c *gin.Context) error {
 	respond.JSON(c, http.StatusOK, out)
 	return nil
 }
-
