@@ -17,6 +17,7 @@ import (
 	"github.com/fieldproof/fieldproof/internal/auth"
 	"github.com/fieldproof/fieldproof/internal/checks"
 	"github.com/fieldproof/fieldproof/internal/errs"
+	"github.com/fieldproof/fieldproof/internal/orders"
 	"github.com/fieldproof/fieldproof/internal/policy"
 	"github.com/fieldproof/fieldproof/internal/projects"
 )
@@ -79,7 +80,15 @@ type OrderCounts interface {
 
 // ProjectLabel is how an export names a check's project.
 type ProjectLabel struct {
-	Code, Name string
+	Code, Name, Township, Unit string
+	// Location is the project's point, or its route's first position;
+	// nil when it has neither (GeoJSON exports it with a null geometry).
+	Location *projects.Point
+}
+
+// OrderLister lists orders as the caller may see them.
+type OrderLister interface {
+	List(ctx context.Context, p auth.Principal, q orders.ListQuery) (orders.Page, error)
 }
 
 // Deps are the service's collaborators.
@@ -87,6 +96,8 @@ type Deps struct {
 	Store  Store
 	Checks CheckLister
 	Orders OrderCounts
+	// OrderList pages through orders as GET /orders does (orders.Service).
+	OrderList OrderLister
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
 }

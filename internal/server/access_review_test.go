@@ -14,5 +14,7 @@ func reviewRules() map[string]rule {
 		"GET /api/v1/exports/checks.csv":       {roles: staff, req: get("/api/v1/exports/checks.csv?result=fail")},
 		"GET /api/v1/exports/checks.geojson":   {roles: staff, req: get("/api/v1/exports/checks.geojson")},
 		"GET /api/v1/exports/projects.geojson": {roles: staff, req: get("/api/v1/exports/projects.geojson")},
+		"GET /api/v1/exports/orders.csv":       {roles: staff, req: get("/api/v1/exports/orders.csv?severity=major")},
+		"GET /api/v1/exports/orders.geojson":   {roles: staff, req: get("/api/v1/exports/orders.geojson")},
 	}
 }

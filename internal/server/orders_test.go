@@ -701,3 +701,41 @@ func TestWebhookSignedAndRetried(t *testing.T) {
 		apitest.Expect(t, e.Get("/api/v1/webhooks", w.tok[auth.RoleAdmin]), http.StatusOK)
 	})
 }
+
+// The office exports orders to its spreadsheet and its map: every order in
+// the CSV, only the open ones on the map, no internal notes in either.
+func TestOrderExports(t *testing.T) {
+	apitest.EachBackend(t, nil, func(t *testing.T, e *apitest.Env) {
+		w := newCheckWorld(t, e)
+		office := w.tok[auth.RoleOffice]
+		open := directOrder(w.road)
+		open["notes"] = "=HYPERLINK(\"internal\")"
+		apitest.Expect(t, e.Post("/api/v1/orders", office, open), http.StatusCreated)
+		r := e.Post("/api/v1/orders", office, directOrder(w.school))
+		apitest.Expect(t, r, http.StatusCreated)
+		cancelled := r.Map(t)["id"].(string)
+		apitest.Expect(t, e.Post("/api/v1/orders/"+cancelled+"/cancel", office, map[string]any{"reason": "issued twice"}), http.StatusOK)
+
+		csv := e.Get("/api/v1/exports/orders.csv", office)
+		apitest.Expect(t, csv, http.StatusOK)
+		lines := strings.Split(strings.TrimSpace(string(csv.Body)), "\r\n")
+		if len(lines) != 3 || !strings.HasPrefix(lines[0], "\ufeffnumber,id,project_code") || strings.Contains(string(csv.Body), "HYPERLINK") {
+			t.Fatalf("orders.csv:\n%s", csv.Body)
+		}
+		geo := e.Get("/api/v1/exports/orders.geojson", office)
+		apitest.Expect(t, geo, http.StatusOK)
+		var fc struct {
+			Type     string
+			Features []struct {
+				Geometry   *struct{ Type string }
+				Properties map[string]any
+			}
+		}
+		geo.JSON(t, &fc)
+		if fc.Type != "FeatureCollection" || len(fc.Features) != 1 || fc.Features[0].Properties["status"] != "issued" {
+			t.Fatalf("orders.geojson %s", geo.Body)
+		}
+		apitest.Expect(t, e.Get("/api/v1/exports/orders.csv?colour=red", office), http.StatusBadRequest)
+		apitest.Expect(t, e.Get("/api/v1/exports/orders.csv", w.tok[auth.RoleContractor]), http.StatusForbidden)
+	})
+}

@@ -27,7 +27,8 @@ func (s *Server) wireReview(o Options) error {
 	if err != nil {
 		return fmt.Errorf("review: %w", err)
 	}
-	svc := review.NewService(review.Deps{Store: store.NewReview(o.DB), Checks: s.Checks, Orders: orderCounts, Now: o.Now})
+	svc := review.NewService(review.Deps{Store: store.NewReview(o.DB), Checks: s.Checks, Orders: orderCounts,
+		OrderList: s.Orders, Now: o.Now})
 	lim := review.NewLimiter(store.NewRateWindows(o.DB), 0, 0, o.Now)
 	s.mount(func(g *gin.RouterGroup) { reviewapi.Register(g, svc) })
 	s.mountRoot(func(r *gin.Engine) { reviewapi.RegisterPublic(r, svc, lim) })

@@ -56,13 +56,24 @@ func (s *Review) ProjectBatch(ctx context.Context, afterCode string, limit int, 
 func (s *Review) ProjectLabels(ctx context.Context, ids []string) (map[string]review.ProjectLabel, error) {
 	ctx, cancel := s.db.ctx(ctx)
 	defer cancel()
-	var rows []struct{ ID, Code, Name string }
-	if err := s.db.conn(ctx).Table("projects").Select("id, code, name").Where("id IN ?", ids).Find(&rows).Error; err != nil {
+	var rows []struct {
+		ID, Code, Name, Township, Unit string
+		Lat, Lon                       *float64
+	}
+	err := s.db.conn(ctx).Table("projects").
+		Select("projects.id, projects.code, projects.name, townships.name AS township, units.name AS unit, projects.lat, projects.lon").
+		Joins("JOIN townships ON townships.id = projects.township_id").Joins("JOIN units ON units.id = projects.unit_id").
+		Where("projects.id IN ?", ids).Find(&rows).Error
+	if err != nil {
 		return nil, translate(err, "read project labels")
 	}
 	out := make(map[string]review.ProjectLabel, len(rows))
 	for _, r := range rows {
-		out[r.ID] = review.ProjectLabel{Code: r.Code, Name: r.Name}
+		l := review.ProjectLabel{Code: r.Code, Name: r.Name, Township: r.Township, Unit: r.Unit}
+		if r.Lat != nil && r.Lon != nil {
+			l.Location = &projects.Point{Lat: *r.Lat, Lon: *r.Lon}
+		}
+		out[r.ID] = l
 	}
 	return out, nil
 }

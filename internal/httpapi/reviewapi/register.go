@@ -26,6 +26,8 @@ func Register(g *gin.RouterGroup, svc *review.Service) {
 	g.GET("/exports/checks.csv", respond.H(h.checksCSV))
 	g.GET("/exports/checks.geojson", respond.H(h.checksGeoJSON))
 	g.GET("/exports/projects.geojson", respond.H(h.projectsGeoJSON))
+	g.GET("/exports/orders.csv", respond.H(h.ordersCSV))
+	g.GET("/exports/orders.geojson", respond.H(h.openOrdersGeoJSON))
 }
 
 // RegisterPublic mounts the public list on the engine's root, rate
