@@ -56,6 +56,9 @@ type Config struct {
 	Photos PhotoConfig
 	Orders OrderConfig
 
+	PublicRateLimit  int           // FIELDPROOF_PUBLIC_RATE_LIMIT: requests per client address per window on /public/v1
+	PublicRateWindow time.Duration // FIELDPROOF_PUBLIC_RATE_WINDOW
+
 	// PDFFont (FIELDPROOF_PDF_FONT) is a TrueType font for evidence reports,
 	// needed for names outside Latin-1 (e.g. Noto Sans SC for Chinese).
 	PDFFont string
@@ -204,9 +207,11 @@ func Parse(lookup func(string) (string, bool)) (Config, error) {
 			WebhookBackoffBase: p.duration("FIELDPROOF_WEBHOOK_BACKOFF_BASE", 30*time.Second),
 			WebhookBackoffMax:  p.duration("FIELDPROOF_WEBHOOK_BACKOFF_MAX", time.Hour),
 		},
-		PDFFont:   p.str("FIELDPROOF_PDF_FONT", ""),
-		LogLevel:  p.level("FIELDPROOF_LOG_LEVEL", slog.LevelInfo),
-		LogFormat: p.str("FIELDPROOF_LOG_FORMAT", "json"),
+		PublicRateLimit:  p.integer("FIELDPROOF_PUBLIC_RATE_LIMIT", 60),
+		PublicRateWindow: p.duration("FIELDPROOF_PUBLIC_RATE_WINDOW", time.Minute),
+		PDFFont:          p.str("FIELDPROOF_PDF_FONT", ""),
+		LogLevel:         p.level("FIELDPROOF_LOG_LEVEL", slog.LevelInfo),
+		LogFormat:        p.str("FIELDPROOF_LOG_FORMAT", "json"),
 	}
 	if c.DatabaseURL != "" {
 		u, err := url.Parse(c.DatabaseURL)

@@ -17,9 +17,9 @@ import (
 // so wireChecks runs first.
 //
 // Order counts come from the orders table when it exists (migration
-// 00007), zeros otherwise; see store.ReviewOrders. The public rate limit
-// is review.DefaultPublicLimit per DefaultPublicWindow per client address
-// until config carries FIELDPROOF_PUBLIC_RATE_LIMIT / _WINDOW.
+// 00007), zeros otherwise; see store.ReviewOrders. The public list is
+// rate limited per client address in the database, so every replica counts
+// the same requests.
 func (s *Server) wireReview(o Options) error {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
@@ -29,7 +29,7 @@ func (s *Server) wireReview(o Options) error {
 	}
 	svc := review.NewService(review.Deps{Store: store.NewReview(o.DB), Checks: s.Checks, Orders: orderCounts,
 		OrderList: s.Orders, Now: o.Now})
-	lim := review.NewLimiter(store.NewRateWindows(o.DB), 0, 0, o.Now)
+	lim := review.NewLimiter(store.NewRateWindows(o.DB), o.Config.PublicRateLimit, o.Config.PublicRateWindow, o.Now)
 	s.mount(func(g *gin.RouterGroup) { reviewapi.Register(g, svc) })
 	s.mountRoot(func(r *gin.Engine) { reviewapi.RegisterPublic(r, svc, lim) })
 	s.worker(func(ctx context.Context) { sweepRates(ctx, s, lim) })

@@ -7,16 +7,13 @@ package campaignapi
 import (
 	"net/http"
 	"net/url"
-	"sort"
-	"strconv"
-	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
 
 	"github.com/fieldproof/fieldproof/internal/auth"
 	"github.com/fieldproof/fieldproof/internal/campaigns"
-	"github.com/fieldproof/fieldproof/internal/errs"
+	"github.com/fieldproof/fieldproof/internal/httpapi/params"
 	"github.com/fieldproof/fieldproof/internal/httpapi/respond"
 	"github.com/fieldproof/fieldproof/internal/projects"
 )
@@ -231,35 +228,9 @@ func (h *handlers) assign(c *gin.Context) error {
 	return nil
 }
 
-// parseQuery refuses unknown or repeated parameters (a misspelt filter that
-// silently lists everything is a bug nobody sees) and reads limit.
+// parseQuery refuses unknown or repeated parameters and reads limit.
 func parseQuery(vals url.Values, allowed []string) (*int, error) {
-	v := errs.NewValidation(errs.KindInvalid)
-	keys := make([]string, 0, len(vals))
-	for k := range vals {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	for _, k := range keys {
-		known := false
-		for _, a := range allowed {
-			known = known || a == k
-		}
-		switch {
-		case !known:
-			v.Add(k, "unknown_parameter", "is not a parameter of this list; use "+strings.Join(allowed, ", "))
-		case len(vals[k]) > 1:
-			v.Add(k, "repeated", "must be given at most once")
-		}
-	}
-	var limit *int
-	if s, ok := vals["limit"]; ok {
-		n, err := strconv.Atoi(s[0])
-		if err != nil {
-			v.Add("limit", "invalid", "must be a whole number")
-		} else {
-			limit = &n
-		}
-	}
-	return limit, v.Err()
+	r := params.Read(vals, allowed...)
+	limit := r.Int("limit")
+	return limit, r.Err()
 }

@@ -7,6 +7,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/fieldproof/fieldproof/internal/httpapi/mid"
+	"github.com/fieldproof/fieldproof/internal/httpapi/params"
 	"github.com/fieldproof/fieldproof/internal/projects"
 	"github.com/fieldproof/fieldproof/internal/review"
 )
@@ -66,16 +67,12 @@ func dashProjects(ps []projects.Project) []dashProjectJSON {
 }
 
 func (h *handlers) dashboard(c *gin.Context) error {
-	vals := c.Request.URL.Query()
-	if err := known(vals, "date", "days"); err != nil {
+	r := params.Read(c.Request.URL.Query(), "date", "days")
+	q := review.DashboardQuery{Date: r.String("date"), Days: r.Int("days")}
+	if err := r.Err(); err != nil {
 		return err
 	}
-	days, err := optInt(vals, "days")
-	if err != nil {
-		return err
-	}
-	d, err := h.svc.Dashboard(c.Request.Context(), mid.Principal(c),
-		review.DashboardQuery{Date: vals.Get("date"), Days: days})
+	d, err := h.svc.Dashboard(c.Request.Context(), mid.Principal(c), q)
 	if err != nil {
 		return err
 	}

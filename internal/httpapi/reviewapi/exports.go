@@ -14,6 +14,7 @@ import (
 
 	"github.com/fieldproof/fieldproof/internal/checklists"
 	"github.com/fieldproof/fieldproof/internal/httpapi/mid"
+	"github.com/fieldproof/fieldproof/internal/httpapi/params"
 	"github.com/fieldproof/fieldproof/internal/httpapi/respond"
 	"github.com/fieldproof/fieldproof/internal/projects"
 	"github.com/fieldproof/fieldproof/internal/review"
@@ -251,7 +252,7 @@ func projectGeometry(p projects.Project) *geometryJSON {
 
 // projectsGeoJSON streams every project as a FeatureCollection.
 func (h *handlers) projectsGeoJSON(c *gin.Context) error {
-	if err := known(c.Request.URL.Query()); err != nil {
+	if err := params.Read(c.Request.URL.Query()).Err(); err != nil {
 		return err
 	}
 	st := &stream{c: c, contentType: geoJSONType}
