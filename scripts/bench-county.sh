@@ -56,7 +56,9 @@ echo
 echo "| operation | clients | requests | req/s | p50 ms | p95 ms | p99 ms | statuses |"
 echo "|---|---|---|---|---|---|---|---|"
 "${LG[@]}" -op healthz -label "GET /healthz (floor)"
+# Dashboards one at a time (the office's own latency), then four at once.
 for path in ${DASHBOARDS:-/api/v1/dashboard/projects /api/v1/dashboard/orders}; do
+  "$WORK/loadgen" -base "http://127.0.0.1:$PORT" -c 1 -d "$D" -password "$PASS" -user office -op get -path "$path" -label "GET $path"
   "${LG[@]}" -user office -op get -path "$path" -label "GET $path"
 done
 "${LG[@]}" -user "$VOL" -op get -path "/api/v1/sync?limit=1000" -label "GET /api/v1/sync, fresh volunteer phone (first page)"
