@@ -1,6 +1,7 @@
 package mid
 
 import (
+	"io"
 	"net/http"
 	"time"
 
@@ -37,6 +38,11 @@ type Upload struct {
 // may legitimately take minutes to upload a photo; instead ordinary routes get
 // a short deadline here and upload routes a long one, so a slowloris client
 // holding a JSON route open is cut off quickly.
+//
+// The deadline covers the body only: once it has been read to the end (or
+// when there is none, as for a GET) it is lifted, because net/http cancels
+// a request's context when a read deadline passes, and a county-wide
+// export or a PDF report may take longer than the body did.
 func ReadDeadline(def time.Duration, uploads map[string]Upload) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		d := def
@@ -44,7 +50,30 @@ func ReadDeadline(def time.Duration, uploads map[string]Upload) gin.HandlerFunc 
 			d = u.Timeout
 		}
 		rc := http.NewResponseController(c.Writer)
+		lift := func() { _ = rc.SetReadDeadline(time.Time{}) }
+		if c.Request.ContentLength == 0 && len(c.Request.TransferEncoding) == 0 {
+			lift()
+			c.Next()
+			return
+		}
 		_ = rc.SetReadDeadline(time.Now().Add(d)) // not every writer supports it (httptest); the server's does
+		c.Request.Body = &liftAtEOF{ReadCloser: c.Request.Body, lift: lift}
 		c.Next()
 	}
+}
+
+// liftAtEOF lifts the read deadline once the body has been read to its end.
+type liftAtEOF struct {
+	io.ReadCloser
+	lift func()
+	done bool
+}
+
+func (b *liftAtEOF) Read(p []byte) (int, error) {
+	n, err := b.ReadCloser.Read(p)
+	if err == io.EOF && !b.done {
+		b.done = true
+		b.lift()
+	}
+	return n, err
 }
