@@ -21,6 +21,7 @@ WORK=$(mktemp -d)
 cleanup() {
   [ -n "${SERVER_PID:-}" ] && kill "$SERVER_PID" 2>/dev/null && wait "$SERVER_PID" 2>/dev/null || true
   [ -n "${KEEP_DB:-}${COUNTY_DB:-}" ] || psql -q -d postgres -c "DROP DATABASE IF EXISTS $DB WITH (FORCE)" >/dev/null 2>&1 || true
+  cp "$WORK/server.log" /tmp/bench-county-server.log 2>/dev/null || true
   rm -rf "$WORK"
 }
 trap cleanup EXIT
