@@ -71,8 +71,8 @@ type Feed interface {
 
 // Projects reads projects as the caller may see them.
 type Projects interface {
-	Get(ctx context.Context, p auth.Principal, id string) (projects.Project, error)
-	Assignments(ctx context.Context, p auth.Principal, projectID string) ([]projects.Assignment, error)
+	// GetMany returns those of ids the caller may see, with assignments.
+	GetMany(ctx context.Context, p auth.Principal, ids []string) (map[string]projects.WithAssignments, error)
 }
 
 // Checks reads checks as the caller may see them.
@@ -185,16 +185,25 @@ func (s *Service) Since(ctx context.Context, p auth.Principal, cursor string, li
 	// One item per object, at the position of its last change: the phone
 	// gets current state, not history.
 	last := map[string]int{}
-	var checkIDs []string
+	var checkIDs, projectIDs []string
 	for i, e := range es {
 		k := e.Entity + "/" + e.EntityID
-		if _, seen := last[k]; !seen && e.Entity == KindCheck {
-			checkIDs = append(checkIDs, e.EntityID)
+		if _, seen := last[k]; !seen {
+			switch e.Entity {
+			case KindCheck:
+				checkIDs = append(checkIDs, e.EntityID)
+			case KindProject:
+				projectIDs = append(projectIDs, e.EntityID)
+			}
 		}
 		last[k] = i
 	}
-	// Checks are most of what changes: read them in one batch.
+	// Checks and projects are most of what changes: read each in one batch.
 	cs, err := s.checks.GetMany(ctx, p, checkIDs)
+	if err != nil {
+		return Page{}, err
+	}
+	ps, err := s.projects.GetMany(ctx, p, projectIDs)
 	if err != nil {
 		return Page{}, err
 	}
@@ -202,11 +211,20 @@ func (s *Service) Since(ctx context.Context, p auth.Principal, cursor string, li
 		if last[e.Entity+"/"+e.EntityID] != i {
 			continue
 		}
-		if e.Entity == KindCheck {
+		switch e.Entity {
+		case KindCheck:
 			if c, ok := cs[e.EntityID]; ok {
 				pg.Items = append(pg.Items, Item{Kind: KindCheck, ID: c.ID, Op: OpUpsert, Check: &c})
 			} else {
 				pg.Items = append(pg.Items, Item{Kind: KindCheck, ID: e.EntityID, Op: OpDelete})
+			}
+			continue
+		case KindProject:
+			if pa, ok := ps[e.EntityID]; ok {
+				pg.Items = append(pg.Items, Item{Kind: KindProject, ID: pa.ID, Op: OpUpsert, Project: &pa.Project,
+					Assignments: pa.Assignments})
+			} else {
+				pg.Items = append(pg.Items, Item{Kind: KindProject, ID: e.EntityID, Op: OpDelete})
 			}
 			continue
 		}
@@ -223,18 +241,6 @@ func (s *Service) Since(ctx context.Context, p auth.Principal, cursor string, li
 
 func (s *Service) item(ctx context.Context, p auth.Principal, e Entry) (*Item, error) {
 	switch e.Entity {
-	case KindProject:
-		proj, err := s.projects.Get(ctx, p, e.EntityID)
-		if isGone(err) {
-			return &Item{Kind: KindProject, ID: e.EntityID, Op: OpDelete}, nil
-		} else if err != nil {
-			return nil, err
-		}
-		as, err := s.projects.Assignments(ctx, p, proj.ID)
-		if err != nil {
-			return nil, err
-		}
-		return &Item{Kind: KindProject, ID: proj.ID, Op: OpUpsert, Project: &proj, Assignments: as}, nil
 	case KindOrder:
 		d, err := s.orders.Get(ctx, p, e.EntityID)
 		if isGone(err) {

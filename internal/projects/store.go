@@ -27,6 +27,10 @@ type Store interface {
 	UpdateProject(ctx context.Context, p Project) error
 	// ExistingCodes returns which of codes are already used.
 	ExistingCodes(ctx context.Context, codes []string) ([]string, error)
+	// ProjectsByIDs loads the projects of ids that exist, with routes.
+	ProjectsByIDs(ctx context.Context, ids []string) ([]Project, error)
+	// AssignmentsOf lists the assignments of each project.
+	AssignmentsOf(ctx context.Context, projectIDs []string) (map[string][]Assignment, error)
 	// ListProjects returns up to f.Limit projects ordered by code, without
 	// their routes.
 	ListProjects(ctx context.Context, f Filter) ([]Project, error)
