@@ -21,11 +21,39 @@ const listLimit = 2000
 type Service struct {
 	store Store
 	now   func() time.Time
+	audit Auditor
+	inTx  func(ctx context.Context, fn func(ctx context.Context) error) error
 }
 
 // NewService builds the service.
 func NewService(store Store) *Service {
 	return &Service{store: store, now: func() time.Time { return time.Now().UTC() }}
+}
+
+// Auditor records a write in the caller's transaction.
+type Auditor interface {
+	Record(ctx context.Context, p auth.Principal, action, entity, entityID string, changes any) error
+}
+
+// WithAudit makes the office's explicit creations (a township, a unit)
+// audited, each in one transaction with its row (inTx). Names created on
+// the way by a project write are covered by that write's own entry.
+func (s *Service) WithAudit(a Auditor, inTx func(ctx context.Context, fn func(ctx context.Context) error) error) *Service {
+	s.audit, s.inTx = a, inTx
+	return s
+}
+
+// write runs insert and its audit entry together.
+func (s *Service) write(ctx context.Context, p auth.Principal, action, entity, id string, changes any, insert func(ctx context.Context) error) error {
+	if s.audit == nil || s.inTx == nil {
+		return insert(ctx)
+	}
+	return s.inTx(ctx, func(ctx context.Context) error {
+		if err := insert(ctx); err != nil {
+			return err
+		}
+		return s.audit.Record(ctx, p, action, entity, id, changes)
+	})
 }
 
 func newID() (string, error) {
@@ -59,7 +87,9 @@ func (s *Service) CreateTownship(ctx context.Context, p auth.Principal, name str
 	if err != nil {
 		return Township{}, err
 	}
-	if err := s.store.InsertTownship(ctx, t); err != nil {
+	err = s.write(ctx, p, "township.create", "township", t.ID, map[string]any{"name": t.Name},
+		func(ctx context.Context) error { return s.store.InsertTownship(ctx, t) })
+	if err != nil {
 		if errors.Is(err, errs.ErrConflict) {
 			return Township{}, errs.Conflict("township_exists", "a township named "+name+" already exists").Wrap(err)
 		}
@@ -128,7 +158,9 @@ func (s *Service) CreateUnit(ctx context.Context, p auth.Principal, name string,
 	if err != nil {
 		return Unit{}, err
 	}
-	if err := s.store.InsertUnit(ctx, u); err != nil {
+	err = s.write(ctx, p, "unit.create", "unit", u.ID, map[string]any{"name": u.Name, "kind": u.Kind},
+		func(ctx context.Context) error { return s.store.InsertUnit(ctx, u) })
+	if err != nil {
 		if errors.Is(err, errs.ErrConflict) {
 			return Unit{}, errs.Conflict("unit_exists", "a unit named "+name+" already exists").Wrap(err)
 		}

@@ -413,7 +413,7 @@ func (s *Service) CompleteUpload(ctx context.Context, p auth.Principal, parentID
 		s.discard(u)
 		return Photo{}, false, errs.New(errs.KindUnprocessable, "upload_expired", "the upload has expired; start a new one")
 	}
-	ph, created, err := s.completeStaged(ctx, u, parent)
+	ph, created, err := s.completeStaged(ctx, p, u, parent)
 	if err != nil {
 		if !terminal(err) {
 			// The store or database failed, not the bytes: keep both so the
@@ -447,7 +447,7 @@ func (s *Service) stored(ctx context.Context, u Upload, parent Parent) (Photo, b
 	return ph, true, err
 }
 
-func (s *Service) completeStaged(ctx context.Context, u Upload, parent Parent) (Photo, bool, error) {
+func (s *Service) completeStaged(ctx context.Context, p auth.Principal, u Upload, parent Parent) (Photo, bool, error) {
 	sctx, cancel := context.WithTimeout(ctx, s.cfg.StorageDeadline)
 	info, err := s.objects.Stat(sctx, u.StagingKey)
 	cancel()
@@ -489,7 +489,7 @@ func (s *Service) completeStaged(ctx context.Context, u Upload, parent Parent) (
 			fmt.Sprintf("the file is %s, not the declared %s", sp.format.MIMEType(), u.ContentType))
 	}
 	in := UploadInput{ParentID: parent.ID, PhotoID: u.PhotoID, PhoneLat: u.PhoneLat, PhoneLon: u.PhoneLon, PhoneTime: u.PhoneTime}
-	return s.accept(ctx, in, u.CreatedBy, parent, sp)
+	return s.accept(ctx, p, in, parent, sp)
 }
 
 var errMissing = errs.New(errs.KindUnprocessable, "upload_missing", "nothing complete was uploaded to the upload URL")

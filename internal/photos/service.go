@@ -1,9 +1,11 @@
 package photos
 
 import (
+	"context"
 	"log/slog"
 	"time"
 
+	"github.com/fieldproof/fieldproof/internal/auth"
 	"github.com/fieldproof/fieldproof/internal/config"
 	"github.com/fieldproof/fieldproof/internal/jobs"
 	"github.com/fieldproof/fieldproof/storage"
@@ -11,6 +13,7 @@ import (
 
 // Service is the photo pipeline.
 type Service struct {
+	audit     Auditor
 	store     Store
 	jobs      jobs.Store
 	objects   storage.Store
@@ -40,9 +43,17 @@ type Deps struct {
 	// RetentionDays is the object-lock period for originals (0: none).
 	RetentionDays int
 	Log           *slog.Logger
+	// Audit records each stored photo in its row's transaction; nil
+	// records nothing.
+	Audit Auditor
 	// Now is the clock; nil is the system clock. Tests move it to expire
 	// upload sessions.
 	Now func() time.Time
+}
+
+// Auditor records a write in the caller's transaction.
+type Auditor interface {
+	Record(ctx context.Context, p auth.Principal, action, entity, entityID string, changes any) error
 }
 
 // New builds the service.
@@ -55,7 +66,7 @@ func New(d Deps) *Service {
 	if d.Now != nil {
 		now = func() time.Time { return d.Now().UTC() }
 	}
-	return &Service{store: d.Store, jobs: d.Jobs, objects: d.Objects, parents: d.Parents, cfg: d.Config,
+	return &Service{audit: d.Audit, store: d.Store, jobs: d.Jobs, objects: d.Objects, parents: d.Parents, cfg: d.Config,
 		retention: time.Duration(d.RetentionDays) * 24 * time.Hour, log: d.Log,
 		now: now, verify: make(chan struct{}, n)}
 }

@@ -55,7 +55,7 @@ func (s *Service) Upload(ctx context.Context, p auth.Principal, in UploadInput) 
 	} else if !errors.Is(err, errs.ErrNotFound) {
 		return Photo{}, false, err
 	}
-	return s.accept(ctx, in, p.UserID, parent, sp)
+	return s.accept(ctx, p, in, parent, sp)
 }
 
 // accept turns spooled bytes into a stored photo: it verifies the image,
@@ -65,7 +65,8 @@ func (s *Service) Upload(ctx context.Context, p auth.Principal, in UploadInput) 
 // here, so a photo is accepted by one set of rules whichever way its bytes
 // arrived. in supplies the photo id and the phone's own fix; its Body is
 // not read.
-func (s *Service) accept(ctx context.Context, in UploadInput, uploadedBy string, parent Parent, sp *spooled) (Photo, bool, error) {
+func (s *Service) accept(ctx context.Context, p auth.Principal, in UploadInput, parent Parent, sp *spooled) (Photo, bool, error) {
+	uploadedBy := p.UserID
 	if err := s.verifyImage(ctx, sp); err != nil {
 		return Photo{}, false, err
 	}
@@ -98,6 +99,13 @@ func (s *Service) accept(ctx context.Context, in UploadInput, uploadedBy string,
 	err = s.store.InTx(ctx, func(ctx context.Context) error {
 		if err := s.store.Insert(ctx, ph); err != nil {
 			return err
+		}
+		if s.audit != nil {
+			err := s.audit.Record(ctx, p, "photo.upload", "photo", ph.ID, map[string]any{"parent_kind": ph.ParentKind,
+				"parent_id": ph.ParentID, "sha256": ph.SHA256, "size_bytes": ph.SizeBytes, "flags": ph.Flags})
+			if err != nil {
+				return err
+			}
 		}
 		if s.retention > 0 {
 			// Retention is a job in the row's own transaction: it happens

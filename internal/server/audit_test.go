@@ -5,6 +5,8 @@ import (
 	"net/http"
 	"testing"
 
+	"github.com/google/uuid"
+
 	"github.com/fieldproof/fieldproof/internal/apitest"
 	"github.com/fieldproof/fieldproof/internal/audit"
 	"github.com/fieldproof/fieldproof/internal/auth"
@@ -66,6 +68,35 @@ func TestWritesAreAuditedInOneChain(t *testing.T) {
 		}
 		rep, err := e.Server.Audit.Verify(context.Background())
 		if err != nil || rep.Problem != nil || rep.Entries < 7 { // user.create + 4 + 2 imports
+			t.Fatalf("verify: %+v %v", rep, err)
+		}
+	})
+}
+
+// Checks, their photos, and the office's townships and units are written
+// with an audit entry too; the chain still verifies.
+func TestCheckPhotoAndOrgWritesAreAudited(t *testing.T) {
+	apitest.EachBackend(t, nil, func(t *testing.T, e *apitest.Env) {
+		w := newCheckWorld(t, e)
+		vol, office := w.tok[auth.RoleVolunteer], w.tok[auth.RoleOffice]
+		b := w.check(w.road)
+		photoID := uuid.NewString()
+		b["photo_ids"] = []string{photoID}
+		apitest.Expect(t, e.Post("/api/v1/checks", vol, b), http.StatusCreated)
+		apitest.Expect(t, uploadPhoto(t, e, vol, b["id"].(string), photoID, readPhoto(t, "gps/DSCN0021.jpg")), http.StatusCreated)
+		r := e.Post("/api/v1/townships", office, map[string]any{"name": "Baishui"})
+		apitest.Expect(t, r, http.StatusCreated)
+		township := r.Map(t)["id"].(string)
+		r = e.Post("/api/v1/units", office, map[string]any{"name": "County Water Bureau", "kind": "bureau"})
+		apitest.Expect(t, r, http.StatusCreated)
+		unit := r.Map(t)["id"].(string)
+		for entity, id := range map[string]string{"check": b["id"].(string), "photo": photoID, "township": township, "unit": unit} {
+			entries, err := e.Server.Audit.List(context.Background(), audit.Filter{Entity: entity, EntityID: id, Limit: 5})
+			if err != nil || len(entries) != 1 || entries[0].ActorID == "" || entries[0].RequestID == "" {
+				t.Errorf("%s %s: %+v %v", entity, id, entries, err)
+			}
+		}
+		if rep, err := e.Server.Audit.Verify(context.Background()); err != nil || rep.Problem != nil {
 			t.Fatalf("verify: %+v %v", rep, err)
 		}
 	})

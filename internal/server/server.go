@@ -77,7 +77,7 @@ func New(o Options) (*Server, error) {
 	s.registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 
 	s.Audit = audit.NewService(store.NewAudit(o.DB), o.Now, mid.RequestIDFrom)
-	s.Orgs = org.NewService(store.NewOrg(o.DB))
+	s.Orgs = org.NewService(store.NewOrg(o.DB)).WithAudit(s.Audit, o.DB.InTx)
 	var err error
 	s.Auth, err = auth.NewService(store.NewUsers(o.DB),
 		func(ctx context.Context, name string) (string, error) {

@@ -27,7 +27,7 @@ func (s *Server) wirePhotos(o Options) error {
 	cfg := o.Config
 	s.Photos = photos.New(photos.Deps{
 		Store: store.NewPhotos(o.DB), Jobs: store.NewJobs(o.DB), Objects: o.Objects,
-		Parents: s.Checks.AsParents(), Config: cfg.Photos, RetentionDays: cfg.S3.RetentionDays, Log: o.Log,
+		Parents: s.Checks.AsParents(), Audit: s.Audit, Config: cfg.Photos, RetentionDays: cfg.S3.RetentionDays, Log: o.Log,
 	})
 	s.upload("/checks/:id/photos", cfg)
 	s.mount(func(g *gin.RouterGroup) {
