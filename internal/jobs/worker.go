@@ -2,10 +2,13 @@ package jobs
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"sync"
 	"time"
+
+	"github.com/fieldproof/fieldproof/internal/errs"
 )
 
 // Handler runs one job. An error makes the job retry until MaxAttempts.
@@ -101,23 +104,52 @@ func (w *Worker) Run(ctx context.Context) error {
 }
 
 func (w *Worker) run(ctx context.Context, j Job) {
-	// Writing the outcome must not fail just because shutdown began.
-	out, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
-	defer cancel()
 	err := w.call(ctx, j)
 	now := w.Now()
+	var record func(ctx context.Context) error
 	switch {
 	case err == nil:
-		err = w.Store.Complete(out, j.ID, w.Name, now)
+		record = func(ctx context.Context) error { return w.Store.Complete(ctx, j.ID, w.Name, now) }
 	case j.Attempts >= j.MaxAttempts:
 		w.Log.Error("job failed", "id", j.ID, "kind", j.Kind, "attempts", j.Attempts, "err", err)
-		err = w.Store.Fail(out, j.ID, w.Name, err.Error(), now)
+		msg := err.Error()
+		record = func(ctx context.Context) error { return w.Store.Fail(ctx, j.ID, w.Name, msg, now) }
 	default:
 		w.Log.Warn("job will retry", "id", j.ID, "kind", j.Kind, "attempts", j.Attempts, "err", err)
-		err = w.Store.Retry(out, j.ID, w.Name, err.Error(), now.Add(Backoff(j.Attempts, w.BackoffBase, w.BackoffMax)), now)
+		msg, at := err.Error(), now.Add(Backoff(j.Attempts, w.BackoffBase, w.BackoffMax))
+		record = func(ctx context.Context) error { return w.Store.Retry(ctx, j.ID, w.Name, msg, at, now) }
 	}
-	if err != nil {
-		w.Log.Warn("record job outcome; its lease will expire", "id", j.ID, "err", err)
+	w.recordOutcome(ctx, j, record)
+}
+
+// recordOutcome writes a job's outcome, retrying through a short database
+// outage: a write lost to a dropped connection would otherwise leave the
+// finished job "running" until its lease expires (minutes). It gives up
+// well before the lease does, and never because shutdown began.
+func (w *Worker) recordOutcome(ctx context.Context, j Job, record func(ctx context.Context) error) {
+	out, cancel := context.WithTimeout(context.WithoutCancel(ctx), min(w.Lease/2, time.Minute))
+	defer cancel()
+	for attempt := 1; ; attempt++ {
+		err := record(out)
+		if err == nil {
+			return
+		}
+		if !errors.Is(err, errs.ErrUnavailable) {
+			// A lost lease (another replica took the job) or a bug: trying
+			// again cannot help.
+			w.Log.Warn("record job outcome", "id", j.ID, "err", err)
+			return
+		}
+		wait := Backoff(attempt, 200*time.Millisecond, 5*time.Second)
+		if dl, _ := out.Deadline(); time.Until(dl) < wait {
+			w.Log.Warn("record job outcome; its lease will expire", "id", j.ID, "err", err)
+			return
+		}
+		select {
+		case <-out.Done():
+			return
+		case <-time.After(wait):
+		}
 	}
 }
 

@@ -11,6 +11,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -179,9 +180,14 @@ func isUniqueViolation(err error) bool {
 }
 
 func isConnectionError(err error) bool {
+	// pgx reports a connection cut mid-query as io.ErrUnexpectedEOF, which
+	// is a database that went away, not a bug: 503, not 500.
+	if errors.Is(err, io.ErrUnexpectedEOF) {
+		return true
+	}
 	s := err.Error()
 	for _, frag := range []string{"connection refused", "failed to connect", "broken pipe", "connection reset",
-		"SQLSTATE 57P01", "SQLSTATE 57P03", "SQLSTATE 08", "conn closed", "bad connection", "i/o timeout"} {
+		"SQLSTATE 57P01", "SQLSTATE 57P03", "SQLSTATE 08", "conn closed", "bad connection", "i/o timeout", "unexpected EOF"} {
 		if strings.Contains(s, frag) {
 			return true
 		}

@@ -116,6 +116,9 @@ func analyse(samples []sample, ev map[string]time.Time) Readyz {
 	var firstDown time.Time
 	last := 0
 	for _, s := range samples {
+		// A poll is judged by when it was answered: one sent while the
+		// dependency was down may be answered after it came back.
+		s.at = s.at.Add(s.took)
 		if s.status != last && okF {
 			r.Changes = append(r.Changes, fmt.Sprintf("%+.1fs %d", s.at.Sub(fault).Seconds(), s.status))
 			last = s.status
@@ -131,13 +134,13 @@ func analyse(samples []sample, ev map[string]time.Time) Readyz {
 			firstDown = s.at
 			// A poll started just before the fault may answer after it:
 			// count from the fault, never below zero.
-			r.DownMs = max(0, float64(s.at.Add(s.took).Sub(fault).Microseconds())/1000)
+			r.DownMs = float64(s.at.Sub(fault).Microseconds()) / 1000
 		}
 		if s.status == http.StatusOK && !firstDown.IsZero() && okR && s.at.Before(back) {
 			r.Flaps++
 		}
 		if s.status == http.StatusOK && okR && !s.at.Before(back) && r.UpMs < 0 {
-			r.UpMs = max(0, float64(s.at.Add(s.took).Sub(rec).Microseconds())/1000)
+			r.UpMs = max(0, float64(s.at.Sub(rec).Microseconds())/1000)
 		}
 	}
 	if !r.HaveBoth {
