@@ -152,58 +152,45 @@ func (e *env) upload(t *testing.T, parent, id string, b []byte) (photos.Photo, b
 	return e.svc.Upload(t.Context(), alice, photos.UploadInput{ParentID: parent, PhotoID: id, Body: bytes.NewReader(b)})
 }
 
-// renderAll runs a worker until every queued rendition job is finished.
+// renderAll runs a worker until every rendition job of ids is finished.
 func (e *env) renderAll(t *testing.T, ids ...string) {
 	t.Helper()
-	ctx, cancel := context.WithCancel(t.Context())
-	defer cancel()
-	w := &jobs.Worker{Store: e.jobs, Name: "test", Concurrency: 2, Poll: 10 * time.Millisecond,
-		BackoffBase: 10 * time.Millisecond, BackoffMax: 50 * time.Millisecond, Log: storetest.Logger(t),
-		Handlers: e.svc.Handlers()}
-	done := make(chan struct{})
-	go func() { _ = w.Run(ctx); close(done) }()
-	deadline := time.Now().Add(90 * time.Second)
-	for _, id := range ids {
-		for {
-			ph, err := e.store.Get(t.Context(), id)
-			if err == nil && ph.RenditionStatus != photos.RenditionPending {
-				break
-			}
-			if time.Now().After(deadline) {
-				t.Fatalf("photo %s renditions not finished", id)
-			}
-			time.Sleep(20 * time.Millisecond)
-		}
-	}
-	cancel()
-	<-done
+	e.runJobsUntil(t, 90*time.Second, ids, func(id string) bool {
+		ph, err := e.store.Get(t.Context(), id)
+		return err == nil && ph.RenditionStatus != photos.RenditionPending
+	})
 }
 
 // retainAll runs a worker until the retention jobs of ids are done.
 func (e *env) retainAll(t *testing.T, ids ...string) {
 	t.Helper()
+	e.runJobsUntil(t, 30*time.Second, ids, func(id string) bool {
+		st, err := e.jobs.Inspect(t.Context(), "retain-"+id)
+		return err == nil && st.Status == jobs.StatusDone
+	})
+}
+
+// runJobsUntil runs a worker until done holds for every id.
+func (e *env) runJobsUntil(t *testing.T, limit time.Duration, ids []string, done func(id string) bool) {
+	t.Helper()
 	ctx, cancel := context.WithCancel(t.Context())
 	defer cancel()
 	w := &jobs.Worker{Store: e.jobs, Name: "test", Concurrency: 2, Poll: 10 * time.Millisecond,
 		BackoffBase: 10 * time.Millisecond, BackoffMax: 50 * time.Millisecond, Log: storetest.Logger(t),
 		Handlers: e.svc.Handlers()}
-	done := make(chan struct{})
-	go func() { _ = w.Run(ctx); close(done) }()
-	deadline := time.Now().Add(30 * time.Second)
+	stopped := make(chan struct{})
+	go func() { _ = w.Run(ctx); close(stopped) }()
+	deadline := time.Now().Add(limit)
 	for _, id := range ids {
-		for {
-			st, err := e.jobs.Inspect(t.Context(), "retain-"+id)
-			if err == nil && st.Status == jobs.StatusDone {
-				break
-			}
+		for !done(id) {
 			if time.Now().After(deadline) {
-				t.Fatalf("photo %s not retained: %+v %v", id, st, err)
+				t.Fatalf("jobs of %s not finished", id)
 			}
 			time.Sleep(20 * time.Millisecond)
 		}
 	}
 	cancel()
-	<-done
+	<-stopped
 }
 
 func countOriginals(t *testing.T, s storage.Store) int {

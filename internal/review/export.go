@@ -43,21 +43,12 @@ func (s *Service) ExportChecks(ctx context.Context, p auth.Principal, q checks.L
 		if err != nil {
 			return err
 		}
-		var unknown []string
-		for _, c := range page.Checks {
-			if _, ok := labels[c.ProjectID]; !ok {
-				labels[c.ProjectID] = ProjectLabel{}
-				unknown = append(unknown, c.ProjectID)
-			}
+		ids := make([]string, len(page.Checks))
+		for i, c := range page.Checks {
+			ids[i] = c.ProjectID
 		}
-		if len(unknown) > 0 {
-			found, err := s.d.Store.ProjectLabels(ctx, unknown)
-			if err != nil {
-				return err
-			}
-			for id, l := range found {
-				labels[id] = l
-			}
+		if err := s.label(ctx, labels, ids); err != nil {
+			return err
 		}
 		out := make([]ExportedCheck, len(page.Checks))
 		for i, c := range page.Checks {
@@ -71,6 +62,30 @@ func (s *Service) ExportChecks(ctx context.Context, p auth.Principal, q checks.L
 		}
 		q.Cursor = page.Next
 	}
+}
+
+// label adds to labels the projects of ids it does not hold yet, in one
+// query: an export looks each project up once, so the cache holds at most
+// the county's projects, not its rows.
+func (s *Service) label(ctx context.Context, labels map[string]ProjectLabel, ids []string) error {
+	var unknown []string
+	for _, id := range ids {
+		if _, ok := labels[id]; !ok {
+			labels[id] = ProjectLabel{}
+			unknown = append(unknown, id)
+		}
+	}
+	if len(unknown) == 0 {
+		return nil
+	}
+	found, err := s.d.Store.ProjectLabels(ctx, unknown)
+	if err != nil {
+		return err
+	}
+	for id, l := range found {
+		labels[id] = l
+	}
+	return nil
 }
 
 // ExportProjects streams every project, with its route, ordered by code,

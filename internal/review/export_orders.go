@@ -32,21 +32,12 @@ func (s *Service) ExportOrders(ctx context.Context, p auth.Principal, q orders.L
 		if err != nil {
 			return err
 		}
-		var unknown []string
-		for _, o := range page.Orders {
-			if _, ok := labels[o.ProjectID]; !ok {
-				labels[o.ProjectID] = ProjectLabel{}
-				unknown = append(unknown, o.ProjectID)
-			}
+		ids := make([]string, len(page.Orders))
+		for i, o := range page.Orders {
+			ids[i] = o.ProjectID
 		}
-		if len(unknown) > 0 {
-			found, err := s.d.Store.ProjectLabels(ctx, unknown)
-			if err != nil {
-				return err
-			}
-			for id, l := range found {
-				labels[id] = l
-			}
+		if err := s.label(ctx, labels, ids); err != nil {
+			return err
 		}
 		out := make([]ExportedOrder, len(page.Orders))
 		for i, o := range page.Orders {

@@ -100,23 +100,37 @@ func (h *handlers) checksCSV(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	st := &stream{c: c, contentType: csvType, filename: "checks.csv"}
+	return streamCSV(c, "checks.csv", checkCSVHeader, func(row func([]string) error) error {
+		return h.svc.ExportChecks(c.Request.Context(), mid.Principal(c), q, func(batch []review.ExportedCheck) error {
+			for _, ec := range batch {
+				if err := row(checkCSVRow(ec)); err != nil {
+					return err
+				}
+			}
+			return row(nil)
+		})
+	})
+}
+
+// streamCSV writes one CSV export: the BOM and header with the first batch,
+// then the rows each batch hands to row; row(nil) ends a batch and flushes
+// it to the client. See stream for what a failure does.
+func streamCSV(c *gin.Context, filename string, header []string, export func(row func([]string) error) error) error {
+	st := &stream{c: c, contentType: csvType, filename: filename}
 	w := csv.NewWriter(c.Writer)
 	w.UseCRLF = true
-	err = h.svc.ExportChecks(c.Request.Context(), mid.Principal(c), q, func(batch []review.ExportedCheck) error {
+	err := export(func(rec []string) error {
 		if !st.started {
 			st.start()
 			if _, err := io.WriteString(c.Writer, utf8BOM); err != nil {
 				return err
 			}
-			if err := w.Write(checkCSVHeader); err != nil {
+			if err := w.Write(header); err != nil {
 				return err
 			}
 		}
-		for _, ec := range batch {
-			if err := w.Write(checkCSVRow(ec)); err != nil {
-				return err
-			}
+		if rec != nil {
+			return w.Write(rec)
 		}
 		w.Flush()
 		if err := w.Error(); err != nil {

@@ -1,8 +1,6 @@
 package reviewapi
 
 import (
-	"encoding/csv"
-	"io"
 	"net/url"
 	"strings"
 	"time"
@@ -49,32 +47,16 @@ func (h *handlers) ordersCSV(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	st := &stream{c: c, contentType: csvType, filename: "orders.csv"}
-	w := csv.NewWriter(c.Writer)
-	w.UseCRLF = true
-	err = h.svc.ExportOrders(c.Request.Context(), mid.Principal(c), q, func(batch []review.ExportedOrder) error {
-		if !st.started {
-			st.start()
-			if _, err := io.WriteString(c.Writer, utf8BOM); err != nil {
-				return err
+	return streamCSV(c, "orders.csv", orderCSVHeader, func(row func([]string) error) error {
+		return h.svc.ExportOrders(c.Request.Context(), mid.Principal(c), q, func(batch []review.ExportedOrder) error {
+			for _, eo := range batch {
+				if err := row(orderCSVRow(eo)); err != nil {
+					return err
+				}
 			}
-			if err := w.Write(orderCSVHeader); err != nil {
-				return err
-			}
-		}
-		for _, eo := range batch {
-			if err := w.Write(orderCSVRow(eo)); err != nil {
-				return err
-			}
-		}
-		w.Flush()
-		if err := w.Error(); err != nil {
-			return err
-		}
-		st.flush()
-		return nil
+			return row(nil)
+		})
 	})
-	return st.finish(err)
 }
 
 type orderPropsJSON struct {
