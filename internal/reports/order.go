@@ -65,52 +65,44 @@ func (s *Service) OrderReport(ctx context.Context, p auth.Principal, orderID str
 		doc.line(e.At.UTC().Format("2006-01-02 15:04Z"), what)
 	}
 	doc.pdf.Ln(3)
-	doc.heading(12, "Before: the defect")
-	if err := s.checkPhotos(ctx, p, doc, d.SourceCheckID); err != nil {
+	before, err := s.shots(ctx, p, d.SourceCheckID)
+	if err != nil {
 		return err
 	}
-	doc.heading(12, "After: the rectification")
-	n := 0
+	var after []shot
 	for _, r := range d.Responses {
-		doc.line("Response "+r.SubmittedAt.UTC().Format("2006-01-02 15:04Z"), r.Text)
 		for _, ph := range r.Photos {
-			if err := s.photo(ctx, p, doc, "response "+r.ID, ph); err != nil {
-				return err
-			}
-			n++
+			after = append(after, shot{of: "response " + r.ID, ph: ph})
 		}
 	}
 	if d.VerificationCheckID != "" {
-		doc.line("Verification", "check "+d.VerificationCheckID)
-		if err := s.checkPhotos(ctx, p, doc, d.VerificationCheckID); err != nil {
+		v, err := s.shots(ctx, p, d.VerificationCheckID)
+		if err != nil {
 			return err
 		}
-	} else if n == 0 {
-		doc.line("", "no rectification photos yet")
+		after = append(after, v...)
+	}
+	if d.SourceCheckID == "" {
+		doc.line("", "issued directly on the project, not from a check: no photos of the defect")
+	}
+	if err := s.beforeAfter(ctx, p, doc, before, after); err != nil {
+		return err
 	}
 	return doc.pdf.Output(w)
 }
 
-// checkPhotos prints a check's photos ("" prints a note instead).
-func (s *Service) checkPhotos(ctx context.Context, p auth.Principal, doc *doc, checkID string) error {
+// shots lists a check's photos ("" for none).
+func (s *Service) shots(ctx context.Context, p auth.Principal, checkID string) ([]shot, error) {
 	if checkID == "" {
-		doc.line("", "issued directly on the project, not from a check")
-		return nil
+		return nil, nil
 	}
 	phs, err := s.photos.List(ctx, p, checkID)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	if len(phs) == 0 {
-		doc.line("", "no photos on check "+checkID)
-	}
+	out := make([]shot, len(phs))
 	for i, ph := range phs {
-		if i == MaxPhotos {
-			break
-		}
-		if err := s.photo(ctx, p, doc, "check "+checkID, ph); err != nil {
-			return err
-		}
+		out[i] = shot{of: "check " + checkID, ph: ph}
 	}
-	return nil
+	return out, nil
 }

@@ -1,0 +1,106 @@
+package reports
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/go-pdf/fpdf"
+
+	"github.com/fieldproof/fieldproof/internal/auth"
+	"github.com/fieldproof/fieldproof/internal/geo"
+	"github.com/fieldproof/fieldproof/internal/photos"
+)
+
+// shot is a photo with what it documents ("check …", "response …").
+type shot struct {
+	of string
+	ph photos.Photo
+}
+
+// Column geometry of the before/after pages, in mm on A4.
+const (
+	colLeft, colRight, colWidth = 10.0, 108.0, 92.0
+	thumbWidth                  = 40.0
+)
+
+// beforeAfter prints the defect's photos beside the rectification photos,
+// row by row: the office compares them side by side, as on paper.
+func (s *Service) beforeAfter(ctx context.Context, p auth.Principal, d *doc, before, after []shot) error {
+	d.pdf.SetFont(d.font, "", 10)
+	d.pdf.CellFormat(colRight-colLeft, 6, d.tr("Before: the defect"), "B", 0, "L", false, 0, "")
+	d.pdf.CellFormat(colWidth, 6, d.tr("After: the rectification"), "B", 1, "L", false, 0, "")
+	d.pdf.Ln(2)
+	rows := max(len(before), len(after))
+	if rows == 0 {
+		d.line("", "no photos yet")
+	}
+	for i := 0; i < rows && i < MaxPhotos; i++ {
+		if d.pdf.GetY() > 215 {
+			d.pdf.AddPage()
+		}
+		top, bottom := d.pdf.GetY(), d.pdf.GetY()
+		for col, list := range [][]shot{before, after} {
+			if i >= len(list) {
+				continue
+			}
+			x := colLeft
+			if col == 1 {
+				x = colRight
+			}
+			y, err := s.photoCell(ctx, p, d, x, top, list[i])
+			if err != nil {
+				return err
+			}
+			bottom = max(bottom, y)
+		}
+		d.pdf.SetXY(colLeft, bottom+3)
+	}
+	return d.pdf.Error()
+}
+
+// photoCell draws one photo (thumbnail, then its facts) in a column and
+// returns where it ends.
+func (s *Service) photoCell(ctx context.Context, p auth.Principal, d *doc, x, y float64, sh shot) (float64, error) {
+	thumb, ok, err := s.photos.ThumbnailBytes(ctx, p, sh.ph.ID)
+	if err != nil {
+		return y, err
+	}
+	ty := y
+	if ok {
+		name := "thumb-" + sh.ph.ID
+		info := d.pdf.RegisterImageOptionsReader(name, fpdf.ImageOptions{ImageType: "JPG"}, bytes.NewReader(thumb))
+		d.pdf.ImageOptions(name, x, y, thumbWidth, 0, false, fpdf.ImageOptions{ImageType: "JPG"}, 0, "")
+		if info != nil && info.Width() > 0 {
+			ty = y + thumbWidth*info.Height()/info.Width() + 1
+		}
+	} else {
+		ty = y + 1
+	}
+	ph := sh.ph
+	taken := "not recorded"
+	if t := ph.EXIF.TakenAt; t != nil {
+		taken = t.Format("2006-01-02 15:04:05 -07:00")
+	}
+	where := "no GPS in the file"
+	if ph.EXIF.Lat != nil && ph.EXIF.Lon != nil {
+		where = fmt.Sprintf("%.6f, %.6f", *ph.EXIF.Lat, *ph.EXIF.Lon)
+	}
+	lines := []string{"photo " + ph.ID + " of " + sh.of, "captured " + taken, "at " + where}
+	if ph.ChainageM != nil && ph.OffsetM != nil {
+		lines = append(lines, fmt.Sprintf("chainage %s %s %.0f m", geo.FormatChainage(*ph.ChainageM), ph.Side, *ph.OffsetM))
+	}
+	lines = append(lines, "received "+ph.CreatedAt.UTC().Format(time.RFC3339))
+	d.pdf.SetFont(d.font, "", 7)
+	for _, l := range lines {
+		d.pdf.SetXY(x, ty)
+		d.pdf.MultiCell(colWidth, 3.5, d.tr(l), "", "L", false)
+		ty = d.pdf.GetY()
+	}
+	// The hash on one line, in a fixed-width font, whole.
+	d.pdf.SetXY(x, ty)
+	d.pdf.SetFont("Courier", "", 5.5)
+	d.pdf.CellFormat(colWidth, 3.5, "sha256 "+ph.SHA256, "", 1, "L", false, 0, "")
+	return d.pdf.GetY(), d.pdf.Error()
+}
