@@ -53,68 +53,14 @@ FD_MINIO_USER=faultdrill FD_MINIO_PASS=faultdrill-$RANDOM$RANDOM$RANDOM
 MINIO_PID= FP_PID= PROXY_PID= LOAD_PID= READYZ_PID= DBS=()
 FAILED=0
 
-now_ms() { date +%s%3N; }
-say() { echo "faults.sh: $*" >&2; }
-
-stop_pid() { # pid: SIGTERM, then SIGKILL after 10 s; only processes this script started
-  local pid=$1
-  [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null || return 0
-  kill -CONT "$pid" 2>/dev/null || true
-  kill -TERM "$pid" 2>/dev/null || true
-  for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-  kill -KILL "$pid" 2>/dev/null || true
-  wait "$pid" 2>/dev/null || true
-}
 cleanup() {
   for p in "$LOAD_PID" "$READYZ_PID" "$FP_PID" "$PROXY_PID" "$MINIO_PID"; do stop_pid "$p"; done
   for db in "${DBS[@]}"; do psql -q -d postgres -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" >/dev/null 2>&1 || true; done
   if [ "${KEEP:-0}" = 1 ]; then say "work dir kept: $WORK"; else rm -rf "$WORK"; fi
 }
 trap cleanup EXIT
+. scripts/drill-env.sh   # stop_pid, start_minio, start_fieldproof, drill_database; builds the binaries
 
-# --- binaries ---------------------------------------------------------------
-find_minio() {
-  if command -v minio >/dev/null 2>&1; then command -v minio; return; fi
-  local gobin; gobin=$(go env GOBIN); [ -n "$gobin" ] || gobin="$(go env GOPATH)/bin"
-  [ -x "$gobin/minio" ] && echo "$gobin/minio"
-}
-MINIO_BIN=$(find_minio || true)
-if [ -z "$MINIO_BIN" ]; then
-  say "building minio (scripts/minio.sh's pinned version; several minutes the first time)"
-  go install "github.com/minio/minio@$(sed -n 's/^MINIO_VERSION=//p' scripts/minio.sh)"
-  MINIO_BIN=$(find_minio)
-fi
-go build -tags nodynamic -o "$WORK/fieldproof" ./cmd/fieldproof
-go build -o "$WORK/faultdrill" ./scripts/faultdrill
-FD="$WORK/faultdrill"
-
-# --- our own MinIO ------------------------------------------------------------
-minio_ready() { curl -fsS -o /dev/null --max-time 1 "http://$MINIO_ADDR/minio/health/ready" 2>/dev/null; }
-start_minio() {
-  if minio_ready; then say "something already answers on $MINIO_ADDR; refusing to share it"; exit 1; fi
-  MINIO_ROOT_USER=$FD_MINIO_USER MINIO_ROOT_PASSWORD=$FD_MINIO_PASS \
-    "$MINIO_BIN" server "$WORK/minio-data" --address "$MINIO_ADDR" --console-address "$MINIO_CONSOLE" \
-    >>"$WORK/minio.log" 2>&1 </dev/null &
-  MINIO_PID=$!
-  for _ in $(seq 1 120); do minio_ready && return 0; sleep 0.25; done
-  say "MinIO did not become ready"; tail -n 20 "$WORK/minio.log" >&2; exit 1
-}
-
-# --- fieldproof ---------------------------------------------------------------
-start_fieldproof() {
-  "$WORK/fieldproof" serve --demo >>"$LOG" 2>&1 </dev/null &
-  FP_PID=$!
-  for _ in $(seq 1 240); do
-    curl -fsS -o /dev/null --max-time 2 "$BASE/readyz" 2>/dev/null && return 0
-    kill -0 "$FP_PID" 2>/dev/null || break
-    sleep 0.25
-  done
-  say "fieldproof did not become ready"; tail -n 30 "$LOG" >&2; return 1
-}
-wait_ready() { # seconds: until /readyz is 200
-  for _ in $(seq 1 $(($1 * 4))); do curl -fsS -o /dev/null --max-time 2 "$BASE/readyz" 2>/dev/null && return 0; sleep 0.25; done
-  return 1
-}
 wait_acks() { # n: until the load has n photos acknowledged (at most 60 s)
   for _ in $(seq 1 300); do
     [ -f "$S/progress" ] && [ "$(cut -d' ' -f1 "$S/progress")" -ge "$1" ] && return 0
@@ -129,16 +75,7 @@ mark() { # event (fault, restart, recover) with the uploads in flight at that mo
 setup() { # scenario [db-port]
   NAME=$1 S=$WORK/$1 LOG=$WORK/$1/fieldproof.log
   mkdir -p "$S"
-  local db="fd_${NAME//-/_}_$$"
-  psql -q -d postgres -c "CREATE DATABASE $db" >/dev/null
-  DBS+=("$db")
-  DB_DIRECT="postgres://$PGUSER@$PGHOST:$PGPORT/$db?sslmode=disable"
-  BUCKET="fd-$NAME-$$"
-  export FIELDPROOF_ADDR=127.0.0.1:$FP_PORT FIELDPROOF_DATA_DIR=$S/data
-  export FIELDPROOF_DATABASE_URL="postgres://$PGUSER@127.0.0.1:${2:-$PGPORT}/$db?sslmode=disable"
-  export FIELDPROOF_S3_ENDPOINT=$MINIO_ADDR FIELDPROOF_S3_BUCKET=$BUCKET
-  export FIELDPROOF_S3_ACCESS_KEY=$FD_MINIO_USER FIELDPROOF_S3_SECRET_KEY=$FD_MINIO_PASS
-  export FIELDPROOF_JWT_KEY=faultdrill-signing-key-0123456789abcdef FIELDPROOF_ADMIN_PASSWORD=faultdrill-admin-pass
+  drill_database "$NAME" "${2:-}"
   export FIELDPROOF_ORPHAN_GRACE=2s FIELDPROOF_SWEEP_INTERVAL=2s
   export FIELDPROOF_UPLOAD_STORAGE_DEADLINE=$DEADLINE FIELDPROOF_S3_TIMEOUT=$DEADLINE FIELDPROOF_DB_TIMEOUT=3s
   export FIELDPROOF_ACCESS_TOKEN_TTL=2h FIELDPROOF_RENDITION_WORKERS=${WORKERS:-2} FIELDPROOF_LOG_LEVEL=warn

@@ -22,6 +22,11 @@ type Options struct {
 	Window        time.Duration
 	// Audit records user administration in the same transaction; nil: none.
 	Audit Auditor
+	// HashConcurrency bounds the password hashes computed at once (default:
+	// the cores); a login waits at most HashWait (default 10 s) for its turn,
+	// then answers 503 with Retry-After.
+	HashConcurrency int
+	HashWait        time.Duration
 }
 
 // Auditor is the audit log as this package sees it (audit imports auth for
@@ -47,6 +52,7 @@ type Service struct {
 	tokens *tokens
 	opts   Options
 	now    func() time.Time
+	hashes *hashGate
 }
 
 // NewService builds the auth service.
@@ -58,7 +64,8 @@ func NewService(store Store, units UnitResolver, opts Options, now func() time.T
 	if now == nil {
 		now = time.Now
 	}
-	return &Service{store: store, units: units, tokens: t, opts: opts, now: func() time.Time { return now().UTC() }}, nil
+	return &Service{store: store, units: units, tokens: t, opts: opts, now: func() time.Time { return now().UTC() },
+		hashes: newHashGate(opts.HashConcurrency, opts.HashWait)}, nil
 }
 
 // errBadCredentials is the one answer for unknown user, wrong password and
@@ -103,7 +110,10 @@ func (s *Service) Login(ctx context.Context, username, password, clientIP string
 	case !errors.Is(err, errs.ErrNotFound):
 		return Tokens{}, fmt.Errorf("login: %w", err)
 	}
-	ok, verr := VerifyPassword(hash, password)
+	ok, verr := s.verifyPassword(ctx, hash, password)
+	if errors.Is(verr, errHashBusy) || errors.Is(verr, context.Canceled) || errors.Is(verr, context.DeadlineExceeded) {
+		return Tokens{}, verr // not a failed login: the password was never checked
+	}
 	if err != nil || verr != nil || !ok || u.Disabled {
 		for _, k := range []string{userKey, ipKey} {
 			if rerr := s.store.RecordLoginFailure(ctx, k, now, s.opts.Window); rerr != nil {

@@ -35,7 +35,7 @@ func (s *Service) CreateUser(ctx context.Context, n NewUser) (User, error) {
 	if err := v.Err(); err != nil {
 		return User{}, err
 	}
-	hash, err := HashPassword(n.Password)
+	hash, err := s.hashPassword(ctx, n.Password)
 	if err != nil {
 		return User{}, err
 	}
@@ -169,7 +169,7 @@ func (s *Service) ResetPassword(ctx context.Context, id, password string) (User,
 		return User{}, "", &errs.Error{Kind: errs.KindUnprocessable, Code: "validation_failed", Message: "password too short",
 			Fields: []errs.FieldError{{Field: "password", Code: "too_short", Message: fmt.Sprintf("must be %d to 256 characters", MinPasswordLength)}}}
 	}
-	if u.PasswordHash, err = HashPassword(password); err != nil {
+	if u.PasswordHash, err = s.hashPassword(ctx, password); err != nil {
 		return User{}, "", err
 	}
 	u.MustChangePassword = true
@@ -195,7 +195,11 @@ func (s *Service) ChangePassword(ctx context.Context, p Principal, current, next
 	if err != nil {
 		return err
 	}
-	if ok, err := VerifyPassword(u.PasswordHash, current); err != nil || !ok {
+	ok, err := s.verifyPassword(ctx, u.PasswordHash, current)
+	if errors.Is(err, errHashBusy) || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return err
+	}
+	if err != nil || !ok {
 		return &errs.Error{Kind: errs.KindUnprocessable, Code: "validation_failed", Message: "current password is wrong",
 			Fields: []errs.FieldError{{Field: "current_password", Code: "wrong", Message: "is wrong"}}}
 	}
@@ -203,7 +207,7 @@ func (s *Service) ChangePassword(ctx context.Context, p Principal, current, next
 		return &errs.Error{Kind: errs.KindUnprocessable, Code: "validation_failed", Message: "new password too short",
 			Fields: []errs.FieldError{{Field: "new_password", Code: "too_short", Message: fmt.Sprintf("must be %d to 256 characters", MinPasswordLength)}}}
 	}
-	if u.PasswordHash, err = HashPassword(next); err != nil {
+	if u.PasswordHash, err = s.hashPassword(ctx, next); err != nil {
 		return err
 	}
 	u.MustChangePassword = false

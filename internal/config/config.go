@@ -38,6 +38,11 @@ type Config struct {
 	LoginMaxFailures int           // FIELDPROOF_LOGIN_MAX_FAILURES: per account and window
 	LoginIPFailures  int           // FIELDPROOF_LOGIN_IP_MAX_FAILURES: per client address and window
 	LoginWindow      time.Duration // FIELDPROOF_LOGIN_WINDOW
+	// HashConcurrency (FIELDPROOF_PASSWORD_HASH_CONCURRENCY, 0 = the cores)
+	// bounds argon2id hashes at once (19 MiB each); a login waits at most
+	// HashWait (FIELDPROOF_PASSWORD_HASH_WAIT) for a turn, then answers 503.
+	HashConcurrency int
+	HashWait        time.Duration
 
 	TrustedProxies  []string      // FIELDPROOF_TRUSTED_PROXIES: comma-separated CIDRs/IPs whose X-Forwarded-For is believed
 	ShutdownTimeout time.Duration // FIELDPROOF_SHUTDOWN_TIMEOUT
@@ -166,6 +171,8 @@ func Parse(lookup func(string) (string, bool)) (Config, error) {
 		LoginMaxFailures:        p.integer("FIELDPROOF_LOGIN_MAX_FAILURES", 5),
 		LoginIPFailures:         p.integer("FIELDPROOF_LOGIN_IP_MAX_FAILURES", 50),
 		LoginWindow:             p.duration("FIELDPROOF_LOGIN_WINDOW", 15*time.Minute),
+		HashConcurrency:         p.integer("FIELDPROOF_PASSWORD_HASH_CONCURRENCY", 0),
+		HashWait:                p.duration("FIELDPROOF_PASSWORD_HASH_WAIT", 10*time.Second),
 		TrustedProxies:          p.list("FIELDPROOF_TRUSTED_PROXIES"),
 		ShutdownTimeout:         p.duration("FIELDPROOF_SHUTDOWN_TIMEOUT", 30*time.Second),
 		ReadTimeout:             p.duration("FIELDPROOF_READ_TIMEOUT", 30*time.Second),

@@ -103,6 +103,7 @@ func TestCraftedFiles(t *testing.T) {
 				took := time.Since(start)
 				runtime.ReadMemStats(&after)
 				apitest.Expect(t, r, c.want)
+				t.Logf("%d in %v, %d MB allocated", r.Status, took.Round(time.Millisecond), (after.TotalAlloc-before.TotalAlloc)>>20)
 				if c.want == http.StatusCreated {
 					if ex := r.Map(t)["exif"].(map[string]any); ex["warnings"] == nil {
 						t.Errorf("absurd EXIF read without a warning: %v", ex)

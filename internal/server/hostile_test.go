@@ -73,7 +73,9 @@ func TestHostileClients(t *testing.T) {
 		conn, start := dial(), time.Now()
 		_, _ = io.WriteString(conn, "GET /healthz HTTP/1.1\r\nHost: x\r\nX-Slow: ")
 		answers(t, addr)
-		if _, took := cutOff(t, conn, start); took > 4*time.Second {
+		status, took := cutOff(t, conn, start)
+		t.Logf("cut off after %v (%q)", took.Round(time.Millisecond), status)
+		if took > 4*time.Second {
 			t.Errorf("half-sent headers held the connection %v", took)
 		}
 	})
@@ -91,6 +93,7 @@ func TestHostileClients(t *testing.T) {
 		}()
 		answers(t, addr)
 		status, took := cutOff(t, conn, start)
+		t.Logf("cut off after %v (%q)", took.Round(time.Millisecond), status)
 		if took > 5*time.Second || (status != "" && !strings.Contains(status, " 4")) {
 			t.Errorf("trickled body: %q after %v", status, took)
 		}
@@ -102,6 +105,7 @@ func TestHostileClients(t *testing.T) {
 			"Content-Type: application/json\r\nContent-Length: 900000\r\n\r\n{\"name\":\"short\"}", tok)
 		answers(t, addr)
 		status, took := cutOff(t, conn, start)
+		t.Logf("cut off after %v (%q)", took.Round(time.Millisecond), status)
 		if took > 5*time.Second || (status != "" && !strings.Contains(status, " 4")) {
 			t.Errorf("lying Content-Length: %q after %v", status, took)
 		}
@@ -134,7 +138,9 @@ func TestHostileClients(t *testing.T) {
 				t.Errorf("%q after %v", status, took)
 			}
 			_ = conn.Close()
-			if n := <-sent; n >= 200<<20 {
+			n := <-sent
+			t.Logf("cut off after %v (%q), %d MB of the 200 MB sent", took.Round(time.Millisecond), status, n>>20)
+			if n >= 200<<20 {
 				t.Errorf("the server read all %d bytes", n)
 			}
 		})

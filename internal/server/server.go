@@ -88,7 +88,7 @@ func New(o Options) (*Server, error) {
 			Tokens: auth.TokenConfig{Key: o.JWTKey, Issuer: cfg.JWTIssuer, Audience: cfg.JWTAudience,
 				AccessTTL: cfg.AccessTokenTTL, RefreshTTL: cfg.RefreshTokenTTL},
 			MaxFailures: cfg.LoginMaxFailures, MaxIPFailures: cfg.LoginIPFailures, Window: cfg.LoginWindow,
-			Audit: s.Audit,
+			HashConcurrency: cfg.HashConcurrency, HashWait: cfg.HashWait, Audit: s.Audit,
 		}, o.Now)
 	if err != nil {
 		return nil, err

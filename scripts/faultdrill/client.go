@@ -70,6 +70,12 @@ type result struct {
 }
 
 func (a *api) do(ctx context.Context, method, path, ctype string, body []byte, rate int) result {
+	return a.doKey(ctx, method, path, ctype, body, rate, "")
+}
+
+// doKey sends the request with an Idempotency-Key (when not empty), so
+// that a retried create is answered, not repeated.
+func (a *api) doKey(ctx context.Context, method, path, ctype string, body []byte, rate int, key string) result {
 	var rd io.Reader
 	if body != nil {
 		rd = bytes.NewReader(body)
@@ -87,6 +93,9 @@ func (a *api) do(ctx context.Context, method, path, ctype string, body []byte, r
 	}
 	if a.token != "" {
 		req.Header.Set("Authorization", "Bearer "+a.token)
+	}
+	if key != "" {
+		req.Header.Set("Idempotency-Key", key)
 	}
 	var wrote, first time.Time
 	req = req.WithContext(httptrace.WithClientTrace(req.Context(), &httptrace.ClientTrace{

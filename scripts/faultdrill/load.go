@@ -52,6 +52,22 @@ type Load struct {
 	Slowest     string         `json:"slowest"`
 	Started     time.Time      `json:"started"`
 	Stopped     time.Time      `json:"stopped"`
+	Extra       Extra          `json:"extra"`
+}
+
+// Extra is what a run filed besides its phones' checks (the field day's
+// order cycles): checks with other photo counts, and photos of orders.
+type Extra struct {
+	Checks []string     `json:"checks,omitempty"`
+	Photos []ExtraPhoto `json:"photos,omitempty"`
+}
+
+// ExtraPhoto is one such photo as sent and acknowledged.
+type ExtraPhoto struct {
+	ID        string `json:"id"`
+	SentSHA   string `json:"sent_sha256"`
+	AckStatus int    `json:"ack_status"`
+	AckSHA    string `json:"ack_sha256"`
 }
 
 type loadOpts struct {
@@ -229,6 +245,11 @@ func (l *loader) photoBytes(n, i int, photoID string) []byte {
 	default:
 		base = l.generated[(n*2+i)%len(l.generated)]
 	}
+	return tagJPEG(base, photoID)
+}
+
+// tagJPEG inserts a JPEG comment naming the photo after the SOI marker.
+func tagJPEG(base []byte, photoID string) []byte {
 	com := []byte("faultdrill photo " + photoID)
 	out := make([]byte, 0, len(base)+len(com)+4)
 	out = append(out, base[:2]...) // SOI
@@ -270,9 +291,6 @@ func (l *loader) runPhone(ctx context.Context, p *Phone, n int) {
 		_ = json.Unmarshal(r.body, &ack)
 		p.AckStatus[i], p.AckSHA[i] = r.status, ack.SHA256
 		l.acked.Add(1)
-		l.mu.Lock()
-		l.st.Acked++
-		l.mu.Unlock()
 	}
 	p.Done = true
 }
@@ -311,29 +329,38 @@ func (l *loader) retry(ctx context.Context, upload bool, send func() result) (re
 }
 
 func (l *loader) record(upload bool, attempt int, r result) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.st.record(upload, attempt, r)
+}
+
+// record counts one attempt's answer; the caller holds the lock that
+// guards st.
+func (st *Load) record(upload bool, attempt int, r result) {
 	if r.err != nil && errorsIsCtx(r.err) {
 		return // the drill itself gave up; not the server's answer
 	}
-	l.mu.Lock()
-	defer l.mu.Unlock()
 	key := fmt.Sprint(r.status)
 	if r.err != nil {
 		key = "neterr"
 	}
-	l.st.Statuses[key]++
+	st.Statuses[key]++
 	ms := float64(r.server.Microseconds()) / 1000
 	if upload {
-		l.st.Uploads++
+		st.Uploads++
 		if attempt > 0 {
-			l.st.Retried++
+			st.Retried++
 		}
-		if ms > l.st.MaxUploadMs {
-			l.st.MaxUploadMs = ms
-			l.st.Slowest = fmt.Sprintf("upload %s after %.0f ms", key, ms)
+		if r.err == nil && r.status < 300 {
+			st.Acked++
+		}
+		if ms > st.MaxUploadMs {
+			st.MaxUploadMs = ms
+			st.Slowest = fmt.Sprintf("upload %s after %.0f ms", key, ms)
 		}
 	} else {
-		l.st.CheckTries++
-		l.st.MaxOtherMs = max(l.st.MaxOtherMs, ms)
+		st.CheckTries++
+		st.MaxOtherMs = max(st.MaxOtherMs, ms)
 	}
 }
 
@@ -356,15 +383,17 @@ func multipartBody(photoID string, data []byte) ([]byte, string) {
 
 // generateJPEG makes an 800×600 JPEG that compresses like a photo
 // (gradients, rings, texture), different for every seed.
-func generateJPEG(seed uint64) []byte {
-	const w, h = 800, 600
+func generateJPEG(seed uint64) []byte { return generateJPEGSize(seed, 800, 600) }
+
+// generateJPEGSize makes a w×h one (4000×3000 is a 12-megapixel phone photo).
+func generateJPEGSize(seed uint64, w, h int) []byte {
 	img := image.NewRGBA(image.Rect(0, 0, w, h))
 	rng := rand.New(rand.NewPCG(seed, 0x5eed))
-	cx, cy, f := rng.Float64()*w, rng.Float64()*h, 20+rng.Float64()*60
+	cx, cy, f := rng.Float64()*float64(w), rng.Float64()*float64(h), 20+rng.Float64()*60
 	for y := 0; y < h; y++ {
 		for x := 0; x < w; x++ {
 			d := math.Hypot(float64(x)-cx, float64(y)-cy)
-			img.Set(x, y, color.RGBA{uint8(128 + 100*math.Sin(d/f)), uint8((x*255/w + rng.IntN(24)) % 256),
+			img.SetRGBA(x, y, color.RGBA{uint8(128 + 100*math.Sin(d/f)), uint8((x*255/w + rng.IntN(24)) % 256),
 				uint8((y*255/h + (x/40+y/40)%2*40) % 256), 255})
 		}
 	}

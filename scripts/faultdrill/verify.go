@@ -321,6 +321,12 @@ func phoneChecks(ctx context.Context, v *verdict, a *api, st *Load) {
 	}
 	close(work)
 	wg.Wait()
+	for _, x := range st.Extra.Photos {
+		shaN++
+		if readBack(ctx, a, x.ID, x.SentSHA, x.AckSHA, x.AckStatus, failf) {
+			shaOK++
+		}
+	}
 	v.cells["sha"] = fmt.Sprintf("%d/%d", shaOK, shaN)
 	v.cells["checks"] = fmt.Sprintf("%d/%d", checksOK, len(st.Phones))
 }
@@ -368,34 +374,42 @@ func checkPhone(ctx context.Context, a *api, p *Phone, failf func(string, ...any
 			continue
 		}
 		acked++
-		if p.AckSHA[i] != p.SentSHA[i] {
-			failf("photo %s: acknowledged sha256 %s, the phone sent %s", id, p.AckSHA[i], p.SentSHA[i])
-			continue
+		if readBack(ctx, a, id, p.SentSHA[i], p.AckSHA[i], p.AckStatus[i], failf) {
+			good++
 		}
-		var ph struct {
-			SHA256 string `json:"sha256"`
-		}
-		if _, err := a.getJSON(ctx, "/api/v1/photos/"+id, &ph); err != nil {
-			failf("photo %s acknowledged %d but unreadable: %v", id, p.AckStatus[i], err)
-			continue
-		}
-		if ph.SHA256 != p.AckSHA[i] {
-			failf("photo %s: sha256 %s, acknowledged %s", id, ph.SHA256, p.AckSHA[i])
-			continue
-		}
-		data, err := a.fetchOriginal(ctx, id)
-		if err != nil {
-			failf("photo %s original: %v", id, err)
-			continue
-		}
-		sum := sha256.Sum256(data)
-		if got := hex.EncodeToString(sum[:]); got != p.AckSHA[i] {
-			failf("photo %s: original bytes hash to %s, acknowledged %s", id, got, p.AckSHA[i])
-			continue
-		}
-		good++
 	}
 	return good, acked
+}
+
+// readBack: an acknowledged photo's acknowledgement, metadata and original
+// bytes all carry the SHA-256 of what was sent.
+func readBack(ctx context.Context, a *api, id, sent, acked string, status int, failf func(string, ...any)) bool {
+	if acked != sent {
+		failf("photo %s: acknowledged sha256 %s, the phone sent %s", id, acked, sent)
+		return false
+	}
+	var ph struct {
+		SHA256 string `json:"sha256"`
+	}
+	if _, err := a.getJSON(ctx, "/api/v1/photos/"+id, &ph); err != nil {
+		failf("photo %s acknowledged %d but unreadable: %v", id, status, err)
+		return false
+	}
+	if ph.SHA256 != acked {
+		failf("photo %s: sha256 %s, acknowledged %s", id, ph.SHA256, acked)
+		return false
+	}
+	data, err := a.fetchOriginal(ctx, id)
+	if err != nil {
+		failf("photo %s original: %v", id, err)
+		return false
+	}
+	sum := sha256.Sum256(data)
+	if got := hex.EncodeToString(sum[:]); got != acked {
+		failf("photo %s: original bytes hash to %s, acknowledged %s", id, got, acked)
+		return false
+	}
+	return true
 }
 
 func sortedCopy(s []string) []string {
@@ -418,6 +432,15 @@ func rowChecks(ctx context.Context, v *verdict, db *pgx.Conn, mc *minio.Client, 
 			if p.AckStatus[i] != 0 {
 				acked++
 			}
+		}
+	}
+	for _, id := range st.Extra.Checks {
+		checks[id] = true
+	}
+	for _, x := range st.Extra.Photos {
+		sent[x.ID] = true
+		if x.AckStatus != 0 {
+			acked++
 		}
 	}
 	var nChecks int
