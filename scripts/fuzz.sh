@@ -12,6 +12,8 @@ grep -rl --include='*_test.go' '^func Fuzz' . | sort | while read -r file; do
   for target in $(grep -o '^func Fuzz[A-Za-z0-9_]*' "$file" | cut -d' ' -f2); do
     echo "fuzz $pkg $target ($FUZZTIME)"
     go test -run '^$' -fuzz "^${target}\$" -fuzztime "$FUZZTIME" -fuzzminimizetime 2s "$pkg" >/tmp/fuzz-$$.log 2>&1 || { cat /tmp/fuzz-$$.log; rm -f /tmp/fuzz-$$.log; exit 1; }
+    # the last progress line: executions, and inputs that found new coverage
+    grep -E '^fuzz: elapsed' /tmp/fuzz-$$.log | tail -n 1 | sed 's/^/  /' || true
   done
 done
 rm -f /tmp/fuzz-$$.log
