@@ -61,12 +61,13 @@ func (s *Service) escalate(ctx context.Context, id string, now time.Time) (bool,
 			At: now}); err != nil {
 			return err
 		}
-		if err := s.audit(ctx, system, "order.escalate", id, map[string]any{"deadline": o.Deadline}); err != nil {
+		if err := s.notify(ctx, EventOverdue, o, Audience{Roles: []auth.Role{auth.RoleOffice},
+			UnitContractors: o.UnitID, UserIDs: []string{o.CreatedBy}}, now); err != nil {
 			return err
 		}
 		won = true
-		return s.notify(ctx, EventOverdue, o, Audience{Roles: []auth.Role{auth.RoleOffice},
-			UnitContractors: o.UnitID, UserIDs: []string{o.CreatedBy}}, now)
+		// last, so the audit chain's turn is held only until the commit
+		return s.audit(ctx, system, "order.escalate", id, map[string]any{"deadline": o.Deadline})
 	})
 	if err != nil {
 		return false, err

@@ -88,16 +88,20 @@ func (s *Service) apply(ctx context.Context, p auth.Principal, o Order, st step)
 		for k, v := range st.audit {
 			changes[k] = v
 		}
-		if err := s.audit(ctx, p, "order."+string(st.act), o.ID, changes); err != nil {
-			return err
+		if st.event != "" {
+			// o is the order's earlier state for the audit's "from";
+			// the notice carries the new one.
+			n := o
+			n.Status, n.UpdatedAt = st.to, now
+			a := st.audience(n)
+			a.Except = p.UserID
+			if err := s.notify(ctx, st.event, n, a, now); err != nil {
+				return err
+			}
 		}
-		if st.event == "" {
-			return nil
-		}
-		o.Status, o.UpdatedAt = st.to, now
-		a := st.audience(o)
-		a.Except = p.UserID
-		return s.notify(ctx, st.event, o, a, now)
+		// Last: the audit append waits for, then holds, the chain's turn
+		// until commit (see store.Audit.Append).
+		return s.audit(ctx, p, "order."+string(st.act), o.ID, changes)
 	})
 	if errors.Is(err, errRaced) {
 		cur, gerr := s.d.Store.Get(ctx, o.ID)

@@ -277,12 +277,14 @@ func (s *Service) issue(ctx context.Context, p auth.Principal, o *Order) error {
 		ActorRole: p.Role, CheckID: o.SourceCheckID, At: o.CreatedAt}); err != nil {
 		return err
 	}
-	if err := s.audit(ctx, p, "order.issue", o.ID, map[string]any{"number": o.Number, "project_id": o.ProjectID,
-		"unit_id": o.UnitID, "source_check_id": o.SourceCheckID, "items": o.Items, "severity": o.Severity,
-		"deadline": o.Deadline}); err != nil {
+	if err := s.notify(ctx, EventIssued, *o, Audience{UnitContractors: o.UnitID, Except: p.UserID}, o.CreatedAt); err != nil {
 		return err
 	}
-	return s.notify(ctx, EventIssued, *o, Audience{UnitContractors: o.UnitID, Except: p.UserID}, o.CreatedAt)
+	// Last: appending to the audit chain takes its turn and holds it until
+	// the commit, so nothing else should run after it.
+	return s.audit(ctx, p, "order.issue", o.ID, map[string]any{"number": o.Number, "project_id": o.ProjectID,
+		"unit_id": o.UnitID, "source_check_id": o.SourceCheckID, "items": o.Items, "severity": o.Severity,
+		"deadline": o.Deadline})
 }
 
 func (s *Service) audit(ctx context.Context, p auth.Principal, action, id string, changes any) error {

@@ -100,13 +100,6 @@ func (s *Service) accept(ctx context.Context, p auth.Principal, in UploadInput, 
 		if err := s.store.Insert(ctx, ph); err != nil {
 			return err
 		}
-		if s.audit != nil {
-			err := s.audit.Record(ctx, p, "photo.upload", "photo", ph.ID, map[string]any{"parent_kind": ph.ParentKind,
-				"parent_id": ph.ParentID, "sha256": ph.SHA256, "size_bytes": ph.SizeBytes, "flags": ph.Flags})
-			if err != nil {
-				return err
-			}
-		}
 		if s.retention > 0 {
 			// Retention is a job in the row's own transaction: it happens
 			// after the commit (an object whose row never committed must
@@ -116,7 +109,15 @@ func (s *Service) accept(ctx context.Context, p auth.Principal, in UploadInput, 
 				return err
 			}
 		}
-		return s.jobs.Enqueue(ctx, renditionJob(ph.ID), s.now())
+		if err := s.jobs.Enqueue(ctx, renditionJob(ph.ID), s.now()); err != nil {
+			return err
+		}
+		if s.audit == nil {
+			return nil
+		}
+		// Last: the audit append holds the chain's turn until the commit.
+		return s.audit.Record(ctx, p, "photo.upload", "photo", ph.ID, map[string]any{"parent_kind": ph.ParentKind,
+			"parent_id": ph.ParentID, "sha256": ph.SHA256, "size_bytes": ph.SizeBytes, "flags": ph.Flags})
 	})
 	if errors.Is(err, errs.ErrConflict) {
 		// Lost a race with another attempt of the same UUID: our object was
