@@ -159,6 +159,13 @@ func (s *Service) deliver(ctx context.Context, j jobs.Job) error {
 		return err
 	}
 	start := s.d.Now()
+	if !h.Active {
+		// Deactivated after this delivery was queued: never sent, logged
+		// as failed so the log says why.
+		a := Attempt{DeliveryID: d.ID, N: j.Attempts, Error: "the webhook was deactivated; not sent",
+			At: start.UTC().Truncate(time.Microsecond)}
+		return s.d.Store.RecordAttempt(ctx, a, DeliveryFailed)
+	}
 	code, sendErr := s.send(ctx, h, d)
 	a := Attempt{DeliveryID: d.ID, N: j.Attempts, StatusCode: code, Duration: s.d.Now().Sub(start),
 		At: start.UTC().Truncate(time.Microsecond)}
@@ -285,6 +292,26 @@ func (s *Service) CreateWebhook(ctx context.Context, p auth.Principal, n NewWebh
 		return s.d.Audit.Record(ctx, p, "webhook.create", "webhook", w.ID, map[string]any{"url": w.URL, "events": w.Events})
 	})
 	return w, err
+}
+
+// DeactivateWebhook stops an endpoint (admin): no new deliveries are made
+// for it and those still queued end failed without being sent. It is kept,
+// with its delivery log, as the record of what was sent where.
+func (s *Service) DeactivateWebhook(ctx context.Context, p auth.Principal, id string) error {
+	if err := policy.Webhooks(p); err != nil {
+		return err
+	}
+	return s.d.Store.InTx(ctx, func(ctx context.Context) error {
+		if err := s.d.Store.DeactivateWebhook(ctx, id); errors.Is(err, errs.ErrNotFound) {
+			return errs.NotFound("webhook")
+		} else if err != nil {
+			return err
+		}
+		if s.d.Audit == nil {
+			return nil
+		}
+		return s.d.Audit.Record(ctx, p, "webhook.deactivate", "webhook", id, nil)
+	})
 }
 
 // Webhooks lists the endpoints (admin).

@@ -114,6 +114,9 @@ type NotifyStore interface {
 	InsertWebhook(ctx context.Context, w Webhook) error
 	Webhook(ctx context.Context, id string) (Webhook, error)
 	ListWebhooks(ctx context.Context) ([]Webhook, error)
+	// DeactivateWebhook stops an endpoint for good; errs.ErrNotFound if
+	// there is none. Its delivery log stays.
+	DeactivateWebhook(ctx context.Context, id string) error
 	InsertDelivery(ctx context.Context, d Delivery) error
 	Delivery(ctx context.Context, id string) (Delivery, error)
 	// RecordAttempt logs an attempt and sets the delivery's status.

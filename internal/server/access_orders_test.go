@@ -79,6 +79,12 @@ func orderRules() map[string]rule {
 			return map[string]any{"url": "http://127.0.0.1:9/hook", "secret": "0123456789abcdef-secret"}
 		})},
 		"GET /api/v1/webhooks": {roles: adminOnly, req: get("/api/v1/webhooks")},
+		"DELETE /api/v1/webhooks/:id": {roles: adminOnly, req: func(f *fixture, _ string) apitest.Request {
+			r := f.e.Post("/api/v1/webhooks", f.e.Login(f.users[auth.RoleAdmin].Username),
+				map[string]any{"url": "http://127.0.0.1:9/hook", "secret": "0123456789abcdef-secret"})
+			apitest.Expect(f.e.T, r, http.StatusCreated)
+			return apitest.Request{Method: http.MethodDelete, Path: "/api/v1/webhooks/" + r.Map(f.e.T)["id"].(string)}
+		}},
 		"GET /api/v1/webhooks/:id/deliveries": {roles: adminOnly, req: func(f *fixture, _ string) apitest.Request {
 			r := f.e.Post("/api/v1/webhooks", f.e.Login(f.users[auth.RoleAdmin].Username),
 				map[string]any{"url": "http://127.0.0.1:9/hook", "secret": "0123456789abcdef-secret"})

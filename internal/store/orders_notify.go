@@ -5,6 +5,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/fieldproof/fieldproof/internal/errs"
 	"github.com/fieldproof/fieldproof/internal/orders"
 )
 
@@ -120,6 +121,20 @@ func (s *Orders) Webhook(ctx context.Context, id string) (orders.Webhook, error)
 		return orders.Webhook{}, translate(err, "load webhook")
 	}
 	return r.toDomain(), nil
+}
+
+// DeactivateWebhook marks an endpoint inactive.
+func (s *Orders) DeactivateWebhook(ctx context.Context, id string) error {
+	ctx, cancel := s.db.ctx(ctx)
+	defer cancel()
+	res := s.db.conn(ctx).Model(&webhookRow{}).Where("id = ?", id).Update("active", false)
+	if res.Error != nil {
+		return translate(res.Error, "deactivate webhook")
+	}
+	if res.RowsAffected == 0 {
+		return errs.ErrNotFound
+	}
+	return nil
 }
 
 // ListWebhooks lists every endpoint, oldest first (a county has a few).

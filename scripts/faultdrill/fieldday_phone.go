@@ -6,7 +6,6 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
-	"math/rand/v2"
 	"net/http"
 	"net/url"
 	"strings"
@@ -26,33 +25,22 @@ func (f *fieldday) call(ctx context.Context, a *api, op, method, path string, bo
 }
 
 func (f *fieldday) send(ctx context.Context, a *api, op, method, path, ctype string, b []byte, key string) (result, error) {
-	backoff := 200 * time.Millisecond
 	upload, rate := strings.Contains(op, "upload"), 0
 	if upload {
 		rate = f.o.rate
 	}
-	for attempt := 0; ; attempt++ {
-		if ctx.Err() != nil {
-			return result{}, errGaveUp
-		}
+	r, err := untilAccepted(ctx, func(attempt int) result {
 		r := a.doKey(ctx, method, path, ctype, b, rate, key)
 		f.stats.add(op, r, len(b))
 		f.mu.Lock()
 		f.st.record(upload, attempt, r)
 		f.mu.Unlock()
-		if r.err == nil && r.status >= 200 && r.status < 300 {
-			return r, nil
-		}
-		if r.err == nil && r.status < 500 && r.status != http.StatusTooManyRequests {
-			return r, fmt.Errorf("%s %s: %d %s", method, path, r.status, trim(r.body))
-		}
-		wait := backoff/2 + rand.N(backoff/2+1)
-		if r.retryAfter > 0 {
-			wait = min(r.retryAfter, 2*time.Second)
-		}
-		sleep(ctx, wait)
-		backoff = min(backoff*2, 2*time.Second)
+		return r
+	})
+	if err != nil && !errorsIs(err, errGaveUp) {
+		err = fmt.Errorf("%s %s: %w", method, path, err)
 	}
+	return r, err
 }
 
 // fieldPhone plays one phone's day: log in, sync, then round after round

@@ -295,24 +295,31 @@ func (l *loader) runPhone(ctx context.Context, p *Phone, n int) {
 	p.Done = true
 }
 
-// retry sends one request until the server accepts it (2xx), as a phone
-// does: the same UUIDs and bytes on every attempt, backing off on 5xx,
-// 429 and network errors (Retry-After honoured up to the 2 s cap, so the
-// drill stays short). Any other answer ends the phone with an error.
+// retry sends one request until the server accepts it (see untilAccepted),
+// counting the uploads in flight and recording every answer.
 func (l *loader) retry(ctx context.Context, upload bool, send func() result) (result, error) {
+	return untilAccepted(ctx, func(attempt int) result {
+		if upload {
+			l.flight.Add(1)
+			defer l.flight.Add(-1)
+		}
+		r := send()
+		l.record(upload, attempt, r)
+		return r
+	})
+}
+
+// untilAccepted sends one request until the server accepts it (2xx), as a
+// phone does: the same UUIDs and bytes on every attempt, backing off on
+// 5xx, 429 and network errors (Retry-After honoured up to the 2 s cap, so
+// the drill stays short). Any other answer is returned with an error.
+func untilAccepted(ctx context.Context, send func(attempt int) result) (result, error) {
 	backoff := 200 * time.Millisecond
 	for attempt := 0; ; attempt++ {
 		if ctx.Err() != nil {
 			return result{}, errGaveUp
 		}
-		if upload {
-			l.flight.Add(1)
-		}
-		r := send()
-		if upload {
-			l.flight.Add(-1)
-		}
-		l.record(upload, attempt, r)
+		r := send(attempt)
 		if r.err == nil && r.status >= 200 && r.status < 300 {
 			return r, nil
 		}

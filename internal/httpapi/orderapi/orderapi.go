@@ -51,6 +51,7 @@ func Register(g *gin.RouterGroup, svc *orders.Service, o Options) {
 	g.POST("/webhooks", respond.H(h.createWebhook))
 	g.GET("/webhooks", respond.H(h.webhooks))
 	g.GET("/webhooks/:id/deliveries", respond.H(h.deliveries))
+	g.DELETE("/webhooks/:id", respond.H(h.deactivateWebhook))
 	g.GET("/dashboard/orders", respond.H(h.dashboard))
 }
 
@@ -363,6 +364,14 @@ func (h *handlers) createWebhook(c *gin.Context) error {
 		return err
 	}
 	respond.JSON(c, http.StatusCreated, toWebhookJSON(w))
+	return nil
+}
+
+func (h *handlers) deactivateWebhook(c *gin.Context) error {
+	if err := h.svc.DeactivateWebhook(c.Request.Context(), mid.Principal(c), c.Param("id")); err != nil {
+		return err
+	}
+	c.Status(http.StatusNoContent)
 	return nil
 }
 
