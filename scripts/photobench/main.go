@@ -29,6 +29,7 @@ func main() {
 	flag.StringVar(&o.s3.secret, "s3-secret", "fieldproof-secret", "MinIO secret key")
 	flag.StringVar(&o.s3.bucket, "s3-bucket", "fp-photobench", "bucket for the baseline")
 	flag.IntVar(&o.pid, "pid", 0, "server pid, for its peak RSS (-mode concurrent)")
+	flag.StringVar(&o.db, "db", "", "postgres:// URL (loopback) for the floor row of -mode upload: hashed put + a committed row")
 	flag.IntVar(&o.clients, "c", 32, "concurrent phones (-mode concurrent)")
 	flag.IntVar(&o.perClient, "k", 2, "photos per phone (-mode concurrent)")
 	flag.Parse()
@@ -41,6 +42,7 @@ func main() {
 
 type opts struct {
 	mode, base, user, password, file string
+	db                               string
 	s3                               s3cfg
 	n, workers, rounds               int
 	pid, clients, perClient          int
@@ -51,9 +53,9 @@ func run(o opts) error {
 		return err
 	}
 	if o.mode == "upload" {
-		fmt.Println("| photo | uploads | API median ms | bare PutObject median ms | ratio |")
-		fmt.Println("|---|---|---|---|---|")
-		return benchUpload(o.base, o.user, o.password, o.file, o.s3, o.n)
+		fmt.Println("| photo | uploads | API median ms | bare PutObject median ms | ratio | floor median ms | floor ratio |")
+		fmt.Println("|---|---|---|---|---|---|---|")
+		return benchUpload(o.base, o.user, o.password, o.file, o.s3, o.n, o.db)
 	}
 	dir, err := os.MkdirTemp("", "photobench")
 	if err != nil {

@@ -183,10 +183,17 @@ func ms(d time.Duration) string {
 
 // benchUpload: (1) one phone uploading the file through the API vs a bare
 // PutObject of the same bytes, alternating rounds so drift hits both.
-func benchUpload(base, user, password, file string, cfg s3cfg, n int) error {
+func benchUpload(base, user, password, file string, cfg s3cfg, n int, dbURL string) error {
 	data, err := os.ReadFile(file)
 	if err != nil {
 		return err
+	}
+	var fl *floor
+	if dbURL != "" {
+		if fl, err = newFloor(context.Background(), cfg, dbURL); err != nil {
+			return err
+		}
+		defer fl.close()
 	}
 	a, err := newAPI(base, user, password)
 	if err != nil {
@@ -196,7 +203,7 @@ func benchUpload(base, user, password, file string, cfg s3cfg, n int) error {
 	if err != nil {
 		return err
 	}
-	var apiTimes, bareTimes []time.Duration
+	var apiTimes, bareTimes, floorTimes []time.Duration
 	for round := 0; round < n; round++ {
 		d, err := a.upload(check, data)
 		if err != nil {
@@ -208,9 +215,21 @@ func benchUpload(base, user, password, file string, cfg s3cfg, n int) error {
 			return err
 		}
 		bareTimes = append(bareTimes, b...)
+		if fl != nil {
+			d, err := fl.once(context.Background(), data)
+			if err != nil {
+				return fmt.Errorf("floor: %w", err)
+			}
+			floorTimes = append(floorTimes, d)
+		}
 	}
-	fmt.Printf("| %s (%d bytes) | %d | %s | %s | %.2f |\n", file[strings.LastIndex(file, "/")+1:], len(data), n,
-		ms(median(apiTimes)), ms(median(bareTimes)), float64(median(apiTimes))/float64(median(bareTimes)))
+	bare := median(bareTimes)
+	floorCells := "| - | - |"
+	if len(floorTimes) > 0 {
+		floorCells = fmt.Sprintf("| %s | %.2f |", ms(median(floorTimes)), float64(median(floorTimes))/float64(bare))
+	}
+	fmt.Printf("| %s (%d bytes) | %d | %s | %s | %.2f %s\n", file[strings.LastIndex(file, "/")+1:], len(data), n,
+		ms(median(apiTimes)), ms(bare), float64(median(apiTimes))/float64(bare), floorCells)
 	return nil
 }
 
