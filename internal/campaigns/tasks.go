@@ -2,22 +2,21 @@ package campaigns
 
 import (
 	"context"
-	"encoding/base64"
 	"errors"
-	"strconv"
 	"time"
 
 	"github.com/fieldproof/fieldproof/internal/auth"
 	"github.com/fieldproof/fieldproof/internal/checklists"
 	"github.com/fieldproof/fieldproof/internal/checks"
 	"github.com/fieldproof/fieldproof/internal/errs"
+	"github.com/fieldproof/fieldproof/internal/keyset"
 	"github.com/fieldproof/fieldproof/internal/policy"
 )
 
 // List page sizes.
 const (
-	DefaultLimit = 50
-	MaxLimit     = 200
+	DefaultLimit = keyset.DefaultLimit
+	MaxLimit     = keyset.MaxLimit
 )
 
 // Page is one page of campaigns; Next is empty on the last.
@@ -44,41 +43,13 @@ type TaskQuery struct {
 // AssigneeNone asks for the tasks assigned to nobody.
 const AssigneeNone = "none"
 
-func encodeCursor(seq int64) string {
-	return base64.RawURLEncoding.EncodeToString([]byte(strconv.FormatInt(seq, 10)))
-}
-
-func decodeCursor(c string) (int64, bool) {
-	b, err := base64.RawURLEncoding.DecodeString(c)
-	if err != nil {
-		return 0, false
-	}
-	n, err := strconv.ParseInt(string(b), 10, 64)
-	return n, err == nil && n > 0
-}
-
-func pageArgs(v *errs.Validation, cursor string, limit *int) (int64, int) {
-	n := DefaultLimit
-	if limit != nil {
-		v.Check(*limit < 1 || *limit > MaxLimit, "limit", "out_of_range", "must be 1 to 200")
-		n = *limit
-	}
-	var seq int64
-	if cursor != "" {
-		var ok bool
-		seq, ok = decodeCursor(cursor)
-		v.Check(!ok, "cursor", "invalid", "not a cursor from this list")
-	}
-	return seq, n
-}
-
 // List returns campaigns newest first, with their progress.
 func (s *Service) List(ctx context.Context, p auth.Principal, cursor string, limit *int) (Page, error) {
 	if err := policy.Campaigns(p, policy.ViewCampaigns); err != nil {
 		return Page{}, err
 	}
 	v := errs.NewValidation(errs.KindInvalid)
-	before, n := pageArgs(v, cursor, limit)
+	before, n := keyset.Args(v, cursor, limit)
 	if err := v.Err(); err != nil {
 		return Page{}, err
 	}
@@ -89,7 +60,7 @@ func (s *Service) List(ctx context.Context, p auth.Principal, cursor string, lim
 	var pg Page
 	if len(cs) > n {
 		cs = cs[:n]
-		pg.Next = encodeCursor(cs[n-1].Seq)
+		pg.Next = keyset.Encode(cs[n-1].Seq)
 	}
 	if err := s.withProgress(ctx, cs); err != nil {
 		return Page{}, err
@@ -106,7 +77,7 @@ func (s *Service) Tasks(ctx context.Context, p auth.Principal, campaignID string
 		return TaskPage{}, err
 	}
 	v := errs.NewValidation(errs.KindInvalid)
-	after, n := pageArgs(v, q.Cursor, q.Limit)
+	after, n := keyset.Args(v, q.Cursor, q.Limit)
 	v.Check(q.Status != "" && q.Status != TaskDone && q.Status != TaskDue && q.Status != TaskOverdue,
 		"status", "invalid", "must be done, due or overdue")
 	if err := v.Err(); err != nil {
@@ -144,7 +115,7 @@ func (s *Service) Tasks(ctx context.Context, p auth.Principal, campaignID string
 	var pg TaskPage
 	if len(ts) > n {
 		ts = ts[:n]
-		pg.Next = encodeCursor(ts[n-1].Seq)
+		pg.Next = keyset.Encode(ts[n-1].Seq)
 	}
 	for i := range ts {
 		s.status(&ts[i])

@@ -2,21 +2,20 @@ package checks
 
 import (
 	"context"
-	"encoding/base64"
 	"errors"
-	"strconv"
 	"time"
 
 	"github.com/fieldproof/fieldproof/internal/auth"
 	"github.com/fieldproof/fieldproof/internal/checklists"
 	"github.com/fieldproof/fieldproof/internal/errs"
+	"github.com/fieldproof/fieldproof/internal/keyset"
 	"github.com/fieldproof/fieldproof/internal/policy"
 )
 
 // List page sizes.
 const (
-	DefaultLimit = 50
-	MaxLimit     = 200
+	DefaultLimit = keyset.DefaultLimit
+	MaxLimit     = keyset.MaxLimit
 )
 
 // Flags a list can filter on: the check's own and its photos'.
@@ -72,7 +71,7 @@ type Page struct {
 func (q ListQuery) filter() (Filter, error) {
 	v := errs.NewValidation(errs.KindInvalid)
 	f := Filter{ProjectID: q.ProjectID, Type: q.Type, Result: q.Result, AuthorID: q.AuthorID, State: q.State,
-		From: q.From, To: q.To, Limit: DefaultLimit}
+		From: q.From, To: q.To}
 	v.Check(q.State != "" && q.State != StateFiled && q.State != StateReturned && q.State != StateSuperseded,
 		"state", "invalid", "must be filed, returned or superseded")
 	v.Check(q.Type != "" && !checklists.Type(q.Type).Valid(), "type", "invalid", "not a checklist type")
@@ -88,29 +87,8 @@ func (q ListQuery) filter() (Filter, error) {
 		f.Flag = q.Flag
 	}
 	v.Check(q.From != nil && q.To != nil && !q.From.Before(*q.To), "to", "invalid", "must be after from")
-	if q.Limit != nil {
-		v.Check(*q.Limit < 1 || *q.Limit > MaxLimit, "limit", "out_of_range", "must be 1 to 200")
-		f.Limit = *q.Limit
-	}
-	if q.Cursor != "" {
-		seq, ok := decodeCursor(q.Cursor)
-		v.Check(!ok, "cursor", "invalid", "not a cursor from this list")
-		f.BeforeSeq = seq
-	}
+	f.BeforeSeq, f.Limit = keyset.Args(v, q.Cursor, q.Limit)
 	return f, v.Err()
-}
-
-func encodeCursor(seq int64) string {
-	return base64.RawURLEncoding.EncodeToString([]byte(strconv.FormatInt(seq, 10)))
-}
-
-func decodeCursor(c string) (int64, bool) {
-	b, err := base64.RawURLEncoding.DecodeString(c)
-	if err != nil {
-		return 0, false
-	}
-	n, err := strconv.ParseInt(string(b), 10, 64)
-	return n, err == nil && n > 0
 }
 
 // List returns the checks the caller may see that match q, newest first.
@@ -162,7 +140,7 @@ func (s *Service) page(ctx context.Context, f Filter) (Page, error) {
 	var pg Page
 	if len(cs) > want {
 		cs = cs[:want]
-		pg.Next = encodeCursor(cs[want-1].Seq)
+		pg.Next = keyset.Encode(cs[want-1].Seq)
 	}
 	if err := withMissing(ctx, s.d.Photos, cs); err != nil {
 		return Page{}, err

@@ -8,6 +8,7 @@ import (
 
 	"github.com/fieldproof/fieldproof/internal/auth"
 	"github.com/fieldproof/fieldproof/internal/errs"
+	"github.com/fieldproof/fieldproof/internal/keyset"
 	"github.com/fieldproof/fieldproof/internal/policy"
 )
 
@@ -163,7 +164,7 @@ func (s *Service) ReviewQueue(ctx context.Context, p auth.Principal, cursor stri
 	var pg QueuePage
 	if len(items) > f.Limit {
 		items = items[:f.Limit]
-		pg.Next = encodeCursor(items[f.Limit-1].Check.Seq)
+		pg.Next = keyset.Encode(items[f.Limit-1].Check.Seq)
 	}
 	cs := make([]Check, len(items))
 	for i := range items {

@@ -2,19 +2,18 @@ package orders
 
 import (
 	"context"
-	"encoding/base64"
-	"strconv"
 	"time"
 
 	"github.com/fieldproof/fieldproof/internal/auth"
 	"github.com/fieldproof/fieldproof/internal/errs"
+	"github.com/fieldproof/fieldproof/internal/keyset"
 	"github.com/fieldproof/fieldproof/internal/policy"
 )
 
 // List page sizes.
 const (
-	DefaultLimit = 50
-	MaxLimit     = 200
+	DefaultLimit = keyset.DefaultLimit
+	MaxLimit     = keyset.MaxLimit
 )
 
 // ListQuery is what a caller may ask of the order list; empty fields do not
@@ -37,37 +36,6 @@ type Page struct {
 	Now time.Time
 }
 
-// EncodeCursor and DecodeCursor page by seq (keyset), opaque to clients.
-func EncodeCursor(seq int64) string {
-	return base64.RawURLEncoding.EncodeToString([]byte(strconv.FormatInt(seq, 10)))
-}
-
-// DecodeCursor reads a cursor made by EncodeCursor.
-func DecodeCursor(c string) (int64, bool) {
-	b, err := base64.RawURLEncoding.DecodeString(c)
-	if err != nil {
-		return 0, false
-	}
-	n, err := strconv.ParseInt(string(b), 10, 64)
-	return n, err == nil && n > 0
-}
-
-// pageArgs validates a cursor and limit.
-func pageArgs(v *errs.Validation, cursor string, limit *int) (int64, int) {
-	n := DefaultLimit
-	if limit != nil {
-		v.Check(*limit < 1 || *limit > MaxLimit, "limit", "out_of_range", "must be 1 to 200")
-		n = *limit
-	}
-	var before int64
-	if cursor != "" {
-		seq, ok := DecodeCursor(cursor)
-		v.Check(!ok, "cursor", "invalid", "not a cursor from this list")
-		before = seq
-	}
-	return before, n
-}
-
 // List returns the orders the caller may see that match q, newest first.
 func (s *Service) List(ctx context.Context, p auth.Principal, q ListQuery) (Page, error) {
 	v := errs.NewValidation(errs.KindInvalid)
@@ -77,7 +45,7 @@ func (s *Service) List(ctx context.Context, p auth.Principal, q ListQuery) (Page
 	}
 	v.Check(!okStatus, "status", "invalid", "not an order status")
 	v.Check(q.Severity != "" && !Severity(q.Severity).Valid(), "severity", "invalid", "must be minor, major or critical")
-	before, limit := pageArgs(v, q.Cursor, q.Limit)
+	before, limit := keyset.Args(v, q.Cursor, q.Limit)
 	if err := v.Err(); err != nil {
 		return Page{}, err
 	}
@@ -94,7 +62,7 @@ func (s *Service) List(ctx context.Context, p auth.Principal, q ListQuery) (Page
 	pg := Page{Orders: os, View: levelOf(policy.OrderListView(p)), Now: f.Now}
 	if len(os) > limit {
 		pg.Orders = os[:limit]
-		pg.Next = EncodeCursor(os[limit-1].Seq)
+		pg.Next = keyset.Encode(os[limit-1].Seq)
 	}
 	return pg, nil
 }

@@ -20,6 +20,7 @@ import (
 	"github.com/fieldproof/fieldproof/internal/auth"
 	"github.com/fieldproof/fieldproof/internal/errs"
 	"github.com/fieldproof/fieldproof/internal/jobs"
+	"github.com/fieldproof/fieldproof/internal/keyset"
 	"github.com/fieldproof/fieldproof/internal/policy"
 )
 
@@ -223,7 +224,7 @@ type NotificationPage struct {
 // Notifications lists the caller's own notifications, newest first.
 func (s *Service) Notifications(ctx context.Context, p auth.Principal, unreadOnly bool, cursor string, limit *int) (NotificationPage, error) {
 	v := errs.NewValidation(errs.KindInvalid)
-	before, n := pageArgs(v, cursor, limit)
+	before, n := keyset.Args(v, cursor, limit)
 	if err := v.Err(); err != nil {
 		return NotificationPage{}, err
 	}
@@ -234,7 +235,7 @@ func (s *Service) Notifications(ctx context.Context, p auth.Principal, unreadOnl
 	pg := NotificationPage{Items: ns}
 	if len(ns) > n {
 		pg.Items = ns[:n]
-		pg.Next = EncodeCursor(ns[n-1].Seq)
+		pg.Next = keyset.Encode(ns[n-1].Seq)
 	}
 	return pg, nil
 }
@@ -335,7 +336,7 @@ func (s *Service) Deliveries(ctx context.Context, p auth.Principal, webhookID, c
 		return DeliveryPage{}, err
 	}
 	v := errs.NewValidation(errs.KindInvalid)
-	before, n := pageArgs(v, cursor, limit)
+	before, n := keyset.Args(v, cursor, limit)
 	if err := v.Err(); err != nil {
 		return DeliveryPage{}, err
 	}
@@ -351,7 +352,7 @@ func (s *Service) Deliveries(ctx context.Context, p auth.Principal, webhookID, c
 	pg := DeliveryPage{Items: ds}
 	if len(ds) > n {
 		pg.Items = ds[:n]
-		pg.Next = EncodeCursor(ds[n-1].Seq)
+		pg.Next = keyset.Encode(ds[n-1].Seq)
 	}
 	return pg, nil
 }

@@ -81,12 +81,3 @@ func TestSign(t *testing.T) {
 		t.Errorf("Sign %s, want %s", got, want)
 	}
 }
-
-func TestCursor(t *testing.T) {
-	if n, ok := DecodeCursor(EncodeCursor(42)); !ok || n != 42 {
-		t.Errorf("round trip %d %v", n, ok)
-	}
-	if _, ok := DecodeCursor("!!"); ok {
-		t.Error("garbage accepted")
-	}
-}

@@ -8,6 +8,7 @@ import (
 	"github.com/fieldproof/fieldproof/internal/auth"
 	"github.com/fieldproof/fieldproof/internal/checklists"
 	"github.com/fieldproof/fieldproof/internal/errs"
+	"github.com/fieldproof/fieldproof/internal/keyset"
 	"github.com/fieldproof/fieldproof/internal/policy"
 )
 
@@ -24,7 +25,7 @@ func (s *Service) TriageQueue(ctx context.Context, p auth.Principal, cursor stri
 		return TriagePage{}, err
 	}
 	v := errs.NewValidation(errs.KindInvalid)
-	before, n := pageArgs(v, cursor, limit)
+	before, n := keyset.Args(v, cursor, limit)
 	if err := v.Err(); err != nil {
 		return TriagePage{}, err
 	}
@@ -35,7 +36,7 @@ func (s *Service) TriageQueue(ctx context.Context, p auth.Principal, cursor stri
 	pg := TriagePage{Items: items}
 	if len(items) > n {
 		pg.Items = items[:n]
-		pg.Next = EncodeCursor(items[n-1].Seq)
+		pg.Next = keyset.Encode(items[n-1].Seq)
 	}
 	return pg, nil
 }

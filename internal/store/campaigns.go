@@ -163,15 +163,7 @@ func (s *Campaigns) ListCampaigns(ctx context.Context, beforeSeq int64, limit in
 	if err := q.Order("seq DESC").Limit(limit).Find(&rows).Error; err != nil {
 		return nil, translate(err, "list campaigns")
 	}
-	out := make([]campaigns.Campaign, len(rows))
-	for i, r := range rows {
-		c, err := r.toDomain()
-		if err != nil {
-			return nil, err
-		}
-		out[i] = c
-	}
-	return out, nil
+	return rowsToDomain[campaigns.Campaign](rows)
 }
 
 // TownshipIDs resolves township names to ids.

@@ -173,15 +173,7 @@ func (s *Checks) GetMany(ctx context.Context, ids []string) ([]checks.Check, err
 	if err := s.db.conn(ctx).Where("id IN ?", ids).Find(&rows).Error; err != nil {
 		return nil, translate(err, "load checks")
 	}
-	out := make([]checks.Check, len(rows))
-	for i, r := range rows {
-		c, err := r.toDomain()
-		if err != nil {
-			return nil, err
-		}
-		out[i] = c
-	}
-	return out, nil
+	return rowsToDomain[checks.Check](rows)
 }
 
 // List runs a filtered keyset page, newest first.
@@ -232,13 +224,5 @@ func (s *Checks) List(ctx context.Context, f checks.Filter) ([]checks.Check, err
 	if err := q.Order("checks.seq DESC").Limit(f.Limit).Find(&rows).Error; err != nil {
 		return nil, translate(err, "list checks")
 	}
-	out := make([]checks.Check, len(rows))
-	for i, r := range rows {
-		c, err := r.toDomain()
-		if err != nil {
-			return nil, err
-		}
-		out[i] = c
-	}
-	return out, nil
+	return rowsToDomain[checks.Check](rows)
 }

@@ -175,15 +175,7 @@ func (s *Orders) List(ctx context.Context, f orders.Filter) ([]orders.Order, err
 	if err := q.Order("seq DESC").Limit(f.Limit).Find(&rows).Error; err != nil {
 		return nil, translate(err, "list orders")
 	}
-	out := make([]orders.Order, len(rows))
-	for i, r := range rows {
-		o, err := r.toDomain()
-		if err != nil {
-			return nil, err
-		}
-		out[i] = o
-	}
-	return out, nil
+	return rowsToDomain[orders.Order](rows)
 }
 
 // Transition is a conditional update: only from the status the service
@@ -329,15 +321,7 @@ func (s *Orders) Responses(ctx context.Context, orderID string) ([]orders.Respon
 	if err := s.db.conn(ctx).Where("order_id = ?", orderID).Order("submitted_at, id").Find(&rows).Error; err != nil {
 		return nil, translate(err, "list responses")
 	}
-	out := make([]orders.Response, len(rows))
-	for i, r := range rows {
-		o, err := r.toDomain()
-		if err != nil {
-			return nil, err
-		}
-		out[i] = o
-	}
-	return out, nil
+	return rowsToDomain[orders.Response](rows)
 }
 
 // IsResponse reports whether id names a response (one primary-key probe).

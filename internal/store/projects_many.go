@@ -14,15 +14,7 @@ func (s *Projects) ProjectsByIDs(ctx context.Context, ids []string) ([]projects.
 	if err := s.projectQuery(ctx, projectColumns+", projects.route").Where("projects.id IN ?", ids).Find(&rows).Error; err != nil {
 		return nil, translate(err, "load projects")
 	}
-	out := make([]projects.Project, len(rows))
-	for i, r := range rows {
-		p, err := r.toDomain()
-		if err != nil {
-			return nil, err
-		}
-		out[i] = p
-	}
-	return out, nil
+	return rowsToDomain[projects.Project](rows)
 }
 
 // AssignmentsOf lists the assignments of each of projectIDs.

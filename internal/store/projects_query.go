@@ -54,13 +54,5 @@ func (s *Projects) ListProjects(ctx context.Context, f projects.Filter) ([]proje
 	if err := q.Order("projects.code").Limit(f.Limit).Find(&rows).Error; err != nil {
 		return nil, translate(err, "list projects")
 	}
-	out := make([]projects.Project, len(rows))
-	for i, r := range rows {
-		p, err := r.toDomain()
-		if err != nil {
-			return nil, err
-		}
-		out[i] = p
-	}
-	return out, nil
+	return rowsToDomain[projects.Project](rows)
 }

@@ -49,7 +49,7 @@ func (s *Review) ProjectBatch(ctx context.Context, afterCode string, limit int, 
 	if err := q.Order("projects.code").Limit(limit).Find(&rows).Error; err != nil {
 		return nil, translate(err, "read project batch")
 	}
-	return projectsOf(rows)
+	return rowsToDomain[projects.Project](rows)
 }
 
 // ProjectLabels reads code and name of the projects named.
@@ -90,7 +90,7 @@ func (s *Review) BehindProjects(ctx context.Context, asOf time.Time) ([]projects
 	if err != nil {
 		return nil, translate(err, "list projects behind schedule")
 	}
-	return projectsOf(rows)
+	return rowsToDomain[projects.Project](rows)
 }
 
 // ZeroProgressCandidates: expected to move, scheduled, started, nothing done.
@@ -106,7 +106,7 @@ func (s *Review) ZeroProgressCandidates(ctx context.Context, asOf time.Time) ([]
 	if err != nil {
 		return nil, translate(err, "list projects without progress")
 	}
-	return projectsOf(rows)
+	return rowsToDomain[projects.Project](rows)
 }
 
 // The aggregate rows embed the project's columns by tag: GORM ignores an
@@ -195,18 +195,6 @@ func (s *Review) projectSelect(ctx context.Context, columns string, args ...any)
 	return s.db.conn(ctx).Table("projects").Select(columns, args...).
 		Joins("JOIN townships ON townships.id = projects.township_id").
 		Joins("JOIN units ON units.id = projects.unit_id")
-}
-
-func projectsOf(rows []projectRow) ([]projects.Project, error) {
-	out := make([]projects.Project, len(rows))
-	for i, r := range rows {
-		p, err := r.toDomain()
-		if err != nil {
-			return nil, err
-		}
-		out[i] = p
-	}
-	return out, nil
 }
 
 // dbTime reads a computed timestamp (MAX(captured_at)): PostgreSQL gives

@@ -100,12 +100,7 @@ func (h *handlers) create(c *gin.Context) error {
 }
 
 func (h *handlers) get(c *gin.Context) error {
-	d, err := h.svc.Get(c.Request.Context(), mid.Principal(c), c.Param("id"))
-	if err != nil {
-		return err
-	}
-	respond.JSON(c, http.StatusOK, toDetailJSON(d))
-	return nil
+	return detailOK(c)(h.svc.Get(c.Request.Context(), mid.Principal(c), c.Param("id")))
 }
 
 type pageJSON[T any] struct {
@@ -132,6 +127,18 @@ func (h *handlers) list(c *gin.Context) error {
 	return nil
 }
 
+// detailOK answers 200 with the order as a step left it (or looking at it
+// found it), or passes the step's error on.
+func detailOK(c *gin.Context) func(orders.Detail, error) error {
+	return func(d orders.Detail, err error) error {
+		if err != nil {
+			return err
+		}
+		respond.JSON(c, http.StatusOK, toDetailJSON(d))
+		return nil
+	}
+}
+
 // optionalBody decodes a JSON body when there is one.
 func optionalBody(c *gin.Context, v any) error {
 	if c.Request.ContentLength == 0 {
@@ -147,12 +154,7 @@ func (h *handlers) acknowledge(c *gin.Context) error {
 	if err := optionalBody(c, &req); err != nil {
 		return err
 	}
-	d, err := h.svc.Acknowledge(c.Request.Context(), mid.Principal(c), c.Param("id"), req.Note)
-	if err != nil {
-		return err
-	}
-	respond.JSON(c, http.StatusOK, toDetailJSON(d))
-	return nil
+	return detailOK(c)(h.svc.Acknowledge(c.Request.Context(), mid.Principal(c), c.Param("id"), req.Note))
 }
 
 type responseRequest struct {
@@ -224,12 +226,7 @@ func (h *handlers) verify(c *gin.Context) error {
 	if err := respond.Decode(c, &req); err != nil {
 		return err
 	}
-	d, err := h.svc.Verify(c.Request.Context(), mid.Principal(c), c.Param("id"), req.CheckID, req.Reason)
-	if err != nil {
-		return err
-	}
-	respond.JSON(c, http.StatusOK, toDetailJSON(d))
-	return nil
+	return detailOK(c)(h.svc.Verify(c.Request.Context(), mid.Principal(c), c.Param("id"), req.CheckID, req.Reason))
 }
 
 type reasonRequest struct {
@@ -241,12 +238,7 @@ func (h *handlers) reject(c *gin.Context) error {
 	if err := respond.Decode(c, &req); err != nil {
 		return err
 	}
-	d, err := h.svc.Reject(c.Request.Context(), mid.Principal(c), c.Param("id"), req.Reason)
-	if err != nil {
-		return err
-	}
-	respond.JSON(c, http.StatusOK, toDetailJSON(d))
-	return nil
+	return detailOK(c)(h.svc.Reject(c.Request.Context(), mid.Principal(c), c.Param("id"), req.Reason))
 }
 
 func (h *handlers) cancel(c *gin.Context) error {
@@ -254,12 +246,7 @@ func (h *handlers) cancel(c *gin.Context) error {
 	if err := respond.Decode(c, &req); err != nil {
 		return err
 	}
-	d, err := h.svc.Cancel(c.Request.Context(), mid.Principal(c), c.Param("id"), req.Reason)
-	if err != nil {
-		return err
-	}
-	respond.JSON(c, http.StatusOK, toDetailJSON(d))
-	return nil
+	return detailOK(c)(h.svc.Cancel(c.Request.Context(), mid.Principal(c), c.Param("id"), req.Reason))
 }
 
 func (h *handlers) triage(c *gin.Context) error {

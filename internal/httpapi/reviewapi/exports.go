@@ -102,14 +102,20 @@ func (h *handlers) checksCSV(c *gin.Context) error {
 	}
 	return streamCSV(c, "checks.csv", checkCSVHeader, func(row func([]string) error) error {
 		return h.svc.ExportChecks(c.Request.Context(), mid.Principal(c), q, func(batch []review.ExportedCheck) error {
-			for _, ec := range batch {
-				if err := row(checkCSVRow(ec)); err != nil {
-					return err
-				}
-			}
-			return row(nil)
+			return csvBatch(row, batch, checkCSVRow)
 		})
 	})
+}
+
+// csvBatch writes one row per item of an export batch, then flushes (a
+// nil row), so each batch reaches the client as it is read.
+func csvBatch[T any](row func([]string) error, batch []T, toRow func(T) []string) error {
+	for _, it := range batch {
+		if err := row(toRow(it)); err != nil {
+			return err
+		}
+	}
+	return row(nil)
 }
 
 // streamCSV writes one CSV export: the BOM and header with the first batch,

@@ -49,12 +49,7 @@ func (h *handlers) ordersCSV(c *gin.Context) error {
 	}
 	return streamCSV(c, "orders.csv", orderCSVHeader, func(row func([]string) error) error {
 		return h.svc.ExportOrders(c.Request.Context(), mid.Principal(c), q, func(batch []review.ExportedOrder) error {
-			for _, eo := range batch {
-				if err := row(orderCSVRow(eo)); err != nil {
-					return err
-				}
-			}
-			return row(nil)
+			return csvBatch(row, batch, orderCSVRow)
 		})
 	})
 }
