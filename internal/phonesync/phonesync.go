@@ -9,7 +9,9 @@ package phonesync
 
 import (
 	"context"
+	"crypto/sha256"
 	"encoding/base64"
+	"encoding/hex"
 	"errors"
 	"strconv"
 	"strings"
@@ -102,11 +104,15 @@ type Item struct {
 }
 
 // Page is one sync answer. Cursor goes into the next request; More says
-// to ask again at once.
+// to ask again at once. Reset says the caller's scope changed since the
+// cursor was issued (a contractor moved to another unit, a volunteer made
+// an inspector): the pages that follow, from this one on, are the whole of
+// the new scope, and the phone drops what it synced before.
 type Page struct {
 	Items  []Item
 	Cursor string
 	More   bool
+	Reset  bool
 }
 
 // Service answers sync requests.
@@ -123,24 +129,42 @@ func NewService(feed Feed, p Projects, c Checks, cl Checklists, o Orders) *Servi
 	return &Service{feed: feed, projects: p, checks: c, checklists: cl, orders: o}
 }
 
-// Cursor is the sync cursor that starts after audit entry seq (load
-// drivers use it to play a phone that last synced at a known point).
-func Cursor(seq int64) string { return encodeCursor(seq) }
+// Cursor is the sync cursor that starts after audit entry seq, for any
+// caller (load drivers use it to play a phone that last synced at a known
+// point).
+func Cursor(seq int64) string { return encodeCursor(seq, "") }
 
-func encodeCursor(seq int64) string {
-	return base64.RawURLEncoding.EncodeToString([]byte("a" + strconv.FormatInt(seq, 10)))
+// A cursor is "a<seq>" or "a<seq>.<scope>", base64url. The scope part is a
+// digest of what decides the caller's scope: tombstones are written when an
+// object leaves a scope, but nothing is written for every object when the
+// scope itself moves, so a cursor from another scope cannot be continued.
+func encodeCursor(seq int64, scope string) string {
+	s := "a" + strconv.FormatInt(seq, 10)
+	if scope != "" {
+		s += "." + scope
+	}
+	return base64.RawURLEncoding.EncodeToString([]byte(s))
 }
 
-func decodeCursor(c string) (int64, bool) {
+func decodeCursor(c string) (seq int64, scope string, ok bool) {
 	if c == "" {
-		return 0, true
+		return 0, "", true
 	}
 	b, err := base64.RawURLEncoding.DecodeString(c)
 	if err != nil || len(b) < 2 || b[0] != 'a' {
-		return 0, false
+		return 0, "", false
 	}
-	n, err := strconv.ParseInt(string(b[1:]), 10, 64)
-	return n, err == nil && n >= 0
+	num, scope, _ := strings.Cut(string(b[1:]), ".")
+	n, err := strconv.ParseInt(num, 10, 64)
+	return n, scope, err == nil && n >= 0
+}
+
+// scopeKey digests role and unit: a change of either changes what the
+// caller may see as a whole. (Assignments are not in it: each one given or
+// taken away is an audit entry of its own, synced or tombstoned.)
+func scopeKey(p auth.Principal) string {
+	sum := sha256.Sum256([]byte(string(p.Role) + "\x00" + p.UnitID))
+	return hex.EncodeToString(sum[:6])
 }
 
 func scopeOf(p auth.Principal) Scope {
@@ -150,7 +174,7 @@ func scopeOf(p auth.Principal) Scope {
 
 // Since returns what changed in p's scope after cursor ("" for everything).
 func (s *Service) Since(ctx context.Context, p auth.Principal, cursor string, limit *int) (Page, error) {
-	after, ok := decodeCursor(cursor)
+	after, scope, ok := decodeCursor(cursor)
 	n := DefaultLimit
 	if limit != nil {
 		n = *limit
@@ -160,6 +184,11 @@ func (s *Service) Since(ctx context.Context, p auth.Principal, cursor string, li
 	v.Check(n < 1 || n > MaxLimit, "limit", "out_of_range", "must be 1 to 1000")
 	if err := v.Err(); err != nil {
 		return Page{}, err
+	}
+	key := scopeKey(p)
+	reset := scope != "" && scope != key
+	if reset {
+		after = 0
 	}
 	// Every entry up to head is committed (entries are numbered under a
 	// lock held to commit), so head can become the cursor when the page is
@@ -172,7 +201,7 @@ func (s *Service) Since(ctx context.Context, p auth.Principal, cursor string, li
 	if err != nil {
 		return Page{}, err
 	}
-	pg := Page{More: len(es) == n}
+	pg := Page{More: len(es) == n, Reset: reset}
 	next := after
 	if len(es) > 0 {
 		next = es[len(es)-1].Seq
@@ -180,7 +209,7 @@ func (s *Service) Since(ctx context.Context, p auth.Principal, cursor string, li
 	if !pg.More && head > next {
 		next = head
 	}
-	pg.Cursor = encodeCursor(next)
+	pg.Cursor = encodeCursor(next, key)
 
 	// One item per object, at the position of its last change: the phone
 	// gets current state, not history.

@@ -148,3 +148,74 @@ func TestSyncCarriesOrdersInScope(t *testing.T) {
 		}
 	})
 }
+
+// A project handed to another unit leaves the old unit's phones; its
+// orders stay with the unit they were issued to. A contractor moved to
+// another unit gets a reset: the whole of the new scope, nothing of the old.
+func TestSyncFollowsUnitChanges(t *testing.T) {
+	apitest.EachBackend(t, nil, func(t *testing.T, e *apitest.Env) {
+		w := newCheckWorld(t, e)
+		con, office, admin := w.tok[auth.RoleContractor], w.tok[auth.RoleOffice], w.tok[auth.RoleAdmin]
+		items, cursor := syncAll(t, e, con, "", 200)
+		if p := byKind(items, "project"); len(p) != 1 || p[0].ID != w.road {
+			t.Fatalf("unit A's projects %+v", p)
+		}
+		r := e.Post("/api/v1/orders", office, directOrder(w.road))
+		apitest.Expect(t, r, http.StatusCreated)
+		order := r.Map(t)["id"].(string)
+
+		apitest.Expect(t, e.Do(apitest.Request{Method: http.MethodPatch, Path: "/api/v1/projects/" + w.road, Token: office,
+			Body: map[string]any{"responsible_unit": "Unit B"}}), http.StatusOK)
+		items, cursor = syncAll(t, e, con, cursor, 50)
+		if p := byKind(items, "project"); len(p) != 1 || p[0].ID != w.road || p[0].Op != "delete" {
+			t.Errorf("road handed to unit B: projects %+v", p)
+		}
+		if o := byKind(items, "order"); len(o) != 1 || o[0].ID != order || o[0].Op != "upsert" {
+			t.Errorf("unit A's order: %+v", o)
+		}
+		// The order is still unit A's: its next change reaches unit A.
+		apitest.Expect(t, e.Post("/api/v1/orders/"+order+"/cancel", office, map[string]any{"reason": "issued twice"}), http.StatusOK)
+		items, cursor = syncAll(t, e, con, cursor, 50)
+		if len(items) != 1 || items[0].ID != order || items[0].Op != "upsert" || items[0].Order["status"] != "cancelled" {
+			t.Errorf("after cancel %+v", items)
+		}
+
+		// The contractor joins unit B: the old cursor resets to unit B's
+		// whole scope (both projects), the first page says so, later pages
+		// and later syncs do not.
+		apitest.Expect(t, e.Do(apitest.Request{Method: http.MethodPatch, Token: admin,
+			Path: "/api/v1/users/" + w.users[auth.RoleContractor].ID, Body: map[string]any{"unit": "Unit B"}}), http.StatusOK)
+		r = e.Get("/api/v1/sync?limit=1&cursor="+url.QueryEscape(cursor), con)
+		apitest.Expect(t, r, http.StatusOK)
+		var first struct {
+			Items  []syncItem
+			Cursor string
+			More   bool
+			Reset  bool
+		}
+		r.JSON(t, &first)
+		if !first.Reset || !first.More {
+			t.Fatalf("unit change: reset %v more %v", first.Reset, first.More)
+		}
+		rest, cursor := syncAll(t, e, con, first.Cursor, 200)
+		items = append(first.Items, rest...)
+		got := map[string]bool{}
+		for _, it := range byKind(items, "project") {
+			got[it.ID] = it.Op == "upsert"
+		}
+		if len(got) != 2 || !got[w.road] || !got[w.school] {
+			t.Errorf("unit B's projects after the move %+v", byKind(items, "project"))
+		}
+		if o := byKind(items, "order"); len(o) != 0 {
+			t.Errorf("unit A's order reached unit B: %+v", o)
+		}
+		if n := len(byKind(items, "checklist")); n != 7 {
+			t.Errorf("%d checklists in the reset, want 7", n)
+		}
+		r = e.Get("/api/v1/sync?cursor="+url.QueryEscape(cursor), con)
+		apitest.Expect(t, r, http.StatusOK)
+		if m := r.Map(t); m["reset"] != false || len(m["items"].([]any)) != 0 {
+			t.Errorf("after the reset %+v", m)
+		}
+	})
+}

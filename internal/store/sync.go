@@ -29,8 +29,8 @@ func (s *SyncFeed) Head(ctx context.Context) (int64, error) {
 
 // Since selects the entries a caller's phone needs: checklist versions for
 // everyone, the caller's own checks, and the projects and orders in their
-// scope — including a volunteer's own unassignment, which becomes a
-// tombstone.
+// scope — including a volunteer's own unassignment and a project moved
+// away from a contractor's unit, which become tombstones.
 // The audit log's primary key (seq) bounds the scan to what changed.
 func (s *SyncFeed) Since(ctx context.Context, after int64, limit int, sc phonesync.Scope) ([]phonesync.Entry, error) {
 	ctx, cancel := s.db.ctx(ctx)
@@ -52,9 +52,14 @@ func (s *SyncFeed) Since(ctx context.Context, after int64, limit int, sc phonesy
 				WHERE o.id = audit_log.entity_id AND pa.user_id = ?))`)
 		args = append(args, sc.AssignedTo, `%"user_id":"`+sc.AssignedTo+`"%`, sc.AssignedTo)
 	case sc.UnitID != "":
-		conds = append(conds, "(entity = 'project' AND EXISTS (SELECT 1 FROM projects p WHERE p.id = audit_log.entity_id AND p.unit_id = ?))",
-			"(entity = 'order' AND EXISTS (SELECT 1 FROM orders o JOIN projects p ON p.id = o.project_id WHERE o.id = audit_log.entity_id AND p.unit_id = ?))")
-		args = append(args, sc.UnitID, sc.UnitID)
+		// A project handed to another unit leaves this one: its update
+		// names the old unit first ("unit_id":[old,new]) and becomes a
+		// tombstone. Orders stay with the unit they were issued to, as the
+		// policy reads them, whatever happens to the project later.
+		conds = append(conds, `(entity = 'project' AND (EXISTS (SELECT 1 FROM projects p WHERE p.id = audit_log.entity_id AND p.unit_id = ?)
+			OR (action = 'project.update' AND changes LIKE ?)))`,
+			"(entity = 'order' AND EXISTS (SELECT 1 FROM orders o WHERE o.id = audit_log.entity_id AND o.unit_id = ?))")
+		args = append(args, sc.UnitID, `%"unit_id":["`+sc.UnitID+`",%`, sc.UnitID)
 	}
 	var rows []struct {
 		Seq      int64

@@ -62,6 +62,6 @@ func since(c *gin.Context, svc *phonesync.Service) error {
 		}
 		items = append(items, j)
 	}
-	respond.JSON(c, http.StatusOK, gin.H{"items": items, "cursor": pg.Cursor, "more": pg.More})
+	respond.JSON(c, http.StatusOK, gin.H{"items": items, "cursor": pg.Cursor, "more": pg.More, "reset": pg.Reset})
 	return nil
 }
