@@ -21,15 +21,15 @@ const (
 // Flags a list can filter on: the check's own and its photos'.
 var listFlags = map[string]bool{
 	FlagOffSite: true, FlagLowAccuracy: true, FlagLateSubmission: true,
-	"no_exif": true, "gps_mismatch": true, "time_mismatch": true, "duplicate": true, "possible_reuse": true,
-	"undecodable": true,
+	"no_exif": true, "no_capture_metadata": true, "gps_mismatch": true, "time_mismatch": true, "duplicate": true,
+	"possible_reuse": true, "undecodable": true,
 }
 
 // photoFlags are raised on photos; a check "has" one when any of its
 // photos does.
 var photoFlags = map[string]bool{
-	"no_exif": true, "gps_mismatch": true, "time_mismatch": true, "duplicate": true, "possible_reuse": true,
-	"undecodable": true,
+	"no_exif": true, "no_capture_metadata": true, "gps_mismatch": true, "time_mismatch": true, "duplicate": true,
+	"possible_reuse": true, "undecodable": true,
 }
 
 // ListQuery is what a caller may ask of a check list; empty fields do not

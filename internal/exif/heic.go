@@ -45,6 +45,7 @@ func heifErr(err error, m *Meta, format string) error {
 // writers get the offset wrong, so a TIFF signature found near the start is
 // accepted too, with a warning.
 func exifPayload(d []byte, m *Meta) []byte {
+	m.Present = true // the item is there, whatever its header says
 	if len(d) >= 4 {
 		off := uint64(binary.BigEndian.Uint32(d))
 		if off <= uint64(len(d)-4) && isTIFF(d[4+off:]) {

@@ -52,6 +52,7 @@ func findJPEG(r io.ReaderAt, size int64, m *Meta) ([]byte, error) {
 				return nil, structural(err, m, "jpeg: EXIF segment truncated")
 			}
 			if bytes.HasPrefix(payload, exifHeader) {
+				m.Present = true
 				return payload[len(exifHeader):], nil
 			}
 		}

@@ -17,6 +17,12 @@ import (
 // Meta is what could be read from a photo's EXIF block. Pointer and empty
 // fields mean "absent or unreadable"; Warnings says which of the two.
 type Meta struct {
+	// Present: the file has an EXIF block (a JPEG APP1 "Exif" segment, a
+	// HEIF Exif item), readable or not. A file without one is a different
+	// finding from a block that records nothing of where, when or with what
+	// the photo was taken.
+	Present bool
+
 	// Latitude and Longitude are WGS84 decimal degrees, south and west negative.
 	Latitude  *float64
 	Longitude *float64

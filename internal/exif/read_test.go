@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/binary"
 	"errors"
+	"fmt"
 	"math"
 	"os"
 	"path/filepath"
@@ -280,24 +281,31 @@ func TestContainers(t *testing.T) {
 		data        []byte
 		orientation int
 		warn        string
+		// present: an EXIF block was found, whatever could be read of it.
+		present bool
 	}{
-		{"jpeg without exif", []byte{0xFF, 0xD8, 0xFF, 0xDB, 0x00, 0x04, 0, 0, 0xFF, 0xDA, 0, 2, 0xFF, 0xD9}, 1, ""},
-		{"jpeg with exif after fill bytes", append([]byte{0xFF, 0xD8, 0xFF, 0xFF}, withExif[2:]...), 3, ""},
-		{"jpeg truncated inside exif segment", withExif[:40], 1, "truncated"},
-		{"jpeg with zero-length segment", []byte{0xFF, 0xD8, 0xFF, 0xE1, 0x00, 0x00}, 1, "invalid length"},
-		{"jpeg with broken marker chain", []byte{0xFF, 0xD8, 0x00, 0x00, 0x00}, 1, "marker structure"},
-		{"just SOI", []byte{0xFF, 0xD8}, 1, "file ends"},
-		{"empty file", nil, 1, "not a JPEG or HEIF"},
-		{"html", []byte("<!DOCTYPE html><html></html>"), 1, "not a JPEG or HEIF"},
-		{"heic cut inside meta", heic[:2000], 1, "heif"},
-		{"heic cut before exif item", heic[:20000], 1, "Exif item"},
-		{"heic with no meta box", heic[:40], 1, "no meta box"},
+		{"jpeg without exif", []byte{0xFF, 0xD8, 0xFF, 0xDB, 0x00, 0x04, 0, 0, 0xFF, 0xDA, 0, 2, 0xFF, 0xD9}, 1, "", false},
+		{"jpeg with exif after fill bytes", append([]byte{0xFF, 0xD8, 0xFF, 0xFF}, withExif[2:]...), 3, "", true},
+		{"jpeg with an exif block that is not TIFF", wrapJPEG([]byte("not a tiff header at all")), 1, "no TIFF header", true},
+		{"jpeg truncated inside exif segment", withExif[:40], 1, "truncated", false},
+		{"jpeg with zero-length segment", []byte{0xFF, 0xD8, 0xFF, 0xE1, 0x00, 0x00}, 1, "invalid length", false},
+		{"jpeg with broken marker chain", []byte{0xFF, 0xD8, 0x00, 0x00, 0x00}, 1, "marker structure", false},
+		{"just SOI", []byte{0xFF, 0xD8}, 1, "file ends", false},
+		{"empty file", nil, 1, "not a JPEG or HEIF", false},
+		{"html", []byte("<!DOCTYPE html><html></html>"), 1, "not a JPEG or HEIF", false},
+		{"heic", heic, 6, "", true},
+		{"heic cut inside meta", heic[:2000], 1, "heif", false},
+		{"heic cut before exif item", heic[:20000], 1, "Exif item", false},
+		{"heic with no meta box", heic[:40], 1, "no meta box", false},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			m := readBytes(t, tc.data)
 			if m.Orientation != tc.orientation {
 				t.Errorf("Orientation = %d, want %d", m.Orientation, tc.orientation)
+			}
+			if m.Present != tc.present {
+				t.Errorf("Present = %v, want %v", m.Present, tc.present)
 			}
 			checkWarnings(t, m, tc.warn)
 		})
@@ -347,8 +355,23 @@ func FuzzRead(f *testing.F) {
 // covered by TestSyntheticBlocks and FuzzRead.
 func TestXMPOnlyJPEGHasNoExif(t *testing.T) {
 	m := readFile(t, "invalid/image00971.jpg")
-	if m.Latitude != nil || m.CapturedAt != nil || m.Make != "" || m.Model != "" || m.Orientation != 1 {
+	if m.Present || m.Latitude != nil || m.CapturedAt != nil || m.Make != "" || m.Model != "" || m.Orientation != 1 {
 		t.Errorf("Meta = %+v, want empty", m)
 	}
 	checkWarnings(t, m, "")
+}
+
+// The orientation fixtures carry an EXIF block that records nothing but the
+// orientation: present, though it says nothing of where, when or with what.
+func TestOrientationOnlyEXIFIsPresent(t *testing.T) {
+	for i := 1; i <= 8; i++ {
+		name := fmt.Sprintf("orientation/landscape_%d.jpg", i)
+		m := readFile(t, name)
+		if !m.Present {
+			t.Errorf("%s: Present = false, want true", name)
+		}
+		if m.Latitude != nil || m.CapturedAt != nil || m.Make != "" || m.Model != "" {
+			t.Errorf("%s: Meta = %+v, want orientation only", name, m)
+		}
+	}
 }

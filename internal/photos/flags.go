@@ -9,7 +9,7 @@ import (
 )
 
 func exifOf(m exif.Meta) EXIF {
-	e := EXIF{Lat: m.Latitude, Lon: m.Longitude, Altitude: m.Altitude, OffsetKnown: m.OffsetKnown,
+	e := EXIF{Present: m.Present, Lat: m.Latitude, Lon: m.Longitude, Altitude: m.Altitude, OffsetKnown: m.OffsetKnown,
 		Make: m.Make, Model: m.Model, Orientation: m.Orientation, Warnings: m.Warnings}
 	if m.CapturedAt != nil {
 		t := *m.CapturedAt
@@ -18,9 +18,9 @@ func exifOf(m exif.Meta) EXIF {
 	return e
 }
 
-// hasEXIF: a photo with none of the evidence fields is flagged no_exif
-// (orientation alone proves nothing about where or when).
-func (e EXIF) hasEXIF() bool {
+// hasCaptureMetadata: whether the EXIF says anything about where, when or
+// with what the photo was taken; orientation alone proves nothing.
+func (e EXIF) hasCaptureMetadata() bool {
 	return e.Lat != nil || e.TakenAt != nil || e.Make != "" || e.Model != ""
 }
 
@@ -46,7 +46,8 @@ func takenInstant(e EXIF, parent Parent) (time.Time, bool) {
 // flag computes the flags known at upload time; possible_reuse needs the
 // pixels and is added by the rendition job.
 func (s *Service) flag(ph *Photo, parent Parent) {
-	ph.Flags.NoEXIF = !ph.EXIF.hasEXIF()
+	ph.Flags.NoEXIF = !ph.EXIF.Present
+	ph.Flags.NoCaptureMetadata = ph.EXIF.Present && !ph.EXIF.hasCaptureMetadata()
 	if ph.EXIF.Lat != nil && ph.EXIF.Lon != nil {
 		pt := geo.Point{Lat: *ph.EXIF.Lat, Lon: *ph.EXIF.Lon}
 		if !(parent.Lat == 0 && parent.Lon == 0) {

@@ -41,10 +41,16 @@ type Photo struct {
 }
 
 // EXIF is what was read from the file; Warnings lists what could not be.
+// Its JSON is the stored document, not the API's shape.
 type EXIF struct {
-	Lat         *float64   `json:"lat,omitempty"`
-	Lon         *float64   `json:"lon,omitempty"`
-	Altitude    *float64   `json:"altitude,omitempty"`
+	// Present: the file has an EXIF block at all (see exif.Meta.Present).
+	Present  bool     `json:"present,omitempty"`
+	Lat      *float64 `json:"lat,omitempty"`
+	Lon      *float64 `json:"lon,omitempty"`
+	Altitude *float64 `json:"altitude,omitempty"`
+	// TakenAt is an instant only when OffsetKnown; otherwise it carries the
+	// camera's wall clock in time.UTC as a placeholder (exif.Meta.CapturedAt).
+	// Read it through TakenInstant and TakenLocal.
 	TakenAt     *time.Time `json:"taken_at,omitempty"`
 	OffsetKnown bool       `json:"offset_known"`
 	Make        string     `json:"make,omitempty"`
@@ -55,11 +61,18 @@ type EXIF struct {
 
 // Flags are the per-photo findings the office reviews.
 type Flags struct {
-	NoEXIF        bool      `json:"no_exif,omitempty"`
-	GPSMismatch   *Mismatch `json:"gps_mismatch,omitempty"`
-	TimeMismatch  *Mismatch `json:"time_mismatch,omitempty"`
-	Duplicate     *Ref      `json:"duplicate,omitempty"`
-	PossibleReuse *Ref      `json:"possible_reuse,omitempty"`
+	// NoEXIF: the file has no EXIF block at all (stripped by an app, a
+	// screenshot, an edited export).
+	NoEXIF bool `json:"no_exif,omitempty"`
+	// NoCaptureMetadata: the file has EXIF, but it records none of GPS,
+	// capture time, make or model (often only an orientation, as editors
+	// and messaging apps leave it): nothing in it says where, when or with
+	// what the photo was taken.
+	NoCaptureMetadata bool      `json:"no_capture_metadata,omitempty"`
+	GPSMismatch       *Mismatch `json:"gps_mismatch,omitempty"`
+	TimeMismatch      *Mismatch `json:"time_mismatch,omitempty"`
+	Duplicate         *Ref      `json:"duplicate,omitempty"`
+	PossibleReuse     *Ref      `json:"possible_reuse,omitempty"`
 	// Undecodable: the upload's structure checked out but the full decode
 	// in the rendition job failed. The original stays (it is what the phone
 	// sent); the office decides what it is worth.

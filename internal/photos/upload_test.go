@@ -58,6 +58,23 @@ func TestUploadEXIFMatchesManifest(t *testing.T) {
 				} else if f[4] != "-" && (!ph.EXIF.OffsetKnown || ph.EXIF.TakenAt.Format("-07:00") != f[4]) {
 					t.Errorf("offset %v known=%v, want %s", ph.EXIF.TakenAt, ph.EXIF.OffsetKnown, f[4])
 				}
+				// Without an offset the camera's clock is a wall clock, never an instant.
+				local, hasLocal := ph.EXIF.TakenLocal()
+				instant, hasInstant := ph.EXIF.TakenInstant()
+				var wantLocal string // the manifest's "2008:10:22 16:28:39" as "2008-10-22T16:28:39"
+				if len(f[3]) == len("2006:01:02 15:04:05") {
+					wantLocal = strings.ReplaceAll(f[3][:10], ":", "-") + "T" + f[3][11:]
+				}
+				switch {
+				case f[3] == "-" && (hasLocal || hasInstant):
+					t.Errorf("no capture time, yet local %q instant %v", local, instant)
+				case f[3] != "-" && (!hasLocal || !strings.HasPrefix(local, wantLocal)):
+					t.Errorf("local %q, want %s", local, wantLocal)
+				case f[3] != "-" && hasInstant != (f[4] != "-"):
+					t.Errorf("instant %v (%v) with offset %s", instant, hasInstant, f[4])
+				case hasInstant && instant.Format("2006:01:02 15:04:05-07:00") != f[3]+f[4]:
+					t.Errorf("instant %v, want %s%s", instant, f[3], f[4])
+				}
 				if want, _ := strconv.Atoi(f[7]); ph.EXIF.Orientation != want {
 					t.Errorf("orientation %d, want %d", ph.EXIF.Orientation, want)
 				}
@@ -235,7 +252,7 @@ func TestFlags(t *testing.T) {
 		if far.Flags.TimeMismatch == nil {
 			t.Error("no time_mismatch a day apart")
 		}
-		if far.Flags.NoEXIF || far.Flags.Duplicate != nil {
+		if far.Flags.NoEXIF || far.Flags.NoCaptureMetadata || far.Flags.Duplicate != nil {
 			t.Errorf("flags %+v", far.Flags)
 		}
 		near, _, err := e.upload(t, "check-near", uuid.NewString(), read(t, "gps/DSCN0010.jpg"))
@@ -251,14 +268,57 @@ func TestFlags(t *testing.T) {
 		if near.ChainageM == nil || near.Side == "" {
 			t.Errorf("no chainage/side: %v %q", near.ChainageM, near.Side)
 		}
-		plain, _, err := e.upload(t, "check-1", uuid.NewString(), read(t, "orientation/landscape_1.jpg"))
+		// EXIF with nothing but an orientation: it has EXIF, so not
+		// no_exif, but nothing in it says where, when or with what.
+		for _, name := range []string{"orientation/landscape_1.jpg", "orientation/landscape_6.jpg"} {
+			plain, _, err := e.upload(t, "check-1", uuid.NewString(), read(t, name))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if plain.Flags.NoEXIF || !plain.Flags.NoCaptureMetadata {
+				t.Errorf("%s (orientation-only EXIF): no_exif=%v no_capture_metadata=%v, want false, true", name,
+					plain.Flags.NoEXIF, plain.Flags.NoCaptureMetadata)
+			}
+		}
+		// No EXIF block at all (its only APP1 is XMP).
+		bare, _, err := e.upload(t, "check-1", uuid.NewString(), read(t, "invalid/image00971.jpg"))
 		if err != nil {
 			t.Fatal(err)
 		}
-		if !plain.Flags.NoEXIF {
-			t.Error("photo without EXIF not flagged no_exif")
+		if !bare.Flags.NoEXIF || bare.Flags.NoCaptureMetadata {
+			t.Errorf("photo without EXIF: no_exif=%v no_capture_metadata=%v, want true, false",
+				bare.Flags.NoEXIF, bare.Flags.NoCaptureMetadata)
+		}
+		// And the same photo with its EXIF block cut out.
+		stripped, _, err := e.upload(t, "check-1", uuid.NewString(), stripEXIF(t, read(t, "gps/DSCN0021.jpg")))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !stripped.Flags.NoEXIF || stripped.Flags.NoCaptureMetadata || stripped.EXIF.TakenAt != nil {
+			t.Errorf("stripped photo: flags %+v exif %+v, want no_exif only", stripped.Flags, stripped.EXIF)
 		}
 	})
+}
+
+// stripEXIF removes a JPEG's APP1 "Exif" segments, as a messaging app does.
+func stripEXIF(t *testing.T, b []byte) []byte {
+	t.Helper()
+	out := append([]byte{}, b[:2]...)
+	pos, dropped := 2, 0
+	for pos+4 <= len(b) && b[pos] == 0xFF && b[pos+1] != 0xDA {
+		n := int(b[pos+2])<<8 | int(b[pos+3])
+		seg := b[pos : pos+2+n]
+		if b[pos+1] == 0xE1 && bytes.HasPrefix(seg[4:], []byte("Exif\x00\x00")) {
+			dropped++
+		} else {
+			out = append(out, seg...)
+		}
+		pos += 2 + n
+	}
+	if dropped == 0 {
+		t.Fatal("stripEXIF: no EXIF segment found")
+	}
+	return append(out, b[pos:]...)
 }
 
 // hangingStore never answers Put until its context ends: an object store

@@ -80,8 +80,8 @@ func (s *Service) photoCell(ctx context.Context, p auth.Principal, d *doc, x, y 
 	}
 	ph := sh.ph
 	taken := "not recorded"
-	if t := ph.EXIF.TakenAt; t != nil {
-		taken = t.Format("2006-01-02 15:04:05 -07:00")
+	if s, ok := cameraTime(ph.EXIF); ok {
+		taken = s
 	}
 	where := "no GPS in the file"
 	if ph.EXIF.Lat != nil && ph.EXIF.Lon != nil {

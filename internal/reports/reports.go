@@ -207,8 +207,8 @@ func (s *Service) photo(ctx context.Context, p auth.Principal, d *doc, of string
 	d.pdf.SetY(top)
 	d.line("Photo", ph.ID+" of "+of)
 	taken := "not recorded"
-	if t := ph.EXIF.TakenAt; t != nil {
-		taken = t.Format("2006-01-02 15:04:05 -07:00")
+	if s, ok := cameraTime(ph.EXIF); ok {
+		taken = s
 	}
 	d.line("Captured (EXIF)", taken)
 	where := "no GPS in the file"

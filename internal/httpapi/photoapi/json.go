@@ -18,12 +18,41 @@ type photoJSON struct {
 	ContentType     string       `json:"content_type"`
 	Width           int          `json:"width"`
 	Height          int          `json:"height"`
-	EXIF            photos.EXIF  `json:"exif"`
+	EXIF            exifJSON     `json:"exif"`
 	Phone           phoneJSON    `json:"phone"`
 	Flags           photos.Flags `json:"flags"`
 	Placement       *placement   `json:"placement"`
 	RenditionStatus string       `json:"rendition_status"`
 	CreatedAt       time.Time    `json:"created_at"`
+}
+
+// exifJSON is the API shape of what was read from the file. taken_at is
+// only ever an instant: a camera that recorded no UTC offset gets no
+// taken_at, only its wall clock in taken_at_local, so no client can read
+// that clock as UTC.
+type exifJSON struct {
+	Lat          *float64   `json:"lat,omitempty"`
+	Lon          *float64   `json:"lon,omitempty"`
+	Altitude     *float64   `json:"altitude,omitempty"`
+	TakenAt      *time.Time `json:"taken_at,omitempty"`
+	TakenAtLocal *string    `json:"taken_at_local,omitempty"`
+	OffsetKnown  bool       `json:"offset_known"`
+	Make         string     `json:"make,omitempty"`
+	Model        string     `json:"model,omitempty"`
+	Orientation  int        `json:"orientation"`
+	Warnings     []string   `json:"warnings,omitempty"`
+}
+
+func toEXIFJSON(e photos.EXIF) exifJSON {
+	out := exifJSON{Lat: e.Lat, Lon: e.Lon, Altitude: e.Altitude, OffsetKnown: e.OffsetKnown, Make: e.Make,
+		Model: e.Model, Orientation: e.Orientation, Warnings: e.Warnings}
+	if t, ok := e.TakenInstant(); ok {
+		out.TakenAt = &t
+	}
+	if s, ok := e.TakenLocal(); ok {
+		out.TakenAtLocal = &s
+	}
+	return out
 }
 
 type phoneJSON struct {
@@ -44,7 +73,7 @@ type placement struct {
 func toJSON(p photos.Photo) photoJSON {
 	out := photoJSON{ID: p.ID, CheckID: p.ParentID, ProjectID: p.ProjectID, UploadedBy: p.UploadedBy,
 		SHA256: p.SHA256, SizeBytes: p.SizeBytes, ContentType: p.ContentType, Width: p.Width, Height: p.Height,
-		EXIF: p.EXIF, Phone: phoneJSON{Lat: p.PhoneLat, Lon: p.PhoneLon, TakenAt: p.PhoneTime},
+		EXIF: toEXIFJSON(p.EXIF), Phone: phoneJSON{Lat: p.PhoneLat, Lon: p.PhoneLon, TakenAt: p.PhoneTime},
 		Flags: p.Flags, RenditionStatus: p.RenditionStatus, CreatedAt: p.CreatedAt}
 	if p.ChainageM != nil && p.OffsetM != nil {
 		out.Placement = &placement{ChainageM: *p.ChainageM, Chainage: geo.FormatChainage(*p.ChainageM),
