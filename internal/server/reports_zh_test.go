@@ -7,12 +7,14 @@ import (
 	"os/exec"
 	"strings"
 	"testing"
+	"time"
 	"unicode/utf16"
 
 	"github.com/google/uuid"
 
 	"github.com/fieldproof/fieldproof/internal/apitest"
 	"github.com/fieldproof/fieldproof/internal/auth"
+	"github.com/fieldproof/fieldproof/internal/config"
 	"github.com/fieldproof/fieldproof/internal/projects"
 	"github.com/fieldproof/fieldproof/internal/testenv"
 )
@@ -152,6 +154,33 @@ func TestReportsSpeakChineseByDefault(t *testing.T) {
 			if !strings.Contains(oen, want) {
 				t.Errorf("English order report lacks %q:\n%s", want, oen)
 			}
+		}
+	})
+}
+
+// Report times follow FIELDPROOF_TZ: the check filed at 09:00 China time
+// prints as 07:00 in Urumqi's zone (+06:00), and so does every other time.
+func TestReportTimesInTheCountyZone(t *testing.T) {
+	urumqi, err := time.LoadLocation("Asia/Urumqi")
+	if err != nil {
+		t.Fatal(err)
+	}
+	apitest.EachBackend(t, func(c *config.Config) { c.Zone = urumqi }, func(t *testing.T, e *apitest.Env) {
+		w := newCheckWorld(t, e)
+		b := w.check(w.road)
+		at := time.Now().Add(-2 * time.Hour).Truncate(time.Minute)
+		b["captured_at"] = at.In(time.FixedZone("CST", 8*3600)).Format(time.RFC3339)
+		apitest.Expect(t, e.Post("/api/v1/checks", w.tok[auth.RoleVolunteer], b), http.StatusCreated)
+		rep := e.Get("/api/v1/projects/"+w.road+"/report.pdf", w.tok[auth.RoleOffice])
+		apitest.Expect(t, rep, http.StatusOK)
+		txt := pdfText(t, rep.Body)
+		for _, want := range []string{"Asia/Urumqi", "UTC+06:00", at.In(urumqi).Format("2006-01-02 15:04 -07:00")} {
+			if !strings.Contains(txt, want) {
+				t.Errorf("report lacks %q:\n%s", want, txt)
+			}
+		}
+		if strings.Contains(txt, "+08:00") || strings.Contains(txt, "Asia/Shanghai") {
+			t.Errorf("report still in China time:\n%s", txt)
 		}
 	})
 }
