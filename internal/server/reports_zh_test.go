@@ -135,6 +135,14 @@ func TestReportsSpeakChineseByDefault(t *testing.T) {
 			}
 		}
 
+		// A language the catalog lacks is the default, not an error.
+		fr := e.Do(apitest.Request{Method: http.MethodGet, Path: "/api/v1/projects/" + proj.ID + "/report.pdf?lang=fr", Token: office,
+			Header: map[string]string{"Accept-Language": "fr-FR, zh-TW;q=0.5"}})
+		apitest.Expect(t, fr, http.StatusOK)
+		if fr.Header.Get("Content-Language") != "zh-CN" {
+			t.Errorf("?lang=fr: Content-Language %q", fr.Header.Get("Content-Language"))
+		}
+
 		// The order report names the project, its township and its unit.
 		o := e.Post("/api/v1/orders", office, map[string]any{"project_id": proj.ID, "defect": "K0+200 处路面接缝未切割",
 			"severity": "major", "required_action": "按板厚四分之一切缝"})
