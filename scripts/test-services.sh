@@ -14,6 +14,9 @@ cd "$(dirname "$0")/.."
 
 ensure_postgres
 ensure_minio
+# The PDF report tests read reports back as a person would, with pdftotext;
+# with services required they fail without it.
+command -v pdftotext >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq poppler-utils >/dev/null; }
 
 # A throw-away database for this run; each test then creates (and drops) its
 # own database on the same server.

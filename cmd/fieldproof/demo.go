@@ -15,7 +15,7 @@ func loadDemo(ctx context.Context, stdout io.Writer) error {
 		return err
 	}
 	defer a.close()
-	if err := a.ensureAdmin(ctx, stdout); err != nil {
+	if _, err := a.ensureAdmin(ctx, stdout); err != nil {
 		return err
 	}
 	return a.loadDemo(ctx, stdout)

@@ -21,6 +21,8 @@ commands:
   migrate            apply database migrations and exit
   demo               load the demo county into the database and exit
   user add ...       create a user (fieldproof user add --help)
+  user set-password --username U
+                     set a user's password (the admin's, if its one-time password is lost)
   audit verify       check the audit log's hash chain; names the first bad entry
   version            print the schema version
 

@@ -15,7 +15,8 @@ func serve(ctx context.Context, demo bool, stdout io.Writer) error {
 		return err
 	}
 	defer a.close()
-	if err := a.ensureAdmin(ctx, stdout); err != nil {
+	adminExisted, err := a.ensureAdmin(ctx, stdout)
+	if err != nil {
 		return err
 	}
 	if demo || a.cfg.Demo {
@@ -31,6 +32,7 @@ func serve(ctx context.Context, demo bool, stdout io.Writer) error {
 	bg, stopBackground := context.WithCancel(context.WithoutCancel(ctx))
 	done := a.srv.Background(bg)
 	a.log.Info("serving", "addr", ln.Addr().String())
+	banner(stdout, ln.Addr(), adminExisted && a.cfg.AdminPassword == "")
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 
@@ -60,10 +62,12 @@ func serve(ctx context.Context, demo bool, stdout io.Writer) error {
 	return nil
 }
 
-func (a *app) ensureAdmin(ctx context.Context, stdout io.Writer) error {
+// ensureAdmin creates the first admin, and reports whether one existed
+// before this start.
+func (a *app) ensureAdmin(ctx context.Context, stdout io.Writer) (existed bool, err error) {
 	created, generated, err := a.srv.Auth.EnsureAdmin(ctx, a.cfg.AdminPassword)
 	if err != nil {
-		return fmt.Errorf("create admin: %w", err)
+		return false, fmt.Errorf("create admin: %w", err)
 	}
 	if created && generated != "" {
 		// Printed once, on stdout beside the logs, so the person who
@@ -72,7 +76,41 @@ func (a *app) ensureAdmin(ctx context.Context, stdout io.Writer) error {
 	} else if created {
 		a.log.Info("created admin user from FIELDPROOF_ADMIN_PASSWORD")
 	}
-	return nil
+	return !created, nil
+}
+
+// banner tells the person who started the server where to go next, on
+// stdout beside the logs: the API's base URL from the address actually
+// listened on, and — when the admin was made at an earlier start, whose
+// one-time password scrolled past then — how to set its password now.
+// (The office console and the field app will add their URLs here when
+// this binary serves them.)
+func banner(w io.Writer, addr net.Addr, adminFromEarlierStart bool) {
+	base := baseURL(addr)
+	fmt.Fprintf(w, "\n  fieldproof is listening on %s\n", addr)
+	fmt.Fprintf(w, "    API         %s/api/v1\n", base)
+	fmt.Fprintf(w, "    contract    %s/api/openapi.yaml\n", base)
+	fmt.Fprintf(w, "    ready       %s/readyz (200 once the database and object store answer)\n", base)
+	if adminFromEarlierStart {
+		fmt.Fprintf(w, "  The user 'admin' was created at an earlier start, which printed its one-time password.\n"+
+			"  Lost it? With the same FIELDPROOF_* environment, run:\n"+
+			"    FIELDPROOF_NEW_USER_PASSWORD='a new password' fieldproof user set-password --username admin\n")
+	}
+	fmt.Fprintln(w)
+}
+
+// baseURL is how a browser or curl on this machine reaches addr: an
+// address on every interface (":8080", "[::]:8080") is reached at
+// localhost.
+func baseURL(addr net.Addr) string {
+	host, port, err := net.SplitHostPort(addr.String())
+	if err != nil {
+		return "http://" + addr.String()
+	}
+	if ip := net.ParseIP(host); host == "" || (ip != nil && ip.IsUnspecified()) {
+		host = "localhost"
+	}
+	return "http://" + net.JoinHostPort(host, port)
 }
 
 func migrate(ctx context.Context, stdout io.Writer) error {

@@ -64,9 +64,13 @@ type Config struct {
 	PublicRateLimit  int           // FIELDPROOF_PUBLIC_RATE_LIMIT: requests per client address per window on /public/v1
 	PublicRateWindow time.Duration // FIELDPROOF_PUBLIC_RATE_WINDOW
 
-	// PDFFont (FIELDPROOF_PDF_FONT) is a TrueType font for evidence reports,
-	// needed for names outside Latin-1 (e.g. Noto Sans SC for Chinese).
+	// PDFFont (FIELDPROOF_PDF_FONT) overrides the CJK TrueType font embedded
+	// for evidence reports.
 	PDFFont string
+	// Zone (FIELDPROOF_TZ) is the county's time zone: reports print times
+	// in it, and orders are numbered by its year unless
+	// FIELDPROOF_ORDER_NUMBER_TZ says otherwise.
+	Zone *time.Location
 
 	LogLevel  slog.Level // FIELDPROOF_LOG_LEVEL: debug, info, warn, error
 	LogFormat string     // FIELDPROOF_LOG_FORMAT: json or text
@@ -207,7 +211,7 @@ func Parse(lookup func(string) (string, bool)) (Config, error) {
 			DeadlineMajor:      p.duration("FIELDPROOF_ORDER_DEADLINE_MAJOR", 14*24*time.Hour),
 			DeadlineCritical:   p.duration("FIELDPROOF_ORDER_DEADLINE_CRITICAL", 3*24*time.Hour),
 			EscalationInterval: p.duration("FIELDPROOF_ORDER_ESCALATION_INTERVAL", 5*time.Minute),
-			NumberZone:         p.zone("FIELDPROOF_ORDER_NUMBER_TZ", "Asia/Shanghai"),
+			NumberZone:         p.zone("FIELDPROOF_ORDER_NUMBER_TZ", p.str("FIELDPROOF_TZ", "Asia/Shanghai")),
 			NumberPrefix:       p.str("FIELDPROOF_ORDER_NUMBER_PREFIX", "ZG"),
 			WebhookTimeout:     p.duration("FIELDPROOF_WEBHOOK_TIMEOUT", 10*time.Second),
 			WebhookMaxAttempts: p.integer("FIELDPROOF_WEBHOOK_MAX_ATTEMPTS", 8),
@@ -217,6 +221,7 @@ func Parse(lookup func(string) (string, bool)) (Config, error) {
 		PublicRateLimit:  p.integer("FIELDPROOF_PUBLIC_RATE_LIMIT", 60),
 		PublicRateWindow: p.duration("FIELDPROOF_PUBLIC_RATE_WINDOW", time.Minute),
 		PDFFont:          p.str("FIELDPROOF_PDF_FONT", ""),
+		Zone:             p.zone("FIELDPROOF_TZ", "Asia/Shanghai"),
 		LogLevel:         p.level("FIELDPROOF_LOG_LEVEL", slog.LevelInfo),
 		LogFormat:        p.str("FIELDPROOF_LOG_FORMAT", "json"),
 	}

@@ -20,7 +20,7 @@ func TestCameraTimeStatesOnlyWhatTheCameraRecorded(t *testing.T) {
 		{"no offset", photos.EXIF{TakenAt: &wall}, "2014-09-21 16:00:56 (camera clock, UTC offset not recorded)", true},
 		{"no time", photos.EXIF{}, "", false},
 	} {
-		if got, ok := cameraTime(tc.e); got != tc.want || ok != tc.ok {
+		if got, ok := cameraTime(tc.e, "(camera clock, UTC offset not recorded)"); got != tc.want || ok != tc.ok {
 			t.Errorf("%s: %q %v, want %q %v", tc.name, got, ok, tc.want, tc.ok)
 		}
 	}

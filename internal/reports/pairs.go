@@ -3,8 +3,6 @@ package reports
 import (
 	"bytes"
 	"context"
-	"fmt"
-	"time"
 
 	"github.com/go-pdf/fpdf"
 
@@ -28,13 +26,13 @@ const (
 // beforeAfter prints the defect's photos beside the rectification photos,
 // row by row: the office compares them side by side, as on paper.
 func (s *Service) beforeAfter(ctx context.Context, p auth.Principal, d *doc, before, after []shot) error {
-	d.pdf.SetFont(d.font, "", 10)
-	d.pdf.CellFormat(colRight-colLeft, 6, d.tr("Before: the defect"), "B", 0, "L", false, 0, "")
-	d.pdf.CellFormat(colWidth, 6, d.tr("After: the rectification"), "B", 1, "L", false, 0, "")
+	d.pdf.SetFont(font, "", 10)
+	d.pdf.CellFormat(colRight-colLeft, 6, d.t("report.order.before"), "B", 0, "L", false, 0, "")
+	d.pdf.CellFormat(colWidth, 6, d.t("report.order.after"), "B", 1, "L", false, 0, "")
 	d.pdf.Ln(2)
 	rows := max(len(before), len(after))
 	if rows == 0 {
-		d.line("", "no photos yet")
+		d.line("", d.t("report.photos.none.yet"))
 	}
 	for i := 0; i < rows && i < MaxPhotos; i++ {
 		if d.pdf.GetY() > 215 {
@@ -79,23 +77,15 @@ func (s *Service) photoCell(ctx context.Context, p auth.Principal, d *doc, x, y 
 		ty = y + 1
 	}
 	ph := sh.ph
-	taken := "not recorded"
-	if s, ok := cameraTime(ph.EXIF); ok {
-		taken = s
-	}
-	where := "no GPS in the file"
-	if ph.EXIF.Lat != nil && ph.EXIF.Lon != nil {
-		where = fmt.Sprintf("%.6f, %.6f", *ph.EXIF.Lat, *ph.EXIF.Lon)
-	}
-	lines := []string{"photo " + ph.ID + " of " + sh.of, "captured " + taken, "at " + where}
+	lines := []string{d.t("report.cell.photo", ph.ID, sh.of), d.t("report.cell.captured", d.taken(ph)), d.t("report.cell.at", d.where(ph))}
 	if ph.ChainageM != nil && ph.OffsetM != nil {
-		lines = append(lines, fmt.Sprintf("chainage %s %s %.0f m", geo.FormatChainage(*ph.ChainageM), ph.Side, *ph.OffsetM))
+		lines = append(lines, d.t("report.cell.chainage", geo.FormatChainage(*ph.ChainageM), d.v("side", ph.Side), *ph.OffsetM))
 	}
-	lines = append(lines, "received "+ph.CreatedAt.UTC().Format(time.RFC3339))
-	d.pdf.SetFont(d.font, "", 7)
+	lines = append(lines, d.t("report.cell.received", d.at(ph.CreatedAt)))
+	d.pdf.SetFont(font, "", 7)
 	for _, l := range lines {
 		d.pdf.SetXY(x, ty)
-		d.pdf.MultiCell(colWidth, 3.5, d.tr(l), "", "L", false)
+		d.pdf.MultiCell(colWidth, 3.5, l, "", "L", false)
 		ty = d.pdf.GetY()
 	}
 	// The hash on one line, in a fixed-width font, whole.

@@ -8,8 +8,10 @@ package reports
 import (
 	"bytes"
 	"context"
+	_ "embed"
 	"fmt"
 	"io"
+	"os"
 	"strings"
 	"time"
 
@@ -18,6 +20,7 @@ import (
 	"github.com/fieldproof/fieldproof/internal/auth"
 	"github.com/fieldproof/fieldproof/internal/checks"
 	"github.com/fieldproof/fieldproof/internal/geo"
+	"github.com/fieldproof/fieldproof/internal/i18n"
 	"github.com/fieldproof/fieldproof/internal/photos"
 	"github.com/fieldproof/fieldproof/internal/policy"
 	"github.com/fieldproof/fieldproof/internal/projects"
@@ -45,78 +48,142 @@ type Photos interface {
 	ThumbnailBytes(ctx context.Context, p auth.Principal, id string) ([]byte, bool, error)
 }
 
+// defaultFont has Chinese and Latin in one font, so every
+// report shows the county's names with no configuration. fpdf embeds only
+// the glyphs a report uses. fonts/README.md says where it comes from.
+//
+//go:embed fonts/wqy-microhei.ttf
+var defaultFont []byte
+
+// Options configure the service; the zero value is the county default.
+type Options struct {
+	// FontPath overrides the embedded font with a TrueType (glyf) font
+	// file, read once here.
+	FontPath string
+	// Zone is the county's time zone, in which every time a report prints
+	// is shown; nil is Asia/Shanghai.
+	Zone *time.Location
+	Now  func() time.Time
+}
+
 // Service renders reports.
 type Service struct {
 	projects Projects
 	checks   Checks
 	photos   Photos
 	orders   Orders
-	// FontPath is a TrueType font with the county's script (e.g. Noto Sans
-	// SC for Chinese names); empty uses the PDF core font, which shows
-	// characters outside Latin-1 as "?".
-	fontPath string
+	font     []byte
+	zone     *time.Location
 	now      func() time.Time
 }
 
-// NewService builds the service.
-func NewService(p Projects, c Checks, ph Photos, o Orders, fontPath string, now func() time.Time) *Service {
-	if now == nil {
-		now = time.Now
+// NewService builds the service. A font that cannot be read or parsed is
+// an error here, at start, rather than in every report.
+func NewService(p Projects, c Checks, ph Photos, o Orders, opt Options) (*Service, error) {
+	s := &Service{projects: p, checks: c, photos: ph, orders: o, font: defaultFont, zone: opt.Zone, now: opt.Now}
+	if s.now == nil {
+		s.now = time.Now
 	}
-	return &Service{projects: p, checks: c, photos: ph, orders: o, fontPath: fontPath, now: now}
+	if s.zone == nil {
+		z, err := time.LoadLocation("Asia/Shanghai")
+		if err != nil {
+			return nil, fmt.Errorf("reports: county zone: %w", err)
+		}
+		s.zone = z
+	}
+	if opt.FontPath == "" {
+		return s, nil
+	}
+	b, err := os.ReadFile(opt.FontPath)
+	if err != nil {
+		return nil, fmt.Errorf("reports: font: %w", err)
+	}
+	s.font = b
+	// A font fpdf cannot parse (a .ttc, CFF outlines) would fail every
+	// report; render one page now to refuse it at start. (The embedded
+	// font is known good, and this costs a tenth of a second.)
+	d := s.newDoc(i18n.Default)
+	d.line("", "上坝村 Shangba")
+	if err := d.pdf.Output(io.Discard); err != nil {
+		return nil, fmt.Errorf("reports: font %q: %w", opt.FontPath, err)
+	}
+	return s, nil
 }
 
-// doc wraps fpdf with the report's few text styles.
+// doc wraps fpdf with the report's few text styles, in one language.
 type doc struct {
 	pdf  *fpdf.Fpdf
-	font string
-	tr   func(string) string
+	lang i18n.Lang
+	zone *time.Location
 }
 
-func (s *Service) newDoc() *doc {
+const font = "report"
+
+func (s *Service) newDoc(lang i18n.Lang) *doc {
 	pdf := fpdf.New("P", "mm", "A4", "")
 	// Uncompressed text streams: reports are small and searchable text lets
 	// anyone check a SHA-256 in the file with grep.
 	pdf.SetCompression(false)
-	d := &doc{pdf: pdf, font: "Helvetica", tr: pdf.UnicodeTranslatorFromDescriptor("")}
-	if s.fontPath != "" {
-		pdf.AddUTF8Font("report", "", s.fontPath)
-		d.font, d.tr = "report", func(s string) string { return s }
-	}
+	pdf.AddUTF8FontFromBytes(font, "", s.font)
+	d := &doc{pdf: pdf, lang: lang, zone: s.zone}
 	pdf.SetAutoPageBreak(true, 15)
 	pdf.SetFooterFunc(func() {
 		pdf.SetY(-12)
-		pdf.SetFont(d.font, "", 8)
-		pdf.CellFormat(0, 6, fmt.Sprintf("fieldproof evidence report - page %d", pdf.PageNo()), "", 0, "C", false, 0, "")
+		pdf.SetFont(font, "", 8)
+		pdf.CellFormat(0, 6, d.t("report.footer", pdf.PageNo()), "", 0, "C", false, 0, "")
 	})
 	pdf.AddPage()
 	return d
 }
 
+// t is a message of the catalog in the report's language.
+func (d *doc) t(k i18n.Key, args ...any) string { return i18n.T(d.lang, k, args...) }
+
+// v names an enumerated value in the report's language.
+func (d *doc) v(kind string, value any) string { return i18n.Value(d.lang, kind, fmt.Sprint(value)) }
+
+// at prints an instant in the county's zone, with its offset so a
+// reader elsewhere still reads it right.
+func (d *doc) at(t time.Time) string { return t.In(d.zone).Format("2006-01-02 15:04:05 -07:00") }
+
+// zoneLine says once, near the top, in which zone the report's times are.
+func (d *doc) zoneLine(now time.Time) {
+	d.line(d.t("report.zone"), d.t("report.zone.value", d.zone.String(), now.In(d.zone).Format("-07:00")))
+}
+
+// printed says when and for whom the report was made.
+func (d *doc) printed(now time.Time, p auth.Principal) {
+	d.line(d.t("report.printed"), d.t("report.printed.value", d.at(now), d.v("role", p.Role), p.UserID))
+	d.zoneLine(now)
+}
+
 func (d *doc) heading(size float64, text string) {
-	d.pdf.SetFont(d.font, "", size)
-	d.pdf.MultiCell(0, size*0.5, d.tr(text), "", "L", false)
+	d.pdf.SetFont(font, "", size)
+	d.pdf.MultiCell(0, size*0.5, text, "", "L", false)
 	d.pdf.Ln(1)
 }
 
 func (d *doc) line(label, value string) {
-	d.pdf.SetFont(d.font, "", 9)
-	d.pdf.CellFormat(45, 5, d.tr(label), "", 0, "L", false, 0, "")
-	d.pdf.MultiCell(0, 5, d.tr(value), "", "L", false)
+	d.pdf.SetFont(font, "", 9)
+	d.pdf.CellFormat(45, 5, label, "", 0, "L", false, 0, "")
+	d.pdf.MultiCell(0, 5, value, "", "L", false)
 }
 
 // mono prints a hash in a small fixed-width font so it stays on one line,
-// whole, where a reader can compare it character by character.
+// whole, where a reader can compare it character by character (and find
+// it in the file with grep: the core font writes it as plain ASCII).
 func (d *doc) mono(label, value string) {
-	d.pdf.SetFont(d.font, "", 9)
-	d.pdf.CellFormat(45, 5, d.tr(label), "", 0, "L", false, 0, "")
+	d.pdf.SetFont(font, "", 9)
+	d.pdf.CellFormat(45, 5, label, "", 0, "L", false, 0, "")
 	d.pdf.SetFont("Courier", "", 6.5)
 	d.pdf.CellFormat(0, 5, value, "", 1, "L", false, 0, "")
 }
 
 // ProjectReport writes the project's evidence report to w. Office, admin
 // and inspectors may print one for any project they see.
-func (s *Service) ProjectReport(ctx context.Context, p auth.Principal, projectID string, w io.Writer) error {
+// The report is in lang (labels and enumerated values; names are as
+// entered), with times in the county's zone.
+func (s *Service) ProjectReport(ctx context.Context, p auth.Principal, projectID string, lang i18n.Lang, w io.Writer) error {
 	proj, err := s.projects.Get(ctx, p, projectID)
 	if err != nil {
 		return err
@@ -129,27 +196,32 @@ func (s *Service) ProjectReport(ctx context.Context, p auth.Principal, projectID
 	if err != nil {
 		return err
 	}
-	d := s.newDoc()
-	d.heading(16, fmt.Sprintf("Evidence report: %s %s", proj.Code, proj.Name))
-	d.line("Printed", s.now().UTC().Format(time.RFC3339)+" for "+string(p.Role)+" "+p.UserID)
-	d.line("Category", string(proj.Category))
-	d.line("Township", proj.Township)
-	d.line("Responsible unit", proj.Unit)
-	d.line("Contractor", proj.Contractor.Name)
-	d.line("Status", string(proj.Status))
+	d := s.newDoc(lang)
+	d.heading(16, d.t("report.project.title", proj.Code, proj.Name))
+	d.printed(s.now(), p)
+	d.line(d.t("report.category"), d.v("category", proj.Category))
+	d.line(d.t("report.township"), proj.Township)
+	d.line(d.t("report.unit"), proj.Unit)
+	d.line(d.t("report.contractor"), proj.Contractor.Name)
+	d.line(d.t("report.status"), d.v("project_status", proj.Status))
 	if proj.PlannedStart != nil && proj.PlannedEnd != nil {
-		d.line("Schedule", proj.PlannedStart.Format(projects.DateLayout)+" to "+proj.PlannedEnd.Format(projects.DateLayout))
+		d.line(d.t("report.schedule"), d.t("report.schedule.value",
+			proj.PlannedStart.Format(projects.DateLayout), proj.PlannedEnd.Format(projects.DateLayout)))
 	}
-	d.line("Progress", fmt.Sprintf("%.1f %%", proj.Progress.Percent))
-	d.line("Behind schedule", fmt.Sprint(proj.BehindSchedule))
+	d.line(d.t("report.progress"), fmt.Sprintf("%.1f %%", proj.Progress.Percent))
+	behind := d.t("report.no")
+	if proj.BehindSchedule {
+		behind = d.t("report.yes")
+	}
+	d.line(d.t("report.behind"), behind)
 	d.pdf.Ln(3)
 
-	d.heading(12, fmt.Sprintf("Checks (%d, newest first)", len(pg.Checks)))
+	d.heading(12, d.t("report.checks", len(pg.Checks)))
 	for _, c := range pg.Checks {
-		d.line(c.CapturedAt.Format("2006-01-02 15:04 -07:00"), checkSummary(c))
+		d.line(c.CapturedAt.In(d.zone).Format("2006-01-02 15:04 -07:00"), d.checkSummary(c))
 	}
 	d.pdf.Ln(3)
-	d.heading(12, "Photos")
+	d.heading(12, d.t("report.photos"))
 	n := 0
 	for _, c := range pg.Checks {
 		phs, err := s.photos.List(ctx, p, c.ID)
@@ -158,31 +230,31 @@ func (s *Service) ProjectReport(ctx context.Context, p auth.Principal, projectID
 		}
 		for _, ph := range phs {
 			if n == MaxPhotos {
-				d.line("", fmt.Sprintf("(more photos not shown; the report shows the newest %d)", MaxPhotos))
+				d.line("", d.t("report.photos.more", MaxPhotos))
 				return d.pdf.Output(w)
 			}
 			n++
-			if err := s.photo(ctx, p, d, "check "+c.ID, ph); err != nil {
+			if err := s.photo(ctx, p, d, d.t("report.of.check", c.ID), ph); err != nil {
 				return err
 			}
 		}
 	}
 	if n == 0 {
-		d.line("", "no photos")
+		d.line("", d.t("report.photos.none"))
 	}
 	return d.pdf.Output(w)
 }
 
-func checkSummary(c checks.Check) string {
-	s := fmt.Sprintf("%s v%d: %s, by %s (check %s)", c.Type, c.TemplateVersion, strings.ToUpper(string(c.Result)), c.AuthorRole, c.ID)
+func (d *doc) checkSummary(c checks.Check) string {
+	s := d.t("report.check.summary", d.v("check_type", c.Type), c.TemplateVersion, d.v("result", c.Result), d.v("role", c.AuthorRole), c.ID)
 	if c.Placement != nil {
-		s += fmt.Sprintf(", at %s %s %.0f m", c.Placement.Chainage, c.Placement.Side, c.Placement.OffsetM)
+		s += d.t("report.check.at", c.Placement.Chainage, d.v("side", c.Placement.Side), c.Placement.OffsetM)
 	}
 	if len(c.Flags) > 0 {
-		s += ", flags: " + strings.Join(c.Flags, ", ")
+		s += d.t("report.check.flags", strings.Join(c.Flags, ", "))
 	}
-	if c.State() != checks.StateFiled {
-		s += ", " + c.State()
+	if st := c.State(); st != checks.StateFiled {
+		s += ", " + d.v("check_state", st)
 	}
 	return s
 }
@@ -205,26 +277,35 @@ func (s *Service) photo(ctx context.Context, p auth.Principal, d *doc, of string
 	}
 	d.pdf.SetLeftMargin(60)
 	d.pdf.SetY(top)
-	d.line("Photo", ph.ID+" of "+of)
-	taken := "not recorded"
-	if s, ok := cameraTime(ph.EXIF); ok {
-		taken = s
-	}
-	d.line("Captured (EXIF)", taken)
-	where := "no GPS in the file"
-	if ph.EXIF.Lat != nil && ph.EXIF.Lon != nil {
-		where = fmt.Sprintf("%.6f, %.6f", *ph.EXIF.Lat, *ph.EXIF.Lon)
-	}
-	d.line("Location (EXIF)", where)
+	d.line(d.t("report.photo"), d.t("report.photo.of", ph.ID, of))
+	d.line(d.t("report.captured"), d.taken(ph))
+	d.line(d.t("report.location"), d.where(ph))
 	if ph.ChainageM != nil && ph.OffsetM != nil {
-		d.line("Chainage", fmt.Sprintf("%s %s %.0f m", geo.FormatChainage(*ph.ChainageM), ph.Side, *ph.OffsetM))
+		d.line(d.t("report.chainage"), d.t("report.chainage.value", geo.FormatChainage(*ph.ChainageM), d.v("side", ph.Side), *ph.OffsetM))
 	}
 	d.mono("SHA-256", ph.SHA256)
-	d.line("Received", ph.CreatedAt.UTC().Format(time.RFC3339))
+	d.line(d.t("report.received"), d.at(ph.CreatedAt))
 	d.pdf.SetLeftMargin(10)
 	if y := top + 40; d.pdf.GetY() < y {
 		d.pdf.SetY(y)
 	}
 	d.pdf.Ln(2)
 	return d.pdf.Error()
+}
+
+// taken is the capture time the photo's own EXIF records, printed as the
+// file says it (its own offset), not moved into the county's zone: it is
+// the camera's word, which the report shows as evidence.
+func (d *doc) taken(ph photos.Photo) string {
+	if s, ok := cameraTime(ph.EXIF, d.t("report.captured.no_offset")); ok {
+		return s
+	}
+	return d.t("report.captured.none")
+}
+
+func (d *doc) where(ph photos.Photo) string {
+	if ph.EXIF.Lat != nil && ph.EXIF.Lon != nil {
+		return fmt.Sprintf("%.6f, %.6f", *ph.EXIF.Lat, *ph.EXIF.Lon)
+	}
+	return d.t("report.location.none")
 }

@@ -313,10 +313,10 @@ func TestOrderLifecycle(t *testing.T) {
 			t.Errorf("responses %v", m["responses"])
 		}
 		// Its evidence report: the defect before, the fix after.
-		rep := e.Get("/api/v1/orders/"+id+"/report.pdf", w.tok[auth.RoleOffice])
+		rep := e.Get("/api/v1/orders/"+id+"/report.pdf?lang=en", w.tok[auth.RoleOffice])
 		apitest.Expect(t, rep, http.StatusOK)
 		for _, want := range []string{"%PDF-", m["number"].(string), "Before: the defect", "After: the rectification", passing, vp2} {
-			if !bytes.Contains(rep.Body, []byte(want)) {
+			if !pdfHas(rep.Body, want) {
 				t.Errorf("order report lacks %q", want)
 			}
 		}

@@ -61,7 +61,7 @@ func TestProjectEvidenceReport(t *testing.T) {
 			t.Fatalf("not a PDF: %q", rep.Body[:min(len(rep.Body), 20)])
 		}
 		for _, want := range []string{sha, photoID, b["id"].(string), "R-1", "/Subtype /Image"} {
-			if !bytes.Contains(rep.Body, []byte(want)) {
+			if !pdfHas(rep.Body, want) {
 				t.Errorf("report lacks %q", want)
 			}
 		}

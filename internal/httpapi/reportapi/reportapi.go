@@ -14,6 +14,7 @@ import (
 	"github.com/fieldproof/fieldproof/internal/auth"
 	"github.com/fieldproof/fieldproof/internal/httpapi/mid"
 	"github.com/fieldproof/fieldproof/internal/httpapi/respond"
+	"github.com/fieldproof/fieldproof/internal/i18n"
 	"github.com/fieldproof/fieldproof/internal/reports"
 )
 
@@ -23,14 +24,20 @@ func Register(g *gin.RouterGroup, svc *reports.Service) {
 	g.GET("/orders/:id/report.pdf", pdf(svc.OrderReport))
 }
 
-type render func(ctx context.Context, p auth.Principal, id string, w io.Writer) error
+type render func(ctx context.Context, p auth.Principal, id string, lang i18n.Lang, w io.Writer) error
 
+// pdf answers in Chinese unless ?lang= or Accept-Language asks for a
+// language the catalog has; an unknown one is the default, not an error,
+// since a report in Chinese is still the report.
 func pdf(r render) gin.HandlerFunc {
 	return respond.H(func(c *gin.Context) error {
+		lang := i18n.Negotiate(c.Query("lang"), c.GetHeader("Accept-Language"))
 		var buf bytes.Buffer
-		if err := r(c.Request.Context(), mid.Principal(c), c.Param("id"), &buf); err != nil {
+		if err := r(c.Request.Context(), mid.Principal(c), c.Param("id"), lang, &buf); err != nil {
 			return err
 		}
+		c.Header("Content-Language", string(lang))
+		c.Header("Vary", "Accept-Language")
 		c.Header("Content-Disposition", `attachment; filename="evidence-`+c.Param("id")+`.pdf"`)
 		c.Header("X-Content-Type-Options", "nosniff")
 		c.Header("Cache-Control", "private, no-store")
