@@ -28,6 +28,12 @@ type hidden struct {
 	project, check, photo, order, response, responsePhoto string
 	// own: a Unit A road the fixture's volunteer watches, to amend on.
 	own string
+	// former: a check the caller saw until the world changed — for the
+	// volunteer their own check on a road they were taken off, for the
+	// contractor a check on a project handed to Unit B. formerBy holds
+	// them by role; the loop sets former for the role it runs as.
+	former   string
+	formerBy map[auth.Role]string
 	// notification: another user's (Unit B's contractor's).
 	notification string
 	campaign     string
@@ -39,6 +45,9 @@ type hidden struct {
 type oracle struct {
 	skip  string
 	pairs func(f *fixture, h hidden) [][2]apitest.Request
+	// everyone: compared for every role, not only the two that see a
+	// slice of the county (another user's notification is hidden from all).
+	everyone bool
 }
 
 func same(method, path string, body func(id string) any, hiddenID func(hidden) string, more ...string) oracle {
@@ -94,7 +103,12 @@ func oracles() map[string]oracle {
 			}
 			return [][2]apitest.Request{{mk(h.project), mk(uuid.NewString())}, {amend(h.check), amend(uuid.NewString())}}
 		}},
-		"GET /api/v1/checks/:id":                same(http.MethodGet, "/api/v1/checks/:id", nil, hCheck),
+		"GET /api/v1/checks/:id": {pairs: func(_ *fixture, h hidden) [][2]apitest.Request {
+			g := func(id string) apitest.Request {
+				return apitest.Request{Method: http.MethodGet, Path: "/api/v1/checks/" + id}
+			}
+			return [][2]apitest.Request{{g(h.check), g(uuid.NewString())}, {g(h.former), g(uuid.NewString())}}
+		}},
 		"POST /api/v1/checks/:id/return":        same(http.MethodPost, "/api/v1/checks/:id/return", jsonBody(map[string]any{"note": "measure the slump"}), hCheck),
 		"POST /api/v1/checks/:id/flag-decision": same(http.MethodPost, "/api/v1/checks/:id/flag-decision", jsonBody(map[string]any{"decision": "accepted", "reason": "drift"}), hCheck),
 		// A response id is a photo parent too: another unit's response must
@@ -103,7 +117,8 @@ func oracles() map[string]oracle {
 			g := func(id string) apitest.Request {
 				return apitest.Request{Method: http.MethodGet, Path: "/api/v1/checks/" + id + "/photos"}
 			}
-			return [][2]apitest.Request{{g(h.check), g(uuid.NewString())}, {g(h.response), g(uuid.NewString())}}
+			return [][2]apitest.Request{{g(h.check), g(uuid.NewString())}, {g(h.response), g(uuid.NewString())},
+				{g(h.former), g(uuid.NewString())}}
 		}},
 		"POST /api/v1/checks/:id/photos": {pairs: func(f *fixture, h hidden) [][2]apitest.Request {
 			p := func(id string) apitest.Request {
@@ -146,10 +161,14 @@ func oracles() map[string]oracle {
 		}},
 		"POST /api/v1/triage/:id/issue": same(http.MethodPost, "/api/v1/triage/:id/issue",
 			jsonBody(map[string]any{"defect": "No fence", "severity": "major", "required_action": "Fence it"}), hCheck),
-		"POST /api/v1/triage/:id/dismiss":     same(http.MethodPost, "/api/v1/triage/:id/dismiss", jsonBody(map[string]any{"reason": "fenced"}), hCheck),
-		"POST /api/v1/notifications/:id/read": same(http.MethodPost, "/api/v1/notifications/:id/read", nil, hNote),
-		"GET /api/v1/campaigns/:id":           same(http.MethodGet, "/api/v1/campaigns/:id", nil, hCampaign),
-		"GET /api/v1/campaigns/:id/tasks":     same(http.MethodGet, "/api/v1/campaigns/:id/tasks", nil, hCampaign),
+		"POST /api/v1/triage/:id/dismiss": same(http.MethodPost, "/api/v1/triage/:id/dismiss", jsonBody(map[string]any{"reason": "fenced"}), hCheck),
+		"POST /api/v1/notifications/:id/read": func() oracle {
+			o := same(http.MethodPost, "/api/v1/notifications/:id/read", nil, hNote)
+			o.everyone = true
+			return o
+		}(),
+		"GET /api/v1/campaigns/:id":       same(http.MethodGet, "/api/v1/campaigns/:id", nil, hCampaign),
+		"GET /api/v1/campaigns/:id/tasks": same(http.MethodGet, "/api/v1/campaigns/:id/tasks", nil, hCampaign),
 		"POST /api/v1/campaigns/:id/tasks/:task_id/assign": same(http.MethodPost, "/api/v1/campaigns/:id/tasks/:task_id/assign",
 			jsonBody(map[string]any{"assignee_id": uuid.NewString()}), hCampaign, "task_id="+uuid.NewString()),
 
@@ -211,8 +230,17 @@ func TestHiddenObjectsAnswerLikeUnknownOnes(t *testing.T) {
 				continue
 			}
 			t.Run(strings.ReplaceAll(key, "/", "_"), func(t *testing.T) {
-				for _, role := range []auth.Role{auth.RoleVolunteer, auth.RoleContractor} {
+				roles := []auth.Role{auth.RoleVolunteer, auth.RoleContractor}
+				if o.everyone {
+					roles = all
+				}
+				for _, role := range roles {
 					tok := e.Login(f.users[role].Username)
+					h := h
+					h.former = h.formerBy[role]
+					if h.former == "" {
+						h.former = h.check
+					}
 					for i, pair := range o.pairs(f, h) {
 						pair[0].Token, pair[1].Token = tok, tok
 						hs, hb := problemShape(t, e.Do(pair[0]))
@@ -271,5 +299,15 @@ func hideOnUnitB(t *testing.T, f *fixture) hidden {
 	}
 	h.notification = items[0].(map[string]any)["id"].(string)
 	h.campaign, _ = f.newCampaign()
+
+	h.formerBy = map[auth.Role]string{}
+	watched := f.newProject(t, "Unit A", true)
+	h.formerBy[auth.RoleVolunteer] = f.fileCheck(watched).ID
+	apitest.Expect(t, e.Do(apitest.Request{Method: http.MethodDelete, Token: otok,
+		Path: "/api/v1/projects/" + watched + "/assignments/" + f.users[auth.RoleVolunteer].ID}), http.StatusNoContent)
+	moved := f.newProject(t, "Unit A", false)
+	h.formerBy[auth.RoleContractor] = f.fileCheck(moved).ID
+	apitest.Expect(t, e.Do(apitest.Request{Method: http.MethodPatch, Token: otok, Path: "/api/v1/projects/" + moved,
+		Body: map[string]any{"responsible_unit": "Unit B"}}), http.StatusOK)
 	return h
 }
