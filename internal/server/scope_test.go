@@ -10,8 +10,11 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/google/uuid"
+
 	"github.com/fieldproof/fieldproof/internal/apitest"
 	"github.com/fieldproof/fieldproof/internal/auth"
+	"github.com/fieldproof/fieldproof/internal/photos"
 	"github.com/fieldproof/fieldproof/internal/projects"
 )
 
@@ -27,6 +30,9 @@ type universe struct {
 	projects, checks, orders []string
 	// checkProject and checkAuthor: each check's project and author.
 	checkProject, checkAuthor map[string]string
+	// photos and photoCheck: every photo and the check it belongs to.
+	photos     []string
+	photoCheck map[string]string
 	// notes: every notification id a user was ever listed, with its order.
 	notes map[string]map[string]string
 }
@@ -125,7 +131,30 @@ func listScopes() map[string]listScope {
 			}
 			s.same(t, who, "sync checks", kinds["check"], own)
 		}},
-		"GET /api/v1/checks/:id/photos":        none("a check's photos: their single reads follow the check's (photos.Parents), proven in TestHiddenObjectsAnswerLikeUnknownOnes"),
+		"GET /api/v1/checks/:id/photos": {compare: func(t *testing.T, s *scopeWorld, who string) {
+			for _, c := range s.u.checks {
+				var want []string
+				for _, ph := range s.visible(who, s.u.photos) {
+					if s.u.photoCheck[ph] == c {
+						want = append(want, ph)
+					}
+				}
+				r := s.e.Get("/api/v1/checks/"+c+"/photos", s.tok[who])
+				if r.Status == http.StatusNotFound {
+					if s.allowed[who][c] || len(want) > 0 {
+						t.Errorf("%s: check %s's photos answer 404 but the check or %v are readable", who, c, want)
+					}
+					continue
+				}
+				var pg struct{ Items []map[string]any }
+				r.JSON(t, &pg)
+				got := make([]string, len(pg.Items))
+				for i, it := range pg.Items {
+					got[i], _ = it["id"].(string)
+				}
+				s.same(t, who, "GET /checks/"+c+"/photos", got, want)
+			}
+		}},
 		"GET /api/v1/exports/checks.csv":       export("/api/v1/exports/checks.csv", "checks"),
 		"GET /api/v1/exports/checks.geojson":   export("/api/v1/exports/checks.geojson", "checks"),
 		"GET /api/v1/exports/projects.geojson": export("/api/v1/exports/projects.geojson", "projects"),
@@ -196,6 +225,11 @@ func TestListsMatchSingleReads(t *testing.T) {
 				apitest.Expect(t, e.Do(apitest.Request{Method: http.MethodPatch, Token: s.tok["admin"],
 					Path: "/api/v1/users/" + s.users["contractor"].ID, Body: map[string]any{"unit": "Unit B"}}), http.StatusOK)
 			}},
+			{"after the second volunteer became Unit A's contractor", func() {
+				apitest.Expect(t, e.Do(apitest.Request{Method: http.MethodPatch, Token: s.tok["admin"],
+					Path: "/api/v1/users/" + s.users["volunteer2"].ID, Body: map[string]any{"role": "contractor", "unit": "Unit A"}}),
+					http.StatusOK)
+			}},
 			{"after the inspector became a volunteer", func() {
 				apitest.Expect(t, e.Do(apitest.Request{Method: http.MethodPatch, Token: s.tok["admin"],
 					Path: "/api/v1/users/" + s.users["inspector"].ID, Body: map[string]any{"role": "volunteer", "badge_no": "JT-0009"}}),
@@ -228,7 +262,8 @@ func TestListsMatchSingleReads(t *testing.T) {
 func newScopeWorld(t *testing.T, e *apitest.Env) *scopeWorld {
 	t.Helper()
 	s := &scopeWorld{e: e, users: map[string]auth.User{}, tok: map[string]string{},
-		u: universe{checkProject: map[string]string{}, checkAuthor: map[string]string{}, notes: map[string]map[string]string{}}}
+		u: universe{checkProject: map[string]string{}, checkAuthor: map[string]string{}, notes: map[string]map[string]string{},
+			photoCheck: map[string]string{}}}
 	f := &fixture{e: e, users: map[auth.Role]auth.User{}}
 	for _, r := range all {
 		f.users[r] = e.CreateUser(string(r)+"1", r, map[auth.Role]string{auth.RoleContractor: "Unit A"}[r],
@@ -253,6 +288,13 @@ func newScopeWorld(t *testing.T, e *apitest.Env) *scopeWorld {
 		id := r.Map(t)["id"].(string)
 		s.u.checks = append(s.u.checks, id)
 		s.u.checkProject[id], s.u.checkAuthor[id] = project, s.users[who].ID
+		ph, _, err := e.Server.Photos.Upload(context.Background(), s.users[who].Principal(),
+			photos.UploadInput{ParentID: id, PhotoID: uuid.NewString(), Body: bytes.NewReader(testPhoto(f))})
+		if err != nil {
+			t.Fatal(err)
+		}
+		s.u.photos = append(s.u.photos, ph.ID)
+		s.u.photoCheck[ph.ID] = id
 	}
 	file("volunteer", road)
 	file("volunteer2", road)
@@ -284,7 +326,7 @@ func (s *scopeWorld) readSingles(t *testing.T) {
 	for who := range s.users {
 		s.allowed[who] = map[string]bool{}
 		for path, ids := range map[string][]string{"/api/v1/projects/": s.u.projects, "/api/v1/checks/": s.u.checks,
-			"/api/v1/orders/": s.u.orders} {
+			"/api/v1/orders/": s.u.orders, "/api/v1/photos/": s.u.photos} {
 			for _, id := range ids {
 				r := s.e.Get(path+id, s.tok[who])
 				switch r.Status {
