@@ -57,9 +57,8 @@ type Filter struct {
 	// BeforeSeq pages: only checks older than the last one seen.
 	BeforeSeq int64
 	Limit     int
-	// Scope from policy.CheckListScope.
-	ScopeAuthorID string
-	ScopeUnitID   string
+	// Scope: policy.CheckListScope, the rule single reads use too.
+	Scope policy.CheckScope
 }
 
 // Page is one page of a list; Next is empty on the last page.
@@ -97,14 +96,9 @@ func (s *Service) List(ctx context.Context, p auth.Principal, q ListQuery) (Page
 	if err != nil {
 		return Page{}, err
 	}
-	scope := policy.CheckListScope(p)
-	switch {
-	case scope.None:
+	f.Scope = policy.CheckListScope(p)
+	if f.Scope.None() {
 		return Page{}, nil
-	case scope.AuthorID != "":
-		f.ScopeAuthorID = scope.AuthorID
-	case scope.UnitID != "":
-		f.ScopeUnitID = scope.UnitID
 	}
 	return s.page(ctx, f)
 }

@@ -68,7 +68,7 @@ func (s *Service) Create(ctx context.Context, p auth.Principal, n NewCheck) (c C
 
 	proj, err := s.d.Projects.ProjectByID(ctx, n.ProjectID)
 	if errors.Is(err, errs.ErrNotFound) {
-		return Check{}, false, unprocessable("project_id", "not_found", "no such project")
+		return Check{}, false, noProject()
 	} else if err != nil {
 		return Check{}, false, err
 	}
@@ -76,7 +76,13 @@ func (s *Service) Create(ctx context.Context, p auth.Principal, n NewCheck) (c C
 	if err != nil {
 		return Check{}, false, err
 	}
-	if err := policy.CheckFiling(p, policy.ProjectRelation{UnitID: proj.UnitID, Assigned: assigned}, n.Type); err != nil {
+	rel := policy.ProjectRelation{UnitID: proj.UnitID, Assigned: assigned}
+	if !policy.CanSeeProject(p, rel) {
+		// A project the caller may not see answers as one that does not
+		// exist, so filing cannot probe which ids are real.
+		return Check{}, false, noProject()
+	}
+	if err := policy.CheckFiling(p, rel, n.Type); err != nil {
 		return Check{}, false, err
 	}
 	c, err = s.judge(ctx, n, proj, now)
@@ -89,6 +95,13 @@ func (s *Service) Create(ctx context.Context, p auth.Principal, n NewCheck) (c C
 	}
 	if n.Supersedes != "" {
 		old, err := s.d.Store.Get(ctx, n.Supersedes)
+		if err == nil {
+			// Another's check the caller may not see is, to them, no check.
+			var seen bool
+			if seen, err = s.visible(ctx, p, old); err == nil && !seen {
+				err = errs.ErrNotFound
+			}
+		}
 		if errors.Is(err, errs.ErrNotFound) {
 			return Check{}, false, unprocessable("supersedes", "not_found", "no such check")
 		} else if err != nil {
@@ -252,6 +265,24 @@ func (s *Service) authorize(ctx context.Context, p auth.Principal, id string, a 
 		return Check{}, projects.Project{}, err
 	}
 	return c, proj, nil
+}
+
+// noProject answers both an unknown project and one the caller may not
+// see, in the same words.
+func noProject() error { return unprocessable("project_id", "not_found", "no such project") }
+
+// visible says whether p may see c, by the same rule as authorize.
+func (s *Service) visible(ctx context.Context, p auth.Principal, c Check) (bool, error) {
+	proj, err := s.d.Projects.ProjectByID(ctx, c.ProjectID)
+	if err != nil {
+		return false, err
+	}
+	assigned, err := s.d.Projects.IsAssigned(ctx, proj.ID, p.UserID)
+	if err != nil {
+		return false, err
+	}
+	return policy.CanSeeCheck(p, policy.CheckRelation{
+		Project: policy.ProjectRelation{UnitID: proj.UnitID, Assigned: assigned}, AuthorID: c.AuthorID}), nil
 }
 
 // Get returns one check the caller may see, with its missing photos.

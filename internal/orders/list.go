@@ -54,7 +54,7 @@ func (s *Service) List(ctx context.Context, p auth.Principal, q ListQuery) (Page
 		return Page{Orders: []Order{}, View: ViewStatus, Now: s.now()}, nil
 	}
 	f := Filter{Status: q.Status, ProjectID: q.ProjectID, UnitID: q.UnitID, Severity: q.Severity, Overdue: q.Overdue,
-		Now: s.now(), ScopeUnitID: scope.UnitID, ScopeAssignedTo: scope.AssignedTo, BeforeSeq: before, Limit: limit + 1}
+		Now: s.now(), Scope: scope, BeforeSeq: before, Limit: limit + 1}
 	os, err := s.d.Store.List(ctx, f)
 	if err != nil {
 		return Page{}, err

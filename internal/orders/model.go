@@ -16,6 +16,7 @@ import (
 	"github.com/fieldproof/fieldproof/internal/checks"
 	"github.com/fieldproof/fieldproof/internal/jobs"
 	"github.com/fieldproof/fieldproof/internal/photos"
+	"github.com/fieldproof/fieldproof/internal/policy"
 	"github.com/fieldproof/fieldproof/internal/projects"
 )
 
@@ -183,10 +184,10 @@ type Filter struct {
 	// Overdue: true only overdue orders, false only those not overdue.
 	Overdue *bool
 	Now     time.Time
-	// Scope from policy.OrderListScope.
-	ScopeUnitID, ScopeAssignedTo string
-	BeforeSeq                    int64
-	Limit                        int
+	// Scope: policy.OrderListScope, the rule single reads use too.
+	Scope     policy.OrderScope
+	BeforeSeq int64
+	Limit     int
 }
 
 // Triage decisions.

@@ -228,7 +228,7 @@ func (s *Service) Notifications(ctx context.Context, p auth.Principal, unreadOnl
 	if err := v.Err(); err != nil {
 		return NotificationPage{}, err
 	}
-	ns, err := s.d.Store.ListNotifications(ctx, p.UserID, unreadOnly, before, n+1)
+	ns, err := s.d.Store.ListNotifications(ctx, p.UserID, policy.OrderListScope(p), unreadOnly, before, n+1)
 	if err != nil {
 		return NotificationPage{}, err
 	}
@@ -243,7 +243,7 @@ func (s *Service) Notifications(ctx context.Context, p auth.Principal, unreadOnl
 // MarkRead marks one of the caller's notifications read; anyone else's is
 // not found.
 func (s *Service) MarkRead(ctx context.Context, p auth.Principal, id string) (Notification, error) {
-	n, err := s.d.Store.MarkRead(ctx, p.UserID, id, s.now())
+	n, err := s.d.Store.MarkRead(ctx, p.UserID, policy.OrderListScope(p), id, s.now())
 	if errors.Is(err, errs.ErrNotFound) {
 		return Notification{}, errs.NotFound("notification")
 	}

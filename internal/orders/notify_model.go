@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/fieldproof/fieldproof/internal/auth"
+	"github.com/fieldproof/fieldproof/internal/policy"
 )
 
 // Event names of notifications and webhooks.
@@ -106,10 +107,10 @@ type Attempt struct {
 type NotifyStore interface {
 	Recipients(ctx context.Context, a Audience) ([]string, error)
 	InsertNotifications(ctx context.Context, ns []Notification) error
-	ListNotifications(ctx context.Context, userID string, unreadOnly bool, beforeSeq int64, limit int) ([]Notification, error)
+	ListNotifications(ctx context.Context, userID string, scope policy.OrderScope, unreadOnly bool, beforeSeq int64, limit int) ([]Notification, error)
 	// MarkRead marks one of the user's notifications read (first read
 	// wins); errs.ErrNotFound if it is not theirs.
-	MarkRead(ctx context.Context, userID, id string, at time.Time) (Notification, error)
+	MarkRead(ctx context.Context, userID string, scope policy.OrderScope, id string, at time.Time) (Notification, error)
 
 	InsertWebhook(ctx context.Context, w Webhook) error
 	Webhook(ctx context.Context, id string) (Webhook, error)

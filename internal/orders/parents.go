@@ -72,6 +72,11 @@ func (ps Parents) parent(ctx context.Context, p auth.Principal, id string, a pol
 // UploadResponsePhoto stores one photo of a response of order orderID
 // through the photo pipeline (same limits, flags and renditions as checks).
 func (s *Service) UploadResponsePhoto(ctx context.Context, p auth.Principal, orderID, responseID string, in photos.UploadInput) (photos.Photo, bool, error) {
+	// The order first: one the caller may not see answers order_not_found
+	// as an unknown one does, whatever the response id.
+	if _, _, _, err := s.access(ctx, p, orderID); err != nil {
+		return photos.Photo{}, false, err
+	}
 	r, err := s.d.Store.Response(ctx, responseID)
 	if errors.Is(err, errs.ErrNotFound) || (err == nil && r.OrderID != orderID) {
 		return photos.Photo{}, false, errs.NotFound("response")

@@ -54,13 +54,12 @@ type Entry struct {
 	EntityID string
 }
 
-// Scope is whose changes a caller receives; the feed store turns it into
-// SQL with the same rules as policy.ProjectListScope.
+// Scope is whose changes a caller receives: the policy's own project and
+// order scopes, which the feed store turns into SQL as every list does.
 type Scope struct {
-	UserID      string // own checks; unassignment tombstones
-	AllProjects bool
-	AssignedTo  string // volunteers
-	UnitID      string // contractors
+	UserID   string // own checks; unassignment tombstones
+	Projects policy.ProjectScope
+	Orders   policy.OrderScope
 }
 
 // Feed reads the audit log.
@@ -168,8 +167,7 @@ func scopeKey(p auth.Principal) string {
 }
 
 func scopeOf(p auth.Principal) Scope {
-	ps := policy.ProjectListScope(p)
-	return Scope{UserID: p.UserID, AllProjects: ps.All, AssignedTo: ps.AssignedTo, UnitID: ps.UnitID}
+	return Scope{UserID: p.UserID, Projects: policy.ProjectListScope(p), Orders: policy.OrderListScope(p)}
 }
 
 // Since returns what changed in p's scope after cursor ("" for everything).

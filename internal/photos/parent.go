@@ -2,9 +2,11 @@ package photos
 
 import (
 	"context"
+	"errors"
 	"time"
 
 	"github.com/fieldproof/fieldproof/internal/auth"
+	"github.com/fieldproof/fieldproof/internal/errs"
 )
 
 // Parent is what the photo pipeline needs to know about the record a photo
@@ -52,31 +54,39 @@ type routedParents struct {
 	rest Parents
 }
 
-func (r routedParents) pick(ctx context.Context, id string) (Parents, error) {
+func (r routedParents) pick(ctx context.Context, id string) (ps Parents, owned bool, err error) {
 	ok, err := r.owns(ctx, id)
 	switch {
 	case err != nil:
-		return nil, err
+		return nil, false, err
 	case ok:
-		return r.to, nil
+		return r.to, true, nil
 	case r.rest == nil:
-		return nil, errNoParents
+		return nil, false, errNoParents
 	}
-	return r.rest, nil
+	return r.rest, false, nil
 }
 
 func (r routedParents) ForUpload(ctx context.Context, p auth.Principal, id string) (Parent, error) {
-	ps, err := r.pick(ctx, id)
-	if err != nil {
-		return Parent{}, err
-	}
-	return ps.ForUpload(ctx, p, id)
+	return r.route(ctx, id, func(ps Parents) (Parent, error) { return ps.ForUpload(ctx, p, id) })
 }
 
 func (r routedParents) ForView(ctx context.Context, p auth.Principal, id string) (Parent, error) {
-	ps, err := r.pick(ctx, id)
+	return r.route(ctx, id, func(ps Parents) (Parent, error) { return ps.ForView(ctx, p, id) })
+}
+
+// route asks the owner of id. A parent its owner will not show the caller
+// is, to them, one nobody owns: it is answered by the rest, exactly as an
+// unknown id is (check_not_found), never with the owner's own not-found
+// (order_not_found), which would tell that the id is a real response.
+func (r routedParents) route(ctx context.Context, id string, ask func(Parents) (Parent, error)) (Parent, error) {
+	ps, owned, err := r.pick(ctx, id)
 	if err != nil {
 		return Parent{}, err
 	}
-	return ps.ForView(ctx, p, id)
+	parent, err := ask(ps)
+	if owned && r.rest != nil && errors.Is(err, errs.ErrNotFound) {
+		return ask(r.rest)
+	}
+	return parent, err
 }

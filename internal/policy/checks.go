@@ -42,15 +42,11 @@ type CheckRelation struct {
 
 // CanSeeCheck: whoever can see the project sees its checks, except that a
 // volunteer sees only their own — volunteers on one road are villagers who
-// should not read each other's reports (or the inspectors').
+// should not read each other's reports (or the inspectors'). A volunteer
+// removed from the road no longer sees even their own checks on it. The
+// rule is CheckListScope's, so lists follow it exactly.
 func CanSeeCheck(p auth.Principal, rel CheckRelation) bool {
-	if !CanSeeProject(p, rel.Project) {
-		return false
-	}
-	if p.Role == auth.RoleVolunteer {
-		return rel.AuthorID == p.UserID
-	}
-	return true
+	return CheckListScope(p).Allows(rel)
 }
 
 // Check decides an action on one existing check.
@@ -80,30 +76,28 @@ func Templates(p auth.Principal) error {
 	return denied(ManageTemplates)
 }
 
-// CheckScope is the filter a check list must apply for the caller.
+// CheckScope is the filter a check list must apply for the caller: the
+// checks on the projects of Project's scope, and when AuthorID is set only
+// those that author filed.
 type CheckScope struct {
-	All bool
-	// AuthorID restricts to the caller's own checks (volunteers).
+	Project  ProjectScope
 	AuthorID string
-	// UnitID restricts to checks on one unit's projects (contractors see the
-	// checks of what they build, since orders will cite them).
-	UnitID string
-	None   bool
 }
 
-// CheckListScope turns the caller into a list filter consistent with
-// CanSeeCheck.
+// All: the caller sees every check.
+func (s CheckScope) All() bool { return s.Project.All && s.AuthorID == "" }
+
+// None: the caller may list no check.
+func (s CheckScope) None() bool { return s.Project.None }
+
+// CheckListScope turns the caller into the check rule, for lists (as SQL in
+// the stores) and single reads (Allows) alike.
 func CheckListScope(p auth.Principal) CheckScope {
-	switch {
-	case seesAll(p.Role):
-		return CheckScope{All: true}
-	case p.Role == auth.RoleVolunteer:
-		// Own checks only; filing already required an assignment.
-		return CheckScope{AuthorID: p.UserID}
-	case p.Role == auth.RoleContractor && p.UnitID != "":
-		return CheckScope{UnitID: p.UnitID}
+	s := CheckScope{Project: ProjectListScope(p)}
+	if p.Role == auth.RoleVolunteer {
+		s.AuthorID = p.UserID
 	}
-	return CheckScope{None: true}
+	return s
 }
 
 // ReviewCheck: returning checks for correction and deciding on flags.

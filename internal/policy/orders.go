@@ -52,23 +52,20 @@ const (
 	OrderViewFull
 )
 
-// OrderViewOf decides how much of an order p may read.
+// OrderViewOf decides how much of an order p may read: nothing outside the
+// caller's order scope (the same rule the lists apply), and within it what
+// the caller's role reads of every order in their list.
 func OrderViewOf(p auth.Principal, rel OrderRelation) OrderView {
-	switch {
-	case seesAll(p.Role):
-		return OrderViewFull
-	case p.Role == auth.RoleContractor && p.UnitID != "" && p.UnitID == rel.UnitID:
-		return OrderViewUnit
-	case p.Role == auth.RoleVolunteer && rel.Project.Assigned:
-		return OrderViewStatus
+	if !OrderListScope(p).Allows(rel) {
+		return OrderViewNone
 	}
-	return OrderViewNone
+	return OrderListView(p)
 }
 
 // CanSeeOrder: staff see every order, a contractor its unit's, a volunteer
 // those on the roads assigned to them. Services answer not-found otherwise.
 func CanSeeOrder(p auth.Principal, rel OrderRelation) bool {
-	return OrderViewOf(p, rel) != OrderViewNone
+	return OrderListScope(p).Allows(rel)
 }
 
 func orderDenied(a Action, msg string) error {

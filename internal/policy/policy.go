@@ -73,17 +73,10 @@ func seesAll(r auth.Role) bool {
 
 func isOffice(r auth.Role) bool { return r == auth.RoleAdmin || r == auth.RoleOffice }
 
-// CanSeeProject is the relationship rule for reading one project.
+// CanSeeProject is the relationship rule for reading one project: the
+// caller's list scope, applied to one project.
 func CanSeeProject(p auth.Principal, rel ProjectRelation) bool {
-	switch {
-	case seesAll(p.Role):
-		return true
-	case p.Role == auth.RoleVolunteer:
-		return rel.Assigned
-	case p.Role == auth.RoleContractor:
-		return p.UnitID != "" && p.UnitID == rel.UnitID
-	}
-	return false
+	return ProjectListScope(p).Allows(rel)
 }
 
 // Project decides an action on one existing project.

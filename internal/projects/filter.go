@@ -51,9 +51,8 @@ type Filter struct {
 	BBox      *BBox
 	AfterCode string
 	Limit     int
-	// Scope: at most one is set.
-	AssignedTo string
-	UnitID     string
+	// Scope: policy.ProjectListScope, the rule single reads use too.
+	Scope policy.ProjectScope
 	// Now decides behind_schedule.
 	Now time.Time
 }
@@ -110,16 +109,8 @@ func (s *Service) List(ctx context.Context, p auth.Principal, q ListQuery) (Page
 	if err != nil {
 		return Page{}, err
 	}
-	scope := policy.ProjectListScope(p)
-	switch {
-	case scope.None:
-		return Page{Items: []Project{}}, nil
-	case scope.All:
-	case scope.AssignedTo != "":
-		f.AssignedTo = scope.AssignedTo
-	case scope.UnitID != "":
-		f.UnitID = scope.UnitID
-	default:
+	f.Scope = policy.ProjectListScope(p)
+	if f.Scope.None {
 		return Page{Items: []Project{}}, nil
 	}
 	now := s.now()

@@ -122,7 +122,7 @@ func (s *Service) now() time.Time { return s.d.Now().UTC() }
 // being refused. Volunteers and contractors, who see a slice, get 403
 // rather than a silently partial county.
 func mayOverview(p auth.Principal) error {
-	if policy.ProjectListScope(p).All && policy.CheckListScope(p).All {
+	if policy.ProjectListScope(p).All && policy.CheckListScope(p).All() {
 		return nil
 	}
 	return errs.Forbidden("the dashboard and exports are for the county's staff")

@@ -207,6 +207,11 @@ func denied(r apitest.Response) bool {
 	if r.Status == http.StatusForbidden {
 		return true
 	}
+	if r.Status == http.StatusUnprocessableEntity {
+		// A project named in the body that the caller may not see is
+		// refused as an unknown one is.
+		return strings.Contains(string(r.Body), `"field":"project_id","code":"not_found"`)
+	}
 	if r.Status != http.StatusNotFound {
 		return false
 	}

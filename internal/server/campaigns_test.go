@@ -334,9 +334,10 @@ func TestCampaignTasksAreAssignedAndInspected(t *testing.T) {
 		refused(insp, w.inspection("W-6", task["W-1"], false), "project_mismatch")
 		refused(insp, w.inspection("W-1", uuid.NewString(), false), "not_found")
 		refused(insp, w.inspection("W-1", "not-a-uuid", false), "invalid")
-		// Volunteers file no post-completion checks at all.
+		// Volunteers file no post-completion checks at all; on a project
+		// not theirs they are told no more than of an unknown one.
 		apitest.Expect(t, e.Post("/api/v1/checks", w.tok[auth.RoleVolunteer], w.inspection("W-1", task["W-1"], false)),
-			http.StatusForbidden)
+			http.StatusUnprocessableEntity)
 
 		// The assignee files it: the task is done, the check names it; a
 		// retry is the same check; a second inspection is refused.

@@ -188,12 +188,8 @@ func (s *Checks) List(ctx context.Context, f checks.Filter) ([]checks.Check, err
 			q = q.Where(col+" = ?", v)
 		}
 	}
-	if f.ScopeAuthorID != "" {
-		q = q.Where("checks.author_id = ?", f.ScopeAuthorID)
-	}
-	if f.ScopeUnitID != "" {
-		q = q.Where("checks.project_id IN (SELECT id FROM projects WHERE unit_id = ?)", f.ScopeUnitID)
-	}
+	scope, scopeArgs := checkScopeSQL(f.Scope)
+	q = q.Where(scope, scopeArgs...)
 	switch f.State {
 	case checks.StateFiled:
 		q = q.Where("checks.returned_at IS NULL AND checks.superseded_by = ''")

@@ -155,12 +155,8 @@ func (s *Orders) List(ctx context.Context, f orders.Filter) ([]orders.Order, err
 			q = q.Where(col+" = ?", v)
 		}
 	}
-	if f.ScopeUnitID != "" {
-		q = q.Where("unit_id = ?", f.ScopeUnitID)
-	}
-	if f.ScopeAssignedTo != "" {
-		q = q.Where("project_id IN (SELECT project_id FROM project_assignments WHERE user_id = ?)", f.ScopeAssignedTo)
-	}
+	scope, scopeArgs := orderScopeSQL("orders.id", f.Scope)
+	q = q.Where(scope, scopeArgs...)
 	if f.Overdue != nil {
 		if *f.Overdue {
 			q = q.Where("status IN ? AND deadline < ?", openStatuses, ts(f.Now))

@@ -7,6 +7,7 @@ import (
 
 	"github.com/fieldproof/fieldproof/internal/errs"
 	"github.com/fieldproof/fieldproof/internal/orders"
+	"github.com/fieldproof/fieldproof/internal/policy"
 )
 
 type notificationRow struct {
@@ -40,11 +41,13 @@ func (s *Orders) InsertNotifications(ctx context.Context, ns []orders.Notificati
 	return translate(s.db.conn(ctx).Create(&rows).Error, "insert notifications")
 }
 
-// ListNotifications pages one user's notifications, newest first.
-func (s *Orders) ListNotifications(ctx context.Context, userID string, unreadOnly bool, beforeSeq int64, limit int) ([]orders.Notification, error) {
+// ListNotifications pages one user's notifications about the orders of
+// scope, newest first.
+func (s *Orders) ListNotifications(ctx context.Context, userID string, scope policy.OrderScope, unreadOnly bool, beforeSeq int64, limit int) ([]orders.Notification, error) {
 	ctx, cancel := s.db.ctx(ctx)
 	defer cancel()
-	q := s.db.conn(ctx).Where("user_id = ?", userID)
+	cond, args := orderScopeSQL("notifications.order_id", scope)
+	q := s.db.conn(ctx).Where("user_id = ?", userID).Where(cond, args...)
 	if unreadOnly {
 		q = q.Where("read_at IS NULL")
 	}
@@ -62,16 +65,18 @@ func (s *Orders) ListNotifications(ctx context.Context, userID string, unreadOnl
 	return out, nil
 }
 
-// MarkRead marks a user's notification read; the first read time stays.
-func (s *Orders) MarkRead(ctx context.Context, userID, id string, at time.Time) (orders.Notification, error) {
+// MarkRead marks a user's notification about an order of scope read; the
+// first read time stays.
+func (s *Orders) MarkRead(ctx context.Context, userID string, scope policy.OrderScope, id string, at time.Time) (orders.Notification, error) {
 	ctx, cancel := s.db.ctx(ctx)
 	defer cancel()
+	cond, args := orderScopeSQL("notifications.order_id", scope)
 	if err := s.db.conn(ctx).Model(&notificationRow{}).Where("id = ? AND user_id = ? AND read_at IS NULL", id, userID).
-		Update("read_at", ts(at)).Error; err != nil {
+		Where(cond, args...).Update("read_at", ts(at)).Error; err != nil {
 		return orders.Notification{}, translate(err, "mark notification")
 	}
 	var r notificationRow
-	if err := s.db.conn(ctx).Where("id = ? AND user_id = ?", id, userID).Take(&r).Error; err != nil {
+	if err := s.db.conn(ctx).Where("id = ? AND user_id = ?", id, userID).Where(cond, args...).Take(&r).Error; err != nil {
 		return orders.Notification{}, translate(err, "load notification")
 	}
 	return r.toDomain(), nil

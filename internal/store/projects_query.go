@@ -40,13 +40,8 @@ func (s *Projects) ListProjects(ctx context.Context, f projects.Filter) ([]proje
 	if b := f.BBox; b != nil {
 		q = q.Where("projects.lat BETWEEN ? AND ? AND projects.lon BETWEEN ? AND ?", b.MinLat, b.MaxLat, b.MinLon, b.MaxLon)
 	}
-	if f.AssignedTo != "" {
-		q = q.Where("EXISTS (SELECT 1 FROM project_assignments pa WHERE pa.project_id = projects.id AND pa.user_id = ?)",
-			f.AssignedTo)
-	}
-	if f.UnitID != "" {
-		q = q.Where("projects.unit_id = ?", f.UnitID)
-	}
+	scope, scopeArgs := projectScopeSQL("projects.id", f.Scope)
+	q = q.Where(scope, scopeArgs...)
 	if f.AfterCode != "" {
 		q = q.Where("projects.code > ?", f.AfterCode)
 	}

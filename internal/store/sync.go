@@ -41,25 +41,23 @@ func (s *SyncFeed) Since(ctx context.Context, after int64, limit int, sc phonesy
 	conds := []string{"entity = 'checklist'",
 		"(entity = 'check' AND EXISTS (SELECT 1 FROM checks c WHERE c.id = audit_log.entity_id AND c.author_id = ?))"}
 	args := []any{sc.UserID}
+	// Projects and orders by the policy's scopes, in the SQL every list
+	// uses; plus what has just left the scope and must become a tombstone.
+	pcond, pargs := projectScopeSQL("audit_log.entity_id", sc.Projects)
+	ocond, oargs := orderScopeSQL("audit_log.entity_id", sc.Orders)
+	conds = append(conds, "(entity = 'project' AND "+pcond+")", "(entity = 'order' AND "+ocond+")")
+	args = append(append(args, pargs...), oargs...)
 	switch {
-	case sc.AllProjects:
-		conds = append(conds, "entity IN ('project', 'order')")
-	case sc.AssignedTo != "":
-		conds = append(conds, `(entity = 'project' AND (EXISTS (SELECT 1 FROM project_assignments pa
-				WHERE pa.project_id = audit_log.entity_id AND pa.user_id = ?)
-			OR (action = 'project.unassign' AND changes LIKE ?)))`,
-			`(entity = 'order' AND EXISTS (SELECT 1 FROM orders o JOIN project_assignments pa ON pa.project_id = o.project_id
-				WHERE o.id = audit_log.entity_id AND pa.user_id = ?))`)
-		args = append(args, sc.AssignedTo, `%"user_id":"`+sc.AssignedTo+`"%`, sc.AssignedTo)
-	case sc.UnitID != "":
+	case sc.Projects.AssignedTo != "":
+		// A volunteer's own unassignment.
+		conds = append(conds, "(entity = 'project' AND action = 'project.unassign' AND changes LIKE ?)")
+		args = append(args, `%"user_id":"`+sc.Projects.AssignedTo+`"%`)
+	case sc.Projects.UnitID != "":
 		// A project handed to another unit leaves this one: its update
-		// names the old unit first ("unit_id":[old,new]) and becomes a
-		// tombstone. Orders stay with the unit they were issued to, as the
-		// policy reads them, whatever happens to the project later.
-		conds = append(conds, `(entity = 'project' AND (EXISTS (SELECT 1 FROM projects p WHERE p.id = audit_log.entity_id AND p.unit_id = ?)
-			OR (action = 'project.update' AND changes LIKE ?)))`,
-			"(entity = 'order' AND EXISTS (SELECT 1 FROM orders o WHERE o.id = audit_log.entity_id AND o.unit_id = ?))")
-		args = append(args, sc.UnitID, `%"unit_id":["`+sc.UnitID+`",%`, sc.UnitID)
+		// names the old unit first ("unit_id":[old,new]). Orders stay with
+		// the unit they were issued to, as the order scope reads them.
+		conds = append(conds, "(entity = 'project' AND action = 'project.update' AND changes LIKE ?)")
+		args = append(args, `%"unit_id":["`+sc.Projects.UnitID+`",%`)
 	}
 	var rows []struct {
 		Seq      int64
