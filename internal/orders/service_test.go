@@ -152,9 +152,14 @@ func (w *world) verification(t *testing.T, project string, fixed bool, capturedA
 		t.Fatalf("verification check: %v", err)
 	}
 	for _, id := range ids[:stored] {
-		if _, _, err := w.srv.Photos.Upload(context.Background(), w.inspector, photos.UploadInput{ParentID: c.ID,
-			PhotoID: id, Body: bytes.NewReader(w.photo)}); err != nil {
+		ph, _, err := w.srv.Photos.Upload(context.Background(), w.inspector, photos.UploadInput{ParentID: c.ID,
+			PhotoID: id, Body: bytes.NewReader(w.photo)})
+		if err != nil {
 			t.Fatalf("verification photo: %v", err)
+		}
+		// The server's one clock reaches the photo pipeline too.
+		if !ph.CreatedAt.Equal(w.clk.Now()) {
+			t.Fatalf("photo created at %v, want the server clock's %v", ph.CreatedAt, w.clk.Now())
 		}
 	}
 	return c.ID
