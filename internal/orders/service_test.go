@@ -144,6 +144,12 @@ func (w *world) verification(t *testing.T, project string, fixed bool, capturedA
 	for i := range ids {
 		ids[i] = uuid.NewString()
 	}
+	return w.verificationNaming(t, project, fixed, capturedAt, ids, stored)
+}
+
+// verificationNaming is verification announcing the given photo ids.
+func (w *world) verificationNaming(t *testing.T, project string, fixed bool, capturedAt time.Time, ids []string, stored int) string {
+	t.Helper()
 	c, _, err := w.srv.Checks.Create(context.Background(), w.inspector, checks.NewCheck{ID: uuid.NewString(),
 		ProjectID: project, Type: "verification", TemplateVersion: 1,
 		Answers:  map[string]any{"defect_fixed": fixed, "fixed_photo": ids},
@@ -304,9 +310,18 @@ func TestServiceClosureRules(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		// The unit's own photo of the result, stored under its response:
+		// naming it does not make an inspection "with its own photos".
+		resp := w.get(t, id).Responses[0]
+		if _, _, err := w.srv.Orders.UploadResponsePhoto(ctx, w.contractor, id, resp.ID,
+			photos.UploadInput{PhotoID: resp.PhotoIDs[0], Body: bytes.NewReader(w.photo)}); err != nil {
+			t.Fatalf("response photo: %v", err)
+		}
+		borrowed := w.verificationNaming(t, w.road, true, now, []string{resp.PhotoIDs[0]}, 0)
 		cases := []struct {
 			name, check, code string
 		}{
+			{"only the response's photo", borrowed, "no_photos"},
 			{"no check named", "", "required"},
 			{"no such check", uuid.NewString(), "not_found"},
 			{"not a verification", safety.ID, "not_verification"},
