@@ -177,7 +177,7 @@ func (e *env) runJobsUntil(t *testing.T, limit time.Duration, ids []string, done
 	defer cancel()
 	w := &jobs.Worker{Store: e.jobs, Name: "test", Concurrency: 2, Poll: 10 * time.Millisecond,
 		BackoffBase: 10 * time.Millisecond, BackoffMax: 50 * time.Millisecond, Log: storetest.Logger(t),
-		Handlers: e.svc.Handlers()}
+		Handlers: e.svc.Handlers(), Now: e.clock.Now} // the service's clock stamps the jobs it enqueues
 	stopped := make(chan struct{})
 	go func() { _ = w.Run(ctx); close(stopped) }()
 	deadline := time.Now().Add(limit)

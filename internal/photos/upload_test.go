@@ -422,7 +422,7 @@ func TestReadingAndReconcile(t *testing.T) {
 			t.Fatalf("reconcile on a healthy store: %v %v", problems, err)
 		}
 		if err := e.objects.Delete(t.Context(), ph.ObjectKey); err != nil {
-			t.Skipf("cannot remove the object to simulate loss: %v", err)
+			t.Fatalf("cannot remove the object to simulate loss: %v", err)
 		}
 		if err := e.svc.Reconcile(t.Context(), func(p photos.Problem) { problems = append(problems, p) }); err != nil {
 			t.Fatal(err)

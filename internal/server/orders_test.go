@@ -164,7 +164,10 @@ func TestOrderLifecycle(t *testing.T) {
 		apitest.Expect(t, r, http.StatusCreated)
 		o := r.Map(t)
 		id := o["id"].(string)
-		year := time.Now().In(e.Config.Orders.NumberZone).Year()
+		// The year is the order's own (its creation in the numbering zone),
+		// not a second reading of the wall clock, which may already be in
+		// the next year.
+		year := orderYear(t, e, o)
 		if o["number"] != fmt.Sprintf("ZG-%d-0001", year) || o["status"] != "issued" || o["project_id"] != w.road ||
 			fmt.Sprint(o["items"]) != "[fenced protective_gear]" || o["source_check_id"] != chk || o["notes"] != "third time this year" {
 			t.Fatalf("issued %v", o)
@@ -329,7 +332,11 @@ func TestOrderLifecycle(t *testing.T) {
 		r = e.Post("/api/v1/orders", w.tok[auth.RoleOffice], directOrder(w.road))
 		apitest.Expect(t, r, http.StatusCreated)
 		id2 := r.Map(t)["id"].(string)
-		if r.Map(t)["number"] != fmt.Sprintf("ZG-%d-0002", year) {
+		second := fmt.Sprintf("ZG-%d-0002", year)
+		if y := orderYear(t, e, r.Map(t)); y != year {
+			second = fmt.Sprintf("ZG-%d-0001", y) // New Year came between the two
+		}
+		if r.Map(t)["number"] != second {
 			t.Errorf("second number %v", r.Map(t)["number"])
 		}
 		w.act(t, auth.RoleInspector, id2, "cancel", map[string]any{"reason": "dup"}, http.StatusForbidden)
@@ -438,6 +445,8 @@ func TestOrderNumbersUnderConcurrency(t *testing.T) {
 	apitest.EachBackend(t, nil, func(t *testing.T, e *apitest.Env) {
 		w := newOrderWorld(t, e)
 		const n = 50
+		zone := e.Config.Orders.NumberZone
+		firstYear := time.Now().In(zone).Year()
 		numbers := make(chan string, n)
 		var wg sync.WaitGroup
 		for i := 0; i < n; i++ {
@@ -463,11 +472,29 @@ func TestOrderNumbersUnderConcurrency(t *testing.T) {
 			}
 			seen[num] = true
 		}
-		year := time.Now().In(e.Config.Orders.NumberZone).Year()
-		for i := 1; i <= n; i++ {
-			if want := fmt.Sprintf("ZG-%d-%04d", year, i); !seen[want] {
-				t.Errorf("%s missing (got %d numbers)", want, len(seen))
+		// Each year's numbers run 1..k without a gap; the run may straddle
+		// New Year in the numbering zone, so two years are allowed.
+		perYear := map[int]int{}
+		for num := range seen {
+			var y, i int
+			if _, err := fmt.Sscanf(num, "ZG-%d-%d", &y, &i); err != nil {
+				t.Fatalf("number %q: %v", num, err)
 			}
+			perYear[y]++
+		}
+		lastYear := time.Now().In(zone).Year()
+		for y, k := range perYear {
+			if y != firstYear && y != lastYear {
+				t.Errorf("numbers in %d, outside the run's years %d-%d", y, firstYear, lastYear)
+			}
+			for i := 1; i <= k; i++ {
+				if want := fmt.Sprintf("ZG-%d-%04d", y, i); !seen[want] {
+					t.Errorf("%s missing (got %d numbers)", want, len(seen))
+				}
+			}
+		}
+		if len(seen) != n {
+			t.Errorf("%d distinct numbers, want %d", len(seen), n)
 		}
 	})
 }
@@ -738,4 +765,15 @@ func TestOrderExports(t *testing.T) {
 		apitest.Expect(t, e.Get("/api/v1/exports/orders.csv?colour=red", office), http.StatusBadRequest)
 		apitest.Expect(t, e.Get("/api/v1/exports/orders.csv", w.tok[auth.RoleContractor]), http.StatusForbidden)
 	})
+}
+
+// orderYear is the year an order is numbered in: its creation time in the
+// numbering zone.
+func orderYear(t *testing.T, e *apitest.Env, o map[string]any) int {
+	t.Helper()
+	at, err := time.Parse(time.RFC3339Nano, fmt.Sprint(o["created_at"]))
+	if err != nil {
+		t.Fatalf("order created_at %v: %v", o["created_at"], err)
+	}
+	return at.In(e.Config.Orders.NumberZone).Year()
 }

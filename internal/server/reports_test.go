@@ -15,31 +15,50 @@ import (
 	"github.com/fieldproof/fieldproof/internal/store"
 )
 
-// renderPending runs the photo jobs queued so far (renditions, retention).
+// renderPendingLimit bounds renderPending; a variable so a test of the
+// helper itself can shorten it.
+var renderPendingLimit = 60 * time.Second
+
+// renderPending runs the photo jobs queued so far (renditions, retention)
+// and fails the test if any is still queued or running at the limit: a
+// caller that went on would assert on photos that were never rendered.
 func renderPending(t *testing.T, e *apitest.Env) {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), renderPendingLimit)
 	defer cancel()
 	w := &jobs.Worker{Store: store.NewJobs(e.DB), Name: "test", Concurrency: 2, Poll: 20 * time.Millisecond,
 		Handlers: e.Server.Photos.Handlers()}
 	done := make(chan struct{})
 	go func() { _ = w.Run(ctx); close(done) }()
+	defer func() { cancel(); <-done }()
 	sqldb, err := e.DB.SQL()
 	if err != nil {
 		t.Fatal(err)
 	}
-	for ctx.Err() == nil {
+	// A fresh context for the count, so the last look still happens when
+	// the limit has just passed.
+	pending := func() int64 {
+		qctx, qcancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer qcancel()
 		var n int64
-		if err := sqldb.QueryRowContext(ctx, "SELECT count(*) FROM jobs WHERE status IN ('queued', 'running')").Scan(&n); err != nil {
+		if err := sqldb.QueryRowContext(qctx, "SELECT count(*) FROM jobs WHERE status IN ('queued', 'running')").Scan(&n); err != nil {
 			t.Fatal(err)
 		}
-		if n == 0 {
-			break
-		}
-		time.Sleep(50 * time.Millisecond)
+		return n
 	}
-	cancel()
-	<-done
+	for {
+		n := pending()
+		if n == 0 {
+			return
+		}
+		if ctx.Err() != nil {
+			t.Fatalf("%d photo jobs still queued or running after %v", n, renderPendingLimit)
+		}
+		select {
+		case <-ctx.Done():
+		case <-time.After(50 * time.Millisecond):
+		}
+	}
 }
 
 func TestProjectEvidenceReport(t *testing.T) {

@@ -28,6 +28,7 @@ func (s *Server) wirePhotos(o Options) error {
 	s.Photos = photos.New(photos.Deps{
 		Store: store.NewPhotos(o.DB), Jobs: store.NewJobs(o.DB), Objects: o.Objects,
 		Parents: s.Checks.AsParents(), Audit: s.Audit, Config: cfg.Photos, RetentionDays: cfg.S3.RetentionDays, Log: o.Log,
+		Now: o.Now,
 	})
 	s.upload("/checks/:id/photos", cfg)
 	s.mount(func(g *gin.RouterGroup) {
@@ -38,6 +39,8 @@ func (s *Server) wirePhotos(o Options) error {
 		Store: store.NewJobs(o.DB), Name: host + "/" + uuid.NewString()[:8], Log: o.Log,
 		Concurrency: max(1, cfg.Photos.RenditionJobs),
 		Handlers:    s.Photos.Handlers(),
+		// The photo service stamps its jobs with this clock.
+		Now: func() time.Time { return o.Now().UTC() },
 	}
 	s.worker(func(ctx context.Context) { _ = w.Run(ctx) })
 	s.worker(func(ctx context.Context) { s.sweepPhotos(ctx, cfg.Photos.SweepInterval) })
