@@ -57,14 +57,15 @@ type Service struct {
 
 // NewService builds the auth service.
 func NewService(store Store, units UnitResolver, opts Options, now func() time.Time) (*Service, error) {
-	t, err := newTokens(opts.Tokens)
-	if err != nil {
-		return nil, err
-	}
 	if now == nil {
 		now = time.Now
 	}
-	return &Service{store: store, units: units, tokens: t, opts: opts, now: func() time.Time { return now().UTC() },
+	utc := func() time.Time { return now().UTC() }
+	t, err := newTokens(opts.Tokens, utc)
+	if err != nil {
+		return nil, err
+	}
+	return &Service{store: store, units: units, tokens: t, opts: opts, now: utc,
 		hashes: newHashGate(opts.HashConcurrency, opts.HashWait)}, nil
 }
 
@@ -79,6 +80,13 @@ func throttled(retry time.Duration) error {
 }
 
 // Login checks a password and opens a new token family.
+//
+// Every attempt is counted before its password is checked, in one atomic
+// statement per key, and only an attempt whose count is within the limit goes
+// on to the check: replicas share nothing but the database, and counting
+// after the check let twenty simultaneous guesses all reach it. An attempt
+// that turns out not to be a failure (right password, throttled, or never
+// checked) is refunded.
 func (s *Service) Login(ctx context.Context, username, password, clientIP string) (Tokens, error) {
 	username = strings.TrimSpace(username)
 	v := errs.NewValidation(errs.KindInvalid)
@@ -89,16 +97,32 @@ func (s *Service) Login(ctx context.Context, username, password, clientIP string
 	}
 	now := s.now()
 	userKey, ipKey := "user:"+strings.ToLower(username), "ip:"+clientIP
-	since := now.Add(-s.opts.Window)
+	var counted []string
+	// The refund must happen even when the client has gone away.
+	refund := func(keys ...string) error {
+		for _, k := range keys {
+			if err := s.store.RefundLoginAttempt(context.WithoutCancel(ctx), k); err != nil {
+				return fmt.Errorf("refund login attempt: %w", err)
+			}
+		}
+		return nil
+	}
 	for _, k := range []struct {
 		key string
 		max int
 	}{{userKey, s.opts.MaxFailures}, {ipKey, s.opts.MaxIPFailures}} {
-		n, err := s.store.LoginFailures(ctx, k.key, since)
-		if err != nil {
-			return Tokens{}, fmt.Errorf("login throttle: %w", err)
+		if k.max <= 0 {
+			continue
 		}
-		if k.max > 0 && n >= k.max {
+		n, err := s.store.CountLoginAttempt(ctx, k.key, now, s.opts.Window)
+		if err != nil {
+			return Tokens{}, errors.Join(fmt.Errorf("login throttle: %w", err), refund(counted...))
+		}
+		counted = append(counted, k.key)
+		if n > k.max {
+			if err := refund(counted...); err != nil {
+				return Tokens{}, err
+			}
 			return Tokens{}, throttled(s.opts.Window)
 		}
 	}
@@ -108,22 +132,25 @@ func (s *Service) Login(ctx context.Context, username, password, clientIP string
 	case err == nil:
 		hash = u.PasswordHash
 	case !errors.Is(err, errs.ErrNotFound):
-		return Tokens{}, fmt.Errorf("login: %w", err)
+		return Tokens{}, errors.Join(fmt.Errorf("login: %w", err), refund(counted...))
 	}
 	ok, verr := s.verifyPassword(ctx, hash, password)
 	if errors.Is(verr, errHashBusy) || errors.Is(verr, context.Canceled) || errors.Is(verr, context.DeadlineExceeded) {
-		return Tokens{}, verr // not a failed login: the password was never checked
+		// Not a failed login: the password was never checked.
+		return Tokens{}, errors.Join(verr, refund(counted...))
 	}
 	if err != nil || verr != nil || !ok || u.Disabled {
-		for _, k := range []string{userKey, ipKey} {
-			if rerr := s.store.RecordLoginFailure(ctx, k, now, s.opts.Window); rerr != nil {
-				return Tokens{}, fmt.Errorf("record login failure: %w", rerr)
-			}
-		}
 		return Tokens{}, errBadCredentials
 	}
-	if err := s.store.ResetLoginFailures(ctx, userKey); err != nil {
-		return Tokens{}, fmt.Errorf("reset login failures: %w", err)
+	if s.opts.MaxFailures > 0 {
+		if err := s.store.ResetLoginFailures(ctx, userKey); err != nil {
+			return Tokens{}, fmt.Errorf("reset login failures: %w", err)
+		}
+	}
+	if s.opts.MaxIPFailures > 0 {
+		if err := refund(ipKey); err != nil {
+			return Tokens{}, err
+		}
 	}
 	return s.issue(ctx, u, uuid.NewString(), now)
 }
@@ -137,7 +164,7 @@ func (s *Service) issue(ctx context.Context, u User, family string, now time.Tim
 	if err != nil {
 		return Tokens{}, err
 	}
-	rt := RefreshToken{ID: uuid.NewString(), FamilyID: family, UserID: u.ID, TokenHash: hash,
+	rt := RefreshToken{ID: uuid.NewString(), FamilyID: family, UserID: u.ID, TokenHash: hash, SessionGen: u.SessionGen,
 		ExpiresAt: now.Add(s.tokens.cfg.RefreshTTL), CreatedAt: now}
 	if err := s.store.InsertRefreshToken(ctx, rt); err != nil {
 		return Tokens{}, fmt.Errorf("store refresh token: %w", err)
@@ -187,7 +214,9 @@ func (s *Service) Refresh(ctx context.Context, token string) (Tokens, error) {
 		if err != nil {
 			return fmt.Errorf("load user: %w", err)
 		}
-		if u.Disabled {
+		// A family begun before the user's sessions were ended is dead even
+		// if the revocation missed it (a refresh racing a password change).
+		if u.Disabled || u.SessionGen != rt.SessionGen {
 			return errBadRefresh
 		}
 		out, err = s.issue(ctx, u, rt.FamilyID, now)
@@ -216,10 +245,12 @@ func (s *Service) Logout(ctx context.Context, token string) error {
 }
 
 // Authenticate verifies an access token and returns the caller as the
-// database knows them now, so a disabled user or a changed role takes effect
-// at once rather than when the token expires.
+// database knows them now, so a disabled user, a changed role or ended
+// sessions (password changed or reset) take effect at once rather than when
+// the token expires. The user's row is read on every request anyway, so the
+// session generation costs no extra query.
 func (s *Service) Authenticate(ctx context.Context, token string) (Principal, error) {
-	id, err := s.tokens.parseAccess(token)
+	id, gen, err := s.tokens.parseAccess(token)
 	if err != nil {
 		return Principal{}, err
 	}
@@ -232,6 +263,9 @@ func (s *Service) Authenticate(ctx context.Context, token string) (Principal, er
 	}
 	if u.Disabled {
 		return Principal{}, invalidToken(errors.New("user disabled"))
+	}
+	if gen != u.SessionGen {
+		return Principal{}, invalidToken(errors.New("session ended"))
 	}
 	return u.Principal(), nil
 }
