@@ -27,13 +27,15 @@ func TestSessionsEndOnPasswordResetChangeAndDisable(t *testing.T) {
 		e.CreateUser("boss", auth.RoleAdmin, "", "")
 		admin := e.Login("boss")
 		u := e.CreateUser("walker", auth.RoleInspector, "", "")
+		// alive: the token authenticates, on /me and on an ordinary route
+		// alike (which may answer 403 while a reset password is unchanged).
 		alive := func(tok string) bool {
 			t.Helper()
 			me, list := e.Get("/api/v1/me", tok), e.Get("/api/v1/projects", tok)
-			if me.Status != list.Status {
+			if (me.Status == http.StatusUnauthorized) != (list.Status == http.StatusUnauthorized) {
 				t.Fatalf("/me %d but /projects %d", me.Status, list.Status)
 			}
-			return me.Status == http.StatusOK
+			return me.Status != http.StatusUnauthorized
 		}
 		refreshes := func(rt string) bool {
 			t.Helper()
@@ -235,5 +237,28 @@ func TestSuccessfulLoginsAreNotCountedAsFailures(t *testing.T) {
 		// The address has had three failures now: locked.
 		r, _ = login(t, e, "clerk", apitest.Password)
 		apitest.Expect(t, r, http.StatusTooManyRequests)
+	})
+}
+
+// An attempt refused by one limit is not a failure against the other: a
+// sprayer whose address is throttled cannot lock the accounts it names.
+func TestThrottledAttemptsDoNotCountAgainstTheAccount(t *testing.T) {
+	tweak := func(c *config.Config) {
+		c.LoginMaxFailures, c.LoginIPFailures = 3, 3
+		c.TrustedProxies = []string{"192.0.2.0/24"} // httptest's remote address
+	}
+	apitest.EachBackend(t, tweak, func(t *testing.T, e *apitest.Env) {
+		e.CreateUser("victim", auth.RoleOffice, "", "")
+		from := func(ip, user, pw string) apitest.Response {
+			return e.Do(apitest.Request{Method: http.MethodPost, Path: "/api/v1/auth/login",
+				Body: map[string]string{"username": user, "password": pw}, Header: map[string]string{"X-Forwarded-For": ip}})
+		}
+		for i := 0; i < 3; i++ {
+			apitest.Expect(t, from("203.0.113.9", "ghost", "a wrong guess!"), http.StatusUnauthorized)
+		}
+		for i := 0; i < 5; i++ {
+			expectCode(t, from("203.0.113.9", "victim", "a wrong guess!"), http.StatusTooManyRequests, "too_many_login_attempts")
+		}
+		apitest.Expect(t, from("198.51.100.4", "victim", apitest.Password), http.StatusOK)
 	})
 }
