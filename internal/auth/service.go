@@ -84,9 +84,12 @@ func throttled(retry time.Duration) error {
 // Every attempt is counted before its password is checked, in one atomic
 // statement per key, and only an attempt whose count is within the limit goes
 // on to the check: replicas share nothing but the database, and counting
-// after the check let twenty simultaneous guesses all reach it. An attempt
-// that turns out not to be a failure (right password, throttled, or never
-// checked) is refunded.
+// after the check let twenty simultaneous guesses all reach it. The count is
+// taken once the attempt holds a hashing slot and a success is settled before
+// it lets go, so honest logins queued behind one another (a shift behind one
+// office NAT) are never counted while they wait: at most the slots' worth of
+// attempts are counted and unsettled at once. An attempt that turns out not
+// to be a failure (right password, throttled) is given back.
 func (s *Service) Login(ctx context.Context, username, password, clientIP string) (Tokens, error) {
 	username = strings.TrimSpace(username)
 	v := errs.NewValidation(errs.KindInvalid)
@@ -96,33 +99,17 @@ func (s *Service) Login(ctx context.Context, username, password, clientIP string
 		return Tokens{}, err
 	}
 	now := s.now()
-	userKey, ipKey := "user:"+strings.ToLower(username), "ip:"+clientIP
-	var counted []string
-	// The refund must happen even when the client has gone away.
-	refund := func(keys ...string) error {
-		for _, k := range keys {
-			if err := s.store.RefundLoginAttempt(context.WithoutCancel(ctx), k); err != nil {
-				return fmt.Errorf("refund login attempt: %w", err)
-			}
-		}
-		return nil
-	}
-	for _, k := range []struct {
-		key string
-		max int
-	}{{userKey, s.opts.MaxFailures}, {ipKey, s.opts.MaxIPFailures}} {
-		if k.max <= 0 {
+	limits := []loginLimit{{"user:" + strings.ToLower(username), s.opts.MaxFailures}, {"ip:" + clientIP, s.opts.MaxIPFailures}}
+	// A locked key is refused here, without queueing for a hashing slot.
+	for _, l := range limits {
+		if l.max <= 0 {
 			continue
 		}
-		n, err := s.store.CountLoginAttempt(ctx, k.key, now, s.opts.Window)
+		n, err := s.store.LoginFailures(ctx, l.key, now.Add(-s.opts.Window))
 		if err != nil {
-			return Tokens{}, errors.Join(fmt.Errorf("login throttle: %w", err), refund(counted...))
+			return Tokens{}, fmt.Errorf("login throttle: %w", err)
 		}
-		counted = append(counted, k.key)
-		if n > k.max {
-			if err := refund(counted...); err != nil {
-				return Tokens{}, err
-			}
+		if n >= l.max {
 			return Tokens{}, throttled(s.opts.Window)
 		}
 	}
@@ -132,27 +119,91 @@ func (s *Service) Login(ctx context.Context, username, password, clientIP string
 	case err == nil:
 		hash = u.PasswordHash
 	case !errors.Is(err, errs.ErrNotFound):
-		return Tokens{}, errors.Join(fmt.Errorf("login: %w", err), refund(counted...))
+		return Tokens{}, fmt.Errorf("login: %w", err)
 	}
-	ok, verr := s.verifyPassword(ctx, hash, password)
-	if errors.Is(verr, errHashBusy) || errors.Is(verr, context.Canceled) || errors.Is(verr, context.DeadlineExceeded) {
-		// Not a failed login: the password was never checked.
-		return Tokens{}, errors.Join(verr, refund(counted...))
+	var (
+		admitErr, settleErr error
+		ok                  bool
+		verr                error
+	)
+	gerr := s.hashes.do(ctx, func() {
+		if admitErr = s.admitLogin(ctx, limits, now); admitErr != nil {
+			return
+		}
+		ok, verr = VerifyPassword(hash, password)
+		if err == nil && verr == nil && ok && !u.Disabled {
+			// Settled before the slot is freed, so the attempts counted and
+			// not yet settled are at most the slots (per replica).
+			settleErr = s.settleLogin(ctx, limits)
+		}
+	})
+	if gerr != nil {
+		return Tokens{}, gerr // no slot in time: nothing was counted or checked
+	}
+	if admitErr != nil {
+		return Tokens{}, admitErr // throttled, or the count failed; nothing stays counted
 	}
 	if err != nil || verr != nil || !ok || u.Disabled {
-		return Tokens{}, errBadCredentials
+		return Tokens{}, errBadCredentials // the attempt stays counted: a failure
 	}
-	if s.opts.MaxFailures > 0 {
-		if err := s.store.ResetLoginFailures(ctx, userKey); err != nil {
-			return Tokens{}, fmt.Errorf("reset login failures: %w", err)
-		}
-	}
-	if s.opts.MaxIPFailures > 0 {
-		if err := refund(ipKey); err != nil {
-			return Tokens{}, err
-		}
+	if settleErr != nil {
+		return Tokens{}, settleErr
 	}
 	return s.issue(ctx, u, uuid.NewString(), now)
+}
+
+type loginLimit struct {
+	key string
+	max int
+}
+
+// admitLogin counts the attempt against each limit in turn, or refuses it;
+// a refused attempt is given back everywhere, so a sprayer throttled by
+// address does not lock the accounts it names.
+func (s *Service) admitLogin(ctx context.Context, limits []loginLimit, now time.Time) error {
+	var counted []string
+	for _, l := range limits {
+		if l.max <= 0 {
+			continue
+		}
+		n, err := s.store.CountLoginAttempt(ctx, l.key, now, s.opts.Window)
+		if err != nil {
+			return errors.Join(fmt.Errorf("login throttle: %w", err), s.refund(ctx, counted))
+		}
+		counted = append(counted, l.key)
+		if n > l.max {
+			if err := s.refund(ctx, counted); err != nil {
+				return err
+			}
+			return throttled(s.opts.Window)
+		}
+	}
+	return nil
+}
+
+// settleLogin closes a successful attempt: the account's failures are
+// forgiven; the address's stay, and this attempt is given back.
+func (s *Service) settleLogin(ctx context.Context, limits []loginLimit) error {
+	if l := limits[0]; l.max > 0 {
+		if err := s.store.ResetLoginFailures(context.WithoutCancel(ctx), l.key); err != nil {
+			return fmt.Errorf("reset login failures: %w", err)
+		}
+	}
+	if l := limits[1]; l.max > 0 {
+		return s.refund(ctx, []string{l.key})
+	}
+	return nil
+}
+
+// refund gives back one counted attempt per key, even if the client has
+// gone away.
+func (s *Service) refund(ctx context.Context, keys []string) error {
+	for _, k := range keys {
+		if err := s.store.RefundLoginAttempt(context.WithoutCancel(ctx), k); err != nil {
+			return fmt.Errorf("refund login attempt: %w", err)
+		}
+	}
+	return nil
 }
 
 func (s *Service) issue(ctx context.Context, u User, family string, now time.Time) (Tokens, error) {

@@ -25,6 +25,9 @@ type Store interface {
 	// generation: every token issued before is refused from then on.
 	EndSessions(ctx context.Context, userID string, at time.Time) (int64, error)
 
+	// LoginFailures reads the count for key in the window starting after
+	// since: a cheap early refusal, not the limit's guarantee.
+	LoginFailures(ctx context.Context, key string, since time.Time) (int, error)
 	// CountLoginAttempt counts one attempt for key in one atomic statement
 	// and returns the count in the current window (a window older than
 	// `window` starts again at one), so concurrent attempts on any replica

@@ -211,6 +211,18 @@ type loginFailureRow struct {
 
 func (loginFailureRow) TableName() string { return "login_failures" }
 
+// LoginFailures returns the count for key if its window started after since.
+func (s *Users) LoginFailures(ctx context.Context, key string, since time.Time) (int, error) {
+	ctx, cancel := s.db.ctx(ctx)
+	defer cancel()
+	var r loginFailureRow
+	err := s.db.conn(ctx).Where("key = ? AND window_start > ?", key, since.UTC()).Take(&r).Error
+	if err == gorm.ErrRecordNotFound {
+		return 0, nil
+	}
+	return r.Failures, translate(err, "load login_failure")
+}
+
 // ResetLoginFailures clears a key after a successful login.
 func (s *Users) ResetLoginFailures(ctx context.Context, key string) error {
 	ctx, cancel := s.db.ctx(ctx)

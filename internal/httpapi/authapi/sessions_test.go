@@ -1,6 +1,7 @@
 package authapi_test
 
 import (
+	"fmt"
 	"net/http"
 	"regexp"
 	"sync"
@@ -260,5 +261,38 @@ func TestThrottledAttemptsDoNotCountAgainstTheAccount(t *testing.T) {
 			expectCode(t, from("203.0.113.9", "victim", "a wrong guess!"), http.StatusTooManyRequests, "too_many_login_attempts")
 		}
 		apitest.Expect(t, from("198.51.100.4", "victim", apitest.Password), http.StatusOK)
+	})
+}
+
+// A shift logging in at once from one office address (one NAT) is not
+// throttled by its own successes: attempts are counted only once they hold
+// a hashing slot, so those still queueing are not "in flight" against the
+// address's limit, and each success is given back.
+func TestManySimultaneousGoodLoginsFromOneAddress(t *testing.T) {
+	const phones = 16
+	tweak := func(c *config.Config) { c.LoginMaxFailures, c.LoginIPFailures, c.HashConcurrency = 5, 3, 2 }
+	apitest.EachBackend(t, tweak, func(t *testing.T, e *apitest.Env) {
+		for i := 0; i < phones; i++ {
+			e.CreateUser(fmt.Sprintf("phone%02d", i), auth.RoleVolunteer, "", "JT-1")
+		}
+		var wg sync.WaitGroup
+		statuses := make([]int, phones)
+		start := make(chan struct{})
+		for i := 0; i < phones; i++ {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				<-start
+				r := e.Post("/api/v1/auth/login", "", map[string]string{"username": fmt.Sprintf("phone%02d", i), "password": apitest.Password})
+				statuses[i] = r.Status
+			}()
+		}
+		close(start)
+		wg.Wait()
+		for i, st := range statuses {
+			if st != http.StatusOK {
+				t.Errorf("phone%02d: %d", i, st)
+			}
+		}
 	})
 }
