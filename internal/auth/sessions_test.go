@@ -3,6 +3,7 @@ package auth_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"sync"
 	"testing"
 	"time"
@@ -38,15 +39,19 @@ type fixture struct {
 }
 
 func newFixture(t *testing.T, db *store.DB) *fixture {
+	return newFixtureOn(t, db, store.NewUsers(db), 5, 100)
+}
+
+func newFixtureOn(t *testing.T, db *store.DB, st auth.Store, maxUser, maxIP int) *fixture {
 	t.Helper()
 	t0 := time.Date(2026, 5, 12, 8, 0, 0, 0, time.UTC)
 	c := &clock{t: t0}
-	svc, err := auth.NewService(store.NewUsers(db), func(context.Context, string) (string, error) {
+	svc, err := auth.NewService(st, func(context.Context, string) (string, error) {
 		return "", errors.New("no units here")
 	}, auth.Options{
 		Tokens: auth.TokenConfig{Key: []byte("sessions-test-key-0123456789abcdef"), Issuer: "fieldproof", Audience: "fieldproof-api",
 			AccessTTL: accessTTL, RefreshTTL: refreshTTL},
-		MaxFailures: 5, MaxIPFailures: 100, Window: 15 * time.Minute, HashConcurrency: 2,
+		MaxFailures: maxUser, MaxIPFailures: maxIP, Window: 15 * time.Minute, HashConcurrency: 2,
 	}, c.now)
 	if err != nil {
 		t.Fatal(err)
@@ -194,6 +199,62 @@ func TestEndSessionsIncrementsAtomically(t *testing.T) {
 		}
 		if u.SessionGen != n {
 			t.Fatalf("session generation %d after %d concurrent ends", u.SessionGen, n)
+		}
+	})
+}
+
+// noEarlyRefusal is the store as concurrent attempts see it: every one read
+// the counts before any was counted, so the early refusal lets all through
+// and only the atomic count stands between them and the password check.
+type noEarlyRefusal struct{ *store.Users }
+
+func (noEarlyRefusal) LoginFailures(context.Context, string, time.Time) (int, error) { return 0, nil }
+
+// Attempts the address's limit refuses are given back to the account, and
+// those the account's limit refuses do not stay counted either: only checked
+// failures remain.
+func TestRefusedAttemptsAreGivenBack(t *testing.T) {
+	storetest.EachDB(t, func(t *testing.T, db *store.DB) {
+		users := store.NewUsers(db)
+		f := newFixtureOn(t, db, noEarlyRefusal{users}, 3, 2)
+		ctx := context.Background()
+		count := func(key string) int {
+			t.Helper()
+			n, err := users.LoginFailures(ctx, key, f.t0.Add(-time.Hour))
+			if err != nil {
+				t.Fatal(err)
+			}
+			return n
+		}
+		for i := 0; i < 2; i++ {
+			if _, err := f.svc.Login(ctx, "nobody", "a wrong guess!", "203.0.113.9"); !isUnauthenticated(err, "invalid_credentials") {
+				t.Fatalf("guess %d: %v", i, err)
+			}
+		}
+		for i := 0; i < 5; i++ {
+			var e *errs.Error
+			if _, err := f.svc.Login(ctx, "inspector1", "a wrong guess!", "203.0.113.9"); !errors.As(err, &e) || e.Code != "too_many_login_attempts" {
+				t.Fatalf("attempt %d from a locked address: %v", i, err)
+			}
+		}
+		if n := count("user:inspector1"); n != 0 {
+			t.Fatalf("attempts refused by the address left %d on the account", n)
+		}
+		if n := count("ip:203.0.113.9"); n != 2 {
+			t.Fatalf("address count %d, want its 2 checked failures", n)
+		}
+		// The account's own limit: three checked failures, then refusals that
+		// leave the count where it was.
+		for i := 0; i < 6; i++ {
+			_, _ = f.svc.Login(ctx, "inspector1", "a wrong guess!", fmt.Sprintf("198.51.100.%d", i))
+		}
+		if n := count("user:inspector1"); n != 3 {
+			t.Fatalf("account count %d after 3 checked failures and 3 refusals, want 3", n)
+		}
+		for i := 3; i < 6; i++ {
+			if n := count(fmt.Sprintf("ip:198.51.100.%d", i)); n != 0 {
+				t.Fatalf("a refusal by the account's limit stayed on address %d: %d", i, n)
+			}
 		}
 	})
 }

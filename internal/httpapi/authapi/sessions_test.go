@@ -242,25 +242,37 @@ func TestSuccessfulLoginsAreNotCountedAsFailures(t *testing.T) {
 }
 
 // An attempt refused by one limit is not a failure against the other: a
-// sprayer whose address is throttled cannot lock the accounts it names.
+// sprayer whose address is throttled cannot lock the accounts it names,
+// whether its guesses come one by one or all at once.
 func TestThrottledAttemptsDoNotCountAgainstTheAccount(t *testing.T) {
 	tweak := func(c *config.Config) {
-		c.LoginMaxFailures, c.LoginIPFailures = 3, 3
+		c.LoginMaxFailures, c.LoginIPFailures = 4, 2
 		c.TrustedProxies = []string{"192.0.2.0/24"} // httptest's remote address
 	}
 	apitest.EachBackend(t, tweak, func(t *testing.T, e *apitest.Env) {
 		e.CreateUser("victim", auth.RoleOffice, "", "")
+		e.CreateUser("victim2", auth.RoleOffice, "", "")
 		from := func(ip, user, pw string) apitest.Response {
 			return e.Do(apitest.Request{Method: http.MethodPost, Path: "/api/v1/auth/login",
 				Body: map[string]string{"username": user, "password": pw}, Header: map[string]string{"X-Forwarded-For": ip}})
 		}
-		for i := 0; i < 3; i++ {
+		for i := 0; i < 2; i++ {
 			apitest.Expect(t, from("203.0.113.9", "ghost", "a wrong guess!"), http.StatusUnauthorized)
 		}
 		for i := 0; i < 5; i++ {
 			expectCode(t, from("203.0.113.9", "victim", "a wrong guess!"), http.StatusTooManyRequests, "too_many_login_attempts")
 		}
 		apitest.Expect(t, from("198.51.100.4", "victim", apitest.Password), http.StatusOK)
+
+		// Ten at once from a fresh address: the address admits two, and the
+		// eight it refuses are given back to the account as well.
+		var wg sync.WaitGroup
+		for i := 0; i < 10; i++ {
+			wg.Add(1)
+			go func() { defer wg.Done(); from("203.0.113.77", "victim2", "a wrong guess!") }()
+		}
+		wg.Wait()
+		apitest.Expect(t, from("198.51.100.4", "victim2", apitest.Password), http.StatusOK)
 	})
 }
 
