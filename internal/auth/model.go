@@ -18,13 +18,17 @@ type User struct {
 	PasswordHash       string
 	Disabled           bool
 	MustChangePassword bool
-	CreatedAt          time.Time
-	UpdatedAt          time.Time
+	// SessionGen is the generation of the user's sessions: tokens carry the
+	// one they were issued under and die when it moves on (EndSessions).
+	SessionGen int64
+	CreatedAt  time.Time
+	UpdatedAt  time.Time
 }
 
 // Principal is how the user appears in a token.
 func (u User) Principal() Principal {
-	return Principal{UserID: u.ID, Username: u.Username, Role: u.Role, UnitID: u.UnitID}
+	return Principal{UserID: u.ID, Username: u.Username, Role: u.Role, UnitID: u.UnitID,
+		MustChangePassword: u.MustChangePassword}
 }
 
 // Tokens answer a login or refresh.
@@ -41,10 +45,12 @@ type RefreshToken struct {
 	FamilyID  string // all tokens rotated from one login
 	UserID    string
 	TokenHash string
-	ExpiresAt time.Time
-	CreatedAt time.Time
-	RotatedAt *time.Time
-	RevokedAt *time.Time
+	// SessionGen is the user's session generation when the family began.
+	SessionGen int64
+	ExpiresAt  time.Time
+	CreatedAt  time.Time
+	RotatedAt  *time.Time
+	RevokedAt  *time.Time
 }
 
 // NewUser is what an admin (or the CLI) supplies to create a user.

@@ -36,6 +36,9 @@ type Principal struct {
 	// UnitID is the responsible unit a contractor (or bureau staff) belongs
 	// to; empty when none.
 	UnitID string
+	// MustChangePassword: until the caller changes their password they may
+	// only read themselves, change it and log out (policy.SessionUsable).
+	MustChangePassword bool
 }
 
 type principalKey struct{}

@@ -57,14 +57,15 @@ type Service struct {
 
 // NewService builds the auth service.
 func NewService(store Store, units UnitResolver, opts Options, now func() time.Time) (*Service, error) {
-	t, err := newTokens(opts.Tokens)
-	if err != nil {
-		return nil, err
-	}
 	if now == nil {
 		now = time.Now
 	}
-	return &Service{store: store, units: units, tokens: t, opts: opts, now: func() time.Time { return now().UTC() },
+	utc := func() time.Time { return now().UTC() }
+	t, err := newTokens(opts.Tokens, utc)
+	if err != nil {
+		return nil, err
+	}
+	return &Service{store: store, units: units, tokens: t, opts: opts, now: utc,
 		hashes: newHashGate(opts.HashConcurrency, opts.HashWait)}, nil
 }
 
@@ -79,6 +80,16 @@ func throttled(retry time.Duration) error {
 }
 
 // Login checks a password and opens a new token family.
+//
+// Every attempt is counted before its password is checked, in one atomic
+// statement per key, and only an attempt whose count is within the limit goes
+// on to the check: replicas share nothing but the database, and counting
+// after the check let twenty simultaneous guesses all reach it. The count is
+// taken once the attempt holds a hashing slot and a success is settled before
+// it lets go, so honest logins queued behind one another (a shift behind one
+// office NAT) are never counted while they wait: at most the slots' worth of
+// attempts are counted and unsettled at once. An attempt that turns out not
+// to be a failure (right password, throttled) is given back.
 func (s *Service) Login(ctx context.Context, username, password, clientIP string) (Tokens, error) {
 	username = strings.TrimSpace(username)
 	v := errs.NewValidation(errs.KindInvalid)
@@ -88,17 +99,17 @@ func (s *Service) Login(ctx context.Context, username, password, clientIP string
 		return Tokens{}, err
 	}
 	now := s.now()
-	userKey, ipKey := "user:"+strings.ToLower(username), "ip:"+clientIP
-	since := now.Add(-s.opts.Window)
-	for _, k := range []struct {
-		key string
-		max int
-	}{{userKey, s.opts.MaxFailures}, {ipKey, s.opts.MaxIPFailures}} {
-		n, err := s.store.LoginFailures(ctx, k.key, since)
+	limits := []loginLimit{{"user:" + strings.ToLower(username), s.opts.MaxFailures}, {"ip:" + clientIP, s.opts.MaxIPFailures}}
+	// A locked key is refused here, without queueing for a hashing slot.
+	for _, l := range limits {
+		if l.max <= 0 {
+			continue
+		}
+		n, err := s.store.LoginFailures(ctx, l.key, now.Add(-s.opts.Window))
 		if err != nil {
 			return Tokens{}, fmt.Errorf("login throttle: %w", err)
 		}
-		if k.max > 0 && n >= k.max {
+		if n >= l.max {
 			return Tokens{}, throttled(s.opts.Window)
 		}
 	}
@@ -110,22 +121,89 @@ func (s *Service) Login(ctx context.Context, username, password, clientIP string
 	case !errors.Is(err, errs.ErrNotFound):
 		return Tokens{}, fmt.Errorf("login: %w", err)
 	}
-	ok, verr := s.verifyPassword(ctx, hash, password)
-	if errors.Is(verr, errHashBusy) || errors.Is(verr, context.Canceled) || errors.Is(verr, context.DeadlineExceeded) {
-		return Tokens{}, verr // not a failed login: the password was never checked
+	var (
+		admitErr, settleErr error
+		ok                  bool
+		verr                error
+	)
+	gerr := s.hashes.do(ctx, func() {
+		if admitErr = s.admitLogin(ctx, limits, now); admitErr != nil {
+			return
+		}
+		ok, verr = VerifyPassword(hash, password)
+		if err == nil && verr == nil && ok && !u.Disabled {
+			// Settled before the slot is freed, so the attempts counted and
+			// not yet settled are at most the slots (per replica).
+			settleErr = s.settleLogin(ctx, limits)
+		}
+	})
+	if gerr != nil {
+		return Tokens{}, gerr // no slot in time: nothing was counted or checked
+	}
+	if admitErr != nil {
+		return Tokens{}, admitErr // throttled, or the count failed; nothing stays counted
 	}
 	if err != nil || verr != nil || !ok || u.Disabled {
-		for _, k := range []string{userKey, ipKey} {
-			if rerr := s.store.RecordLoginFailure(ctx, k, now, s.opts.Window); rerr != nil {
-				return Tokens{}, fmt.Errorf("record login failure: %w", rerr)
-			}
-		}
-		return Tokens{}, errBadCredentials
+		return Tokens{}, errBadCredentials // the attempt stays counted: a failure
 	}
-	if err := s.store.ResetLoginFailures(ctx, userKey); err != nil {
-		return Tokens{}, fmt.Errorf("reset login failures: %w", err)
+	if settleErr != nil {
+		return Tokens{}, settleErr
 	}
 	return s.issue(ctx, u, uuid.NewString(), now)
+}
+
+type loginLimit struct {
+	key string
+	max int
+}
+
+// admitLogin counts the attempt against each limit in turn, or refuses it;
+// a refused attempt is given back everywhere, so a sprayer throttled by
+// address does not lock the accounts it names.
+func (s *Service) admitLogin(ctx context.Context, limits []loginLimit, now time.Time) error {
+	var counted []string
+	for _, l := range limits {
+		if l.max <= 0 {
+			continue
+		}
+		n, err := s.store.CountLoginAttempt(ctx, l.key, now, s.opts.Window)
+		if err != nil {
+			return errors.Join(fmt.Errorf("login throttle: %w", err), s.refund(ctx, counted))
+		}
+		counted = append(counted, l.key)
+		if n > l.max {
+			if err := s.refund(ctx, counted); err != nil {
+				return err
+			}
+			return throttled(s.opts.Window)
+		}
+	}
+	return nil
+}
+
+// settleLogin closes a successful attempt: the account's failures are
+// forgiven; the address's stay, and this attempt is given back.
+func (s *Service) settleLogin(ctx context.Context, limits []loginLimit) error {
+	if l := limits[0]; l.max > 0 {
+		if err := s.store.ResetLoginFailures(context.WithoutCancel(ctx), l.key); err != nil {
+			return fmt.Errorf("reset login failures: %w", err)
+		}
+	}
+	if l := limits[1]; l.max > 0 {
+		return s.refund(ctx, []string{l.key})
+	}
+	return nil
+}
+
+// refund gives back one counted attempt per key, even if the client has
+// gone away.
+func (s *Service) refund(ctx context.Context, keys []string) error {
+	for _, k := range keys {
+		if err := s.store.RefundLoginAttempt(context.WithoutCancel(ctx), k); err != nil {
+			return fmt.Errorf("refund login attempt: %w", err)
+		}
+	}
+	return nil
 }
 
 func (s *Service) issue(ctx context.Context, u User, family string, now time.Time) (Tokens, error) {
@@ -137,7 +215,7 @@ func (s *Service) issue(ctx context.Context, u User, family string, now time.Tim
 	if err != nil {
 		return Tokens{}, err
 	}
-	rt := RefreshToken{ID: uuid.NewString(), FamilyID: family, UserID: u.ID, TokenHash: hash,
+	rt := RefreshToken{ID: uuid.NewString(), FamilyID: family, UserID: u.ID, TokenHash: hash, SessionGen: u.SessionGen,
 		ExpiresAt: now.Add(s.tokens.cfg.RefreshTTL), CreatedAt: now}
 	if err := s.store.InsertRefreshToken(ctx, rt); err != nil {
 		return Tokens{}, fmt.Errorf("store refresh token: %w", err)
@@ -187,7 +265,9 @@ func (s *Service) Refresh(ctx context.Context, token string) (Tokens, error) {
 		if err != nil {
 			return fmt.Errorf("load user: %w", err)
 		}
-		if u.Disabled {
+		// A family begun before the user's sessions were ended is dead even
+		// if the revocation missed it (a refresh racing a password change).
+		if u.Disabled || u.SessionGen != rt.SessionGen {
 			return errBadRefresh
 		}
 		out, err = s.issue(ctx, u, rt.FamilyID, now)
@@ -216,10 +296,12 @@ func (s *Service) Logout(ctx context.Context, token string) error {
 }
 
 // Authenticate verifies an access token and returns the caller as the
-// database knows them now, so a disabled user or a changed role takes effect
-// at once rather than when the token expires.
+// database knows them now, so a disabled user, a changed role or ended
+// sessions (password changed or reset) take effect at once rather than when
+// the token expires. The user's row is read on every request anyway, so the
+// session generation costs no extra query.
 func (s *Service) Authenticate(ctx context.Context, token string) (Principal, error) {
-	id, err := s.tokens.parseAccess(token)
+	id, gen, err := s.tokens.parseAccess(token)
 	if err != nil {
 		return Principal{}, err
 	}
@@ -232,6 +314,9 @@ func (s *Service) Authenticate(ctx context.Context, token string) (Principal, er
 	}
 	if u.Disabled {
 		return Principal{}, invalidToken(errors.New("user disabled"))
+	}
+	if gen != u.SessionGen {
+		return Principal{}, invalidToken(errors.New("session ended"))
 	}
 	return u.Principal(), nil
 }

@@ -20,10 +20,22 @@ type Store interface {
 	MarkRotated(ctx context.Context, id string, at time.Time) (bool, error)
 	RevokeFamily(ctx context.Context, familyID string, at time.Time) error
 	RevokeUserTokens(ctx context.Context, userID string, at time.Time) error
+	// EndSessions moves the user's session generation on (atomically, in the
+	// database) and revokes their refresh tokens, returning the new
+	// generation: every token issued before is refused from then on.
+	EndSessions(ctx context.Context, userID string, at time.Time) (int64, error)
 
-	// LoginFailures counts failures recorded for key since the window start.
+	// LoginFailures reads the count for key in the window starting after
+	// since: a cheap early refusal, not the limit's guarantee.
 	LoginFailures(ctx context.Context, key string, since time.Time) (int, error)
-	RecordLoginFailure(ctx context.Context, key string, now time.Time, window time.Duration) error
+	// CountLoginAttempt counts one attempt for key in one atomic statement
+	// and returns the count in the current window (a window older than
+	// `window` starts again at one), so concurrent attempts on any replica
+	// each see a distinct count.
+	CountLoginAttempt(ctx context.Context, key string, now time.Time, window time.Duration) (int, error)
+	// RefundLoginAttempt takes back one counted attempt that was not a
+	// failure.
+	RefundLoginAttempt(ctx context.Context, key string) error
 	ResetLoginFailures(ctx context.Context, key string) error
 
 	InTx(ctx context.Context, fn func(ctx context.Context) error) error

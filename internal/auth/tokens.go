@@ -37,6 +37,9 @@ type accessClaims struct {
 	Type     string `json:"typ"`
 	Role     Role   `json:"role"`
 	Username string `json:"usr"`
+	// Gen is the user's session generation at issue; a token from an older
+	// generation is refused (a token without one is generation 0).
+	Gen int64 `json:"sgen,omitempty"`
 }
 
 // tokens issues and checks access JWTs.
@@ -45,7 +48,13 @@ type tokens struct {
 	parser *jwt.Parser
 }
 
-func newTokens(cfg TokenConfig) (*tokens, error) {
+// accessLeeway absorbs clock skew between replicas; it is what an access
+// token outlives its exp by, so keep it short.
+const accessLeeway = 30 * time.Second
+
+// newTokens builds the issuer and parser; now is the service's clock, which
+// the parser's exp/nbf/iat checks use too, so tests can move it.
+func newTokens(cfg TokenConfig, now func() time.Time) (*tokens, error) {
 	if len(cfg.Key) < 32 {
 		return nil, errors.New("jwt signing key must be at least 32 bytes")
 	}
@@ -58,7 +67,8 @@ func newTokens(cfg TokenConfig) (*tokens, error) {
 		jwt.WithAudience(cfg.Audience),
 		jwt.WithExpirationRequired(),
 		jwt.WithIssuedAt(),
-		jwt.WithLeeway(30*time.Second),
+		jwt.WithLeeway(accessLeeway),
+		jwt.WithTimeFunc(now),
 	)}, nil
 }
 
@@ -76,6 +86,7 @@ func (t *tokens) issueAccess(u User, now time.Time) (string, error) {
 		Type:     accessType,
 		Role:     u.Role,
 		Username: u.Username,
+		Gen:      u.SessionGen,
 	}
 	s, err := jwt.NewWithClaims(signingMethod, claims).SignedString(t.cfg.Key)
 	if err != nil {
@@ -92,17 +103,17 @@ func invalidToken(cause error) error {
 }
 
 // parseAccess verifies signature, algorithm, exp, iss, aud and type and
-// returns the user id.
-func (t *tokens) parseAccess(s string) (string, error) {
+// returns the user id and the session generation the token was issued under.
+func (t *tokens) parseAccess(s string) (string, int64, error) {
 	var claims accessClaims
 	tok, err := t.parser.ParseWithClaims(s, &claims, func(*jwt.Token) (any, error) { return t.cfg.Key, nil })
 	if err != nil || !tok.Valid {
-		return "", invalidToken(err)
+		return "", 0, invalidToken(err)
 	}
 	if claims.Type != accessType || claims.Subject == "" {
-		return "", invalidToken(errors.New("not an access token"))
+		return "", 0, invalidToken(errors.New("not an access token"))
 	}
-	return claims.Subject, nil
+	return claims.Subject, claims.Gen, nil
 }
 
 // newRefreshSecret returns the opaque token for the client and the hash we

@@ -84,8 +84,10 @@ func (s *Service) ListUsers(ctx context.Context, f UserFilter) ([]User, error) {
 	return s.store.ListUsers(ctx, f)
 }
 
-// UpdateUser applies an admin's change. Disabling a user or changing their
-// role also revokes their refresh tokens, so the change reaches every phone.
+// UpdateUser applies an admin's change. Disabling a user ends their sessions
+// (access tokens too, so re-enabling does not bring old ones back); changing
+// their role or unit revokes their refresh tokens, so the change reaches
+// every phone.
 func (s *Service) UpdateUser(ctx context.Context, actor Principal, id string, up UserUpdate) (User, error) {
 	u, err := s.GetUser(ctx, id)
 	if err != nil {
@@ -101,7 +103,7 @@ func (s *Service) UpdateUser(ctx context.Context, actor Principal, id string, up
 	if err := v.Err(); err != nil {
 		return User{}, err
 	}
-	revoke := false
+	revoke, end := false, false
 	if up.DisplayName != nil {
 		u.DisplayName = strings.TrimSpace(*up.DisplayName)
 	}
@@ -116,7 +118,7 @@ func (s *Service) UpdateUser(ctx context.Context, actor Principal, id string, up
 	}
 	if up.Disabled != nil && *up.Disabled != u.Disabled {
 		u.Disabled = *up.Disabled
-		revoke = revoke || u.Disabled
+		end = u.Disabled
 	}
 	if up.Unit != nil {
 		if name := strings.TrimSpace(*up.Unit); name == "" {
@@ -143,7 +145,12 @@ func (s *Service) UpdateUser(ctx context.Context, actor Principal, id string, up
 		if err := s.audit(ctx, "user.update", u.ID, changes); err != nil {
 			return err
 		}
-		if revoke {
+		switch {
+		case end:
+			gen, err := s.store.EndSessions(ctx, u.ID, u.UpdatedAt)
+			u.SessionGen = gen
+			return err
+		case revoke:
 			return s.store.RevokeUserTokens(ctx, u.ID, u.UpdatedAt)
 		}
 		return nil
@@ -181,7 +188,9 @@ func (s *Service) ResetPassword(ctx context.Context, id, password string) (User,
 		if err := s.audit(ctx, "user.reset_password", u.ID, nil); err != nil {
 			return err
 		}
-		return s.store.RevokeUserTokens(ctx, u.ID, u.UpdatedAt)
+		gen, err := s.store.EndSessions(ctx, u.ID, u.UpdatedAt)
+		u.SessionGen = gen
+		return err
 	})
 	if err != nil {
 		return User{}, "", fmt.Errorf("reset password: %w", err)
@@ -189,7 +198,9 @@ func (s *Service) ResetPassword(ctx context.Context, id, password string) (User,
 	return u, password, nil
 }
 
-// ChangePassword lets a user replace their own password.
+// ChangePassword lets a user replace their own password. It ends every
+// session of theirs, this one included: whoever held a token issued under
+// the old password holds nothing now, and the user logs in with the new one.
 func (s *Service) ChangePassword(ctx context.Context, p Principal, current, next string) error {
 	u, err := s.store.UserByID(ctx, p.UserID)
 	if err != nil {
@@ -216,7 +227,11 @@ func (s *Service) ChangePassword(ctx context.Context, p Principal, current, next
 		if err := s.store.UpdateUser(ctx, u); err != nil {
 			return err
 		}
-		return s.audit(ctx, "user.change_password", u.ID, nil)
+		if err := s.audit(ctx, "user.change_password", u.ID, nil); err != nil {
+			return err
+		}
+		_, err := s.store.EndSessions(ctx, u.ID, u.UpdatedAt)
+		return err
 	})
 }
 

@@ -77,7 +77,12 @@ func New(d Deps) (*gin.Engine, error) {
 	for _, m := range d.Public {
 		m(v1)
 	}
-	authed := v1.Group("", mid.RequireAuth(d.Auth), mid.Idempotency(d.Idempotency, d.Uploads))
+	// A caller who must change their password reaches only the self routes;
+	// everywhere else they are refused before anything (an idempotency
+	// record included) is written.
+	signedIn := v1.Group("", mid.RequireAuth(d.Auth))
+	authapi.RegisterSelf(signedIn.Group("", mid.Idempotency(d.Idempotency, d.Uploads)), d.Auth)
+	authed := signedIn.Group("", mid.RequireUsableSession(), mid.Idempotency(d.Idempotency, d.Uploads))
 	authapi.Register(authed, d.Auth)
 	for _, m := range d.Mount {
 		m(authed)

@@ -127,7 +127,10 @@ func platformRules() map[string]rule {
 				Body: map[string]any{"phone": "0731-555-0199"}}
 		}},
 		"POST /api/v1/users/:id/password": {roles: adminOnly, req: func(f *fixture, _ string) apitest.Request {
-			return apitest.Request{Method: http.MethodPost, Path: "/api/v1/users/" + f.users[auth.RoleOffice].ID + "/password",
+			// A throwaway user: a reset ends the target's sessions, and the
+			// fixture's users must keep theirs for the other routes.
+			target := f.e.CreateUser(strings.ToLower(f.code()), auth.RoleInspector, "", "")
+			return apitest.Request{Method: http.MethodPost, Path: "/api/v1/users/" + target.ID + "/password",
 				Body: map[string]any{"password": apitest.Password}}
 		}},
 

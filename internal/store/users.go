@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"gorm.io/gorm"
-	"gorm.io/gorm/clause"
 
 	"github.com/fieldproof/fieldproof/internal/auth"
 )
@@ -30,7 +29,10 @@ type userRow struct {
 	PasswordHash       string
 	Disabled           bool
 	MustChangePassword bool
-	CreatedAt          time.Time
+	// SessionGen is written only by EndSessions (an increment in SQL), never
+	// by UpdateUser, so an edit from a stale read cannot bring it back.
+	SessionGen int64
+	CreatedAt  time.Time
 	// The service's clock sets it, not GORM's (tests fix the clock).
 	UpdatedAt time.Time `gorm:"autoUpdateTime:false"`
 	// UnitName is read through a join, never written.
@@ -42,14 +44,14 @@ func (userRow) TableName() string { return "users" }
 func toUserRow(u auth.User) userRow {
 	return userRow{ID: u.ID, Username: u.Username, DisplayName: u.DisplayName, Role: string(u.Role),
 		UnitID: nullable(u.UnitID), BadgeNo: nullable(u.BadgeNo), Phone: u.Phone, PasswordHash: u.PasswordHash,
-		Disabled: u.Disabled, MustChangePassword: u.MustChangePassword, CreatedAt: u.CreatedAt.UTC(), UpdatedAt: u.UpdatedAt.UTC()}
+		Disabled: u.Disabled, MustChangePassword: u.MustChangePassword, SessionGen: u.SessionGen, CreatedAt: u.CreatedAt.UTC(), UpdatedAt: u.UpdatedAt.UTC()}
 }
 
 func (r userRow) toDomain() auth.User {
 	return auth.User{ID: r.ID, Username: r.Username, DisplayName: r.DisplayName, Role: auth.Role(r.Role),
 		UnitID: deref(r.UnitID), UnitName: deref(r.UnitName), BadgeNo: deref(r.BadgeNo), Phone: r.Phone,
 		PasswordHash: r.PasswordHash, Disabled: r.Disabled, MustChangePassword: r.MustChangePassword,
-		CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC()}
+		SessionGen: r.SessionGen, CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC()}
 }
 
 func nullable(s string) *string {
@@ -142,14 +144,15 @@ func (s *Users) UpdateUser(ctx context.Context, u auth.User) error {
 }
 
 type refreshTokenRow struct {
-	ID        string `gorm:"primaryKey"`
-	FamilyID  string
-	UserID    string
-	TokenHash string
-	ExpiresAt time.Time
-	CreatedAt time.Time
-	RotatedAt *time.Time
-	RevokedAt *time.Time
+	ID         string `gorm:"primaryKey"`
+	FamilyID   string
+	UserID     string
+	TokenHash  string
+	SessionGen int64
+	ExpiresAt  time.Time
+	CreatedAt  time.Time
+	RotatedAt  *time.Time
+	RevokedAt  *time.Time
 }
 
 func (refreshTokenRow) TableName() string { return "refresh_tokens" }
@@ -158,7 +161,7 @@ func (refreshTokenRow) TableName() string { return "refresh_tokens" }
 func (s *Users) InsertRefreshToken(ctx context.Context, t auth.RefreshToken) error {
 	ctx, cancel := s.db.ctx(ctx)
 	defer cancel()
-	row := refreshTokenRow{ID: t.ID, FamilyID: t.FamilyID, UserID: t.UserID, TokenHash: t.TokenHash,
+	row := refreshTokenRow{ID: t.ID, FamilyID: t.FamilyID, UserID: t.UserID, TokenHash: t.TokenHash, SessionGen: t.SessionGen,
 		ExpiresAt: t.ExpiresAt.UTC(), CreatedAt: t.CreatedAt.UTC()}
 	return translate(s.db.conn(ctx).Create(&row).Error, "insert refresh_token")
 }
@@ -171,7 +174,7 @@ func (s *Users) RefreshTokenByHash(ctx context.Context, hash string) (auth.Refre
 	if err := s.db.conn(ctx).Where("token_hash = ?", hash).Take(&r).Error; err != nil {
 		return auth.RefreshToken{}, translate(err, "load refresh_token")
 	}
-	return auth.RefreshToken{ID: r.ID, FamilyID: r.FamilyID, UserID: r.UserID, TokenHash: r.TokenHash,
+	return auth.RefreshToken{ID: r.ID, FamilyID: r.FamilyID, UserID: r.UserID, TokenHash: r.TokenHash, SessionGen: r.SessionGen,
 		ExpiresAt: r.ExpiresAt.UTC(), CreatedAt: r.CreatedAt.UTC(), RotatedAt: r.RotatedAt, RevokedAt: r.RevokedAt}, nil
 }
 
@@ -218,27 +221,6 @@ func (s *Users) LoginFailures(ctx context.Context, key string, since time.Time) 
 		return 0, nil
 	}
 	return r.Failures, translate(err, "load login_failure")
-}
-
-// RecordLoginFailure counts a failure in one statement (an upsert), so
-// concurrent attempts from many replicas are all counted. A window older
-// than `window` starts again at one.
-func (s *Users) RecordLoginFailure(ctx context.Context, key string, now time.Time, window time.Duration) error {
-	ctx, cancel := s.db.ctx(ctx)
-	defer cancel()
-	now = now.UTC()
-	expired := now.Add(-window)
-	row := loginFailureRow{Key: key, Failures: 1, WindowStart: now}
-	err := s.db.conn(ctx).Clauses(clause.OnConflict{
-		Columns: []clause.Column{{Name: "key"}},
-		DoUpdates: clause.Set{
-			{Column: clause.Column{Name: "failures"}, Value: gorm.Expr(
-				"CASE WHEN login_failures.window_start > ? THEN login_failures.failures + 1 ELSE 1 END", expired)},
-			{Column: clause.Column{Name: "window_start"}, Value: gorm.Expr(
-				"CASE WHEN login_failures.window_start > ? THEN login_failures.window_start ELSE ? END", expired, now)},
-		},
-	}).Create(&row).Error
-	return translate(err, "record login_failure")
 }
 
 // ResetLoginFailures clears a key after a successful login.

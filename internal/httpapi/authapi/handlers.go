@@ -23,11 +23,17 @@ func RegisterPublic(g *gin.RouterGroup, svc *auth.Service) {
 	g.POST("/auth/logout", respond.H(h.logout))
 }
 
-// Register mounts the routes for authenticated callers.
-func Register(g *gin.RouterGroup, svc *auth.Service) {
+// RegisterSelf mounts the routes a caller who must change their password may
+// still use.
+func RegisterSelf(g *gin.RouterGroup, svc *auth.Service) {
 	h := handlers{svc}
 	g.GET("/me", respond.H(h.me))
 	g.POST("/me/password", respond.H(h.changePassword))
+}
+
+// Register mounts the other routes for authenticated callers.
+func Register(g *gin.RouterGroup, svc *auth.Service) {
+	h := handlers{svc}
 	g.GET("/users", respond.H(h.listUsers))
 	g.POST("/users", respond.H(h.createUser))
 	g.GET("/users/:id", respond.H(h.getUser))

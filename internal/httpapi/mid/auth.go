@@ -9,6 +9,7 @@ import (
 	"github.com/fieldproof/fieldproof/internal/auth"
 	"github.com/fieldproof/fieldproof/internal/errs"
 	"github.com/fieldproof/fieldproof/internal/httpapi/respond"
+	"github.com/fieldproof/fieldproof/internal/policy"
 )
 
 // Authenticator checks an access token.
@@ -43,6 +44,20 @@ func RequireAuth(a Authenticator) gin.HandlerFunc {
 		}
 		c.Set(userIDKey, p.UserID)
 		c.Request = c.Request.WithContext(auth.WithPrincipal(c.Request.Context(), p))
+		c.Next()
+	}
+}
+
+// RequireUsableSession refuses, with 403 password_change_required, callers
+// that must change their password first; the routes mounted before it (/me,
+// /me/password) stay open to them.
+func RequireUsableSession() gin.HandlerFunc {
+	return func(c *gin.Context) {
+		if err := policy.SessionUsable(Principal(c)); err != nil {
+			respond.Error(c, err)
+			c.Abort()
+			return
+		}
 		c.Next()
 	}
 }
