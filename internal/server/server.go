@@ -37,6 +37,7 @@ type Server struct {
 	Orgs     *org.Service
 	Projects *projects.Service
 	Audit    *audit.Service
+	campaignParts
 	checkParts
 	photoParts
 	orderParts
@@ -77,7 +78,7 @@ func New(o Options) (*Server, error) {
 	s.registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 
 	s.Audit = audit.NewService(store.NewAudit(o.DB), o.Now, mid.RequestIDFrom)
-	s.Orgs = org.NewService(store.NewOrg(o.DB)).WithAudit(s.Audit, o.DB.InTx)
+	s.Orgs = org.NewService(store.NewOrg(o.DB), org.Audited(s.Audit, o.DB.InTx))
 	var err error
 	s.Auth, err = auth.NewService(store.NewUsers(o.DB),
 		func(ctx context.Context, name string) (string, error) {
@@ -99,6 +100,12 @@ func New(o Options) (*Server, error) {
 	s.mount(func(g *gin.RouterGroup) { projectapi.Register(g, s.Projects, s.Orgs) })
 	s.mount(func(g *gin.RouterGroup) { auditapi.Register(g, s.Audit) })
 
+	// Each service is complete when built, so one is built before those
+	// that hold it: campaigns before checks (inspections link to tasks),
+	// checks before photos (checks decide photo access).
+	if err := s.wireCampaigns(o); err != nil {
+		return nil, err
+	}
 	if err := s.wireChecks(o); err != nil {
 		return nil, err
 	}
@@ -106,9 +113,6 @@ func New(o Options) (*Server, error) {
 		return nil, err
 	}
 	if err := s.wireDirect(o); err != nil {
-		return nil, err
-	}
-	if err := s.wireCampaigns(o); err != nil {
 		return nil, err
 	}
 	if err := s.wireOrders(o); err != nil {

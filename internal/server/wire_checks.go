@@ -36,7 +36,7 @@ func (s *Server) wireChecks(o Options) error {
 	cc := o.Config.Checks
 	s.Checks = checks.NewService(checks.Deps{
 		Store: store.NewChecks(o.DB), Projects: store.NewProjects(o.DB), Templates: s.Checklists,
-		Photos: store.NewPhotos(o.DB), Audit: s.Audit, Now: o.Now, FutureAllowance: cc.FutureAllowance,
+		Photos: store.NewPhotos(o.DB), Audit: s.Audit, Tasks: s.Campaigns, Now: o.Now, FutureAllowance: cc.FutureAllowance,
 		Thresholds: checks.Thresholds{LowAccuracyM: cc.LowAccuracyM, LateSubmission: cc.LateSubmission},
 	})
 	s.mount(func(g *gin.RouterGroup) { checkapi.RegisterChecks(g, s.Checks) })

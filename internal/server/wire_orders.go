@@ -22,8 +22,8 @@ type orderParts struct {
 // wireOrders builds rectification orders, notifications and webhooks,
 // mounts their routes and registers their workers: the overdue escalation
 // loop and the webhook delivery worker. Response photos go through the one
-// photo pipeline: the photo service routes response ids to orders for the
-// access decision, so wireChecks and wirePhotos run first.
+// photo pipeline (built by wirePhotos, which routes response ids to
+// orders.Parents for the access decision), so wirePhotos runs first.
 func (s *Server) wireOrders(o Options) error {
 	cfg := o.Config
 	oc := cfg.Orders
@@ -37,7 +37,6 @@ func (s *Server) wireOrders(o Options) error {
 			WebhookBackoffBase: oc.WebhookBackoffBase, WebhookBackoffMax: oc.WebhookBackoffMax},
 	})
 	s.Orders = svc
-	s.Photos.RouteParents(svc.Owns, svc.AsParents())
 	s.upload(orderapi.PhotoRoute, cfg)
 	s.mount(func(g *gin.RouterGroup) {
 		orderapi.Register(g, svc, orderapi.Options{MaxUploadBytes: cfg.Photos.MaxUploadBytes, UploadTimeout: cfg.UploadTimeout})

@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"time"
 
@@ -10,6 +11,7 @@ import (
 
 	"github.com/fieldproof/fieldproof/internal/httpapi/photoapi"
 	"github.com/fieldproof/fieldproof/internal/jobs"
+	"github.com/fieldproof/fieldproof/internal/orders"
 	"github.com/fieldproof/fieldproof/internal/photos"
 	"github.com/fieldproof/fieldproof/internal/store"
 )
@@ -22,13 +24,24 @@ type photoParts struct {
 // wirePhotos builds the photo service, mounts its routes and registers its
 // background workers: the rendition worker and the orphan sweeper. Checks
 // answer who may attach and see photos (checks.Parents), so wireChecks runs
-// first.
+// first; rectification responses answer for their own ids (orders.Parents,
+// which needs only the order and project stores, since the order service is
+// built later, on top of this one). Direct upload is on from the start; its
+// URL key derives from the JWT key because that is the one secret every
+// replica already shares.
 func (s *Server) wirePhotos(o Options) error {
 	cfg := o.Config
-	s.Photos = photos.New(photos.Deps{
+	responses := orders.NewParents(orders.ParentDeps{Store: store.NewOrders(o.DB), Projects: store.NewProjects(o.DB)})
+	var err error
+	s.Photos, err = photos.New(photos.Deps{
 		Store: store.NewPhotos(o.DB), Jobs: store.NewJobs(o.DB), Objects: o.Objects,
-		Parents: s.Checks.AsParents(), Audit: s.Audit, Config: cfg.Photos, RetentionDays: cfg.S3.RetentionDays, Log: o.Log,
+		Parents: s.Checks.AsParents(), Routes: []photos.Route{responses.Route()},
+		Direct: &photos.DirectDeps{Uploads: store.NewUploads(o.DB), Secret: o.JWTKey},
+		Audit:  s.Audit, Config: cfg.Photos, RetentionDays: cfg.S3.RetentionDays, Log: o.Log,
 	})
+	if err != nil {
+		return fmt.Errorf("photos: %w", err)
+	}
 	s.upload("/checks/:id/photos", cfg)
 	s.mount(func(g *gin.RouterGroup) {
 		photoapi.Register(g, s.Photos, photoapi.Options{MaxUploadBytes: cfg.Photos.MaxUploadBytes, UploadTimeout: cfg.UploadTimeout})
