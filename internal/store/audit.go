@@ -50,7 +50,7 @@ func (s *Audit) Append(ctx context.Context, es []audit.Entry, hash func(audit.En
 		tx := s.db.conn(ctx)
 		if s.db.dialect == Postgres {
 			if err := tx.Exec("SELECT pg_advisory_xact_lock(?)", auditLockKey).Error; err != nil {
-				return translate(err, "lock audit_log")
+				return translate(err, entAuditLog, "lock audit_log")
 			}
 		}
 		// SQLite needs no lock: its transactions here are IMMEDIATE, so the
@@ -61,7 +61,7 @@ func (s *Audit) Append(ctx context.Context, es []audit.Entry, hash func(audit.En
 		switch {
 		case errors.Is(err, gorm.ErrRecordNotFound):
 		case err != nil:
-			return translate(err, "load audit_log head")
+			return translate(err, entAuditLog, "load audit_log head")
 		default:
 			seq, prev = head.Seq, head.Hash
 		}
@@ -74,7 +74,7 @@ func (s *Audit) Append(ctx context.Context, es []audit.Entry, hash func(audit.En
 			rows[i] = auditRow{Seq: e.Seq, At: e.At.UTC(), ActorID: e.ActorID, ActorRole: e.ActorRole, Action: e.Action,
 				Entity: e.Entity, EntityID: e.EntityID, Changes: e.Changes, RequestID: e.RequestID, PrevHash: e.PrevHash, Hash: e.Hash}
 		}
-		return translate(tx.CreateInBatches(rows, 100).Error, "insert audit_log")
+		return translate(tx.CreateInBatches(rows, 100).Error, entAuditLog, "insert audit_log")
 	})
 }
 
@@ -88,7 +88,7 @@ func (s *Audit) Scan(ctx context.Context, after int64, fn func(audit.Entry) erro
 		err := s.db.conn(qctx).Where("seq > ?", after).Order("seq").Limit(batch).Find(&rows).Error
 		cancel()
 		if err != nil {
-			return translate(err, "scan audit_log")
+			return translate(err, entAuditLog, "scan audit_log")
 		}
 		for _, r := range rows {
 			if err := fn(r.toDomain()); err != nil {
@@ -121,7 +121,7 @@ func (s *Audit) List(ctx context.Context, f audit.Filter) ([]audit.Entry, error)
 	}
 	var rows []auditRow
 	if err := q.Find(&rows).Error; err != nil {
-		return nil, translate(err, "list audit_log")
+		return nil, translate(err, entAuditLog, "list audit_log")
 	}
 	out := make([]audit.Entry, len(rows))
 	for i, r := range rows {

@@ -137,7 +137,7 @@ func (s *Campaigns) InsertCampaign(ctx context.Context, c campaigns.Campaign) er
 	}
 	ctx, cancel := s.db.ctx(ctx)
 	defer cancel()
-	return translate(s.db.conn(ctx).Create(&row).Error, "insert campaign")
+	return translate(s.db.conn(ctx).Create(&row).Error, entCampaign, "insert campaign")
 }
 
 // Campaign loads one campaign by its client id.
@@ -146,7 +146,7 @@ func (s *Campaigns) Campaign(ctx context.Context, id string) (campaigns.Campaign
 	defer cancel()
 	var row campaignRow
 	if err := s.db.conn(ctx).Where("id = ?", id).Take(&row).Error; err != nil {
-		return campaigns.Campaign{}, translate(err, "load campaign")
+		return campaigns.Campaign{}, translate(err, entCampaign, "load campaign")
 	}
 	return row.toDomain()
 }
@@ -161,7 +161,7 @@ func (s *Campaigns) ListCampaigns(ctx context.Context, beforeSeq int64, limit in
 	}
 	var rows []campaignRow
 	if err := q.Order("seq DESC").Limit(limit).Find(&rows).Error; err != nil {
-		return nil, translate(err, "list campaigns")
+		return nil, translate(err, entCampaign, "list campaigns")
 	}
 	return rowsToDomain[campaigns.Campaign](rows)
 }
@@ -176,7 +176,7 @@ func (s *Campaigns) TownshipIDs(ctx context.Context, names []string) (map[string
 	defer cancel()
 	var rows []struct{ ID, Name string }
 	if err := s.db.conn(ctx).Table("townships").Select("id, name").Where("name IN ?", names).Scan(&rows).Error; err != nil {
-		return nil, translate(err, "resolve townships")
+		return nil, translate(err, entTownship, "resolve townships")
 	}
 	for _, r := range rows {
 		out[r.Name] = r.ID
@@ -217,7 +217,7 @@ func (s *Campaigns) MatchProjects(ctx context.Context, sel campaigns.Selection) 
 	}
 	var rows []struct{ ID, Category, TownshipID string }
 	if err := q.Order("code").Limit(sel.Limit).Scan(&rows).Error; err != nil {
-		return nil, translate(err, "match projects")
+		return nil, translate(err, entProject, "match projects")
 	}
 	out := make([]campaigns.ProjectRef, len(rows))
 	for i, r := range rows {
@@ -238,7 +238,7 @@ func (s *Campaigns) InsertTasks(ctx context.Context, ts []campaigns.Task) error 
 			CreatedAt: t.CreatedAt.UTC()}
 	}
 	err := s.db.conn(ctx).Omit(readOnlyTaskFields...).CreateInBatches(rows, insertBatch).Error
-	return translate(err, "insert campaign tasks")
+	return translate(err, entTask, "insert campaign tasks")
 }
 
 func tsCampaign(t *time.Time) *time.Time {
@@ -261,7 +261,7 @@ func (s *Campaigns) Task(ctx context.Context, id string, lock bool) (campaigns.T
 	}
 	var row campaignTaskRow
 	if err := q.Take(&row).Error; err != nil {
-		return campaigns.Task{}, translate(err, "load campaign task")
+		return campaigns.Task{}, translate(err, entTask, "load campaign task")
 	}
 	return row.toDomain(), nil
 }
@@ -292,7 +292,7 @@ func (s *Campaigns) ListTasks(ctx context.Context, f campaigns.TaskFilter) ([]ca
 	}
 	var rows []campaignTaskRow
 	if err := q.Order("t.seq").Limit(f.Limit).Find(&rows).Error; err != nil {
-		return nil, translate(err, "list campaign tasks")
+		return nil, translate(err, entTask, "list campaign tasks")
 	}
 	out := make([]campaigns.Task, len(rows))
 	for i, r := range rows {
@@ -308,7 +308,7 @@ func (s *Campaigns) AssignTask(ctx context.Context, taskID, userID, by string, a
 	res := s.db.conn(ctx).Model(&campaignTaskRow{}).Where("id = ? AND check_id = ''", taskID).
 		Updates(map[string]any{"assignee_id": userID, "assigned_by": by, "assigned_at": at.UTC()})
 	if res.Error != nil {
-		return translate(res.Error, "assign campaign task")
+		return translate(res.Error, entTask, "assign campaign task")
 	}
 	if res.RowsAffected == 0 {
 		return fmt.Errorf("assign campaign task %s: %w", taskID, errs.ErrConflict)
@@ -330,7 +330,7 @@ func (s *Campaigns) CompleteTask(ctx context.Context, c campaigns.Completion) er
 	}
 	res := q.Updates(set)
 	if res.Error != nil {
-		return translate(res.Error, "complete campaign task")
+		return translate(res.Error, entTask, "complete campaign task")
 	}
 	if res.RowsAffected == 0 {
 		return fmt.Errorf("complete campaign task %s: %w", c.TaskID, errs.ErrConflict)
@@ -345,7 +345,7 @@ func (s *Campaigns) ReplaceTaskCheck(ctx context.Context, taskID, from, to strin
 	res := s.db.conn(ctx).Model(&campaignTaskRow{}).Where("id = ? AND check_id = ?", taskID, from).
 		Update("check_id", to)
 	if res.Error != nil {
-		return translate(res.Error, "amend campaign task")
+		return translate(res.Error, entTask, "amend campaign task")
 	}
 	if res.RowsAffected == 0 {
 		return fmt.Errorf("amend campaign task %s: %w", taskID, errs.ErrConflict)
@@ -372,7 +372,7 @@ func (s *Campaigns) Progress(ctx context.Context, ids []string) (map[string]camp
 			SUM(CASE WHEN check_id = '' AND assignee_id = '' THEN 1 ELSE 0 END) AS unassigned`).
 		Where("campaign_id IN ?", ids).Group("campaign_id").Scan(&rows).Error
 	if err != nil {
-		return nil, translate(err, "count campaign tasks")
+		return nil, translate(err, entTask, "count campaign tasks")
 	}
 	for _, r := range rows {
 		out[r.CampaignID] = campaigns.Progress{Total: r.Total, Done: r.Done, Due: r.Total - r.Done, Unassigned: r.Unassigned}
@@ -397,7 +397,7 @@ func (s *Campaigns) Findings(ctx context.Context, campaignID string) ([]campaign
 		Joins("LEFT JOIN checks ch ON ch.id = t.check_id").
 		Where("t.campaign_id = ?", campaignID).Group("t.category, tw.name").Scan(&rows).Error
 	if err != nil {
-		return nil, translate(err, "count campaign findings")
+		return nil, translate(err, entCampaign, "count campaign findings")
 	}
 	out := make([]campaigns.FindingRow, len(rows))
 	for i, r := range rows {
@@ -417,7 +417,7 @@ func (s *Campaigns) UserRole(ctx context.Context, userID string) (auth.Role, boo
 	}
 	err := s.db.conn(ctx).Table("users").Select("role, disabled").Where("id = ?", userID).Take(&row).Error
 	if err != nil {
-		return "", false, translate(err, "load user")
+		return "", false, translate(err, entUser, "load user")
 	}
 	return auth.Role(row.Role), row.Disabled, nil
 }

@@ -85,7 +85,7 @@ func (s *Checklists) Insert(ctx context.Context, st checklists.Stored) error {
 	}
 	ctx, cancel := s.db.ctx(ctx)
 	defer cancel()
-	return translate(s.db.conn(ctx).Create(&row).Error, "insert checklist")
+	return translate(s.db.conn(ctx).Create(&row).Error, entChecklist, "insert checklist")
 }
 
 // Get loads one version.
@@ -95,7 +95,7 @@ func (s *Checklists) Get(ctx context.Context, t checklists.Type, version int) (c
 	var row checklistRow
 	err := s.db.conn(ctx).Where("type = ? AND version = ?", string(t), version).Take(&row).Error
 	if err != nil {
-		return checklists.Stored{}, translate(err, "load checklist")
+		return checklists.Stored{}, translate(err, entChecklist, "load checklist")
 	}
 	return row.toDomain()
 }
@@ -109,7 +109,7 @@ func (s *Checklists) Latest(ctx context.Context) ([]checklists.Stored, error) {
 		Where("version = (SELECT MAX(t2.version) FROM checklist_templates t2 WHERE t2.type = checklist_templates.type)").
 		Order("type").Find(&rows).Error
 	if err != nil {
-		return nil, translate(err, "list checklists")
+		return nil, translate(err, entChecklist, "list checklists")
 	}
 	out := make([]checklists.Stored, 0, len(rows))
 	for _, r := range rows {

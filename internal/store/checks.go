@@ -151,7 +151,7 @@ func (s *Checks) Insert(ctx context.Context, c checks.Check) error {
 	}
 	ctx, cancel := s.db.ctx(ctx)
 	defer cancel()
-	return translate(s.db.conn(ctx).Create(&row).Error, "insert check")
+	return translate(s.db.conn(ctx).Create(&row).Error, entCheck, "insert check")
 }
 
 // Get loads one check by its client id.
@@ -160,7 +160,7 @@ func (s *Checks) Get(ctx context.Context, id string) (checks.Check, error) {
 	defer cancel()
 	var row checkRow
 	if err := s.db.conn(ctx).Where("id = ?", id).Take(&row).Error; err != nil {
-		return checks.Check{}, translate(err, "load check")
+		return checks.Check{}, translate(err, entCheck, "load check")
 	}
 	return row.toDomain()
 }
@@ -171,7 +171,7 @@ func (s *Checks) GetMany(ctx context.Context, ids []string) ([]checks.Check, err
 	defer cancel()
 	var rows []checkRow
 	if err := s.db.conn(ctx).Where("id IN ?", ids).Find(&rows).Error; err != nil {
-		return nil, translate(err, "load checks")
+		return nil, translate(err, entCheck, "load checks")
 	}
 	return rowsToDomain[checks.Check](rows)
 }
@@ -222,7 +222,7 @@ func (s *Checks) List(ctx context.Context, f checks.Filter) ([]checks.Check, err
 	}
 	var rows []checkRow
 	if err := q.Order("checks.seq DESC").Limit(f.Limit).Find(&rows).Error; err != nil {
-		return nil, translate(err, "list checks")
+		return nil, translate(err, entCheck, "list checks")
 	}
 	return rowsToDomain[checks.Check](rows)
 }

@@ -20,7 +20,7 @@ func (s *Checks) MarkReturned(ctx context.Context, id string, r checks.Return) e
 		Where("id = ? AND returned_at IS NULL AND superseded_by = ''", id).
 		Updates(map[string]any{"returned_at": r.At.UTC(), "returned_by": r.By, "return_note": r.Note})
 	if res.Error != nil {
-		return translate(res.Error, "return check")
+		return translate(res.Error, entCheck, "return check")
 	}
 	if res.RowsAffected == 0 {
 		return fmt.Errorf("return check %s: %w", id, errs.ErrConflict)
@@ -35,7 +35,7 @@ func (s *Checks) MarkSuperseded(ctx context.Context, oldID, newID string) error 
 	res := s.db.conn(ctx).Model(&checkRow{}).Where("id = ? AND superseded_by = ''", oldID).
 		Update("superseded_by", newID)
 	if res.Error != nil {
-		return translate(res.Error, "supersede check")
+		return translate(res.Error, entCheck, "supersede check")
 	}
 	if res.RowsAffected == 0 {
 		return fmt.Errorf("supersede check %s: %w", oldID, errs.ErrConflict)
@@ -61,7 +61,7 @@ func (s *Checks) InsertDecision(ctx context.Context, d checks.Decision) error {
 	defer cancel()
 	row := flagDecisionRow{SubjectKind: d.SubjectKind, SubjectID: d.SubjectID, CheckID: d.CheckID,
 		Decision: d.Decision, Reason: d.Reason, DecidedBy: d.DecidedBy, DecidedAt: d.DecidedAt.UTC()}
-	return translate(s.db.conn(ctx).Create(&row).Error, "insert flag decision")
+	return translate(s.db.conn(ctx).Create(&row).Error, entDecision, "insert flag decision")
 }
 
 // flagNames are the keys of a photo's flags document.
@@ -86,7 +86,7 @@ func (s *Checks) PhotoSubject(ctx context.Context, photoID string) (string, []st
 	err := s.db.conn(ctx).Table("photos").Select("parent_id, CAST(flags AS TEXT) AS flags").
 		Where("id = ? AND parent_kind = ?", photoID, checks.ParentKind).Take(&row).Error
 	if err != nil {
-		return "", nil, translate(err, "load photo flags")
+		return "", nil, translate(err, entPhoto, "load photo flags")
 	}
 	names, err := flagNames(row.Flags)
 	return row.ParentID, names, err
@@ -108,7 +108,7 @@ func (s *Checks) ReviewQueue(ctx context.Context, beforeSeq int64, limit int) ([
 	}
 	var rows []checkRow
 	if err := q.Order("checks.seq DESC").Limit(limit).Find(&rows).Error; err != nil {
-		return nil, translate(err, "review queue")
+		return nil, translate(err, entCheck, "review queue")
 	}
 	if len(rows) == 0 {
 		return nil, nil
@@ -119,7 +119,7 @@ func (s *Checks) ReviewQueue(ctx context.Context, beforeSeq int64, limit int) ([
 	}
 	var decided []flagDecisionRow
 	if err := s.db.conn(ctx).Where("check_id IN ?", ids).Find(&decided).Error; err != nil {
-		return nil, translate(err, "load flag decisions")
+		return nil, translate(err, entDecision, "load flag decisions")
 	}
 	done := map[string]bool{}
 	for _, d := range decided {
@@ -129,7 +129,7 @@ func (s *Checks) ReviewQueue(ctx context.Context, beforeSeq int64, limit int) ([
 	err := s.db.conn(ctx).Table("photos").Select("id, parent_id, CAST(flags AS TEXT) AS flags").
 		Where("parent_id IN ? AND CAST(flags AS TEXT) NOT IN ('{}', '')", ids).Order("created_at, id").Scan(&phs).Error
 	if err != nil {
-		return nil, translate(err, "load flagged photos")
+		return nil, translate(err, entPhoto, "load flagged photos")
 	}
 	pending := map[string][]checks.Pending{}
 	for _, ph := range phs {

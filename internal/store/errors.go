@@ -18,16 +18,18 @@ import (
 	"github.com/fieldproof/fieldproof/internal/errs"
 )
 
-// translate turns driver errors into domain errors; what stays is internal.
-func translate(err error, what string) error {
+// translate turns driver errors into domain errors. The client's code comes
+// from ent and the error's kind alone (project_not_found, unit_exists);
+// what is context for the logs and never reaches a client.
+func translate(err error, ent entity, what string) error {
 	if err == nil {
 		return nil
 	}
 	switch classify(err) {
 	case errNotFound:
-		return fmt.Errorf("%s: %w", what, notFound(what))
+		return fmt.Errorf("%s: %w", what, notFound(ent))
 	case errUnique:
-		return fmt.Errorf("%s: %w", what, conflict(what))
+		return fmt.Errorf("%s: %w", what, conflict(ent))
 	case errUnavailable:
 		return fmt.Errorf("%s: %w", what, unavailable(err))
 	}
@@ -123,20 +125,15 @@ func isConnectionError(err error) bool {
 	return false
 }
 
-// what is "load project" or "insert user"; the last word names the thing.
-func thing(what string) string {
-	f := strings.Fields(what)
-	if len(f) == 0 {
-		return "record"
-	}
-	return f[len(f)-1]
-}
+// entity is the kind of record a call was about. Client codes are built
+// from it, so it is a closed set of domain nouns (entities.go), never words
+// taken from a log message; a struct, so no string can be passed for one.
+type entity struct{ name string }
 
-func notFound(what string) error { return errs.NotFound(thing(what)) }
+func notFound(e entity) error { return errs.NotFound(e.name) }
 
-func conflict(what string) error {
-	t := thing(what)
-	return errs.Conflict(t+"_exists", "a "+t+" with the same unique value already exists")
+func conflict(e entity) error {
+	return errs.Conflict(e.name+"_exists", "a "+strings.ReplaceAll(e.name, "_", " ")+" with the same unique value already exists")
 }
 
 func unavailable(cause error) error {

@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"errors"
+	"strings"
 	"testing"
 
 	"github.com/fieldproof/fieldproof/internal/errs"
@@ -112,4 +113,45 @@ func kindOf(err error) errs.Kind {
 		return e.Kind
 	}
 	return errs.KindInternal
+}
+
+// A client's error code names the record and the kind, never a word of the
+// log context: an order's query described as "count order tallies" that
+// meets a missing row or a duplicate is order_not_found / order_exists,
+// and the text the client reads does not carry the context either.
+func TestClientCodesComeFromTheEntity(t *testing.T) {
+	storetest.EachDB(t, func(t *testing.T, db *store.DB) {
+		ctx := t.Context()
+		sqlDB, err := db.SQL()
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, q := range []string{
+			`CREATE TABLE codes_t (id TEXT PRIMARY KEY)`, `INSERT INTO codes_t (id) VALUES ('a')`,
+		} {
+			if _, err := sqlDB.ExecContext(ctx, q); err != nil {
+				t.Fatal(err)
+			}
+		}
+		_, dup := sqlDB.ExecContext(ctx, `INSERT INTO codes_t (id) VALUES ('a')`)
+		for _, c := range []struct {
+			name string
+			err  error
+			code string
+		}{
+			{"not found", store.TakeMissing(ctx, db, "codes_t"), "order_not_found"},
+			{"duplicate", dup, "order_exists"},
+		} {
+			e, ok := errs.As(store.Translate(c.err, "count order tallies"))
+			if !ok {
+				t.Fatalf("%s: not a domain error", c.name)
+			}
+			if e.Code != c.code {
+				t.Errorf("%s: code %q, want %q", c.name, e.Code, c.code)
+			}
+			if strings.Contains(e.Message, "tallies") {
+				t.Errorf("%s: client message %q carries the log context", c.name, e.Message)
+			}
+		}
+	})
 }

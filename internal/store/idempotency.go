@@ -36,7 +36,7 @@ func (s *Idempotency) Insert(ctx context.Context, r idempotency.Record) error {
 	defer cancel()
 	row := idempotencyRow{UserID: r.UserID, Key: r.Key, Method: r.Method, Path: r.Path, RequestHash: r.RequestHash,
 		Status: r.Status, ContentType: r.ContentType, Body: string(r.Body), CreatedAt: r.CreatedAt, ExpiresAt: r.ExpiresAt}
-	return translate(s.db.conn(ctx).Create(&row).Error, "insert idempotency key")
+	return translate(s.db.conn(ctx).Create(&row).Error, entIdempotencyKey, "insert idempotency key")
 }
 
 // Get loads one key.
@@ -45,7 +45,7 @@ func (s *Idempotency) Get(ctx context.Context, userID, key string) (idempotency.
 	defer cancel()
 	var row idempotencyRow
 	if err := s.db.conn(ctx).Where("user_id = ? AND key = ?", userID, key).Take(&row).Error; err != nil {
-		return idempotency.Record{}, translate(err, "load idempotency key")
+		return idempotency.Record{}, translate(err, entIdempotencyKey, "load idempotency key")
 	}
 	return idempotency.Record{UserID: row.UserID, Key: row.Key, Method: row.Method, Path: row.Path,
 		RequestHash: row.RequestHash, Status: row.Status, ContentType: row.ContentType, Body: []byte(row.Body),
@@ -58,7 +58,7 @@ func (s *Idempotency) Complete(ctx context.Context, userID, key string, status i
 	defer cancel()
 	err := s.db.conn(ctx).Model(&idempotencyRow{}).Where("user_id = ? AND key = ?", userID, key).
 		Updates(map[string]any{"status": status, "content_type": contentType, "body": string(body)}).Error
-	return translate(err, "complete idempotency key")
+	return translate(err, entIdempotencyKey, "complete idempotency key")
 }
 
 // Delete releases a key.
@@ -66,7 +66,7 @@ func (s *Idempotency) Delete(ctx context.Context, userID, key string) error {
 	ctx, cancel := s.db.ctx(ctx)
 	defer cancel()
 	return translate(s.db.conn(ctx).Where("user_id = ? AND key = ?", userID, key).Delete(&idempotencyRow{}).Error,
-		"delete idempotency key")
+		entIdempotencyKey, "delete idempotency key")
 }
 
 // DeleteExpired removes keys past their expiry.
@@ -74,5 +74,5 @@ func (s *Idempotency) DeleteExpired(ctx context.Context, now time.Time) (int64, 
 	ctx, cancel := s.db.ctx(ctx)
 	defer cancel()
 	res := s.db.conn(ctx).Where("expires_at <= ?", now).Delete(&idempotencyRow{})
-	return res.RowsAffected, translate(res.Error, "sweep idempotency keys")
+	return res.RowsAffected, translate(res.Error, entIdempotencyKey, "sweep idempotency keys")
 }

@@ -59,7 +59,7 @@ func (s *Jobs) Enqueue(ctx context.Context, j jobs.Job, now time.Time) error {
 	}
 	r := jobRow{ID: j.ID, Kind: j.Kind, Payload: payload, Status: jobs.StatusQueued,
 		MaxAttempts: j.MaxAttempts, RunAt: ts(j.RunAt), CreatedAt: ts(now), UpdatedAt: ts(now)}
-	return translate(s.db.conn(ctx).Create(&r).Error, "insert job")
+	return translate(s.db.conn(ctx).Create(&r).Error, entJob, "insert job")
 }
 
 // Claim leases due jobs. On PostgreSQL the inner SELECT skips rows another
@@ -86,7 +86,7 @@ RETURNING id, kind, payload, status, attempts, max_attempts, run_at`
 	err := s.db.conn(ctx).Raw(q, jobs.StatusRunning, worker, now.Add(lease), now,
 		kinds, jobs.StatusQueued, now, jobs.StatusRunning, now, n).Scan(&rows).Error
 	if err != nil {
-		return nil, translate(err, "claim jobs")
+		return nil, translate(err, entJob, "claim jobs")
 	}
 	out := make([]jobs.Job, len(rows))
 	for i, r := range rows {
@@ -102,7 +102,7 @@ func (s *Jobs) finish(ctx context.Context, id, worker string, set map[string]any
 	res := s.db.conn(ctx).Model(&jobRow{}).
 		Where("id = ? AND status = ? AND locked_by = ?", id, jobs.StatusRunning, worker).Updates(set)
 	if res.Error != nil {
-		return translate(res.Error, "update job")
+		return translate(res.Error, entJob, "update job")
 	}
 	if res.RowsAffected == 0 {
 		return fmt.Errorf("job %s: lease lost", id)
@@ -134,7 +134,7 @@ func (s *Jobs) Inspect(ctx context.Context, id string) (jobs.State, error) {
 	defer cancel()
 	var r jobRow
 	if err := s.db.conn(ctx).Where("id = ?", id).Take(&r).Error; err != nil {
-		return jobs.State{}, translate(err, "load job")
+		return jobs.State{}, translate(err, entJob, "load job")
 	}
 	return jobs.State{Job: r.job(), Status: r.Status, LastError: r.LastError}, nil
 }

@@ -108,14 +108,14 @@ func (s *Orders) NextNumber(ctx context.Context, year int) (int, error) {
 	// transaction that waits for nothing else.
 	if s.db.dialect == Postgres {
 		if err := s.db.conn(ctx).Exec("SELECT pg_advisory_xact_lock(?)", auditLockKey).Error; err != nil {
-			return 0, translate(err, "lock audit_log")
+			return 0, translate(err, entAuditLog, "lock audit_log")
 		}
 	}
 	var n []int
 	err := s.db.conn(ctx).Raw(`INSERT INTO order_counters (year, last) VALUES (?, 1)
 ON CONFLICT (year) DO UPDATE SET last = order_counters.last + 1 RETURNING last`, year).Scan(&n).Error
 	if err != nil {
-		return 0, translate(err, "number order")
+		return 0, translate(err, entOrder, "number order")
 	}
 	if len(n) != 1 {
 		return 0, fmt.Errorf("number order: counter returned %d rows", len(n))
@@ -128,7 +128,7 @@ func (s *Orders) Insert(ctx context.Context, o orders.Order) error {
 	ctx, cancel := s.db.ctx(ctx)
 	defer cancel()
 	r := toOrderRow(o)
-	return translate(s.db.conn(ctx).Create(&r).Error, "insert order")
+	return translate(s.db.conn(ctx).Create(&r).Error, entOrder, "insert order")
 }
 
 // Get loads one order.
@@ -137,7 +137,7 @@ func (s *Orders) Get(ctx context.Context, id string) (orders.Order, error) {
 	defer cancel()
 	var r orderRow
 	if err := s.db.conn(ctx).Where("id = ?", id).Take(&r).Error; err != nil {
-		return orders.Order{}, translate(err, "load order")
+		return orders.Order{}, translate(err, entOrder, "load order")
 	}
 	return r.toDomain()
 }
@@ -173,7 +173,7 @@ func (s *Orders) List(ctx context.Context, f orders.Filter) ([]orders.Order, err
 	}
 	var rows []orderRow
 	if err := q.Order("seq DESC").Limit(f.Limit).Find(&rows).Error; err != nil {
-		return nil, translate(err, "list orders")
+		return nil, translate(err, entOrder, "list orders")
 	}
 	return rowsToDomain[orders.Order](rows)
 }
@@ -195,10 +195,10 @@ func (s *Orders) Transition(ctx context.Context, t orders.Transition) error {
 	}
 	res := s.db.conn(ctx).Model(&orderRow{}).Where("id = ? AND status = ?", t.ID, string(t.From)).Updates(set)
 	if res.Error != nil {
-		return translate(res.Error, "update order")
+		return translate(res.Error, entOrder, "update order")
 	}
 	if res.RowsAffected == 0 {
-		return fmt.Errorf("order %s is no longer %s: %w", t.ID, t.From, conflict("update order"))
+		return fmt.Errorf("order %s is no longer %s: %w", t.ID, t.From, conflict(entOrder))
 	}
 	return nil
 }
@@ -226,7 +226,7 @@ func (s *Orders) InsertEvent(ctx context.Context, e orders.Event) error {
 	r := orderEventRow{OrderID: e.OrderID, Action: string(e.Action), FromStatus: string(e.From), ToStatus: string(e.To),
 		ActorID: e.ActorID, ActorRole: string(e.ActorRole), Reason: e.Reason, CheckID: e.CheckID,
 		ResponseID: e.ResponseID, At: ts(e.At)}
-	return translate(s.db.conn(ctx).Create(&r).Error, "insert order event")
+	return translate(s.db.conn(ctx).Create(&r).Error, entOrderEvent, "insert order event")
 }
 
 // Events is an order's timeline, oldest first.
@@ -235,7 +235,7 @@ func (s *Orders) Events(ctx context.Context, orderID string) ([]orders.Event, er
 	defer cancel()
 	var rows []orderEventRow
 	if err := s.db.conn(ctx).Where("order_id = ?", orderID).Order("seq").Find(&rows).Error; err != nil {
-		return nil, translate(err, "list order events")
+		return nil, translate(err, entOrderEvent, "list order events")
 	}
 	out := make([]orders.Event, len(rows))
 	for i, r := range rows {
@@ -299,7 +299,7 @@ func (s *Orders) InsertResponse(ctx context.Context, r orders.Response) error {
 	}
 	ctx, cancel := s.db.ctx(ctx)
 	defer cancel()
-	return translate(s.db.conn(ctx).Create(&row).Error, "insert response")
+	return translate(s.db.conn(ctx).Create(&row).Error, entResponse, "insert response")
 }
 
 // Response loads one response.
@@ -308,7 +308,7 @@ func (s *Orders) Response(ctx context.Context, id string) (orders.Response, erro
 	defer cancel()
 	var r orderResponseRow
 	if err := s.db.conn(ctx).Where("id = ?", id).Take(&r).Error; err != nil {
-		return orders.Response{}, translate(err, "load response")
+		return orders.Response{}, translate(err, entResponse, "load response")
 	}
 	return r.toDomain()
 }
@@ -319,7 +319,7 @@ func (s *Orders) Responses(ctx context.Context, orderID string) ([]orders.Respon
 	defer cancel()
 	var rows []orderResponseRow
 	if err := s.db.conn(ctx).Where("order_id = ?", orderID).Order("submitted_at, id").Find(&rows).Error; err != nil {
-		return nil, translate(err, "list responses")
+		return nil, translate(err, entResponse, "list responses")
 	}
 	return rowsToDomain[orders.Response](rows)
 }
@@ -330,7 +330,7 @@ func (s *Orders) IsResponse(ctx context.Context, id string) (bool, error) {
 	defer cancel()
 	var n int64
 	err := s.db.conn(ctx).Model(&orderResponseRow{}).Where("id = ?", id).Count(&n).Error
-	return n > 0, translate(err, "find response")
+	return n > 0, translate(err, entResponse, "find response")
 }
 
 // OverdueIDs lists open orders past their deadline not yet escalated.
@@ -340,7 +340,7 @@ func (s *Orders) OverdueIDs(ctx context.Context, now time.Time, limit int) ([]st
 	var ids []string
 	err := s.db.conn(ctx).Model(&orderRow{}).Where("status IN ? AND deadline < ? AND escalated_at IS NULL",
 		openStatuses, ts(now)).Order("deadline, seq").Limit(limit).Pluck("id", &ids).Error
-	return ids, translate(err, "list overdue orders")
+	return ids, translate(err, entOrder, "list overdue orders")
 }
 
 // MarkEscalated sets escalated_at only where it is still NULL: the
@@ -353,7 +353,7 @@ func (s *Orders) MarkEscalated(ctx context.Context, id string, at time.Time) (bo
 	res := s.db.conn(ctx).Model(&orderRow{}).Where("id = ? AND escalated_at IS NULL", id).
 		Updates(map[string]any{"escalated_at": ts(at)})
 	if res.Error != nil {
-		return false, translate(res.Error, "escalate order")
+		return false, translate(res.Error, entOrder, "escalate order")
 	}
 	return res.RowsAffected == 1, nil
 }
@@ -394,7 +394,7 @@ func (s *Orders) TriageQueue(ctx context.Context, beforeSeq int64, limit int) ([
 		CreatedAt       time.Time
 	}
 	if err := q.Order("seq DESC").Limit(limit).Scan(&rows).Error; err != nil {
-		return nil, translate(err, "list triage queue")
+		return nil, translate(err, entTriage, "list triage queue")
 	}
 	out := make([]orders.TriageItem, len(rows))
 	for i, r := range rows {
@@ -421,7 +421,7 @@ func (s *Orders) InsertTriage(ctx context.Context, d orders.TriageDecision) erro
 	defer cancel()
 	r := triageRow{CheckID: d.CheckID, Decision: d.Decision, Reason: d.Reason, OrderID: d.OrderID,
 		DecidedBy: d.DecidedBy, DecidedAt: ts(d.DecidedAt)}
-	return translate(s.db.conn(ctx).Create(&r).Error, "insert triage")
+	return translate(s.db.conn(ctx).Create(&r).Error, entTriage, "insert triage")
 }
 
 // Triage loads the decision on one check.
@@ -430,7 +430,7 @@ func (s *Orders) Triage(ctx context.Context, checkID string) (orders.TriageDecis
 	defer cancel()
 	var r triageRow
 	if err := s.db.conn(ctx).Where("check_id = ?", checkID).Take(&r).Error; err != nil {
-		return orders.TriageDecision{}, translate(err, "load triage")
+		return orders.TriageDecision{}, translate(err, entTriage, "load triage")
 	}
 	return orders.TriageDecision{CheckID: r.CheckID, Decision: r.Decision, Reason: r.Reason, OrderID: r.OrderID,
 		DecidedBy: r.DecidedBy, DecidedAt: r.DecidedAt.UTC()}, nil
@@ -468,7 +468,7 @@ func (s *Orders) Recipients(ctx context.Context, a orders.Audience) ([]string, e
 	}
 	var ids []string
 	if err := q.Order("id").Distinct().Pluck("id", &ids).Error; err != nil {
-		return nil, translate(err, "list recipients")
+		return nil, translate(err, entUser, "list recipients")
 	}
 	return ids, nil
 }

@@ -24,7 +24,7 @@ func (s *Orders) Tallies(ctx context.Context) ([]orders.Tally, error) {
 		JOIN projects p ON p.id = g.project_id JOIN townships t ON t.id = p.township_id JOIN units u ON u.id = g.unit_id
 		GROUP BY g.status, t.name, u.name, g.severity ORDER BY g.status, t.name, u.name, g.severity`).Scan(&rows).Error
 	if err != nil {
-		return nil, translate(err, "order tallies")
+		return nil, translate(err, entOrder, "order tallies")
 	}
 	out := make([]orders.Tally, len(rows))
 	for i, r := range rows {
@@ -42,7 +42,7 @@ func (s *Orders) Overdue(ctx context.Context, now time.Time, limit int) ([]order
 	var total int64
 	q := s.db.conn(ctx).Table("orders").Where("status IN ? AND deadline < ?", openStatuses, now.UTC())
 	if err := q.Count(&total).Error; err != nil {
-		return nil, 0, translate(err, "count overdue orders")
+		return nil, 0, translate(err, entOrder, "count overdue orders")
 	}
 	var rows []struct {
 		ID, Number, Code, Township, Unit, Severity, Status string
@@ -56,7 +56,7 @@ func (s *Orders) Overdue(ctx context.Context, now time.Time, limit int) ([]order
 		WHERE o.status IN ? AND o.deadline < ? ORDER BY o.deadline, o.number LIMIT ?`,
 		openStatuses, now.UTC(), limit).Scan(&rows).Error
 	if err != nil {
-		return nil, 0, translate(err, "list overdue orders")
+		return nil, 0, translate(err, entOrder, "list overdue orders")
 	}
 	out := make([]orders.OverdueOrder, len(rows))
 	for i, r := range rows {
@@ -77,13 +77,13 @@ func (s *Orders) CloseTimes(ctx context.Context) (orders.CloseTimes, error) {
 	var closed int64
 	if err := s.db.conn(ctx).Table("orders").Where("status = ? AND closed_at IS NOT NULL", orders.StatusClosed).
 		Count(&closed).Error; err != nil {
-		return ct, translate(err, "count closed orders")
+		return ct, translate(err, entOrder, "count closed orders")
 	}
 	ct.Closed = int(closed)
 	if err := s.db.conn(ctx).Raw(`SELECT count(*) FROM orders o WHERE o.status = ?
 		AND NOT EXISTS (SELECT 1 FROM photos ph WHERE ph.parent_id = o.verification_check_id AND o.verification_check_id <> '')`,
 		orders.StatusClosed).Scan(&ct.ClosedNoFoto).Error; err != nil {
-		return ct, translate(err, "count closed orders without a verification photo")
+		return ct, translate(err, entPhoto, "count closed orders without a verification photo")
 	}
 	if closed == 0 {
 		return ct, nil
@@ -95,7 +95,7 @@ func (s *Orders) CloseTimes(ctx context.Context) (orders.CloseTimes, error) {
 			percentile_cont(0.9) WITHIN GROUP (ORDER BY EXTRACT(EPOCH FROM closed_at - created_at) / 86400) AS p90
 			FROM orders WHERE status = ? AND closed_at IS NOT NULL`, orders.StatusClosed).Scan(&r).Error
 		if err != nil {
-			return ct, translate(err, "days to close")
+			return ct, translate(err, entOrder, "days to close")
 		}
 		ct.MedianDays, ct.P90Days = &r.Median, &r.P90
 		return ct, nil
@@ -105,7 +105,7 @@ func (s *Orders) CloseTimes(ctx context.Context) (orders.CloseTimes, error) {
 		err := s.db.conn(ctx).Raw(`SELECT julianday(closed_at) - julianday(created_at) FROM orders
 			WHERE status = ? AND closed_at IS NOT NULL ORDER BY 1 LIMIT 1 OFFSET ?`,
 			orders.StatusClosed, int(rank*float64(closed-1))).Scan(&d).Error
-		return &d, translate(err, "days to close")
+		return &d, translate(err, entOrder, "days to close")
 	}
 	var err error
 	if ct.MedianDays, err = at(0.5); err != nil {

@@ -37,7 +37,7 @@ func (s *Orders) InsertNotifications(ctx context.Context, ns []orders.Notificati
 		rows[i] = notificationRow{ID: n.ID, UserID: n.UserID, Event: n.Event, OrderID: n.OrderID,
 			OrderNumber: n.OrderNumber, Message: n.Message, CreatedAt: ts(n.CreatedAt)}
 	}
-	return translate(s.db.conn(ctx).Create(&rows).Error, "insert notifications")
+	return translate(s.db.conn(ctx).Create(&rows).Error, entNotification, "insert notifications")
 }
 
 // ListNotifications pages one user's notifications, newest first.
@@ -53,7 +53,7 @@ func (s *Orders) ListNotifications(ctx context.Context, userID string, unreadOnl
 	}
 	var rows []notificationRow
 	if err := q.Order("seq DESC").Limit(limit).Find(&rows).Error; err != nil {
-		return nil, translate(err, "list notifications")
+		return nil, translate(err, entNotification, "list notifications")
 	}
 	out := make([]orders.Notification, len(rows))
 	for i, r := range rows {
@@ -68,11 +68,11 @@ func (s *Orders) MarkRead(ctx context.Context, userID, id string, at time.Time) 
 	defer cancel()
 	if err := s.db.conn(ctx).Model(&notificationRow{}).Where("id = ? AND user_id = ? AND read_at IS NULL", id, userID).
 		Update("read_at", ts(at)).Error; err != nil {
-		return orders.Notification{}, translate(err, "mark notification")
+		return orders.Notification{}, translate(err, entNotification, "mark notification")
 	}
 	var r notificationRow
 	if err := s.db.conn(ctx).Where("id = ? AND user_id = ?", id, userID).Take(&r).Error; err != nil {
-		return orders.Notification{}, translate(err, "load notification")
+		return orders.Notification{}, translate(err, entNotification, "load notification")
 	}
 	return r.toDomain(), nil
 }
@@ -109,7 +109,7 @@ func (s *Orders) InsertWebhook(ctx context.Context, w orders.Webhook) error {
 	if len(w.Events) == 0 {
 		r.Events = ","
 	}
-	return translate(s.db.conn(ctx).Create(&r).Error, "insert webhook")
+	return translate(s.db.conn(ctx).Create(&r).Error, entWebhook, "insert webhook")
 }
 
 // Webhook loads one endpoint.
@@ -118,7 +118,7 @@ func (s *Orders) Webhook(ctx context.Context, id string) (orders.Webhook, error)
 	defer cancel()
 	var r webhookRow
 	if err := s.db.conn(ctx).Where("id = ?", id).Take(&r).Error; err != nil {
-		return orders.Webhook{}, translate(err, "load webhook")
+		return orders.Webhook{}, translate(err, entWebhook, "load webhook")
 	}
 	return r.toDomain(), nil
 }
@@ -129,7 +129,7 @@ func (s *Orders) DeactivateWebhook(ctx context.Context, id string) error {
 	defer cancel()
 	res := s.db.conn(ctx).Model(&webhookRow{}).Where("id = ?", id).Update("active", false)
 	if res.Error != nil {
-		return translate(res.Error, "deactivate webhook")
+		return translate(res.Error, entWebhook, "deactivate webhook")
 	}
 	if res.RowsAffected == 0 {
 		return errs.ErrNotFound
@@ -143,7 +143,7 @@ func (s *Orders) ListWebhooks(ctx context.Context) ([]orders.Webhook, error) {
 	defer cancel()
 	var rows []webhookRow
 	if err := s.db.conn(ctx).Order("created_at, id").Find(&rows).Error; err != nil {
-		return nil, translate(err, "list webhooks")
+		return nil, translate(err, entWebhook, "list webhooks")
 	}
 	out := make([]orders.Webhook, len(rows))
 	for i, r := range rows {
@@ -193,7 +193,7 @@ func (s *Orders) InsertDelivery(ctx context.Context, d orders.Delivery) error {
 	defer cancel()
 	r := deliveryRow{ID: d.ID, WebhookID: d.WebhookID, Event: d.Event, OrderID: d.OrderID, Payload: d.Payload,
 		Status: d.Status, CreatedAt: ts(d.CreatedAt)}
-	return translate(s.db.conn(ctx).Create(&r).Error, "insert delivery")
+	return translate(s.db.conn(ctx).Create(&r).Error, entDelivery, "insert delivery")
 }
 
 // Delivery loads one delivery (without its log).
@@ -202,7 +202,7 @@ func (s *Orders) Delivery(ctx context.Context, id string) (orders.Delivery, erro
 	defer cancel()
 	var r deliveryRow
 	if err := s.db.conn(ctx).Where("id = ?", id).Take(&r).Error; err != nil {
-		return orders.Delivery{}, translate(err, "load delivery")
+		return orders.Delivery{}, translate(err, entDelivery, "load delivery")
 	}
 	return r.toDomain(), nil
 }
@@ -215,14 +215,14 @@ func (s *Orders) RecordAttempt(ctx context.Context, a orders.Attempt, status str
 		r := attemptRow{DeliveryID: a.DeliveryID, Attempt: a.N, StatusCode: a.StatusCode, Error: a.Error,
 			DurationMs: a.Duration.Milliseconds(), At: ts(a.At)}
 		if err := s.db.conn(ctx).Create(&r).Error; err != nil {
-			return translate(err, "insert delivery attempt")
+			return translate(err, entDeliveryAttempt, "insert delivery attempt")
 		}
 		set := map[string]any{"status": status, "attempts": a.N, "last_status": a.StatusCode, "last_error": a.Error}
 		if status == orders.DeliveryDelivered {
 			set["delivered_at"] = ts(a.At)
 		}
 		return translate(s.db.conn(ctx).Model(&deliveryRow{}).Where("id = ?", a.DeliveryID).Updates(set).Error,
-			"update delivery")
+			entDelivery, "update delivery")
 	})
 }
 
@@ -237,7 +237,7 @@ func (s *Orders) ListDeliveries(ctx context.Context, webhookID string, beforeSeq
 	}
 	var rows []deliveryRow
 	if err := q.Order("seq DESC").Limit(limit).Find(&rows).Error; err != nil {
-		return nil, translate(err, "list deliveries")
+		return nil, translate(err, entDelivery, "list deliveries")
 	}
 	out := make([]orders.Delivery, len(rows))
 	ids := make([]string, len(rows))
@@ -251,7 +251,7 @@ func (s *Orders) ListDeliveries(ctx context.Context, webhookID string, beforeSeq
 	}
 	var atts []attemptRow
 	if err := s.db.conn(ctx).Where("delivery_id IN ?", ids).Order("seq").Find(&atts).Error; err != nil {
-		return nil, translate(err, "list delivery attempts")
+		return nil, translate(err, entDeliveryAttempt, "list delivery attempts")
 	}
 	for _, a := range atts {
 		i := at[a.DeliveryID]

@@ -52,7 +52,7 @@ func (s *Org) ListTownships(ctx context.Context, limit int) ([]org.Township, err
 	defer cancel()
 	var rows []townshipRow
 	if err := s.db.conn(ctx).Order("name").Limit(limit).Find(&rows).Error; err != nil {
-		return nil, translate(err, "list townships")
+		return nil, translate(err, entTownship, "list townships")
 	}
 	out := make([]org.Township, len(rows))
 	for i, r := range rows {
@@ -67,7 +67,7 @@ func (s *Org) TownshipByName(ctx context.Context, name string) (org.Township, er
 	defer cancel()
 	var r townshipRow
 	err := s.db.conn(ctx).Where("name = ?", name).Take(&r).Error
-	return r.toDomain(), translate(err, "load township")
+	return r.toDomain(), translate(err, entTownship, "load township")
 }
 
 // InsertTownship inserts a township.
@@ -75,7 +75,7 @@ func (s *Org) InsertTownship(ctx context.Context, t org.Township) error {
 	ctx, cancel := s.db.ctx(ctx)
 	defer cancel()
 	row := townshipRow{ID: t.ID, Name: t.Name, CreatedAt: t.CreatedAt.UTC()}
-	return translate(s.db.conn(ctx).Create(&row).Error, "insert township")
+	return translate(s.db.conn(ctx).Create(&row).Error, entTownship, "insert township")
 }
 
 // InsertTownshipIfAbsent inserts t unless the name exists.
@@ -83,7 +83,7 @@ func (s *Org) InsertTownshipIfAbsent(ctx context.Context, t org.Township) error 
 	ctx, cancel := s.db.ctx(ctx)
 	defer cancel()
 	row := townshipRow{ID: t.ID, Name: t.Name, CreatedAt: t.CreatedAt.UTC()}
-	return translate(s.db.conn(ctx).Clauses(onNameConflict).Create(&row).Error, "insert township")
+	return translate(s.db.conn(ctx).Clauses(onNameConflict).Create(&row).Error, entTownship, "insert township")
 }
 
 // ListUnits lists units by name.
@@ -92,7 +92,7 @@ func (s *Org) ListUnits(ctx context.Context, limit int) ([]org.Unit, error) {
 	defer cancel()
 	var rows []unitRow
 	if err := s.db.conn(ctx).Order("name").Limit(limit).Find(&rows).Error; err != nil {
-		return nil, translate(err, "list units")
+		return nil, translate(err, entUnit, "list units")
 	}
 	out := make([]org.Unit, len(rows))
 	for i, r := range rows {
@@ -107,7 +107,7 @@ func (s *Org) UnitByName(ctx context.Context, name string) (org.Unit, error) {
 	defer cancel()
 	var r unitRow
 	err := s.db.conn(ctx).Where("name = ?", name).Take(&r).Error
-	return r.toDomain(), translate(err, "load unit")
+	return r.toDomain(), translate(err, entUnit, "load unit")
 }
 
 // InsertUnit inserts a unit.
@@ -115,7 +115,7 @@ func (s *Org) InsertUnit(ctx context.Context, u org.Unit) error {
 	ctx, cancel := s.db.ctx(ctx)
 	defer cancel()
 	row := unitRow{ID: u.ID, Name: u.Name, Kind: string(u.Kind), CreatedAt: u.CreatedAt.UTC()}
-	return translate(s.db.conn(ctx).Create(&row).Error, "insert unit")
+	return translate(s.db.conn(ctx).Create(&row).Error, entUnit, "insert unit")
 }
 
 // InsertUnitIfAbsent inserts u unless the name exists.
@@ -123,5 +123,5 @@ func (s *Org) InsertUnitIfAbsent(ctx context.Context, u org.Unit) error {
 	ctx, cancel := s.db.ctx(ctx)
 	defer cancel()
 	row := unitRow{ID: u.ID, Name: u.Name, Kind: string(u.Kind), CreatedAt: u.CreatedAt.UTC()}
-	return translate(s.db.conn(ctx).Clauses(onNameConflict).Create(&row).Error, "insert unit")
+	return translate(s.db.conn(ctx).Clauses(onNameConflict).Create(&row).Error, entUnit, "insert unit")
 }

@@ -120,7 +120,7 @@ func (s *Photos) Insert(ctx context.Context, p photos.Photo) error {
 	}
 	ctx, cancel := s.db.ctx(ctx)
 	defer cancel()
-	return translate(s.db.conn(ctx).Create(&r).Error, "insert photo")
+	return translate(s.db.conn(ctx).Create(&r).Error, entPhoto, "insert photo")
 }
 
 // Get loads a photo.
@@ -129,7 +129,7 @@ func (s *Photos) Get(ctx context.Context, id string) (photos.Photo, error) {
 	defer cancel()
 	var r photoRow
 	if err := s.db.conn(ctx).Where("id = ?", id).Take(&r).Error; err != nil {
-		return photos.Photo{}, translate(err, "load photo")
+		return photos.Photo{}, translate(err, entPhoto, "load photo")
 	}
 	return r.photo()
 }
@@ -152,7 +152,7 @@ func (s *Photos) ListByParent(ctx context.Context, parentID string) ([]photos.Ph
 	defer cancel()
 	var rows []photoRow
 	if err := s.db.conn(ctx).Where("parent_id = ?", parentID).Order("created_at, id").Find(&rows).Error; err != nil {
-		return nil, translate(err, "list photos")
+		return nil, translate(err, entPhoto, "list photos")
 	}
 	return s.list(rows)
 }
@@ -166,7 +166,7 @@ func (s *Photos) StoredPhotoIDs(ctx context.Context, checkIDs []string) (map[str
 	err := s.db.conn(ctx).Model(&photoRow{}).Select("id, parent_id").Where("parent_id IN ?", checkIDs).
 		Order("id").Scan(&rows).Error
 	if err != nil {
-		return nil, translate(err, "list photo ids")
+		return nil, translate(err, entPhoto, "list photo ids")
 	}
 	out := make(map[string][]string)
 	for _, r := range rows {
@@ -182,7 +182,7 @@ func (s *Photos) FirstBySHA256(ctx context.Context, sha, exceptID string) (photo
 	var rows []photoRow
 	err := s.db.conn(ctx).Where("sha256 = ? AND id <> ?", sha, exceptID).Order("created_at, id").Limit(1).Find(&rows).Error
 	if err != nil || len(rows) == 0 {
-		return photos.Photo{}, false, translate(err, "find photo by hash")
+		return photos.Photo{}, false, translate(err, entPhoto, "find photo by hash")
 	}
 	p, err := rows[0].photo()
 	return p, err == nil, err
@@ -202,7 +202,7 @@ func (s *Photos) PHashes(ctx context.Context, exceptParentID string) ([]photos.H
 	err := s.db.conn(ctx).Model(&photoRow{}).Select("id, parent_id, phash").
 		Where("phash IS NOT NULL AND parent_id <> ?", exceptParentID).Order("created_at, id").Scan(&rows).Error
 	if err != nil {
-		return nil, translate(err, "list photo hashes")
+		return nil, translate(err, entPhoto, "list photo hashes")
 	}
 	out := make([]photos.HashRef, len(rows))
 	for i, r := range rows {
@@ -223,7 +223,7 @@ func (s *Photos) SetRenditions(ctx context.Context, id, status string, phash *ui
 	}
 	ctx, cancel := s.db.ctx(ctx)
 	defer cancel()
-	return translate(s.db.conn(ctx).Model(&photoRow{}).Where("id = ?", id).Updates(set).Error, "update photo")
+	return translate(s.db.conn(ctx).Model(&photoRow{}).Where("id = ?", id).Updates(set).Error, entPhoto, "update photo")
 }
 
 // ExistingKeys reports which object keys a row references.
@@ -232,7 +232,7 @@ func (s *Photos) ExistingKeys(ctx context.Context, keys []string) (map[string]bo
 	defer cancel()
 	var found []string
 	if err := s.db.conn(ctx).Model(&photoRow{}).Where("object_key IN ?", keys).Pluck("object_key", &found).Error; err != nil {
-		return nil, translate(err, "check photo keys")
+		return nil, translate(err, entPhoto, "check photo keys")
 	}
 	out := make(map[string]bool, len(found))
 	for _, k := range found {
@@ -251,7 +251,7 @@ func (s *Photos) Each(ctx context.Context, fn func(photos.Photo) error) error {
 		err := s.db.conn(qctx).Where("id > ?", after).Order("id").Limit(100).Find(&rows).Error
 		cancel()
 		if err != nil {
-			return translate(err, "list photos")
+			return translate(err, entPhoto, "list photos")
 		}
 		if len(rows) == 0 {
 			return nil

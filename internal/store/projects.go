@@ -175,7 +175,7 @@ func (s *Projects) InsertProjects(ctx context.Context, ps []projects.Project) er
 		rows[i] = r
 	}
 	err := s.db.conn(ctx).Omit(readOnlyProjectFields...).CreateInBatches(rows, insertBatch).Error
-	return translate(err, "insert project")
+	return translate(err, entProject, "insert project")
 }
 
 // ProjectByID loads a project with its route.
@@ -201,7 +201,7 @@ func (s *Projects) loadProject(ctx context.Context, id string, lock bool) (proje
 	}
 	var r projectRow
 	if err := q.Take(&r).Error; err != nil {
-		return projects.Project{}, translate(err, "load project")
+		return projects.Project{}, translate(err, entProject, "load project")
 	}
 	return r.toDomain()
 }
@@ -222,10 +222,10 @@ func (s *Projects) UpdateProject(ctx context.Context, p projects.Project) error 
 	}
 	res := s.db.conn(ctx).Model(&projectRow{ID: p.ID}).Select(projectUpdateColumns).Updates(&row)
 	if res.Error != nil {
-		return translate(res.Error, "update project")
+		return translate(res.Error, entProject, "update project")
 	}
 	if res.RowsAffected == 0 {
-		return translate(gorm.ErrRecordNotFound, "update project")
+		return translate(gorm.ErrRecordNotFound, entProject, "update project")
 	}
 	return nil
 }
@@ -240,7 +240,7 @@ func (s *Projects) ExistingCodes(ctx context.Context, codes []string) ([]string,
 		var got []string
 		err := s.db.conn(ctx).Model(&projectRow{}).Where("code IN ?", codes[start:end]).Pluck("code", &got).Error
 		if err != nil {
-			return nil, translate(err, "check project codes")
+			return nil, translate(err, entProject, "check project codes")
 		}
 		taken = append(taken, got...)
 	}

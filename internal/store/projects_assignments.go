@@ -47,7 +47,7 @@ func (s *Projects) IsAssigned(ctx context.Context, projectID, userID string) (bo
 	defer cancel()
 	var n int64
 	err := s.db.conn(ctx).Model(&assignmentRow{}).Where("project_id = ? AND user_id = ?", projectID, userID).Count(&n).Error
-	return n > 0, translate(err, "check assignment")
+	return n > 0, translate(err, entAssignment, "check assignment")
 }
 
 // assigneeRow is the slice of the users table assignment reads. The users
@@ -67,7 +67,7 @@ func (s *Projects) Assignee(ctx context.Context, userID string) (projects.Assign
 	var r assigneeRow
 	err := s.db.conn(ctx).Table("users").Select("id, role, badge_no, disabled").Where("id = ?", userID).Take(&r).Error
 	if err != nil {
-		return projects.Assignee{}, translate(err, "load user")
+		return projects.Assignee{}, translate(err, entUser, "load user")
 	}
 	return projects.Assignee{ID: r.ID, Role: auth.Role(r.Role), BadgeNo: textOf(r.BadgeNo), Disabled: r.Disabled}, nil
 }
@@ -80,7 +80,7 @@ func (s *Projects) Assignment(ctx context.Context, projectID, userID string) (pr
 	err := s.assignmentQuery(ctx).
 		Where("project_assignments.project_id = ? AND project_assignments.user_id = ?", projectID, userID).Take(&r).Error
 	if err != nil {
-		return projects.Assignment{}, translate(err, "load assignment")
+		return projects.Assignment{}, translate(err, entAssignment, "load assignment")
 	}
 	return r.toDomain(), nil
 }
@@ -95,7 +95,7 @@ func (s *Projects) SaveAssignment(ctx context.Context, a projects.Assignment) er
 		Columns:   []clause.Column{{Name: "project_id"}, {Name: "user_id"}},
 		DoUpdates: clause.AssignmentColumns([]string{"role", "badge_no"}),
 	}).Create(&row).Error
-	return translate(err, "save assignment")
+	return translate(err, entAssignment, "save assignment")
 }
 
 // CountAssigned counts a project's assignments in one role.
@@ -104,7 +104,7 @@ func (s *Projects) CountAssigned(ctx context.Context, projectID string, role aut
 	defer cancel()
 	var n int64
 	err := s.db.conn(ctx).Model(&assignmentRow{}).Where("project_id = ? AND role = ?", projectID, string(role)).Count(&n).Error
-	return int(n), translate(err, "count assignments")
+	return int(n), translate(err, entAssignment, "count assignments")
 }
 
 // DeleteAssignment removes an assignment.
@@ -112,7 +112,7 @@ func (s *Projects) DeleteAssignment(ctx context.Context, projectID, userID strin
 	ctx, cancel := s.db.ctx(ctx)
 	defer cancel()
 	res := s.db.conn(ctx).Where("project_id = ? AND user_id = ?", projectID, userID).Delete(&assignmentRow{})
-	return res.RowsAffected > 0, translate(res.Error, "delete assignment")
+	return res.RowsAffected > 0, translate(res.Error, entAssignment, "delete assignment")
 }
 
 // ListAssignments lists a project's assignments by role, then username.
@@ -123,7 +123,7 @@ func (s *Projects) ListAssignments(ctx context.Context, projectID string) ([]pro
 	err := s.assignmentQuery(ctx).Where("project_assignments.project_id = ?", projectID).
 		Order("project_assignments.role, users.username").Find(&rows).Error
 	if err != nil {
-		return nil, translate(err, "list assignments")
+		return nil, translate(err, entAssignment, "list assignments")
 	}
 	out := make([]projects.Assignment, len(rows))
 	for i, r := range rows {

@@ -12,7 +12,7 @@ func (s *Projects) ProjectsByIDs(ctx context.Context, ids []string) ([]projects.
 	defer cancel()
 	var rows []projectRow
 	if err := s.projectQuery(ctx, projectColumns+", projects.route").Where("projects.id IN ?", ids).Find(&rows).Error; err != nil {
-		return nil, translate(err, "load projects")
+		return nil, translate(err, entProject, "load projects")
 	}
 	return rowsToDomain[projects.Project](rows)
 }
@@ -25,7 +25,7 @@ func (s *Projects) AssignmentsOf(ctx context.Context, projectIDs []string) (map[
 	err := s.assignmentQuery(ctx).Where("project_assignments.project_id IN ?", projectIDs).
 		Order("project_assignments.role, users.username").Find(&rows).Error
 	if err != nil {
-		return nil, translate(err, "list assignments")
+		return nil, translate(err, entAssignment, "list assignments")
 	}
 	out := map[string][]projects.Assignment{}
 	for _, r := range rows {

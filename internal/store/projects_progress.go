@@ -31,7 +31,7 @@ func (s *Projects) InsertProgress(ctx context.Context, r projects.ProgressReport
 	defer cancel()
 	row := progressRow{ID: r.ID, ProjectID: r.ProjectID, ReportDate: *dateUTC(&r.Date), Quantity: r.Quantity,
 		Percent: r.Percent, Note: r.Note, ReportedBy: r.ReportedBy, CreatedAt: r.CreatedAt.UTC()}
-	return translate(s.db.conn(ctx).Create(&row).Error, "insert progress_report")
+	return translate(s.db.conn(ctx).Create(&row).Error, entProgressReport, "insert progress_report")
 }
 
 // progressOrder is newest first: by report date, then by when it was filed
@@ -46,7 +46,7 @@ func (s *Projects) LatestProgress(ctx context.Context, projectID string) (projec
 	var r progressRow
 	err := s.db.conn(ctx).Where("project_id = ?", projectID).Order(progressOrder).Take(&r).Error
 	if err != nil {
-		return projects.ProgressReport{}, translate(err, "load progress_report")
+		return projects.ProgressReport{}, translate(err, entProgressReport, "load progress_report")
 	}
 	return r.toDomain(), nil
 }
@@ -58,7 +58,7 @@ func (s *Projects) ListProgress(ctx context.Context, projectID string, limit int
 	var rows []progressRow
 	err := s.db.conn(ctx).Where("project_id = ?", projectID).Order(progressOrder).Limit(limit).Find(&rows).Error
 	if err != nil {
-		return nil, translate(err, "list progress_reports")
+		return nil, translate(err, entProgressReport, "list progress_reports")
 	}
 	out := make([]projects.ProgressReport, len(rows))
 	for i, r := range rows {

@@ -52,7 +52,7 @@ func (s *Projects) ListProjects(ctx context.Context, f projects.Filter) ([]proje
 	}
 	var rows []projectRow
 	if err := q.Order("projects.code").Limit(f.Limit).Find(&rows).Error; err != nil {
-		return nil, translate(err, "list projects")
+		return nil, translate(err, entProject, "list projects")
 	}
 	return rowsToDomain[projects.Project](rows)
 }

@@ -47,7 +47,7 @@ func (s *Review) ProjectBatch(ctx context.Context, afterCode string, limit int, 
 	}
 	var rows []projectRow
 	if err := q.Order("projects.code").Limit(limit).Find(&rows).Error; err != nil {
-		return nil, translate(err, "read project batch")
+		return nil, translate(err, entProject, "read project batch")
 	}
 	return rowsToDomain[projects.Project](rows)
 }
@@ -65,7 +65,7 @@ func (s *Review) ProjectLabels(ctx context.Context, ids []string) (map[string]re
 		Joins("JOIN townships ON townships.id = projects.township_id").Joins("JOIN units ON units.id = projects.unit_id").
 		Where("projects.id IN ?", ids).Find(&rows).Error
 	if err != nil {
-		return nil, translate(err, "read project labels")
+		return nil, translate(err, entProject, "read project labels")
 	}
 	out := make(map[string]review.ProjectLabel, len(rows))
 	for _, r := range rows {
@@ -88,7 +88,7 @@ func (s *Review) BehindProjects(ctx context.Context, asOf time.Time) ([]projects
 		Where("projects.on_track_until IS NOT NULL AND projects.on_track_until < ?", asOf.UTC()).
 		Order("projects.code").Find(&rows).Error
 	if err != nil {
-		return nil, translate(err, "list projects behind schedule")
+		return nil, translate(err, entProject, "list projects behind schedule")
 	}
 	return rowsToDomain[projects.Project](rows)
 }
@@ -104,7 +104,7 @@ func (s *Review) ZeroProgressCandidates(ctx context.Context, asOf time.Time) ([]
 		Where("projects.planned_start IS NOT NULL AND projects.planned_end IS NOT NULL AND projects.planned_start < ?", asOf.UTC()).
 		Order("projects.code").Find(&rows).Error
 	if err != nil {
-		return nil, translate(err, "list projects without progress")
+		return nil, translate(err, entProject, "list projects without progress")
 	}
 	return rowsToDomain[projects.Project](rows)
 }
@@ -138,7 +138,7 @@ func (s *Review) FailedChecks(ctx context.Context, q review.FailedQuery) ([]revi
 		Joins("JOIN ("+sub+") f ON f.project_id = projects.id", q.AsOf.UTC()).
 		Order("projects.code").Find(&rows).Error
 	if err != nil {
-		return nil, translate(err, "count failed checks")
+		return nil, translate(err, entCheck, "count failed checks")
 	}
 	out := make([]review.FailedProject, len(rows))
 	for i, r := range rows {
@@ -172,7 +172,7 @@ func (s *Review) NotInspected(ctx context.Context, q review.InspectionQuery) ([]
 			"AND c.captured_at >= ? AND c.captured_at < ?)", inspectorRoles, since, asOf).
 		Order("projects.code").Find(&rows).Error
 	if err != nil {
-		return nil, translate(err, "list projects not inspected")
+		return nil, translate(err, entProject, "list projects not inspected")
 	}
 	out := make([]review.UninspectedProject, len(rows))
 	for i, r := range rows {

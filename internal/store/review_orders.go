@@ -25,7 +25,7 @@ func NewReviewOrders(ctx context.Context, db *DB) (*ReviewOrders, error) {
 	defer cancel()
 	has := db.conn(ctx).Migrator().HasTable("orders")
 	if err := ctx.Err(); err != nil {
-		return nil, translate(err, "look for the orders table")
+		return nil, translate(err, entOrder, "look for the orders table")
 	}
 	return &ReviewOrders{db: db, linked: has}, nil
 }
@@ -53,7 +53,7 @@ func (s *ReviewOrders) Tallies(ctx context.Context) (map[string]review.OrderTall
 			"SUM(CASE WHEN status = 'closed' THEN 1 ELSE 0 END) AS closed").
 		Group("project_id").Find(&rows).Error
 	if err != nil {
-		return nil, translate(err, "count orders")
+		return nil, translate(err, entOrder, "count orders")
 	}
 	for _, r := range rows {
 		out[r.ProjectID] = review.OrderTally{Open: r.Open, Closed: r.Closed}

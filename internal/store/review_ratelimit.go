@@ -31,7 +31,7 @@ ON CONFLICT (key) DO UPDATE SET
                       ELSE public_rate_windows.window_start END
 RETURNING hits`, key, windowStart).Scan(&hits).Error
 	if err != nil {
-		return 0, translate(err, "count public request")
+		return 0, translate(err, entRateWindow, "count public request")
 	}
 	return hits, nil
 }
@@ -41,5 +41,5 @@ func (s *RateWindows) SweepRates(ctx context.Context, before int64) (int64, erro
 	ctx, cancel := s.db.ctx(ctx)
 	defer cancel()
 	res := s.db.conn(ctx).Exec("DELETE FROM public_rate_windows WHERE window_start < ?", before)
-	return res.RowsAffected, translate(res.Error, "sweep public rate windows")
+	return res.RowsAffected, translate(res.Error, entRateWindow, "sweep public rate windows")
 }

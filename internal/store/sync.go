@@ -22,7 +22,7 @@ func (s *SyncFeed) Head(ctx context.Context) (int64, error) {
 	var head *int64
 	err := s.db.conn(ctx).Raw("SELECT MAX(seq) FROM audit_log").Scan(&head).Error
 	if err != nil || head == nil {
-		return 0, translate(err, "audit head")
+		return 0, translate(err, entAuditLog, "audit head")
 	}
 	return *head, nil
 }
@@ -70,7 +70,7 @@ func (s *SyncFeed) Since(ctx context.Context, after int64, limit int, sc phonesy
 		Where("seq > ?", after).Where("("+strings.Join(conds, " OR ")+")", args...).
 		Order("seq").Limit(limit).Scan(&rows).Error
 	if err != nil {
-		return nil, translate(err, "sync feed")
+		return nil, translate(err, entAuditLog, "sync feed")
 	}
 	out := make([]phonesync.Entry, len(rows))
 	for i, r := range rows {

@@ -62,7 +62,7 @@ func (s *Uploads) InsertUpload(ctx context.Context, u photos.Upload) error {
 	r := toUploadRow(u)
 	ctx, cancel := s.db.ctx(ctx)
 	defer cancel()
-	return translate(s.db.conn(ctx).Create(&r).Error, "insert upload")
+	return translate(s.db.conn(ctx).Create(&r).Error, entUpload, "insert upload")
 }
 
 // GetUpload loads a session.
@@ -71,7 +71,7 @@ func (s *Uploads) GetUpload(ctx context.Context, id string) (photos.Upload, erro
 	defer cancel()
 	var r uploadRow
 	if err := s.db.conn(ctx).Where("id = ?", id).Take(&r).Error; err != nil {
-		return photos.Upload{}, translate(err, "load upload")
+		return photos.Upload{}, translate(err, entUpload, "load upload")
 	}
 	return r.upload(), nil
 }
@@ -84,7 +84,7 @@ func (s *Uploads) LiveUpload(ctx context.Context, photoID string, now time.Time)
 	err := s.db.conn(ctx).Where("photo_id = ? AND expires_at > ?", photoID, ts(now)).
 		Order("expires_at DESC, id").Limit(1).Find(&rows).Error
 	if err != nil || len(rows) == 0 {
-		return photos.Upload{}, false, translate(err, "find upload")
+		return photos.Upload{}, false, translate(err, entUpload, "find upload")
 	}
 	return rows[0].upload(), true, nil
 }
@@ -93,7 +93,7 @@ func (s *Uploads) LiveUpload(ctx context.Context, photoID string, now time.Time)
 func (s *Uploads) DeleteUpload(ctx context.Context, id string) error {
 	ctx, cancel := s.db.ctx(ctx)
 	defer cancel()
-	return translate(s.db.conn(ctx).Where("id = ?", id).Delete(&uploadRow{}).Error, "delete upload")
+	return translate(s.db.conn(ctx).Where("id = ?", id).Delete(&uploadRow{}).Error, entUpload, "delete upload")
 }
 
 // DeadUploads lists sessions that expired before cutoff, oldest first.
@@ -103,7 +103,7 @@ func (s *Uploads) DeadUploads(ctx context.Context, cutoff time.Time, limit int) 
 	var rows []uploadRow
 	err := s.db.conn(ctx).Where("expires_at < ?", ts(cutoff)).Order("expires_at, id").Limit(limit).Find(&rows).Error
 	if err != nil {
-		return nil, translate(err, "list expired uploads")
+		return nil, translate(err, entUpload, "list expired uploads")
 	}
 	out := make([]photos.Upload, len(rows))
 	for i, r := range rows {
@@ -118,7 +118,7 @@ func (s *Uploads) StagingKeysInUse(ctx context.Context, keys []string) (map[stri
 	defer cancel()
 	var found []string
 	if err := s.db.conn(ctx).Model(&uploadRow{}).Where("staging_key IN ?", keys).Pluck("staging_key", &found).Error; err != nil {
-		return nil, translate(err, "check staging keys")
+		return nil, translate(err, entUpload, "check staging keys")
 	}
 	out := make(map[string]bool, len(found))
 	for _, k := range found {

@@ -77,7 +77,7 @@ func (s *Users) CreateUser(ctx context.Context, u auth.User) error {
 	ctx, cancel := s.db.ctx(ctx)
 	defer cancel()
 	row := toUserRow(u)
-	return translate(s.db.conn(ctx).Omit("UnitName").Create(&row).Error, "insert user")
+	return translate(s.db.conn(ctx).Omit("UnitName").Create(&row).Error, entUser, "insert user")
 }
 
 // UserByID loads a user.
@@ -86,7 +86,7 @@ func (s *Users) UserByID(ctx context.Context, id string) (auth.User, error) {
 	defer cancel()
 	var row userRow
 	err := s.userQuery(ctx).Where("users.id = ?", id).Take(&row).Error
-	return row.toDomain(), translate(err, "load user")
+	return row.toDomain(), translate(err, entUser, "load user")
 }
 
 // UserByUsername loads a user by login name (case-insensitive: names are
@@ -96,7 +96,7 @@ func (s *Users) UserByUsername(ctx context.Context, username string) (auth.User,
 	defer cancel()
 	var row userRow
 	err := s.userQuery(ctx).Where("users.username = ?", strings.ToLower(username)).Take(&row).Error
-	return row.toDomain(), translate(err, "load user")
+	return row.toDomain(), translate(err, entUser, "load user")
 }
 
 // ListUsers lists users ordered by username.
@@ -116,7 +116,7 @@ func (s *Users) ListUsers(ctx context.Context, f auth.UserFilter) ([]auth.User, 
 	}
 	var rows []userRow
 	if err := q.Find(&rows).Error; err != nil {
-		return nil, translate(err, "list users")
+		return nil, translate(err, entUser, "list users")
 	}
 	out := make([]auth.User, len(rows))
 	for i, r := range rows {
@@ -133,10 +133,10 @@ func (s *Users) UpdateUser(ctx context.Context, u auth.User) error {
 	res := s.db.conn(ctx).Model(&userRow{ID: u.ID}).Select("display_name", "role", "unit_id", "badge_no", "phone",
 		"password_hash", "disabled", "must_change_password", "updated_at").Updates(&row)
 	if res.Error != nil {
-		return translate(res.Error, "update user")
+		return translate(res.Error, entUser, "update user")
 	}
 	if res.RowsAffected == 0 {
-		return translate(gorm.ErrRecordNotFound, "update user")
+		return translate(gorm.ErrRecordNotFound, entUser, "update user")
 	}
 	return nil
 }
@@ -160,7 +160,7 @@ func (s *Users) InsertRefreshToken(ctx context.Context, t auth.RefreshToken) err
 	defer cancel()
 	row := refreshTokenRow{ID: t.ID, FamilyID: t.FamilyID, UserID: t.UserID, TokenHash: t.TokenHash,
 		ExpiresAt: t.ExpiresAt.UTC(), CreatedAt: t.CreatedAt.UTC()}
-	return translate(s.db.conn(ctx).Create(&row).Error, "insert refresh_token")
+	return translate(s.db.conn(ctx).Create(&row).Error, entRefreshToken, "insert refresh_token")
 }
 
 // RefreshTokenByHash finds a token by its hash.
@@ -169,7 +169,7 @@ func (s *Users) RefreshTokenByHash(ctx context.Context, hash string) (auth.Refre
 	defer cancel()
 	var r refreshTokenRow
 	if err := s.db.conn(ctx).Where("token_hash = ?", hash).Take(&r).Error; err != nil {
-		return auth.RefreshToken{}, translate(err, "load refresh_token")
+		return auth.RefreshToken{}, translate(err, entRefreshToken, "load refresh_token")
 	}
 	return auth.RefreshToken{ID: r.ID, FamilyID: r.FamilyID, UserID: r.UserID, TokenHash: r.TokenHash,
 		ExpiresAt: r.ExpiresAt.UTC(), CreatedAt: r.CreatedAt.UTC(), RotatedAt: r.RotatedAt, RevokedAt: r.RevokedAt}, nil
@@ -181,7 +181,7 @@ func (s *Users) MarkRotated(ctx context.Context, id string, at time.Time) (bool,
 	defer cancel()
 	res := s.db.conn(ctx).Model(&refreshTokenRow{}).
 		Where("id = ? AND rotated_at IS NULL AND revoked_at IS NULL", id).Update("rotated_at", at.UTC())
-	return res.RowsAffected == 1, translate(res.Error, "rotate refresh_token")
+	return res.RowsAffected == 1, translate(res.Error, entRefreshToken, "rotate refresh_token")
 }
 
 // RevokeFamily revokes every live token of a family.
@@ -189,7 +189,7 @@ func (s *Users) RevokeFamily(ctx context.Context, familyID string, at time.Time)
 	ctx, cancel := s.db.ctx(ctx)
 	defer cancel()
 	return translate(s.db.conn(ctx).Model(&refreshTokenRow{}).
-		Where("family_id = ? AND revoked_at IS NULL", familyID).Update("revoked_at", at.UTC()).Error, "revoke refresh_token")
+		Where("family_id = ? AND revoked_at IS NULL", familyID).Update("revoked_at", at.UTC()).Error, entRefreshToken, "revoke refresh_token")
 }
 
 // RevokeUserTokens revokes every live token of a user.
@@ -197,7 +197,7 @@ func (s *Users) RevokeUserTokens(ctx context.Context, userID string, at time.Tim
 	ctx, cancel := s.db.ctx(ctx)
 	defer cancel()
 	return translate(s.db.conn(ctx).Model(&refreshTokenRow{}).
-		Where("user_id = ? AND revoked_at IS NULL", userID).Update("revoked_at", at.UTC()).Error, "revoke refresh_token")
+		Where("user_id = ? AND revoked_at IS NULL", userID).Update("revoked_at", at.UTC()).Error, entRefreshToken, "revoke refresh_token")
 }
 
 type loginFailureRow struct {
@@ -217,7 +217,7 @@ func (s *Users) LoginFailures(ctx context.Context, key string, since time.Time) 
 	if err == gorm.ErrRecordNotFound {
 		return 0, nil
 	}
-	return r.Failures, translate(err, "load login_failure")
+	return r.Failures, translate(err, entLoginFailure, "load login_failure")
 }
 
 // RecordLoginFailure counts a failure in one statement (an upsert), so
@@ -238,14 +238,14 @@ func (s *Users) RecordLoginFailure(ctx context.Context, key string, now time.Tim
 				"CASE WHEN login_failures.window_start > ? THEN login_failures.window_start ELSE ? END", expired, now)},
 		},
 	}).Create(&row).Error
-	return translate(err, "record login_failure")
+	return translate(err, entLoginFailure, "record login_failure")
 }
 
 // ResetLoginFailures clears a key after a successful login.
 func (s *Users) ResetLoginFailures(ctx context.Context, key string) error {
 	ctx, cancel := s.db.ctx(ctx)
 	defer cancel()
-	return translate(s.db.conn(ctx).Where("key = ?", key).Delete(&loginFailureRow{}).Error, "reset login_failure")
+	return translate(s.db.conn(ctx).Where("key = ?", key).Delete(&loginFailureRow{}).Error, entLoginFailure, "reset login_failure")
 }
 
 // InTx runs fn in a transaction.
