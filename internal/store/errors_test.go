@@ -45,7 +45,7 @@ func TestDriverErrorsClassifiedByCode(t *testing.T) {
 			if got := store.Classify(err); got != c.want {
 				t.Errorf("%s: classified %s, want %s (%v)", c.name, got, c.want, err)
 			}
-			if got := kindOf(store.Translate(err, "insert parent")); got != c.kind {
+			if got := kindOf(store.Translate(err, store.EntOrder, "insert parent")); got != c.kind {
 				t.Errorf("%s: translated to kind %v, want %v", c.name, got, c.kind)
 			}
 		}
@@ -54,7 +54,7 @@ func TestDriverErrorsClassifiedByCode(t *testing.T) {
 		if got := store.Classify(err); got != "not_found" {
 			t.Errorf("missing row: classified %s, want not_found (%v)", got, err)
 		}
-		if !errors.Is(store.Translate(err, "load parent"), errs.ErrNotFound) {
+		if !errors.Is(store.Translate(err, store.EntOrder, "load parent"), errs.ErrNotFound) {
 			t.Errorf("missing row: not errs.ErrNotFound")
 		}
 	})
@@ -103,7 +103,7 @@ func TestDroppedConnectionIsUnavailable(t *testing.T) {
 	if got := store.Classify(err); got != "unavailable" {
 		t.Errorf("terminated backend: classified %s, want unavailable (%T %v)", got, err, err)
 	}
-	if got := kindOf(store.Translate(err, "load parent")); got != errs.KindUnavailable {
+	if got := kindOf(store.Translate(err, store.EntOrder, "load parent")); got != errs.KindUnavailable {
 		t.Errorf("terminated backend: kind %v, want unavailable", got)
 	}
 }
@@ -142,7 +142,7 @@ func TestClientCodesComeFromTheEntity(t *testing.T) {
 			{"not found", store.TakeMissing(ctx, db, "codes_t"), "order_not_found"},
 			{"duplicate", dup, "order_exists"},
 		} {
-			e, ok := errs.As(store.Translate(c.err, "count order tallies"))
+			e, ok := errs.As(store.Translate(c.err, store.EntOrder, "count order tallies"))
 			if !ok {
 				t.Fatalf("%s: not a domain error", c.name)
 			}

@@ -6,8 +6,8 @@ import "context"
 // tests, which need storetest (and so cannot live in this package).
 func Classify(err error) string { return classify(err).String() }
 
-// Translate is translate for an order.
-func Translate(err error, what string) error { return translate(err, entOrder, what) }
+// EntOrder is the order entity, for tests of client codes.
+var EntOrder = entOrder
 
 // TakeMissing reads a row that is not there through GORM, as every store's
 // single reads do.

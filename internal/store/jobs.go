@@ -39,9 +39,6 @@ func (r jobRow) job() jobs.Job {
 		Attempts: r.Attempts, MaxAttempts: r.MaxAttempts, RunAt: r.RunAt}
 }
 
-// ts normalises times to UTC microseconds: SQLite compares DATETIME as
-// text, which orders correctly only when every value has the same zone.
-func ts(t time.Time) time.Time { return t.UTC().Truncate(time.Microsecond) }
 
 // Enqueue inserts a queued job, inside the caller's transaction if any.
 func (s *Jobs) Enqueue(ctx context.Context, j jobs.Job, now time.Time) error {

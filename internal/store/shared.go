@@ -1,0 +1,56 @@
+package store
+
+import (
+	"context"
+	"time"
+
+	"gorm.io/gorm"
+)
+
+// What the per-domain persistence packages (internal/<domain>/<domain>db)
+// share. Each keeps its own rows, queries and conversions; the handle, the
+// deadline, transactions and error translation are one thing for all.
+
+// Ctx bounds one call by the configured deadline (or the caller's, if
+// sooner). Every query runs under one.
+func (db *DB) Ctx(ctx context.Context) (context.Context, context.CancelFunc) { return db.ctx(ctx) }
+
+// Conn returns a GORM session bound to ctx, joining the transaction ctx
+// carries (InTx). Callers pass a ctx from Ctx.
+func (db *DB) Conn(ctx context.Context) *gorm.DB { return db.conn(ctx) }
+
+// Entity is the kind of record a call was about; see translate.
+type Entity = entity
+
+// NewEntity names a kind of record. Domain stores declare theirs once, as
+// package variables, and client codes are built from them alone.
+func NewEntity(name string) Entity { return entity{name: name} }
+
+// Translate turns a driver error into a domain error for a record of kind
+// e; what is context for the logs only.
+func Translate(err error, e Entity, what string) error { return translate(err, e, what) }
+
+// Conflict is the error for a duplicate e (a conditional write that lost).
+func Conflict(e Entity) error { return conflict(e) }
+
+// TS normalises times to UTC microseconds: SQLite compares DATETIME as
+// text, which orders correctly only when every value has the same zone,
+// and PostgreSQL keeps microseconds, so read-backs compare equal.
+func TS(t time.Time) time.Time { return ts(t) }
+
+func ts(t time.Time) time.Time { return t.UTC().Truncate(time.Microsecond) }
+
+// Convert converts rows read together into domain values, in order; a row
+// that does not convert (a stored value the domain refuses) fails the whole
+// read rather than being skipped.
+func Convert[D, R any](rows []R, toDomain func(R) (D, error)) ([]D, error) {
+	out := make([]D, len(rows))
+	for i, r := range rows {
+		d, err := toDomain(r)
+		if err != nil {
+			return nil, err
+		}
+		out[i] = d
+	}
+	return out, nil
+}
