@@ -8,7 +8,7 @@ import (
 	"github.com/fieldproof/fieldproof/internal/auth"
 	"github.com/fieldproof/fieldproof/internal/errs"
 	"github.com/fieldproof/fieldproof/internal/photos"
-	"github.com/fieldproof/fieldproof/internal/store"
+	"github.com/fieldproof/fieldproof/internal/photos/photosdb"
 )
 
 // The service is whole when New returns: the parent routes and direct
@@ -42,13 +42,13 @@ func TestNewTakesRoutesAndDirectUpload(t *testing.T) {
 		if _, _, err := e.svc.CreateUpload(t.Context(), alice, req); kindOf(err) != errs.KindUnavailable {
 			t.Errorf("direct upload off: %v, want 503", err)
 		}
-		if err := e.withDirect(photos.DirectDeps{Uploads: store.NewUploads(e.db), Secret: []byte("short")}); err == nil {
+		if err := e.withDirect(photos.DirectDeps{Uploads: photosdb.NewUploads(e.db), Secret: []byte("short")}); err == nil {
 			t.Error("New accepted a direct-upload secret under 32 bytes")
 		}
 		if err := e.withDirect(photos.DirectDeps{Secret: testSecret}); err == nil {
 			t.Error("New accepted direct upload without an upload store")
 		}
-		if err := e.withDirect(photos.DirectDeps{Uploads: store.NewUploads(e.db), Secret: testSecret}); err != nil {
+		if err := e.withDirect(photos.DirectDeps{Uploads: photosdb.NewUploads(e.db), Secret: testSecret}); err != nil {
 			t.Fatal(err)
 		}
 		_, _, err := e.svc.CreateUpload(t.Context(), alice, req)

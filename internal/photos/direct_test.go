@@ -20,7 +20,7 @@ import (
 	"github.com/fieldproof/fieldproof/internal/errs"
 	"github.com/fieldproof/fieldproof/internal/httpapi/photoapi"
 	"github.com/fieldproof/fieldproof/internal/photos"
-	"github.com/fieldproof/fieldproof/internal/store"
+	"github.com/fieldproof/fieldproof/internal/photos/photosdb"
 	"github.com/fieldproof/fieldproof/storage"
 	"github.com/fieldproof/fieldproof/storage/s3store"
 )
@@ -31,7 +31,7 @@ var testSecret = []byte("photos-test-secret-0123456789abcdef")
 // target (the real handler) for backends that cannot presign.
 func direct(t *testing.T, e *env) *directEnv {
 	t.Helper()
-	if err := e.withDirect(photos.DirectDeps{Uploads: store.NewUploads(e.db), Secret: testSecret}); err != nil {
+	if err := e.withDirect(photos.DirectDeps{Uploads: photosdb.NewUploads(e.db), Secret: testSecret}); err != nil {
 		t.Fatal(err)
 	}
 	gin.SetMode(gin.TestMode)
@@ -39,12 +39,12 @@ func direct(t *testing.T, e *env) *directEnv {
 	photoapi.RegisterUploadTarget(r.Group("/api/v1"), e.svc)
 	srv := httptest.NewServer(r)
 	t.Cleanup(srv.Close)
-	return &directEnv{env: e, uploads: store.NewUploads(e.db), target: srv.URL + "/api/v1/uploads/"}
+	return &directEnv{env: e, uploads: photosdb.NewUploads(e.db), target: srv.URL + "/api/v1/uploads/"}
 }
 
 type directEnv struct {
 	*env
-	uploads *store.Uploads
+	uploads *photosdb.Uploads
 	target  string
 }
 

@@ -19,6 +19,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
 	"github.com/fieldproof/fieldproof/internal/audit"
+	"github.com/fieldproof/fieldproof/internal/audit/auditdb"
 	"github.com/fieldproof/fieldproof/internal/auth"
 	"github.com/fieldproof/fieldproof/internal/config"
 	"github.com/fieldproof/fieldproof/internal/httpapi"
@@ -26,6 +27,7 @@ import (
 	"github.com/fieldproof/fieldproof/internal/httpapi/mid"
 	"github.com/fieldproof/fieldproof/internal/httpapi/projectapi"
 	"github.com/fieldproof/fieldproof/internal/org"
+	"github.com/fieldproof/fieldproof/internal/org/orgdb"
 	"github.com/fieldproof/fieldproof/internal/projects"
 	"github.com/fieldproof/fieldproof/internal/store"
 	"github.com/fieldproof/fieldproof/storage"
@@ -77,8 +79,8 @@ func New(o Options) (*Server, error) {
 	s := &Server{log: o.Log, db: o.DB, registry: prometheus.NewRegistry()}
 	s.registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 
-	s.Audit = audit.NewService(store.NewAudit(o.DB), o.Now, mid.RequestIDFrom)
-	s.Orgs = org.NewService(store.NewOrg(o.DB), org.Audited(s.Audit, o.DB.InTx))
+	s.Audit = audit.NewService(auditdb.New(o.DB), o.Now, mid.RequestIDFrom)
+	s.Orgs = org.NewService(orgdb.New(o.DB), org.Audited(s.Audit, o.DB.InTx))
 	var err error
 	s.Auth, err = auth.NewService(store.NewUsers(o.DB),
 		func(ctx context.Context, name string) (string, error) {

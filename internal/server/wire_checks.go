@@ -8,9 +8,11 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/fieldproof/fieldproof/internal/checklists"
+	"github.com/fieldproof/fieldproof/internal/checklists/checklistsdb"
 	"github.com/fieldproof/fieldproof/internal/checks"
 	"github.com/fieldproof/fieldproof/internal/httpapi/checkapi"
 	"github.com/fieldproof/fieldproof/internal/idempotency"
+	"github.com/fieldproof/fieldproof/internal/idempotency/idempotencydb"
 	"github.com/fieldproof/fieldproof/internal/store"
 )
 
@@ -25,7 +27,7 @@ type checkParts struct {
 // default templates are seeded here, idempotently: replicas starting together
 // race on the (type, version) key and the losers skip.
 func (s *Server) wireChecks(o Options) error {
-	s.Checklists = checklists.NewService(store.NewChecklists(o.DB), o.Now, s.Audit)
+	s.Checklists = checklists.NewService(checklistsdb.New(o.DB), o.Now, s.Audit)
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	if err := s.Checklists.Seed(ctx); err != nil {
@@ -41,7 +43,7 @@ func (s *Server) wireChecks(o Options) error {
 	})
 	s.mount(func(g *gin.RouterGroup) { checkapi.RegisterChecks(g, s.Checks) })
 
-	s.Idempotency = idempotency.NewService(store.NewIdempotency(o.DB), o.Config.Checks.IdempotencyTTL, o.Now)
+	s.Idempotency = idempotency.NewService(idempotencydb.New(o.DB), o.Config.Checks.IdempotencyTTL, o.Now)
 	s.worker(func(ctx context.Context) { sweepIdempotency(ctx, s) })
 	return nil
 }

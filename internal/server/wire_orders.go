@@ -10,6 +10,7 @@ import (
 
 	"github.com/fieldproof/fieldproof/internal/httpapi/orderapi"
 	"github.com/fieldproof/fieldproof/internal/jobs"
+	"github.com/fieldproof/fieldproof/internal/jobs/jobsdb"
 	"github.com/fieldproof/fieldproof/internal/orders"
 	"github.com/fieldproof/fieldproof/internal/store"
 )
@@ -29,7 +30,7 @@ func (s *Server) wireOrders(o Options) error {
 	oc := cfg.Orders
 	svc := orders.NewService(orders.Deps{
 		Store: store.NewOrders(o.DB), Projects: store.NewProjects(o.DB), Checks: s.Checks,
-		Photos: store.NewPhotos(o.DB), Uploader: s.Photos, Jobs: store.NewJobs(o.DB), Audit: s.Audit,
+		Photos: store.NewPhotos(o.DB), Uploader: s.Photos, Jobs: jobsdb.New(o.DB), Audit: s.Audit,
 		Log: o.Log, Now: o.Now,
 		Options: orders.Options{DeadlineMinor: oc.DeadlineMinor, DeadlineMajor: oc.DeadlineMajor,
 			DeadlineCritical: oc.DeadlineCritical, EscalationInterval: oc.EscalationInterval, NumberZone: oc.NumberZone,
@@ -44,7 +45,7 @@ func (s *Server) wireOrders(o Options) error {
 	opts := svc.Options()
 	host, _ := os.Hostname()
 	w := &jobs.Worker{
-		Store: store.NewJobs(o.DB), Name: host + "/webhooks/" + uuid.NewString()[:8], Log: o.Log,
+		Store: jobsdb.New(o.DB), Name: host + "/webhooks/" + uuid.NewString()[:8], Log: o.Log,
 		Concurrency: 4, Handlers: svc.Handlers(), Lease: 2 * time.Minute,
 		BackoffBase: opts.WebhookBackoffBase, BackoffMax: opts.WebhookBackoffMax,
 	}

@@ -11,8 +11,10 @@ import (
 
 	"github.com/fieldproof/fieldproof/internal/httpapi/photoapi"
 	"github.com/fieldproof/fieldproof/internal/jobs"
+	"github.com/fieldproof/fieldproof/internal/jobs/jobsdb"
 	"github.com/fieldproof/fieldproof/internal/orders"
 	"github.com/fieldproof/fieldproof/internal/photos"
+	"github.com/fieldproof/fieldproof/internal/photos/photosdb"
 	"github.com/fieldproof/fieldproof/internal/store"
 )
 
@@ -34,9 +36,9 @@ func (s *Server) wirePhotos(o Options) error {
 	responses := orders.NewParents(orders.ParentDeps{Store: store.NewOrders(o.DB), Projects: store.NewProjects(o.DB)})
 	var err error
 	s.Photos, err = photos.New(photos.Deps{
-		Store: store.NewPhotos(o.DB), Jobs: store.NewJobs(o.DB), Objects: o.Objects,
+		Store: store.NewPhotos(o.DB), Jobs: jobsdb.New(o.DB), Objects: o.Objects,
 		Parents: s.Checks.AsParents(), Routes: []photos.Route{responses.Route()},
-		Direct: &photos.DirectDeps{Uploads: store.NewUploads(o.DB), Secret: o.JWTKey},
+		Direct: &photos.DirectDeps{Uploads: photosdb.NewUploads(o.DB), Secret: o.JWTKey},
 		Audit:  s.Audit, Config: cfg.Photos, RetentionDays: cfg.S3.RetentionDays, Log: o.Log,
 	})
 	if err != nil {
@@ -48,7 +50,7 @@ func (s *Server) wirePhotos(o Options) error {
 	})
 	host, _ := os.Hostname()
 	w := &jobs.Worker{
-		Store: store.NewJobs(o.DB), Name: host + "/" + uuid.NewString()[:8], Log: o.Log,
+		Store: jobsdb.New(o.DB), Name: host + "/" + uuid.NewString()[:8], Log: o.Log,
 		Concurrency: max(1, cfg.Photos.RenditionJobs),
 		Handlers:    s.Photos.Handlers(),
 	}

@@ -8,12 +8,9 @@ var (
 	entAuditLog        = entity{"audit_log"}
 	entCampaign        = entity{"campaign"}
 	entCheck           = entity{"check"}
-	entChecklist       = entity{"checklist"}
 	entDecision        = entity{"decision"}
 	entDelivery        = entity{"delivery"}
 	entDeliveryAttempt = entity{"delivery_attempt"}
-	entIdempotencyKey  = entity{"idempotency_key"}
-	entJob             = entity{"job"}
 	entLoginFailure    = entity{"login_failure"}
 	entNotification    = entity{"notification"}
 	entOrder           = entity{"order"}
@@ -27,8 +24,6 @@ var (
 	entTask            = entity{"task"}
 	entTownship        = entity{"township"}
 	entTriage          = entity{"triage"}
-	entUnit            = entity{"unit"}
-	entUpload          = entity{"upload"}
 	entUser            = entity{"user"}
 	entWebhook         = entity{"webhook"}
 )

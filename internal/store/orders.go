@@ -107,7 +107,7 @@ func (s *Orders) NextNumber(ctx context.Context, year int) (int, error) {
 	// takes it again for free), and the counter is held only by a
 	// transaction that waits for nothing else.
 	if s.db.dialect == Postgres {
-		if err := s.db.conn(ctx).Exec("SELECT pg_advisory_xact_lock(?)", auditLockKey).Error; err != nil {
+		if err := s.db.conn(ctx).Exec("SELECT pg_advisory_xact_lock(?)", AuditChainLock).Error; err != nil {
 			return 0, translate(err, entAuditLog, "lock audit_log")
 		}
 	}

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/fieldproof/fieldproof/internal/audit"
+	"github.com/fieldproof/fieldproof/internal/audit/auditdb"
 	"github.com/fieldproof/fieldproof/internal/store"
 	"github.com/fieldproof/fieldproof/internal/store/storetest"
 )
@@ -17,7 +18,7 @@ import (
 func TestNextNumberTakesTheAuditChainFirst(t *testing.T) {
 	db := storetest.Postgres(t)
 	ctx := context.Background()
-	orders, chain := store.NewOrders(db), store.NewAudit(db)
+	orders, chain := store.NewOrders(db), auditdb.New(db)
 	numbered, release, done := make(chan struct{}), make(chan struct{}), make(chan error, 1)
 	go func() {
 		done <- db.InTx(ctx, func(ctx context.Context) error {

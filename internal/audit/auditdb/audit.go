@@ -1,4 +1,4 @@
-package store
+package auditdb
 
 import (
 	"context"
@@ -8,15 +8,21 @@ import (
 	"gorm.io/gorm"
 
 	"github.com/fieldproof/fieldproof/internal/audit"
+	"github.com/fieldproof/fieldproof/internal/store"
 )
 
-// Audit implements audit.Store.
-type Audit struct{ db *DB }
+// The records this store keeps, as client error codes name them.
+var (
+	entAuditLog = store.NewEntity("audit_log")
+)
 
-var _ audit.Store = (*Audit)(nil)
+// Store implements audit.Store.
+type Store struct{ db *store.DB }
 
-// NewAudit returns the audit log store.
-func NewAudit(db *DB) *Audit { return &Audit{db: db} }
+var _ audit.Store = (*Store)(nil)
+
+// New returns the audit log store.
+func New(db *store.DB) *Store { return &Store{db: db} }
 
 type auditRow struct {
 	Seq       int64 `gorm:"primaryKey;autoIncrement:false"`
@@ -39,18 +45,13 @@ func (r auditRow) toDomain() audit.Entry {
 		Entity: r.Entity, EntityID: r.EntityID, Changes: r.Changes, RequestID: r.RequestID, PrevHash: r.PrevHash, Hash: r.Hash}
 }
 
-// auditLockKey names the PostgreSQL advisory lock that serialises appends:
-// each entry needs its predecessor's hash, so appends take turns. The lock
-// is transaction-scoped and released at commit.
-const auditLockKey = 0x6175646974 // "audit"
-
 // Append adds es, in order, at the head of the chain.
-func (s *Audit) Append(ctx context.Context, es []audit.Entry, hash func(audit.Entry) string) error {
+func (s *Store) Append(ctx context.Context, es []audit.Entry, hash func(audit.Entry) string) error {
 	return s.db.InTx(ctx, func(ctx context.Context) error {
-		tx := s.db.conn(ctx)
-		if s.db.dialect == Postgres {
-			if err := tx.Exec("SELECT pg_advisory_xact_lock(?)", auditLockKey).Error; err != nil {
-				return translate(err, entAuditLog, "lock audit_log")
+		tx := s.db.Conn(ctx)
+		if s.db.Dialect() == store.Postgres {
+			if err := tx.Exec("SELECT pg_advisory_xact_lock(?)", store.AuditChainLock).Error; err != nil {
+				return store.Translate(err, entAuditLog, "lock audit_log")
 			}
 		}
 		// SQLite needs no lock: its transactions here are IMMEDIATE, so the
@@ -61,7 +62,7 @@ func (s *Audit) Append(ctx context.Context, es []audit.Entry, hash func(audit.En
 		switch {
 		case errors.Is(err, gorm.ErrRecordNotFound):
 		case err != nil:
-			return translate(err, entAuditLog, "load audit_log head")
+			return store.Translate(err, entAuditLog, "load audit_log head")
 		default:
 			seq, prev = head.Seq, head.Hash
 		}
@@ -74,21 +75,21 @@ func (s *Audit) Append(ctx context.Context, es []audit.Entry, hash func(audit.En
 			rows[i] = auditRow{Seq: e.Seq, At: e.At.UTC(), ActorID: e.ActorID, ActorRole: e.ActorRole, Action: e.Action,
 				Entity: e.Entity, EntityID: e.EntityID, Changes: e.Changes, RequestID: e.RequestID, PrevHash: e.PrevHash, Hash: e.Hash}
 		}
-		return translate(tx.CreateInBatches(rows, 100).Error, entAuditLog, "insert audit_log")
+		return store.Translate(tx.CreateInBatches(rows, 100).Error, entAuditLog, "insert audit_log")
 	})
 }
 
 // Scan reads the log in seq order in batches, so verifying a long log never
 // holds it all in memory.
-func (s *Audit) Scan(ctx context.Context, after int64, fn func(audit.Entry) error) error {
+func (s *Store) Scan(ctx context.Context, after int64, fn func(audit.Entry) error) error {
 	const batch = 1000
 	for {
 		var rows []auditRow
-		qctx, cancel := s.db.ctx(ctx)
-		err := s.db.conn(qctx).Where("seq > ?", after).Order("seq").Limit(batch).Find(&rows).Error
+		qctx, cancel := s.db.Ctx(ctx)
+		err := s.db.Conn(qctx).Where("seq > ?", after).Order("seq").Limit(batch).Find(&rows).Error
 		cancel()
 		if err != nil {
-			return translate(err, entAuditLog, "scan audit_log")
+			return store.Translate(err, entAuditLog, "scan audit_log")
 		}
 		for _, r := range rows {
 			if err := fn(r.toDomain()); err != nil {
@@ -103,10 +104,10 @@ func (s *Audit) Scan(ctx context.Context, after int64, fn func(audit.Entry) erro
 }
 
 // List returns entries newest first.
-func (s *Audit) List(ctx context.Context, f audit.Filter) ([]audit.Entry, error) {
-	ctx, cancel := s.db.ctx(ctx)
+func (s *Store) List(ctx context.Context, f audit.Filter) ([]audit.Entry, error) {
+	ctx, cancel := s.db.Ctx(ctx)
 	defer cancel()
-	q := s.db.conn(ctx).Order("seq DESC").Limit(f.Limit)
+	q := s.db.Conn(ctx).Order("seq DESC").Limit(f.Limit)
 	if f.Entity != "" {
 		q = q.Where("entity = ?", f.Entity)
 	}
@@ -121,7 +122,7 @@ func (s *Audit) List(ctx context.Context, f audit.Filter) ([]audit.Entry, error)
 	}
 	var rows []auditRow
 	if err := q.Find(&rows).Error; err != nil {
-		return nil, translate(err, entAuditLog, "list audit_log")
+		return nil, store.Translate(err, entAuditLog, "list audit_log")
 	}
 	out := make([]audit.Entry, len(rows))
 	for i, r := range rows {

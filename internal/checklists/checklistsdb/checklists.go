@@ -1,4 +1,4 @@
-package store
+package checklistsdb
 
 import (
 	"context"
@@ -7,15 +7,21 @@ import (
 	"time"
 
 	"github.com/fieldproof/fieldproof/internal/checklists"
+	"github.com/fieldproof/fieldproof/internal/store"
 )
 
-// Checklists implements checklists.Store.
-type Checklists struct{ db *DB }
+// The records this store keeps, as client error codes name them.
+var (
+	entChecklist = store.NewEntity("checklist")
+)
 
-var _ checklists.Store = (*Checklists)(nil)
+// Store implements checklists.Store.
+type Store struct{ db *store.DB }
 
-// NewChecklists returns the checklist template store.
-func NewChecklists(db *DB) *Checklists { return &Checklists{db: db} }
+var _ checklists.Store = (*Store)(nil)
+
+// New returns the checklist template store.
+func New(db *store.DB) *Store { return &Store{db: db} }
 
 type checklistRow struct {
 	Type      string `gorm:"primaryKey"`
@@ -73,43 +79,43 @@ func (r checklistRow) toDomain() (checklists.Stored, error) {
 }
 
 // InTx runs fn in one transaction.
-func (s *Checklists) InTx(ctx context.Context, fn func(ctx context.Context) error) error {
+func (s *Store) InTx(ctx context.Context, fn func(ctx context.Context) error) error {
 	return s.db.InTx(ctx, fn)
 }
 
 // Insert adds one version; an existing (type, version) is a conflict.
-func (s *Checklists) Insert(ctx context.Context, st checklists.Stored) error {
+func (s *Store) Insert(ctx context.Context, st checklists.Stored) error {
 	row, err := toChecklistRow(st)
 	if err != nil {
 		return err
 	}
-	ctx, cancel := s.db.ctx(ctx)
+	ctx, cancel := s.db.Ctx(ctx)
 	defer cancel()
-	return translate(s.db.conn(ctx).Create(&row).Error, entChecklist, "insert checklist")
+	return store.Translate(s.db.Conn(ctx).Create(&row).Error, entChecklist, "insert checklist")
 }
 
 // Get loads one version.
-func (s *Checklists) Get(ctx context.Context, t checklists.Type, version int) (checklists.Stored, error) {
-	ctx, cancel := s.db.ctx(ctx)
+func (s *Store) Get(ctx context.Context, t checklists.Type, version int) (checklists.Stored, error) {
+	ctx, cancel := s.db.Ctx(ctx)
 	defer cancel()
 	var row checklistRow
-	err := s.db.conn(ctx).Where("type = ? AND version = ?", string(t), version).Take(&row).Error
+	err := s.db.Conn(ctx).Where("type = ? AND version = ?", string(t), version).Take(&row).Error
 	if err != nil {
-		return checklists.Stored{}, translate(err, entChecklist, "load checklist")
+		return checklists.Stored{}, store.Translate(err, entChecklist, "load checklist")
 	}
 	return row.toDomain()
 }
 
 // Latest returns the highest version of each type, ordered by type.
-func (s *Checklists) Latest(ctx context.Context) ([]checklists.Stored, error) {
-	ctx, cancel := s.db.ctx(ctx)
+func (s *Store) Latest(ctx context.Context) ([]checklists.Stored, error) {
+	ctx, cancel := s.db.Ctx(ctx)
 	defer cancel()
 	var rows []checklistRow
-	err := s.db.conn(ctx).
+	err := s.db.Conn(ctx).
 		Where("version = (SELECT MAX(t2.version) FROM checklist_templates t2 WHERE t2.type = checklist_templates.type)").
 		Order("type").Find(&rows).Error
 	if err != nil {
-		return nil, translate(err, entChecklist, "list checklists")
+		return nil, store.Translate(err, entChecklist, "list checklists")
 	}
 	out := make([]checklists.Stored, 0, len(rows))
 	for _, r := range rows {

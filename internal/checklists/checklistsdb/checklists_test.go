@@ -1,4 +1,4 @@
-package store_test
+package checklistsdb_test
 
 import (
 	"context"
@@ -8,15 +8,15 @@ import (
 
 	"github.com/fieldproof/fieldproof/internal/auth"
 	"github.com/fieldproof/fieldproof/internal/checklists"
+	"github.com/fieldproof/fieldproof/internal/checklists/checklistsdb"
 	"github.com/fieldproof/fieldproof/internal/errs"
-	"github.com/fieldproof/fieldproof/internal/store"
 	"github.com/fieldproof/fieldproof/internal/store/storetest"
 )
 
 func TestChecklistVersions(t *testing.T) {
 	storetest.EachDB(t, func(t *testing.T, db *storetest.Handle) {
 		ctx := context.Background()
-		svc := checklists.NewService(store.NewChecklists(db), time.Now, nil)
+		svc := checklists.NewService(checklistsdb.New(db), time.Now, nil)
 		// Seeding twice (a second replica) is harmless.
 		for i := 0; i < 2; i++ {
 			if err := svc.Seed(ctx); err != nil {

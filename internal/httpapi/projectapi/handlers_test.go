@@ -17,6 +17,7 @@ import (
 	"github.com/fieldproof/fieldproof/internal/httpapi/projectapi"
 	"github.com/fieldproof/fieldproof/internal/httpapi/respond"
 	"github.com/fieldproof/fieldproof/internal/org"
+	"github.com/fieldproof/fieldproof/internal/org/orgdb"
 	"github.com/fieldproof/fieldproof/internal/projects"
 	"github.com/fieldproof/fieldproof/internal/store"
 	"github.com/fieldproof/fieldproof/internal/store/storetest"
@@ -38,7 +39,7 @@ func newAPI(t *testing.T) *api {
 	t.Helper()
 	gin.SetMode(gin.TestMode)
 	db := storetest.SQLite(t)
-	orgs := org.NewService(store.NewOrg(db))
+	orgs := org.NewService(orgdb.New(db))
 	svc := projects.NewService(store.NewProjects(db), orgs, func() time.Time { return now },
 		projects.Options{DefaultGeofenceM: 300, MaxVolunteersPerProject: 4})
 	a := &api{t: t, db: db, engine: gin.New(), users: map[string]auth.Principal{}}

@@ -1,19 +1,25 @@
-package store
+package idempotencydb
 
 import (
 	"context"
 	"time"
 
 	"github.com/fieldproof/fieldproof/internal/idempotency"
+	"github.com/fieldproof/fieldproof/internal/store"
 )
 
-// Idempotency implements idempotency.Store.
-type Idempotency struct{ db *DB }
+// The records this store keeps, as client error codes name them.
+var (
+	entIdempotencyKey = store.NewEntity("idempotency_key")
+)
 
-var _ idempotency.Store = (*Idempotency)(nil)
+// Store implements idempotency.Store.
+type Store struct{ db *store.DB }
 
-// NewIdempotency returns the Idempotency-Key store.
-func NewIdempotency(db *DB) *Idempotency { return &Idempotency{db: db} }
+var _ idempotency.Store = (*Store)(nil)
+
+// New returns the Store-Key store.
+func New(db *store.DB) *Store { return &Store{db: db} }
 
 type idempotencyRow struct {
 	UserID      string `gorm:"primaryKey"`
@@ -31,21 +37,21 @@ type idempotencyRow struct {
 func (idempotencyRow) TableName() string { return "idempotency_keys" }
 
 // Insert claims a key; an existing (user, key) is a conflict.
-func (s *Idempotency) Insert(ctx context.Context, r idempotency.Record) error {
-	ctx, cancel := s.db.ctx(ctx)
+func (s *Store) Insert(ctx context.Context, r idempotency.Record) error {
+	ctx, cancel := s.db.Ctx(ctx)
 	defer cancel()
 	row := idempotencyRow{UserID: r.UserID, Key: r.Key, Method: r.Method, Path: r.Path, RequestHash: r.RequestHash,
 		Status: r.Status, ContentType: r.ContentType, Body: string(r.Body), CreatedAt: r.CreatedAt, ExpiresAt: r.ExpiresAt}
-	return translate(s.db.conn(ctx).Create(&row).Error, entIdempotencyKey, "insert idempotency key")
+	return store.Translate(s.db.Conn(ctx).Create(&row).Error, entIdempotencyKey, "insert idempotency key")
 }
 
 // Get loads one key.
-func (s *Idempotency) Get(ctx context.Context, userID, key string) (idempotency.Record, error) {
-	ctx, cancel := s.db.ctx(ctx)
+func (s *Store) Get(ctx context.Context, userID, key string) (idempotency.Record, error) {
+	ctx, cancel := s.db.Ctx(ctx)
 	defer cancel()
 	var row idempotencyRow
-	if err := s.db.conn(ctx).Where("user_id = ? AND key = ?", userID, key).Take(&row).Error; err != nil {
-		return idempotency.Record{}, translate(err, entIdempotencyKey, "load idempotency key")
+	if err := s.db.Conn(ctx).Where("user_id = ? AND key = ?", userID, key).Take(&row).Error; err != nil {
+		return idempotency.Record{}, store.Translate(err, entIdempotencyKey, "load idempotency key")
 	}
 	return idempotency.Record{UserID: row.UserID, Key: row.Key, Method: row.Method, Path: row.Path,
 		RequestHash: row.RequestHash, Status: row.Status, ContentType: row.ContentType, Body: []byte(row.Body),
@@ -53,26 +59,26 @@ func (s *Idempotency) Get(ctx context.Context, userID, key string) (idempotency.
 }
 
 // Complete stores the answer of the request that claimed the key.
-func (s *Idempotency) Complete(ctx context.Context, userID, key string, status int, contentType string, body []byte) error {
-	ctx, cancel := s.db.ctx(ctx)
+func (s *Store) Complete(ctx context.Context, userID, key string, status int, contentType string, body []byte) error {
+	ctx, cancel := s.db.Ctx(ctx)
 	defer cancel()
-	err := s.db.conn(ctx).Model(&idempotencyRow{}).Where("user_id = ? AND key = ?", userID, key).
+	err := s.db.Conn(ctx).Model(&idempotencyRow{}).Where("user_id = ? AND key = ?", userID, key).
 		Updates(map[string]any{"status": status, "content_type": contentType, "body": string(body)}).Error
-	return translate(err, entIdempotencyKey, "complete idempotency key")
+	return store.Translate(err, entIdempotencyKey, "complete idempotency key")
 }
 
 // Delete releases a key.
-func (s *Idempotency) Delete(ctx context.Context, userID, key string) error {
-	ctx, cancel := s.db.ctx(ctx)
+func (s *Store) Delete(ctx context.Context, userID, key string) error {
+	ctx, cancel := s.db.Ctx(ctx)
 	defer cancel()
-	return translate(s.db.conn(ctx).Where("user_id = ? AND key = ?", userID, key).Delete(&idempotencyRow{}).Error,
+	return store.Translate(s.db.Conn(ctx).Where("user_id = ? AND key = ?", userID, key).Delete(&idempotencyRow{}).Error,
 		entIdempotencyKey, "delete idempotency key")
 }
 
 // DeleteExpired removes keys past their expiry.
-func (s *Idempotency) DeleteExpired(ctx context.Context, now time.Time) (int64, error) {
-	ctx, cancel := s.db.ctx(ctx)
+func (s *Store) DeleteExpired(ctx context.Context, now time.Time) (int64, error) {
+	ctx, cancel := s.db.Ctx(ctx)
 	defer cancel()
-	res := s.db.conn(ctx).Where("expires_at <= ?", now).Delete(&idempotencyRow{})
-	return res.RowsAffected, translate(res.Error, entIdempotencyKey, "sweep idempotency keys")
+	res := s.db.Conn(ctx).Where("expires_at <= ?", now).Delete(&idempotencyRow{})
+	return res.RowsAffected, store.Translate(res.Error, entIdempotencyKey, "sweep idempotency keys")
 }

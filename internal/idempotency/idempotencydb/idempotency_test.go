@@ -1,4 +1,4 @@
-package store_test
+package idempotencydb_test
 
 import (
 	"context"
@@ -9,7 +9,7 @@ import (
 
 	"github.com/fieldproof/fieldproof/internal/errs"
 	"github.com/fieldproof/fieldproof/internal/idempotency"
-	"github.com/fieldproof/fieldproof/internal/store"
+	"github.com/fieldproof/fieldproof/internal/idempotency/idempotencydb"
 	"github.com/fieldproof/fieldproof/internal/store/storetest"
 )
 
@@ -18,7 +18,7 @@ func TestIdempotencyKeys(t *testing.T) {
 		ctx := context.Background()
 		now := time.Date(2026, 5, 1, 10, 0, 0, 0, time.UTC)
 		clock := func() time.Time { return now }
-		svc := idempotency.NewService(store.NewIdempotency(db), 24*time.Hour, clock)
+		svc := idempotency.NewService(idempotencydb.New(db), 24*time.Hour, clock)
 
 		// Ten concurrent first requests: exactly one runs, the rest are told
 		// it is in progress.

@@ -1,4 +1,4 @@
-package store
+package orgdb
 
 import (
 	"context"
@@ -7,15 +7,22 @@ import (
 	"gorm.io/gorm/clause"
 
 	"github.com/fieldproof/fieldproof/internal/org"
+	"github.com/fieldproof/fieldproof/internal/store"
 )
 
-// Org implements org.Store.
-type Org struct{ db *DB }
+// The records this store keeps, as client error codes name them.
+var (
+	entTownship = store.NewEntity("township")
+	entUnit     = store.NewEntity("unit")
+)
 
-var _ org.Store = (*Org)(nil)
+// Store implements org.Store.
+type Store struct{ db *store.DB }
 
-// NewOrg returns the townships and units store.
-func NewOrg(db *DB) *Org { return &Org{db: db} }
+var _ org.Store = (*Store)(nil)
+
+// New returns the townships and units store.
+func New(db *store.DB) *Store { return &Store{db: db} }
 
 type townshipRow struct {
 	ID        string `gorm:"primaryKey"`
@@ -47,12 +54,12 @@ func (r unitRow) toDomain() org.Unit {
 var onNameConflict = clause.OnConflict{Columns: []clause.Column{{Name: "name"}}, DoNothing: true}
 
 // ListTownships lists townships by name.
-func (s *Org) ListTownships(ctx context.Context, limit int) ([]org.Township, error) {
-	ctx, cancel := s.db.ctx(ctx)
+func (s *Store) ListTownships(ctx context.Context, limit int) ([]org.Township, error) {
+	ctx, cancel := s.db.Ctx(ctx)
 	defer cancel()
 	var rows []townshipRow
-	if err := s.db.conn(ctx).Order("name").Limit(limit).Find(&rows).Error; err != nil {
-		return nil, translate(err, entTownship, "list townships")
+	if err := s.db.Conn(ctx).Order("name").Limit(limit).Find(&rows).Error; err != nil {
+		return nil, store.Translate(err, entTownship, "list townships")
 	}
 	out := make([]org.Township, len(rows))
 	for i, r := range rows {
@@ -62,37 +69,37 @@ func (s *Org) ListTownships(ctx context.Context, limit int) ([]org.Township, err
 }
 
 // TownshipByName finds a township by its exact name.
-func (s *Org) TownshipByName(ctx context.Context, name string) (org.Township, error) {
-	ctx, cancel := s.db.ctx(ctx)
+func (s *Store) TownshipByName(ctx context.Context, name string) (org.Township, error) {
+	ctx, cancel := s.db.Ctx(ctx)
 	defer cancel()
 	var r townshipRow
-	err := s.db.conn(ctx).Where("name = ?", name).Take(&r).Error
-	return r.toDomain(), translate(err, entTownship, "load township")
+	err := s.db.Conn(ctx).Where("name = ?", name).Take(&r).Error
+	return r.toDomain(), store.Translate(err, entTownship, "load township")
 }
 
 // InsertTownship inserts a township.
-func (s *Org) InsertTownship(ctx context.Context, t org.Township) error {
-	ctx, cancel := s.db.ctx(ctx)
+func (s *Store) InsertTownship(ctx context.Context, t org.Township) error {
+	ctx, cancel := s.db.Ctx(ctx)
 	defer cancel()
 	row := townshipRow{ID: t.ID, Name: t.Name, CreatedAt: t.CreatedAt.UTC()}
-	return translate(s.db.conn(ctx).Create(&row).Error, entTownship, "insert township")
+	return store.Translate(s.db.Conn(ctx).Create(&row).Error, entTownship, "insert township")
 }
 
 // InsertTownshipIfAbsent inserts t unless the name exists.
-func (s *Org) InsertTownshipIfAbsent(ctx context.Context, t org.Township) error {
-	ctx, cancel := s.db.ctx(ctx)
+func (s *Store) InsertTownshipIfAbsent(ctx context.Context, t org.Township) error {
+	ctx, cancel := s.db.Ctx(ctx)
 	defer cancel()
 	row := townshipRow{ID: t.ID, Name: t.Name, CreatedAt: t.CreatedAt.UTC()}
-	return translate(s.db.conn(ctx).Clauses(onNameConflict).Create(&row).Error, entTownship, "insert township")
+	return store.Translate(s.db.Conn(ctx).Clauses(onNameConflict).Create(&row).Error, entTownship, "insert township")
 }
 
 // ListUnits lists units by name.
-func (s *Org) ListUnits(ctx context.Context, limit int) ([]org.Unit, error) {
-	ctx, cancel := s.db.ctx(ctx)
+func (s *Store) ListUnits(ctx context.Context, limit int) ([]org.Unit, error) {
+	ctx, cancel := s.db.Ctx(ctx)
 	defer cancel()
 	var rows []unitRow
-	if err := s.db.conn(ctx).Order("name").Limit(limit).Find(&rows).Error; err != nil {
-		return nil, translate(err, entUnit, "list units")
+	if err := s.db.Conn(ctx).Order("name").Limit(limit).Find(&rows).Error; err != nil {
+		return nil, store.Translate(err, entUnit, "list units")
 	}
 	out := make([]org.Unit, len(rows))
 	for i, r := range rows {
@@ -102,26 +109,26 @@ func (s *Org) ListUnits(ctx context.Context, limit int) ([]org.Unit, error) {
 }
 
 // UnitByName finds a unit by its exact name.
-func (s *Org) UnitByName(ctx context.Context, name string) (org.Unit, error) {
-	ctx, cancel := s.db.ctx(ctx)
+func (s *Store) UnitByName(ctx context.Context, name string) (org.Unit, error) {
+	ctx, cancel := s.db.Ctx(ctx)
 	defer cancel()
 	var r unitRow
-	err := s.db.conn(ctx).Where("name = ?", name).Take(&r).Error
-	return r.toDomain(), translate(err, entUnit, "load unit")
+	err := s.db.Conn(ctx).Where("name = ?", name).Take(&r).Error
+	return r.toDomain(), store.Translate(err, entUnit, "load unit")
 }
 
 // InsertUnit inserts a unit.
-func (s *Org) InsertUnit(ctx context.Context, u org.Unit) error {
-	ctx, cancel := s.db.ctx(ctx)
+func (s *Store) InsertUnit(ctx context.Context, u org.Unit) error {
+	ctx, cancel := s.db.Ctx(ctx)
 	defer cancel()
 	row := unitRow{ID: u.ID, Name: u.Name, Kind: string(u.Kind), CreatedAt: u.CreatedAt.UTC()}
-	return translate(s.db.conn(ctx).Create(&row).Error, entUnit, "insert unit")
+	return store.Translate(s.db.Conn(ctx).Create(&row).Error, entUnit, "insert unit")
 }
 
 // InsertUnitIfAbsent inserts u unless the name exists.
-func (s *Org) InsertUnitIfAbsent(ctx context.Context, u org.Unit) error {
-	ctx, cancel := s.db.ctx(ctx)
+func (s *Store) InsertUnitIfAbsent(ctx context.Context, u org.Unit) error {
+	ctx, cancel := s.db.Ctx(ctx)
 	defer cancel()
 	row := unitRow{ID: u.ID, Name: u.Name, Kind: string(u.Kind), CreatedAt: u.CreatedAt.UTC()}
-	return translate(s.db.conn(ctx).Clauses(onNameConflict).Create(&row).Error, entUnit, "insert unit")
+	return store.Translate(s.db.Conn(ctx).Clauses(onNameConflict).Create(&row).Error, entUnit, "insert unit")
 }

@@ -1,17 +1,23 @@
-package store
+package photosdb
 
 import (
 	"context"
 	"time"
 
 	"github.com/fieldproof/fieldproof/internal/photos"
+	"github.com/fieldproof/fieldproof/internal/store"
+)
+
+// The records this store keeps, as client error codes name them.
+var (
+	entUpload = store.NewEntity("upload")
 )
 
 // Uploads is the table of direct-upload sessions.
-type Uploads struct{ db *DB }
+type Uploads struct{ db *store.DB }
 
 // NewUploads returns the upload-session store.
-func NewUploads(db *DB) *Uploads { return &Uploads{db: db} }
+func NewUploads(db *store.DB) *Uploads { return &Uploads{db: db} }
 
 var _ photos.UploadStore = (*Uploads)(nil)
 
@@ -36,10 +42,10 @@ func (uploadRow) TableName() string { return "uploads" }
 func toUploadRow(u photos.Upload) uploadRow {
 	r := uploadRow{ID: u.ID, ParentID: u.ParentID, PhotoID: u.PhotoID, StagingKey: u.StagingKey,
 		ExpectedSize: u.ExpectedSize, ExpectedSha256: u.ExpectedSHA256, ContentType: u.ContentType,
-		PhoneLat: u.PhoneLat, PhoneLon: u.PhoneLon, ExpiresAt: ts(u.ExpiresAt), CreatedBy: u.CreatedBy,
-		CreatedAt: ts(u.CreatedAt)}
+		PhoneLat: u.PhoneLat, PhoneLon: u.PhoneLon, ExpiresAt: store.TS(u.ExpiresAt), CreatedBy: u.CreatedBy,
+		CreatedAt: store.TS(u.CreatedAt)}
 	if u.PhoneTime != nil {
-		t := ts(*u.PhoneTime)
+		t := store.TS(*u.PhoneTime)
 		r.PhoneTime = &t
 	}
 	return r
@@ -60,50 +66,50 @@ func (r uploadRow) upload() photos.Upload {
 // InsertUpload adds a session.
 func (s *Uploads) InsertUpload(ctx context.Context, u photos.Upload) error {
 	r := toUploadRow(u)
-	ctx, cancel := s.db.ctx(ctx)
+	ctx, cancel := s.db.Ctx(ctx)
 	defer cancel()
-	return translate(s.db.conn(ctx).Create(&r).Error, entUpload, "insert upload")
+	return store.Translate(s.db.Conn(ctx).Create(&r).Error, entUpload, "insert upload")
 }
 
 // GetUpload loads a session.
 func (s *Uploads) GetUpload(ctx context.Context, id string) (photos.Upload, error) {
-	ctx, cancel := s.db.ctx(ctx)
+	ctx, cancel := s.db.Ctx(ctx)
 	defer cancel()
 	var r uploadRow
-	if err := s.db.conn(ctx).Where("id = ?", id).Take(&r).Error; err != nil {
-		return photos.Upload{}, translate(err, entUpload, "load upload")
+	if err := s.db.Conn(ctx).Where("id = ?", id).Take(&r).Error; err != nil {
+		return photos.Upload{}, store.Translate(err, entUpload, "load upload")
 	}
 	return r.upload(), nil
 }
 
 // LiveUpload finds the newest session for a photo that has not expired.
 func (s *Uploads) LiveUpload(ctx context.Context, photoID string, now time.Time) (photos.Upload, bool, error) {
-	ctx, cancel := s.db.ctx(ctx)
+	ctx, cancel := s.db.Ctx(ctx)
 	defer cancel()
 	var rows []uploadRow
-	err := s.db.conn(ctx).Where("photo_id = ? AND expires_at > ?", photoID, ts(now)).
+	err := s.db.Conn(ctx).Where("photo_id = ? AND expires_at > ?", photoID, store.TS(now)).
 		Order("expires_at DESC, id").Limit(1).Find(&rows).Error
 	if err != nil || len(rows) == 0 {
-		return photos.Upload{}, false, translate(err, entUpload, "find upload")
+		return photos.Upload{}, false, store.Translate(err, entUpload, "find upload")
 	}
 	return rows[0].upload(), true, nil
 }
 
 // DeleteUpload removes a session.
 func (s *Uploads) DeleteUpload(ctx context.Context, id string) error {
-	ctx, cancel := s.db.ctx(ctx)
+	ctx, cancel := s.db.Ctx(ctx)
 	defer cancel()
-	return translate(s.db.conn(ctx).Where("id = ?", id).Delete(&uploadRow{}).Error, entUpload, "delete upload")
+	return store.Translate(s.db.Conn(ctx).Where("id = ?", id).Delete(&uploadRow{}).Error, entUpload, "delete upload")
 }
 
 // DeadUploads lists sessions that expired before cutoff, oldest first.
 func (s *Uploads) DeadUploads(ctx context.Context, cutoff time.Time, limit int) ([]photos.Upload, error) {
-	ctx, cancel := s.db.ctx(ctx)
+	ctx, cancel := s.db.Ctx(ctx)
 	defer cancel()
 	var rows []uploadRow
-	err := s.db.conn(ctx).Where("expires_at < ?", ts(cutoff)).Order("expires_at, id").Limit(limit).Find(&rows).Error
+	err := s.db.Conn(ctx).Where("expires_at < ?", store.TS(cutoff)).Order("expires_at, id").Limit(limit).Find(&rows).Error
 	if err != nil {
-		return nil, translate(err, entUpload, "list expired uploads")
+		return nil, store.Translate(err, entUpload, "list expired uploads")
 	}
 	out := make([]photos.Upload, len(rows))
 	for i, r := range rows {
@@ -114,11 +120,11 @@ func (s *Uploads) DeadUploads(ctx context.Context, cutoff time.Time, limit int) 
 
 // StagingKeysInUse reports which staging keys a session names.
 func (s *Uploads) StagingKeysInUse(ctx context.Context, keys []string) (map[string]bool, error) {
-	ctx, cancel := s.db.ctx(ctx)
+	ctx, cancel := s.db.Ctx(ctx)
 	defer cancel()
 	var found []string
-	if err := s.db.conn(ctx).Model(&uploadRow{}).Where("staging_key IN ?", keys).Pluck("staging_key", &found).Error; err != nil {
-		return nil, translate(err, entUpload, "check staging keys")
+	if err := s.db.Conn(ctx).Model(&uploadRow{}).Where("staging_key IN ?", keys).Pluck("staging_key", &found).Error; err != nil {
+		return nil, store.Translate(err, entUpload, "check staging keys")
 	}
 	out := make(map[string]bool, len(found))
 	for _, k := range found {
