@@ -106,7 +106,7 @@ var readOnlyTaskFields = []string{"ProjectCode", "ProjectName", "TownshipName", 
 func (r campaignTaskRow) toDomain() campaigns.Task {
 	return campaigns.Task{ID: r.ID, Seq: r.Seq, CampaignID: r.CampaignID, ProjectID: r.ProjectID,
 		Category: projects.Category(r.Category), TownshipID: r.TownshipID, AssigneeID: r.AssigneeID,
-		AssignedBy: r.AssignedBy, AssignedAt: timeUTC(r.AssignedAt), CheckID: r.CheckID, DoneAt: timeUTC(r.DoneAt),
+		AssignedBy: r.AssignedBy, AssignedAt: TimeUTC(r.AssignedAt), CheckID: r.CheckID, DoneAt: TimeUTC(r.DoneAt),
 		CreatedAt: r.CreatedAt.UTC(), ProjectCode: r.ProjectCode, ProjectName: r.ProjectName,
 		Township: r.TownshipName, Result: checklists.Outcome(r.Result), DueDate: campaignDate(r.DueDate)}
 }

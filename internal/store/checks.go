@@ -100,7 +100,7 @@ func (r checkRow) toDomain() (checks.Check, error) {
 	c := checks.Check{ID: r.ID, Seq: r.Seq, ProjectID: r.ProjectID, Type: checklists.Type(r.Type),
 		TemplateVersion: r.TemplateVersion, Result: checklists.Outcome(r.Result), Notes: r.Notes,
 		Location:   checks.Location{Lat: r.Lat, Lon: r.Lon, AccuracyM: r.AccuracyM},
-		CapturedAt: r.CapturedAt.In(zoneOf(r.CapturedOffsetS)), AuthorID: r.AuthorID,
+		CapturedAt: r.CapturedAt.In(ZoneOf(r.CapturedOffsetS)), AuthorID: r.AuthorID,
 		AuthorRole: auth.Role(r.AuthorRole), RequestHash: r.RequestHash, CreatedAt: r.CreatedAt.UTC(),
 		Supersedes: r.Supersedes, SupersededBy: r.SupersededBy, TaskID: r.TaskID}
 	if r.ReturnedAt != nil {
@@ -128,14 +128,6 @@ func (r checkRow) toDomain() (checks.Check, error) {
 		c.Placement = checks.NewPlacement(*r.ChainageM, *r.OffsetM, r.Side)
 	}
 	return c, nil
-}
-
-// zoneOf is a fixed zone for a UTC offset; UTC itself reads back as UTC.
-func zoneOf(offsetS int) *time.Location {
-	if offsetS == 0 {
-		return time.UTC
-	}
-	return time.FixedZone("", offsetS)
 }
 
 // InTx runs fn in one transaction.

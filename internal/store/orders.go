@@ -272,7 +272,7 @@ func (r orderResponseRow) toDomain() (orders.Response, error) {
 		}
 	}
 	if r.CapturedAt != nil {
-		t := r.CapturedAt.In(zoneOf(r.CapturedOffsetS))
+		t := r.CapturedAt.In(ZoneOf(r.CapturedOffsetS))
 		o.CapturedAt = &t
 	}
 	if err := json.Unmarshal([]byte(r.PhotoIds), &o.PhotoIDs); err != nil {
@@ -409,7 +409,7 @@ func (s *Orders) TriageQueue(ctx context.Context, beforeSeq int64, limit int) ([
 			}
 		}
 		out[i] = orders.TriageItem{Seq: r.Seq, CheckID: r.ID, ProjectID: r.ProjectID, AuthorID: r.AuthorID, Type: r.Type,
-			FailedItems: failed, Notes: r.Notes, CapturedAt: r.CapturedAt.In(zoneOf(r.CapturedOffsetS)),
+			FailedItems: failed, Notes: r.Notes, CapturedAt: r.CapturedAt.In(ZoneOf(r.CapturedOffsetS)),
 			SubmittedAt: r.CreatedAt.UTC()}
 	}
 	return out, nil

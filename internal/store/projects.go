@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"strings"
 	"time"
 
 	"gorm.io/gorm"
@@ -78,14 +77,6 @@ func dateUTC(t *time.Time) *time.Time {
 	return &u
 }
 
-func timeUTC(t *time.Time) *time.Time {
-	if t == nil {
-		return nil
-	}
-	u := t.UTC()
-	return &u
-}
-
 func toProjectRow(p projects.Project) (projectRow, error) {
 	r := projectRow{ID: p.ID, Code: p.Code, Name: p.Name, Category: string(p.Category), TownshipID: p.TownshipID,
 		UnitID: p.UnitID, ResponsibleLeader: p.ResponsibleLeader, ContractorName: p.Contractor.Name,
@@ -93,7 +84,7 @@ func toProjectRow(p projects.Project) (projectRow, error) {
 		PlannedStart: dateUTC(p.PlannedStart), PlannedEnd: dateUTC(p.PlannedEnd), Status: string(p.Status),
 		TargetQuantity: p.TargetQuantity, TargetUnit: p.TargetUnit, GeofenceM: p.GeofenceM,
 		ProgressPercent: p.Progress.Percent, ProgressQuantity: p.Progress.Quantity,
-		ProgressDate: dateUTC(p.Progress.Date), OnTrackUntil: timeUTC(p.OnTrackUntil), CreatedBy: p.CreatedBy,
+		ProgressDate: dateUTC(p.Progress.Date), OnTrackUntil: TimeUTC(p.OnTrackUntil), CreatedBy: p.CreatedBy,
 		CreatedAt: p.CreatedAt.UTC(), UpdatedAt: p.UpdatedAt.UTC()}
 	if p.Location != nil {
 		lat, lon := p.Location.Lat, p.Location.Lon
@@ -120,7 +111,7 @@ func (r projectRow) toDomain() (projects.Project, error) {
 		TargetUnit: r.TargetUnit, HasRoute: r.HasRoute || r.Route != nil, GeofenceM: r.GeofenceM,
 		Progress: projects.Progress{Percent: r.ProgressPercent, Quantity: r.ProgressQuantity,
 			Date: dateUTC(r.ProgressDate)},
-		OnTrackUntil: timeUTC(r.OnTrackUntil), CreatedBy: r.CreatedBy, CreatedAt: r.CreatedAt.UTC(),
+		OnTrackUntil: TimeUTC(r.OnTrackUntil), CreatedBy: r.CreatedBy, CreatedAt: r.CreatedAt.UTC(),
 		UpdatedAt: r.UpdatedAt.UTC()}
 	if r.Lat != nil && r.Lon != nil {
 		p.Location = &projects.Point{Lat: *r.Lat, Lon: *r.Lon}
@@ -245,12 +236,6 @@ func (s *Projects) ExistingCodes(ctx context.Context, codes []string) ([]string,
 		taken = append(taken, got...)
 	}
 	return taken, nil
-}
-
-// likeContains makes user text a literal "contains" LIKE pattern (used with
-// ESCAPE '\').
-func likeContains(s string) string {
-	return "%" + strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s) + "%"
 }
 
 // optText and textOf map "" to NULL and back (kept apart from the users

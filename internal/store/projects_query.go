@@ -34,7 +34,7 @@ func (s *Projects) ListProjects(ctx context.Context, f projects.Filter) ([]proje
 		}
 	}
 	if f.Text != "" {
-		like := likeContains(strings.ToLower(f.Text))
+		like := LikeContains(strings.ToLower(f.Text))
 		q = q.Where(`(LOWER(projects.name) LIKE ? ESCAPE '\' OR LOWER(projects.code) LIKE ? ESCAPE '\')`, like, like)
 	}
 	if b := f.BBox; b != nil {

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"strings"
 	"time"
 
 	"gorm.io/gorm"
@@ -61,3 +62,26 @@ func Convert[D, R any](rows []R, toDomain func(R) (D, error)) ([]D, error) {
 // here because it orders more than the audit store: order numbering takes
 // the chain's turn first (see the orders store).
 const AuditChainLock = 0x6175646974 // "audit"
+
+// LikeContains makes user text a literal "contains" LIKE pattern (used with
+// ESCAPE '\').
+func LikeContains(s string) string {
+	return "%" + strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s) + "%"
+}
+
+// TimeUTC is *t in UTC, nil for nil: both engines then store one zone.
+func TimeUTC(t *time.Time) *time.Time {
+	if t == nil {
+		return nil
+	}
+	u := t.UTC()
+	return &u
+}
+
+// ZoneOf is a fixed zone for a UTC offset; UTC itself reads back as UTC.
+func ZoneOf(offsetS int) *time.Location {
+	if offsetS == 0 {
+		return time.UTC
+	}
+	return time.FixedZone("", offsetS)
+}

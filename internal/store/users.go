@@ -111,7 +111,7 @@ func (s *Users) ListUsers(ctx context.Context, f auth.UserFilter) ([]auth.User, 
 		q = q.Where("users.username > ?", f.After)
 	}
 	if f.Query != "" {
-		like := likeContains(strings.ToLower(f.Query))
+		like := LikeContains(strings.ToLower(f.Query))
 		q = q.Where("(LOWER(users.username) LIKE ? ESCAPE '\\' OR LOWER(users.display_name) LIKE ? ESCAPE '\\')", like, like)
 	}
 	var rows []userRow
