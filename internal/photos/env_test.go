@@ -15,6 +15,7 @@ import (
 	"github.com/fieldproof/fieldproof/internal/jobs"
 	"github.com/fieldproof/fieldproof/internal/jobs/jobsdb"
 	"github.com/fieldproof/fieldproof/internal/photos"
+	"github.com/fieldproof/fieldproof/internal/photos/photosdb"
 	"github.com/fieldproof/fieldproof/internal/store"
 	"github.com/fieldproof/fieldproof/internal/store/storetest"
 	"github.com/fieldproof/fieldproof/internal/testenv"
@@ -59,7 +60,7 @@ type env struct {
 	clock   *clock
 	svc     *photos.Service
 	db      *store.DB
-	store   *store.Photos
+	store   *photosdb.Photos
 	jobs    *jobsdb.Store
 	objects storage.Store
 	parents *fakeParents
@@ -124,7 +125,7 @@ func eachBackendWith(t *testing.T, mod func(*photos.Deps), fn func(t *testing.T,
 }
 
 func newEnv(t *testing.T, db *store.DB, objs storage.Store, mod func(*photos.Deps)) *env {
-	e := &env{db: db, store: store.NewPhotos(db), jobs: jobsdb.New(db), objects: objs,
+	e := &env{db: db, store: photosdb.NewPhotos(db), jobs: jobsdb.New(db), objects: objs,
 		parents: &fakeParents{parents: map[string]photos.Parent{}, owner: map[string]string{}}, cfg: testConfig(),
 		clock: &clock{}}
 	d := photos.Deps{Store: e.store, Jobs: e.jobs, Objects: objs, Parents: e.parents, Config: e.cfg,

@@ -9,6 +9,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/fieldproof/fieldproof/internal/auth"
+	"github.com/fieldproof/fieldproof/internal/auth/authdb"
 	"github.com/fieldproof/fieldproof/internal/errs"
 	"github.com/fieldproof/fieldproof/internal/org"
 	"github.com/fieldproof/fieldproof/internal/org/orgdb"
@@ -52,7 +53,7 @@ func (e *env) user(username string, role auth.Role, unit, badge string) auth.Pri
 		}
 		u.UnitID = un.ID
 	}
-	if err := store.NewUsers(e.db).CreateUser(e.ctx, u); err != nil {
+	if err := authdb.New(e.db).CreateUser(e.ctx, u); err != nil {
 		e.t.Fatalf("insert user %s: %v", username, err)
 	}
 	return u.Principal()

@@ -21,6 +21,7 @@ import (
 	"github.com/fieldproof/fieldproof/internal/audit"
 	"github.com/fieldproof/fieldproof/internal/audit/auditdb"
 	"github.com/fieldproof/fieldproof/internal/auth"
+	"github.com/fieldproof/fieldproof/internal/auth/authdb"
 	"github.com/fieldproof/fieldproof/internal/config"
 	"github.com/fieldproof/fieldproof/internal/httpapi"
 	"github.com/fieldproof/fieldproof/internal/httpapi/auditapi"
@@ -82,7 +83,7 @@ func New(o Options) (*Server, error) {
 	s.Audit = audit.NewService(auditdb.New(o.DB), o.Now, mid.RequestIDFrom)
 	s.Orgs = org.NewService(orgdb.New(o.DB), org.Audited(s.Audit, o.DB.InTx))
 	var err error
-	s.Auth, err = auth.NewService(store.NewUsers(o.DB),
+	s.Auth, err = auth.NewService(authdb.New(o.DB),
 		func(ctx context.Context, name string) (string, error) {
 			u, err := s.Orgs.EnsureUnit(ctx, name)
 			return u.ID, err

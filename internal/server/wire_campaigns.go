@@ -4,8 +4,8 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/fieldproof/fieldproof/internal/campaigns"
+	"github.com/fieldproof/fieldproof/internal/campaigns/campaignsdb"
 	"github.com/fieldproof/fieldproof/internal/httpapi/campaignapi"
-	"github.com/fieldproof/fieldproof/internal/store"
 )
 
 // campaignParts holds the look-back campaign service.
@@ -18,7 +18,7 @@ type campaignParts struct {
 // task through the campaign service, in the check's own transaction, so
 // this runs before wireChecks, which is built with it.
 func (s *Server) wireCampaigns(o Options) error {
-	s.Campaigns = campaigns.NewService(campaigns.Deps{Store: store.NewCampaigns(o.DB), Audit: s.Audit, Now: o.Now})
+	s.Campaigns = campaigns.NewService(campaigns.Deps{Store: campaignsdb.New(o.DB), Audit: s.Audit, Now: o.Now})
 	s.mount(func(g *gin.RouterGroup) { campaignapi.Register(g, s.Campaigns) })
 	return nil
 }

@@ -10,9 +10,11 @@ import (
 	"github.com/fieldproof/fieldproof/internal/checklists"
 	"github.com/fieldproof/fieldproof/internal/checklists/checklistsdb"
 	"github.com/fieldproof/fieldproof/internal/checks"
+	"github.com/fieldproof/fieldproof/internal/checks/checksdb"
 	"github.com/fieldproof/fieldproof/internal/httpapi/checkapi"
 	"github.com/fieldproof/fieldproof/internal/idempotency"
 	"github.com/fieldproof/fieldproof/internal/idempotency/idempotencydb"
+	"github.com/fieldproof/fieldproof/internal/photos/photosdb"
 	"github.com/fieldproof/fieldproof/internal/store"
 )
 
@@ -37,8 +39,8 @@ func (s *Server) wireChecks(o Options) error {
 
 	cc := o.Config.Checks
 	s.Checks = checks.NewService(checks.Deps{
-		Store: store.NewChecks(o.DB), Projects: store.NewProjects(o.DB), Templates: s.Checklists,
-		Photos: store.NewPhotos(o.DB), Audit: s.Audit, Tasks: s.Campaigns, Now: o.Now, FutureAllowance: cc.FutureAllowance,
+		Store: checksdb.New(o.DB), Projects: store.NewProjects(o.DB), Templates: s.Checklists,
+		Photos: photosdb.NewPhotos(o.DB), Audit: s.Audit, Tasks: s.Campaigns, Now: o.Now, FutureAllowance: cc.FutureAllowance,
 		Thresholds: checks.Thresholds{LowAccuracyM: cc.LowAccuracyM, LateSubmission: cc.LateSubmission},
 	})
 	s.mount(func(g *gin.RouterGroup) { checkapi.RegisterChecks(g, s.Checks) })

@@ -36,7 +36,7 @@ func (s *Server) wirePhotos(o Options) error {
 	responses := orders.NewParents(orders.ParentDeps{Store: store.NewOrders(o.DB), Projects: store.NewProjects(o.DB)})
 	var err error
 	s.Photos, err = photos.New(photos.Deps{
-		Store: store.NewPhotos(o.DB), Jobs: jobsdb.New(o.DB), Objects: o.Objects,
+		Store: photosdb.NewPhotos(o.DB), Jobs: jobsdb.New(o.DB), Objects: o.Objects,
 		Parents: s.Checks.AsParents(), Routes: []photos.Route{responses.Route()},
 		Direct: &photos.DirectDeps{Uploads: photosdb.NewUploads(o.DB), Secret: o.JWTKey},
 		Audit:  s.Audit, Config: cfg.Photos, RetentionDays: cfg.S3.RetentionDays, Log: o.Log,

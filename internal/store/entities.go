@@ -6,12 +6,9 @@ package store
 var (
 	entAssignment      = entity{"assignment"}
 	entAuditLog        = entity{"audit_log"}
-	entCampaign        = entity{"campaign"}
 	entCheck           = entity{"check"}
-	entDecision        = entity{"decision"}
 	entDelivery        = entity{"delivery"}
 	entDeliveryAttempt = entity{"delivery_attempt"}
-	entLoginFailure    = entity{"login_failure"}
 	entNotification    = entity{"notification"}
 	entOrder           = entity{"order"}
 	entOrderEvent      = entity{"order_event"}
@@ -19,10 +16,7 @@ var (
 	entProgressReport  = entity{"progress_report"}
 	entProject         = entity{"project"}
 	entRateWindow      = entity{"rate_window"}
-	entRefreshToken    = entity{"refresh_token"}
 	entResponse        = entity{"response"}
-	entTask            = entity{"task"}
-	entTownship        = entity{"township"}
 	entTriage          = entity{"triage"}
 	entUser            = entity{"user"}
 	entWebhook         = entity{"webhook"}

@@ -398,7 +398,10 @@ func (s *Orders) TriageQueue(ctx context.Context, beforeSeq int64, limit int) ([
 	}
 	out := make([]orders.TriageItem, len(rows))
 	for i, r := range rows {
-		var items []itemResultJSON
+		var items []struct {
+			Key    string `json:"key"`
+			Result string `json:"result"`
+		}
 		if err := json.Unmarshal([]byte(r.Items), &items); err != nil {
 			return nil, fmt.Errorf("decode items of check %s: %w", r.ID, err)
 		}

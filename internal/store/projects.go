@@ -147,12 +147,6 @@ func (s *Projects) InTx(ctx context.Context, fn func(ctx context.Context) error)
 	return s.db.InTx(ctx, fn)
 }
 
-// insertBatch keeps one INSERT well under both engines' bound-parameter
-// limits; it is small because the SQLite driver's binding cost grows faster
-// than linearly with the parameters of one statement (500 rows took 5× as
-// long as 5 × 100 rows).
-const insertBatch = 100
-
 // InsertProjects inserts projects in batches.
 func (s *Projects) InsertProjects(ctx context.Context, ps []projects.Project) error {
 	ctx, cancel := s.db.ctx(ctx)
@@ -165,7 +159,7 @@ func (s *Projects) InsertProjects(ctx context.Context, ps []projects.Project) er
 		}
 		rows[i] = r
 	}
-	err := s.db.conn(ctx).Omit(readOnlyProjectFields...).CreateInBatches(rows, insertBatch).Error
+	err := s.db.conn(ctx).Omit(readOnlyProjectFields...).CreateInBatches(rows, InsertBatch).Error
 	return translate(err, entProject, "insert project")
 }
 
@@ -226,8 +220,8 @@ func (s *Projects) ExistingCodes(ctx context.Context, codes []string) ([]string,
 	ctx, cancel := s.db.ctx(ctx)
 	defer cancel()
 	var taken []string
-	for start := 0; start < len(codes); start += insertBatch {
-		end := min(start+insertBatch, len(codes))
+	for start := 0; start < len(codes); start += InsertBatch {
+		end := min(start+InsertBatch, len(codes))
 		var got []string
 		err := s.db.conn(ctx).Model(&projectRow{}).Where("code IN ?", codes[start:end]).Pluck("code", &got).Error
 		if err != nil {

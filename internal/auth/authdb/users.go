@@ -1,4 +1,4 @@
-package store
+package authdb
 
 import (
 	"context"
@@ -9,15 +9,23 @@ import (
 	"gorm.io/gorm/clause"
 
 	"github.com/fieldproof/fieldproof/internal/auth"
+	"github.com/fieldproof/fieldproof/internal/store"
 )
 
-// Users implements auth.Store.
-type Users struct{ db *DB }
+// The records this store keeps, as client error codes name them.
+var (
+	entLoginFailure = store.NewEntity("login_failure")
+	entRefreshToken = store.NewEntity("refresh_token")
+	entUser         = store.NewEntity("user")
+)
 
-var _ auth.Store = (*Users)(nil)
+// Store implements auth.Store.
+type Store struct{ db *store.DB }
 
-// NewUsers returns the user, token and login-throttle store.
-func NewUsers(db *DB) *Users { return &Users{db: db} }
+var _ auth.Store = (*Store)(nil)
+
+// New returns the user, token and login-throttle store.
+func New(db *store.DB) *Store { return &Store{db: db} }
 
 type userRow struct {
 	ID                 string `gorm:"primaryKey"`
@@ -66,42 +74,42 @@ func deref(s *string) string {
 	return *s
 }
 
-func (s *Users) userQuery(ctx context.Context) *gorm.DB {
-	return s.db.conn(ctx).Table("users").
+func (s *Store) userQuery(ctx context.Context) *gorm.DB {
+	return s.db.Conn(ctx).Table("users").
 		Select("users.*, units.name AS unit_name").
 		Joins("LEFT JOIN units ON units.id = users.unit_id")
 }
 
 // CreateUser inserts a user.
-func (s *Users) CreateUser(ctx context.Context, u auth.User) error {
-	ctx, cancel := s.db.ctx(ctx)
+func (s *Store) CreateUser(ctx context.Context, u auth.User) error {
+	ctx, cancel := s.db.Ctx(ctx)
 	defer cancel()
 	row := toUserRow(u)
-	return translate(s.db.conn(ctx).Omit("UnitName").Create(&row).Error, entUser, "insert user")
+	return store.Translate(s.db.Conn(ctx).Omit("UnitName").Create(&row).Error, entUser, "insert user")
 }
 
 // UserByID loads a user.
-func (s *Users) UserByID(ctx context.Context, id string) (auth.User, error) {
-	ctx, cancel := s.db.ctx(ctx)
+func (s *Store) UserByID(ctx context.Context, id string) (auth.User, error) {
+	ctx, cancel := s.db.Ctx(ctx)
 	defer cancel()
 	var row userRow
 	err := s.userQuery(ctx).Where("users.id = ?", id).Take(&row).Error
-	return row.toDomain(), translate(err, entUser, "load user")
+	return row.toDomain(), store.Translate(err, entUser, "load user")
 }
 
 // UserByUsername loads a user by login name (case-insensitive: names are
 // stored lowercase).
-func (s *Users) UserByUsername(ctx context.Context, username string) (auth.User, error) {
-	ctx, cancel := s.db.ctx(ctx)
+func (s *Store) UserByUsername(ctx context.Context, username string) (auth.User, error) {
+	ctx, cancel := s.db.Ctx(ctx)
 	defer cancel()
 	var row userRow
 	err := s.userQuery(ctx).Where("users.username = ?", strings.ToLower(username)).Take(&row).Error
-	return row.toDomain(), translate(err, entUser, "load user")
+	return row.toDomain(), store.Translate(err, entUser, "load user")
 }
 
 // ListUsers lists users ordered by username.
-func (s *Users) ListUsers(ctx context.Context, f auth.UserFilter) ([]auth.User, error) {
-	ctx, cancel := s.db.ctx(ctx)
+func (s *Store) ListUsers(ctx context.Context, f auth.UserFilter) ([]auth.User, error) {
+	ctx, cancel := s.db.Ctx(ctx)
 	defer cancel()
 	q := s.userQuery(ctx).Order("users.username").Limit(f.Limit)
 	if f.Role != "" {
@@ -111,12 +119,12 @@ func (s *Users) ListUsers(ctx context.Context, f auth.UserFilter) ([]auth.User, 
 		q = q.Where("users.username > ?", f.After)
 	}
 	if f.Query != "" {
-		like := LikeContains(strings.ToLower(f.Query))
+		like := store.LikeContains(strings.ToLower(f.Query))
 		q = q.Where("(LOWER(users.username) LIKE ? ESCAPE '\\' OR LOWER(users.display_name) LIKE ? ESCAPE '\\')", like, like)
 	}
 	var rows []userRow
 	if err := q.Find(&rows).Error; err != nil {
-		return nil, translate(err, entUser, "list users")
+		return nil, store.Translate(err, entUser, "list users")
 	}
 	out := make([]auth.User, len(rows))
 	for i, r := range rows {
@@ -126,17 +134,17 @@ func (s *Users) ListUsers(ctx context.Context, f auth.UserFilter) ([]auth.User, 
 }
 
 // UpdateUser writes every mutable column of u.
-func (s *Users) UpdateUser(ctx context.Context, u auth.User) error {
-	ctx, cancel := s.db.ctx(ctx)
+func (s *Store) UpdateUser(ctx context.Context, u auth.User) error {
+	ctx, cancel := s.db.Ctx(ctx)
 	defer cancel()
 	row := toUserRow(u)
-	res := s.db.conn(ctx).Model(&userRow{ID: u.ID}).Select("display_name", "role", "unit_id", "badge_no", "phone",
+	res := s.db.Conn(ctx).Model(&userRow{ID: u.ID}).Select("display_name", "role", "unit_id", "badge_no", "phone",
 		"password_hash", "disabled", "must_change_password", "updated_at").Updates(&row)
 	if res.Error != nil {
-		return translate(res.Error, entUser, "update user")
+		return store.Translate(res.Error, entUser, "update user")
 	}
 	if res.RowsAffected == 0 {
-		return translate(gorm.ErrRecordNotFound, entUser, "update user")
+		return store.Translate(gorm.ErrRecordNotFound, entUser, "update user")
 	}
 	return nil
 }
@@ -155,48 +163,48 @@ type refreshTokenRow struct {
 func (refreshTokenRow) TableName() string { return "refresh_tokens" }
 
 // InsertRefreshToken stores a token hash.
-func (s *Users) InsertRefreshToken(ctx context.Context, t auth.RefreshToken) error {
-	ctx, cancel := s.db.ctx(ctx)
+func (s *Store) InsertRefreshToken(ctx context.Context, t auth.RefreshToken) error {
+	ctx, cancel := s.db.Ctx(ctx)
 	defer cancel()
 	row := refreshTokenRow{ID: t.ID, FamilyID: t.FamilyID, UserID: t.UserID, TokenHash: t.TokenHash,
 		ExpiresAt: t.ExpiresAt.UTC(), CreatedAt: t.CreatedAt.UTC()}
-	return translate(s.db.conn(ctx).Create(&row).Error, entRefreshToken, "insert refresh_token")
+	return store.Translate(s.db.Conn(ctx).Create(&row).Error, entRefreshToken, "insert refresh_token")
 }
 
 // RefreshTokenByHash finds a token by its hash.
-func (s *Users) RefreshTokenByHash(ctx context.Context, hash string) (auth.RefreshToken, error) {
-	ctx, cancel := s.db.ctx(ctx)
+func (s *Store) RefreshTokenByHash(ctx context.Context, hash string) (auth.RefreshToken, error) {
+	ctx, cancel := s.db.Ctx(ctx)
 	defer cancel()
 	var r refreshTokenRow
-	if err := s.db.conn(ctx).Where("token_hash = ?", hash).Take(&r).Error; err != nil {
-		return auth.RefreshToken{}, translate(err, entRefreshToken, "load refresh_token")
+	if err := s.db.Conn(ctx).Where("token_hash = ?", hash).Take(&r).Error; err != nil {
+		return auth.RefreshToken{}, store.Translate(err, entRefreshToken, "load refresh_token")
 	}
 	return auth.RefreshToken{ID: r.ID, FamilyID: r.FamilyID, UserID: r.UserID, TokenHash: r.TokenHash,
 		ExpiresAt: r.ExpiresAt.UTC(), CreatedAt: r.CreatedAt.UTC(), RotatedAt: r.RotatedAt, RevokedAt: r.RevokedAt}, nil
 }
 
 // MarkRotated is a conditional update: only the first caller changes the row.
-func (s *Users) MarkRotated(ctx context.Context, id string, at time.Time) (bool, error) {
-	ctx, cancel := s.db.ctx(ctx)
+func (s *Store) MarkRotated(ctx context.Context, id string, at time.Time) (bool, error) {
+	ctx, cancel := s.db.Ctx(ctx)
 	defer cancel()
-	res := s.db.conn(ctx).Model(&refreshTokenRow{}).
+	res := s.db.Conn(ctx).Model(&refreshTokenRow{}).
 		Where("id = ? AND rotated_at IS NULL AND revoked_at IS NULL", id).Update("rotated_at", at.UTC())
-	return res.RowsAffected == 1, translate(res.Error, entRefreshToken, "rotate refresh_token")
+	return res.RowsAffected == 1, store.Translate(res.Error, entRefreshToken, "rotate refresh_token")
 }
 
 // RevokeFamily revokes every live token of a family.
-func (s *Users) RevokeFamily(ctx context.Context, familyID string, at time.Time) error {
-	ctx, cancel := s.db.ctx(ctx)
+func (s *Store) RevokeFamily(ctx context.Context, familyID string, at time.Time) error {
+	ctx, cancel := s.db.Ctx(ctx)
 	defer cancel()
-	return translate(s.db.conn(ctx).Model(&refreshTokenRow{}).
+	return store.Translate(s.db.Conn(ctx).Model(&refreshTokenRow{}).
 		Where("family_id = ? AND revoked_at IS NULL", familyID).Update("revoked_at", at.UTC()).Error, entRefreshToken, "revoke refresh_token")
 }
 
 // RevokeUserTokens revokes every live token of a user.
-func (s *Users) RevokeUserTokens(ctx context.Context, userID string, at time.Time) error {
-	ctx, cancel := s.db.ctx(ctx)
+func (s *Store) RevokeUserTokens(ctx context.Context, userID string, at time.Time) error {
+	ctx, cancel := s.db.Ctx(ctx)
 	defer cancel()
-	return translate(s.db.conn(ctx).Model(&refreshTokenRow{}).
+	return store.Translate(s.db.Conn(ctx).Model(&refreshTokenRow{}).
 		Where("user_id = ? AND revoked_at IS NULL", userID).Update("revoked_at", at.UTC()).Error, entRefreshToken, "revoke refresh_token")
 }
 
@@ -209,27 +217,27 @@ type loginFailureRow struct {
 func (loginFailureRow) TableName() string { return "login_failures" }
 
 // LoginFailures returns the count for key if its window started after since.
-func (s *Users) LoginFailures(ctx context.Context, key string, since time.Time) (int, error) {
-	ctx, cancel := s.db.ctx(ctx)
+func (s *Store) LoginFailures(ctx context.Context, key string, since time.Time) (int, error) {
+	ctx, cancel := s.db.Ctx(ctx)
 	defer cancel()
 	var r loginFailureRow
-	err := s.db.conn(ctx).Where("key = ? AND window_start > ?", key, since.UTC()).Take(&r).Error
+	err := s.db.Conn(ctx).Where("key = ? AND window_start > ?", key, since.UTC()).Take(&r).Error
 	if err == gorm.ErrRecordNotFound {
 		return 0, nil
 	}
-	return r.Failures, translate(err, entLoginFailure, "load login_failure")
+	return r.Failures, store.Translate(err, entLoginFailure, "load login_failure")
 }
 
 // RecordLoginFailure counts a failure in one statement (an upsert), so
 // concurrent attempts from many replicas are all counted. A window older
 // than `window` starts again at one.
-func (s *Users) RecordLoginFailure(ctx context.Context, key string, now time.Time, window time.Duration) error {
-	ctx, cancel := s.db.ctx(ctx)
+func (s *Store) RecordLoginFailure(ctx context.Context, key string, now time.Time, window time.Duration) error {
+	ctx, cancel := s.db.Ctx(ctx)
 	defer cancel()
 	now = now.UTC()
 	expired := now.Add(-window)
 	row := loginFailureRow{Key: key, Failures: 1, WindowStart: now}
-	err := s.db.conn(ctx).Clauses(clause.OnConflict{
+	err := s.db.Conn(ctx).Clauses(clause.OnConflict{
 		Columns: []clause.Column{{Name: "key"}},
 		DoUpdates: clause.Set{
 			{Column: clause.Column{Name: "failures"}, Value: gorm.Expr(
@@ -238,17 +246,17 @@ func (s *Users) RecordLoginFailure(ctx context.Context, key string, now time.Tim
 				"CASE WHEN login_failures.window_start > ? THEN login_failures.window_start ELSE ? END", expired, now)},
 		},
 	}).Create(&row).Error
-	return translate(err, entLoginFailure, "record login_failure")
+	return store.Translate(err, entLoginFailure, "record login_failure")
 }
 
 // ResetLoginFailures clears a key after a successful login.
-func (s *Users) ResetLoginFailures(ctx context.Context, key string) error {
-	ctx, cancel := s.db.ctx(ctx)
+func (s *Store) ResetLoginFailures(ctx context.Context, key string) error {
+	ctx, cancel := s.db.Ctx(ctx)
 	defer cancel()
-	return translate(s.db.conn(ctx).Where("key = ?", key).Delete(&loginFailureRow{}).Error, entLoginFailure, "reset login_failure")
+	return store.Translate(s.db.Conn(ctx).Where("key = ?", key).Delete(&loginFailureRow{}).Error, entLoginFailure, "reset login_failure")
 }
 
 // InTx runs fn in a transaction.
-func (s *Users) InTx(ctx context.Context, fn func(ctx context.Context) error) error {
+func (s *Store) InTx(ctx context.Context, fn func(ctx context.Context) error) error {
 	return s.db.InTx(ctx, fn)
 }

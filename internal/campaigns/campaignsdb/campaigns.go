@@ -1,4 +1,4 @@
-package store
+package campaignsdb
 
 import (
 	"context"
@@ -14,15 +14,25 @@ import (
 	"github.com/fieldproof/fieldproof/internal/checklists"
 	"github.com/fieldproof/fieldproof/internal/errs"
 	"github.com/fieldproof/fieldproof/internal/projects"
+	"github.com/fieldproof/fieldproof/internal/store"
 )
 
-// Campaigns implements campaigns.Store.
-type Campaigns struct{ db *DB }
+// The records this store keeps, as client error codes name them.
+var (
+	entCampaign = store.NewEntity("campaign")
+	entProject  = store.NewEntity("project")
+	entTask     = store.NewEntity("task")
+	entTownship = store.NewEntity("township")
+	entUser     = store.NewEntity("user")
+)
 
-var _ campaigns.Store = (*Campaigns)(nil)
+// Store implements campaigns.Store.
+type Store struct{ db *store.DB }
 
-// NewCampaigns returns the look-back campaign store.
-func NewCampaigns(db *DB) *Campaigns { return &Campaigns{db: db} }
+var _ campaigns.Store = (*Store)(nil)
+
+// New returns the look-back campaign store.
+func New(db *store.DB) *Store { return &Store{db: db} }
 
 type campaignRow struct {
 	Seq             int64 `gorm:"primaryKey;autoIncrement"`
@@ -106,7 +116,7 @@ var readOnlyTaskFields = []string{"ProjectCode", "ProjectName", "TownshipName", 
 func (r campaignTaskRow) toDomain() campaigns.Task {
 	return campaigns.Task{ID: r.ID, Seq: r.Seq, CampaignID: r.CampaignID, ProjectID: r.ProjectID,
 		Category: projects.Category(r.Category), TownshipID: r.TownshipID, AssigneeID: r.AssigneeID,
-		AssignedBy: r.AssignedBy, AssignedAt: TimeUTC(r.AssignedAt), CheckID: r.CheckID, DoneAt: TimeUTC(r.DoneAt),
+		AssignedBy: r.AssignedBy, AssignedAt: store.TimeUTC(r.AssignedAt), CheckID: r.CheckID, DoneAt: store.TimeUTC(r.DoneAt),
 		CreatedAt: r.CreatedAt.UTC(), ProjectCode: r.ProjectCode, ProjectName: r.ProjectName,
 		Township: r.TownshipName, Result: checklists.Outcome(r.Result), DueDate: campaignDate(r.DueDate)}
 }
@@ -116,8 +126,8 @@ const taskColumns = "t.seq, t.id, t.campaign_id, t.project_id, t.category, t.tow
 	"t.assigned_by, t.assigned_at, t.check_id, t.done_at, t.created_at, p.code AS project_code, " +
 	"p.name AS project_name, tw.name AS township_name, COALESCE(ch.result, '') AS result, c.due_date AS due_date"
 
-func (s *Campaigns) taskQuery(ctx context.Context) *gorm.DB {
-	return s.db.conn(ctx).Table("campaign_tasks t").Select(taskColumns).
+func (s *Store) taskQuery(ctx context.Context) *gorm.DB {
+	return s.db.Conn(ctx).Table("campaign_tasks t").Select(taskColumns).
 		Joins("JOIN campaigns c ON c.id = t.campaign_id").
 		Joins("JOIN projects p ON p.id = t.project_id").
 		Joins("JOIN townships tw ON tw.id = t.township_id").
@@ -125,58 +135,58 @@ func (s *Campaigns) taskQuery(ctx context.Context) *gorm.DB {
 }
 
 // InTx runs fn in one transaction.
-func (s *Campaigns) InTx(ctx context.Context, fn func(ctx context.Context) error) error {
+func (s *Store) InTx(ctx context.Context, fn func(ctx context.Context) error) error {
 	return s.db.InTx(ctx, fn)
 }
 
 // InsertCampaign adds a campaign; a taken id is a conflict.
-func (s *Campaigns) InsertCampaign(ctx context.Context, c campaigns.Campaign) error {
+func (s *Store) InsertCampaign(ctx context.Context, c campaigns.Campaign) error {
 	row, err := toCampaignRow(c)
 	if err != nil {
 		return err
 	}
-	ctx, cancel := s.db.ctx(ctx)
+	ctx, cancel := s.db.Ctx(ctx)
 	defer cancel()
-	return translate(s.db.conn(ctx).Create(&row).Error, entCampaign, "insert campaign")
+	return store.Translate(s.db.Conn(ctx).Create(&row).Error, entCampaign, "insert campaign")
 }
 
 // Campaign loads one campaign by its client id.
-func (s *Campaigns) Campaign(ctx context.Context, id string) (campaigns.Campaign, error) {
-	ctx, cancel := s.db.ctx(ctx)
+func (s *Store) Campaign(ctx context.Context, id string) (campaigns.Campaign, error) {
+	ctx, cancel := s.db.Ctx(ctx)
 	defer cancel()
 	var row campaignRow
-	if err := s.db.conn(ctx).Where("id = ?", id).Take(&row).Error; err != nil {
-		return campaigns.Campaign{}, translate(err, entCampaign, "load campaign")
+	if err := s.db.Conn(ctx).Where("id = ?", id).Take(&row).Error; err != nil {
+		return campaigns.Campaign{}, store.Translate(err, entCampaign, "load campaign")
 	}
 	return row.toDomain()
 }
 
 // ListCampaigns runs a keyset page, newest first.
-func (s *Campaigns) ListCampaigns(ctx context.Context, beforeSeq int64, limit int) ([]campaigns.Campaign, error) {
-	ctx, cancel := s.db.ctx(ctx)
+func (s *Store) ListCampaigns(ctx context.Context, beforeSeq int64, limit int) ([]campaigns.Campaign, error) {
+	ctx, cancel := s.db.Ctx(ctx)
 	defer cancel()
-	q := s.db.conn(ctx).Model(&campaignRow{})
+	q := s.db.Conn(ctx).Model(&campaignRow{})
 	if beforeSeq > 0 {
 		q = q.Where("seq < ?", beforeSeq)
 	}
 	var rows []campaignRow
 	if err := q.Order("seq DESC").Limit(limit).Find(&rows).Error; err != nil {
-		return nil, translate(err, entCampaign, "list campaigns")
+		return nil, store.Translate(err, entCampaign, "list campaigns")
 	}
-	return rowsToDomain[campaigns.Campaign](rows)
+	return store.Convert(rows, campaignRow.toDomain)
 }
 
 // TownshipIDs resolves township names to ids.
-func (s *Campaigns) TownshipIDs(ctx context.Context, names []string) (map[string]string, error) {
+func (s *Store) TownshipIDs(ctx context.Context, names []string) (map[string]string, error) {
 	out := map[string]string{}
 	if len(names) == 0 {
 		return out, nil
 	}
-	ctx, cancel := s.db.ctx(ctx)
+	ctx, cancel := s.db.Ctx(ctx)
 	defer cancel()
 	var rows []struct{ ID, Name string }
-	if err := s.db.conn(ctx).Table("townships").Select("id, name").Where("name IN ?", names).Scan(&rows).Error; err != nil {
-		return nil, translate(err, entTownship, "resolve townships")
+	if err := s.db.Conn(ctx).Table("townships").Select("id, name").Where("name IN ?", names).Scan(&rows).Error; err != nil {
+		return nil, store.Translate(err, entTownship, "resolve townships")
 	}
 	for _, r := range rows {
 		out[r.Name] = r.ID
@@ -188,8 +198,8 @@ func (s *Campaigns) TownshipIDs(ctx context.Context, names []string) (map[string
 // date with a date (a timestamptz parameter would bring the session's time
 // zone into it); SQLite keeps dates as the driver's text for midnight UTC,
 // which sorts like the time it names, so it compares with the same text.
-func (s *Campaigns) onOrBefore(q *gorm.DB, column string, d time.Time) *gorm.DB {
-	if s.db.dialect == Postgres {
+func (s *Store) onOrBefore(q *gorm.DB, column string, d time.Time) *gorm.DB {
+	if s.db.Dialect() == store.Postgres {
 		return q.Where(column+" <= CAST(? AS DATE)", d.Format(projects.DateLayout))
 	}
 	return q.Where(column+" <= ?", campaignDate(d))
@@ -198,8 +208,8 @@ func (s *Campaigns) onOrBefore(q *gorm.DB, column string, d time.Time) *gorm.DB 
 // MatchProjects returns the projects a selection picks, ordered by code:
 // category and (when named) township among the selection's, status among
 // sel.Statuses, and a planned end on or before sel.CompletedBefore.
-func (s *Campaigns) MatchProjects(ctx context.Context, sel campaigns.Selection) ([]campaigns.ProjectRef, error) {
-	ctx, cancel := s.db.ctx(ctx)
+func (s *Store) MatchProjects(ctx context.Context, sel campaigns.Selection) ([]campaigns.ProjectRef, error) {
+	ctx, cancel := s.db.Ctx(ctx)
 	defer cancel()
 	cats := make([]string, len(sel.Categories))
 	for i, c := range sel.Categories {
@@ -209,7 +219,7 @@ func (s *Campaigns) MatchProjects(ctx context.Context, sel campaigns.Selection) 
 	for i, st := range sel.Statuses {
 		sts[i] = string(st)
 	}
-	q := s.db.conn(ctx).Table("projects").Select("id, category, township_id").
+	q := s.db.Conn(ctx).Table("projects").Select("id, category, township_id").
 		Where("category IN ? AND status IN ? AND planned_end IS NOT NULL", cats, sts)
 	q = s.onOrBefore(q, "planned_end", sel.CompletedBefore)
 	if len(sel.TownshipIDs) > 0 {
@@ -217,7 +227,7 @@ func (s *Campaigns) MatchProjects(ctx context.Context, sel campaigns.Selection) 
 	}
 	var rows []struct{ ID, Category, TownshipID string }
 	if err := q.Order("code").Limit(sel.Limit).Scan(&rows).Error; err != nil {
-		return nil, translate(err, entProject, "match projects")
+		return nil, store.Translate(err, entProject, "match projects")
 	}
 	out := make([]campaigns.ProjectRef, len(rows))
 	for i, r := range rows {
@@ -227,8 +237,8 @@ func (s *Campaigns) MatchProjects(ctx context.Context, sel campaigns.Selection) 
 }
 
 // InsertTasks inserts a campaign's tasks in batches.
-func (s *Campaigns) InsertTasks(ctx context.Context, ts []campaigns.Task) error {
-	ctx, cancel := s.db.ctx(ctx)
+func (s *Store) InsertTasks(ctx context.Context, ts []campaigns.Task) error {
+	ctx, cancel := s.db.Ctx(ctx)
 	defer cancel()
 	rows := make([]campaignTaskRow, len(ts))
 	for i, t := range ts {
@@ -237,8 +247,8 @@ func (s *Campaigns) InsertTasks(ctx context.Context, ts []campaigns.Task) error 
 			AssignedAt: tsCampaign(t.AssignedAt), CheckID: t.CheckID, DoneAt: tsCampaign(t.DoneAt),
 			CreatedAt: t.CreatedAt.UTC()}
 	}
-	err := s.db.conn(ctx).Omit(readOnlyTaskFields...).CreateInBatches(rows, insertBatch).Error
-	return translate(err, entTask, "insert campaign tasks")
+	err := s.db.Conn(ctx).Omit(readOnlyTaskFields...).CreateInBatches(rows, store.InsertBatch).Error
+	return store.Translate(err, entTask, "insert campaign tasks")
 }
 
 func tsCampaign(t *time.Time) *time.Time {
@@ -252,8 +262,8 @@ func tsCampaign(t *time.Time) *time.Time {
 // Task loads one task; lock takes its row lock until the transaction ends
 // (FOR UPDATE OF the task on PostgreSQL; SQLite's write transactions
 // already exclude each other, and the dialect drops the clause).
-func (s *Campaigns) Task(ctx context.Context, id string, lock bool) (campaigns.Task, error) {
-	ctx, cancel := s.db.ctx(ctx)
+func (s *Store) Task(ctx context.Context, id string, lock bool) (campaigns.Task, error) {
+	ctx, cancel := s.db.Ctx(ctx)
 	defer cancel()
 	q := s.taskQuery(ctx).Where("t.id = ?", id)
 	if lock {
@@ -261,14 +271,14 @@ func (s *Campaigns) Task(ctx context.Context, id string, lock bool) (campaigns.T
 	}
 	var row campaignTaskRow
 	if err := q.Take(&row).Error; err != nil {
-		return campaigns.Task{}, translate(err, entTask, "load campaign task")
+		return campaigns.Task{}, store.Translate(err, entTask, "load campaign task")
 	}
 	return row.toDomain(), nil
 }
 
 // ListTasks runs a filtered keyset page in creation order.
-func (s *Campaigns) ListTasks(ctx context.Context, f campaigns.TaskFilter) ([]campaigns.Task, error) {
-	ctx, cancel := s.db.ctx(ctx)
+func (s *Store) ListTasks(ctx context.Context, f campaigns.TaskFilter) ([]campaigns.Task, error) {
+	ctx, cancel := s.db.Ctx(ctx)
 	defer cancel()
 	q := s.taskQuery(ctx).Where("t.campaign_id = ?", f.CampaignID)
 	if f.Done != nil {
@@ -292,7 +302,7 @@ func (s *Campaigns) ListTasks(ctx context.Context, f campaigns.TaskFilter) ([]ca
 	}
 	var rows []campaignTaskRow
 	if err := q.Order("t.seq").Limit(f.Limit).Find(&rows).Error; err != nil {
-		return nil, translate(err, entTask, "list campaign tasks")
+		return nil, store.Translate(err, entTask, "list campaign tasks")
 	}
 	out := make([]campaigns.Task, len(rows))
 	for i, r := range rows {
@@ -302,13 +312,13 @@ func (s *Campaigns) ListTasks(ctx context.Context, f campaigns.TaskFilter) ([]ca
 }
 
 // AssignTask sets the assignee of a task that is still open.
-func (s *Campaigns) AssignTask(ctx context.Context, taskID, userID, by string, at time.Time) error {
-	ctx, cancel := s.db.ctx(ctx)
+func (s *Store) AssignTask(ctx context.Context, taskID, userID, by string, at time.Time) error {
+	ctx, cancel := s.db.Ctx(ctx)
 	defer cancel()
-	res := s.db.conn(ctx).Model(&campaignTaskRow{}).Where("id = ? AND check_id = ''", taskID).
+	res := s.db.Conn(ctx).Model(&campaignTaskRow{}).Where("id = ? AND check_id = ''", taskID).
 		Updates(map[string]any{"assignee_id": userID, "assigned_by": by, "assigned_at": at.UTC()})
 	if res.Error != nil {
-		return translate(res.Error, entTask, "assign campaign task")
+		return store.Translate(res.Error, entTask, "assign campaign task")
 	}
 	if res.RowsAffected == 0 {
 		return fmt.Errorf("assign campaign task %s: %w", taskID, errs.ErrConflict)
@@ -318,19 +328,19 @@ func (s *Campaigns) AssignTask(ctx context.Context, taskID, userID, by string, a
 
 // CompleteTask links an inspection to a task that is still open; a task
 // taken by its inspector is assigned to them in the same statement.
-func (s *Campaigns) CompleteTask(ctx context.Context, c campaigns.Completion) error {
-	ctx, cancel := s.db.ctx(ctx)
+func (s *Store) CompleteTask(ctx context.Context, c campaigns.Completion) error {
+	ctx, cancel := s.db.Ctx(ctx)
 	defer cancel()
 	at := c.At.UTC().Truncate(time.Microsecond)
 	set := map[string]any{"check_id": c.CheckID, "done_at": at}
-	q := s.db.conn(ctx).Model(&campaignTaskRow{}).Where("id = ? AND check_id = ''", c.TaskID)
+	q := s.db.Conn(ctx).Model(&campaignTaskRow{}).Where("id = ? AND check_id = ''", c.TaskID)
 	if c.TakenBy != "" {
 		set["assignee_id"], set["assigned_by"], set["assigned_at"] = c.TakenBy, c.TakenBy, at
 		q = q.Where("assignee_id = ''")
 	}
 	res := q.Updates(set)
 	if res.Error != nil {
-		return translate(res.Error, entTask, "complete campaign task")
+		return store.Translate(res.Error, entTask, "complete campaign task")
 	}
 	if res.RowsAffected == 0 {
 		return fmt.Errorf("complete campaign task %s: %w", c.TaskID, errs.ErrConflict)
@@ -339,13 +349,13 @@ func (s *Campaigns) CompleteTask(ctx context.Context, c campaigns.Completion) er
 }
 
 // ReplaceTaskCheck moves a task's link to the amendment of its inspection.
-func (s *Campaigns) ReplaceTaskCheck(ctx context.Context, taskID, from, to string) error {
-	ctx, cancel := s.db.ctx(ctx)
+func (s *Store) ReplaceTaskCheck(ctx context.Context, taskID, from, to string) error {
+	ctx, cancel := s.db.Ctx(ctx)
 	defer cancel()
-	res := s.db.conn(ctx).Model(&campaignTaskRow{}).Where("id = ? AND check_id = ?", taskID, from).
+	res := s.db.Conn(ctx).Model(&campaignTaskRow{}).Where("id = ? AND check_id = ?", taskID, from).
 		Update("check_id", to)
 	if res.Error != nil {
-		return translate(res.Error, entTask, "amend campaign task")
+		return store.Translate(res.Error, entTask, "amend campaign task")
 	}
 	if res.RowsAffected == 0 {
 		return fmt.Errorf("amend campaign task %s: %w", taskID, errs.ErrConflict)
@@ -355,24 +365,24 @@ func (s *Campaigns) ReplaceTaskCheck(ctx context.Context, taskID, from, to strin
 
 // Progress counts each campaign's tasks: all, done, open (in Due) and open
 // with nobody assigned.
-func (s *Campaigns) Progress(ctx context.Context, ids []string) (map[string]campaigns.Progress, error) {
+func (s *Store) Progress(ctx context.Context, ids []string) (map[string]campaigns.Progress, error) {
 	out := map[string]campaigns.Progress{}
 	if len(ids) == 0 {
 		return out, nil
 	}
-	ctx, cancel := s.db.ctx(ctx)
+	ctx, cancel := s.db.Ctx(ctx)
 	defer cancel()
 	var rows []struct {
 		CampaignID              string
 		Total, Done, Unassigned int
 	}
-	err := s.db.conn(ctx).Table("campaign_tasks").
+	err := s.db.Conn(ctx).Table("campaign_tasks").
 		Select(`campaign_id, COUNT(*) AS total,
 			SUM(CASE WHEN check_id <> '' THEN 1 ELSE 0 END) AS done,
 			SUM(CASE WHEN check_id = '' AND assignee_id = '' THEN 1 ELSE 0 END) AS unassigned`).
 		Where("campaign_id IN ?", ids).Group("campaign_id").Scan(&rows).Error
 	if err != nil {
-		return nil, translate(err, entTask, "count campaign tasks")
+		return nil, store.Translate(err, entTask, "count campaign tasks")
 	}
 	for _, r := range rows {
 		out[r.CampaignID] = campaigns.Progress{Total: r.Total, Done: r.Done, Due: r.Total - r.Done, Unassigned: r.Unassigned}
@@ -382,14 +392,14 @@ func (s *Campaigns) Progress(ctx context.Context, ids []string) (map[string]camp
 
 // Findings counts tasks, inspections and failed inspections per (category,
 // township) of a campaign.
-func (s *Campaigns) Findings(ctx context.Context, campaignID string) ([]campaigns.FindingRow, error) {
-	ctx, cancel := s.db.ctx(ctx)
+func (s *Store) Findings(ctx context.Context, campaignID string) ([]campaigns.FindingRow, error) {
+	ctx, cancel := s.db.Ctx(ctx)
 	defer cancel()
 	var rows []struct {
 		Category, Township       string
 		Tasks, Inspected, Failed int
 	}
-	err := s.db.conn(ctx).Table("campaign_tasks t").
+	err := s.db.Conn(ctx).Table("campaign_tasks t").
 		Select(`t.category AS category, tw.name AS township, COUNT(*) AS tasks,
 			SUM(CASE WHEN ch.id IS NOT NULL THEN 1 ELSE 0 END) AS inspected,
 			SUM(CASE WHEN ch.result = ? THEN 1 ELSE 0 END) AS failed`, string(checklists.Fail)).
@@ -397,7 +407,7 @@ func (s *Campaigns) Findings(ctx context.Context, campaignID string) ([]campaign
 		Joins("LEFT JOIN checks ch ON ch.id = t.check_id").
 		Where("t.campaign_id = ?", campaignID).Group("t.category, tw.name").Scan(&rows).Error
 	if err != nil {
-		return nil, translate(err, entCampaign, "count campaign findings")
+		return nil, store.Translate(err, entCampaign, "count campaign findings")
 	}
 	out := make([]campaigns.FindingRow, len(rows))
 	for i, r := range rows {
@@ -408,16 +418,16 @@ func (s *Campaigns) Findings(ctx context.Context, campaignID string) ([]campaign
 }
 
 // UserRole reads a user's role and whether they are disabled.
-func (s *Campaigns) UserRole(ctx context.Context, userID string) (auth.Role, bool, error) {
-	ctx, cancel := s.db.ctx(ctx)
+func (s *Store) UserRole(ctx context.Context, userID string) (auth.Role, bool, error) {
+	ctx, cancel := s.db.Ctx(ctx)
 	defer cancel()
 	var row struct {
 		Role     string
 		Disabled bool
 	}
-	err := s.db.conn(ctx).Table("users").Select("role, disabled").Where("id = ?", userID).Take(&row).Error
+	err := s.db.Conn(ctx).Table("users").Select("role, disabled").Where("id = ?", userID).Take(&row).Error
 	if err != nil {
-		return "", false, translate(err, entUser, "load user")
+		return "", false, store.Translate(err, entUser, "load user")
 	}
 	return auth.Role(row.Role), row.Disabled, nil
 }

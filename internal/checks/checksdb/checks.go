@@ -1,4 +1,4 @@
-package store
+package checksdb
 
 import (
 	"context"
@@ -10,15 +10,23 @@ import (
 	"github.com/fieldproof/fieldproof/internal/auth"
 	"github.com/fieldproof/fieldproof/internal/checklists"
 	"github.com/fieldproof/fieldproof/internal/checks"
+	"github.com/fieldproof/fieldproof/internal/store"
 )
 
-// Checks implements checks.Store.
-type Checks struct{ db *DB }
+// The records this store keeps, as client error codes name them.
+var (
+	entCheck    = store.NewEntity("check")
+	entDecision = store.NewEntity("decision")
+	entPhoto    = store.NewEntity("photo")
+)
 
-var _ checks.Store = (*Checks)(nil)
+// Store implements checks.Store.
+type Store struct{ db *store.DB }
 
-// NewChecks returns the check store.
-func NewChecks(db *DB) *Checks { return &Checks{db: db} }
+var _ checks.Store = (*Store)(nil)
+
+// New returns the check store.
+func New(db *store.DB) *Store { return &Store{db: db} }
 
 type checkRow struct {
 	Seq             int64 `gorm:"primaryKey;autoIncrement"`
@@ -100,7 +108,7 @@ func (r checkRow) toDomain() (checks.Check, error) {
 	c := checks.Check{ID: r.ID, Seq: r.Seq, ProjectID: r.ProjectID, Type: checklists.Type(r.Type),
 		TemplateVersion: r.TemplateVersion, Result: checklists.Outcome(r.Result), Notes: r.Notes,
 		Location:   checks.Location{Lat: r.Lat, Lon: r.Lon, AccuracyM: r.AccuracyM},
-		CapturedAt: r.CapturedAt.In(ZoneOf(r.CapturedOffsetS)), AuthorID: r.AuthorID,
+		CapturedAt: r.CapturedAt.In(store.ZoneOf(r.CapturedOffsetS)), AuthorID: r.AuthorID,
 		AuthorRole: auth.Role(r.AuthorRole), RequestHash: r.RequestHash, CreatedAt: r.CreatedAt.UTC(),
 		Supersedes: r.Supersedes, SupersededBy: r.SupersededBy, TaskID: r.TaskID}
 	if r.ReturnedAt != nil {
@@ -131,48 +139,48 @@ func (r checkRow) toDomain() (checks.Check, error) {
 }
 
 // InTx runs fn in one transaction.
-func (s *Checks) InTx(ctx context.Context, fn func(ctx context.Context) error) error {
+func (s *Store) InTx(ctx context.Context, fn func(ctx context.Context) error) error {
 	return s.db.InTx(ctx, fn)
 }
 
 // Insert adds a check; a taken id is a conflict.
-func (s *Checks) Insert(ctx context.Context, c checks.Check) error {
+func (s *Store) Insert(ctx context.Context, c checks.Check) error {
 	row, err := toCheckRow(c)
 	if err != nil {
 		return err
 	}
-	ctx, cancel := s.db.ctx(ctx)
+	ctx, cancel := s.db.Ctx(ctx)
 	defer cancel()
-	return translate(s.db.conn(ctx).Create(&row).Error, entCheck, "insert check")
+	return store.Translate(s.db.Conn(ctx).Create(&row).Error, entCheck, "insert check")
 }
 
 // Get loads one check by its client id.
-func (s *Checks) Get(ctx context.Context, id string) (checks.Check, error) {
-	ctx, cancel := s.db.ctx(ctx)
+func (s *Store) Get(ctx context.Context, id string) (checks.Check, error) {
+	ctx, cancel := s.db.Ctx(ctx)
 	defer cancel()
 	var row checkRow
-	if err := s.db.conn(ctx).Where("id = ?", id).Take(&row).Error; err != nil {
-		return checks.Check{}, translate(err, entCheck, "load check")
+	if err := s.db.Conn(ctx).Where("id = ?", id).Take(&row).Error; err != nil {
+		return checks.Check{}, store.Translate(err, entCheck, "load check")
 	}
 	return row.toDomain()
 }
 
 // GetMany loads the checks of ids that exist.
-func (s *Checks) GetMany(ctx context.Context, ids []string) ([]checks.Check, error) {
-	ctx, cancel := s.db.ctx(ctx)
+func (s *Store) GetMany(ctx context.Context, ids []string) ([]checks.Check, error) {
+	ctx, cancel := s.db.Ctx(ctx)
 	defer cancel()
 	var rows []checkRow
-	if err := s.db.conn(ctx).Where("id IN ?", ids).Find(&rows).Error; err != nil {
-		return nil, translate(err, entCheck, "load checks")
+	if err := s.db.Conn(ctx).Where("id IN ?", ids).Find(&rows).Error; err != nil {
+		return nil, store.Translate(err, entCheck, "load checks")
 	}
-	return rowsToDomain[checks.Check](rows)
+	return store.Convert(rows, checkRow.toDomain)
 }
 
 // List runs a filtered keyset page, newest first.
-func (s *Checks) List(ctx context.Context, f checks.Filter) ([]checks.Check, error) {
-	ctx, cancel := s.db.ctx(ctx)
+func (s *Store) List(ctx context.Context, f checks.Filter) ([]checks.Check, error) {
+	ctx, cancel := s.db.Ctx(ctx)
 	defer cancel()
-	q := s.db.conn(ctx).Model(&checkRow{})
+	q := s.db.Conn(ctx).Model(&checkRow{})
 	eq := map[string]string{"checks.project_id": f.ProjectID, "checks.type": f.Type, "checks.result": f.Result,
 		"checks.author_id": f.AuthorID}
 	for col, v := range eq {
@@ -214,7 +222,7 @@ func (s *Checks) List(ctx context.Context, f checks.Filter) ([]checks.Check, err
 	}
 	var rows []checkRow
 	if err := q.Order("checks.seq DESC").Limit(f.Limit).Find(&rows).Error; err != nil {
-		return nil, translate(err, entCheck, "list checks")
+		return nil, store.Translate(err, entCheck, "list checks")
 	}
-	return rowsToDomain[checks.Check](rows)
+	return store.Convert(rows, checkRow.toDomain)
 }

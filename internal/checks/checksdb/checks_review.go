@@ -1,4 +1,4 @@
-package store
+package checksdb
 
 import (
 	"context"
@@ -9,18 +9,19 @@ import (
 
 	"github.com/fieldproof/fieldproof/internal/checks"
 	"github.com/fieldproof/fieldproof/internal/errs"
+	"github.com/fieldproof/fieldproof/internal/store"
 )
 
 // MarkReturned records the office's return unless the check was already
 // returned or superseded.
-func (s *Checks) MarkReturned(ctx context.Context, id string, r checks.Return) error {
-	ctx, cancel := s.db.ctx(ctx)
+func (s *Store) MarkReturned(ctx context.Context, id string, r checks.Return) error {
+	ctx, cancel := s.db.Ctx(ctx)
 	defer cancel()
-	res := s.db.conn(ctx).Model(&checkRow{}).
+	res := s.db.Conn(ctx).Model(&checkRow{}).
 		Where("id = ? AND returned_at IS NULL AND superseded_by = ''", id).
 		Updates(map[string]any{"returned_at": r.At.UTC(), "returned_by": r.By, "return_note": r.Note})
 	if res.Error != nil {
-		return translate(res.Error, entCheck, "return check")
+		return store.Translate(res.Error, entCheck, "return check")
 	}
 	if res.RowsAffected == 0 {
 		return fmt.Errorf("return check %s: %w", id, errs.ErrConflict)
@@ -29,13 +30,13 @@ func (s *Checks) MarkReturned(ctx context.Context, id string, r checks.Return) e
 }
 
 // MarkSuperseded links a returned check to its amendment, once.
-func (s *Checks) MarkSuperseded(ctx context.Context, oldID, newID string) error {
-	ctx, cancel := s.db.ctx(ctx)
+func (s *Store) MarkSuperseded(ctx context.Context, oldID, newID string) error {
+	ctx, cancel := s.db.Ctx(ctx)
 	defer cancel()
-	res := s.db.conn(ctx).Model(&checkRow{}).Where("id = ? AND superseded_by = ''", oldID).
+	res := s.db.Conn(ctx).Model(&checkRow{}).Where("id = ? AND superseded_by = ''", oldID).
 		Update("superseded_by", newID)
 	if res.Error != nil {
-		return translate(res.Error, entCheck, "supersede check")
+		return store.Translate(res.Error, entCheck, "supersede check")
 	}
 	if res.RowsAffected == 0 {
 		return fmt.Errorf("supersede check %s: %w", oldID, errs.ErrConflict)
@@ -56,12 +57,12 @@ type flagDecisionRow struct {
 func (flagDecisionRow) TableName() string { return "flag_decisions" }
 
 // InsertDecision records a decision; a subject decided before is a conflict.
-func (s *Checks) InsertDecision(ctx context.Context, d checks.Decision) error {
-	ctx, cancel := s.db.ctx(ctx)
+func (s *Store) InsertDecision(ctx context.Context, d checks.Decision) error {
+	ctx, cancel := s.db.Ctx(ctx)
 	defer cancel()
 	row := flagDecisionRow{SubjectKind: d.SubjectKind, SubjectID: d.SubjectID, CheckID: d.CheckID,
 		Decision: d.Decision, Reason: d.Reason, DecidedBy: d.DecidedBy, DecidedAt: d.DecidedAt.UTC()}
-	return translate(s.db.conn(ctx).Create(&row).Error, entDecision, "insert flag decision")
+	return store.Translate(s.db.Conn(ctx).Create(&row).Error, entDecision, "insert flag decision")
 }
 
 // flagNames are the keys of a photo's flags document.
@@ -79,14 +80,14 @@ func flagNames(doc string) ([]string, error) {
 }
 
 // PhotoSubject returns the check a photo belongs to and its flag names.
-func (s *Checks) PhotoSubject(ctx context.Context, photoID string) (string, []string, error) {
-	ctx, cancel := s.db.ctx(ctx)
+func (s *Store) PhotoSubject(ctx context.Context, photoID string) (string, []string, error) {
+	ctx, cancel := s.db.Ctx(ctx)
 	defer cancel()
 	var row struct{ ParentID, Flags string }
-	err := s.db.conn(ctx).Table("photos").Select("parent_id, CAST(flags AS TEXT) AS flags").
+	err := s.db.Conn(ctx).Table("photos").Select("parent_id, CAST(flags AS TEXT) AS flags").
 		Where("id = ? AND parent_kind = ?", photoID, checks.ParentKind).Take(&row).Error
 	if err != nil {
-		return "", nil, translate(err, entPhoto, "load photo flags")
+		return "", nil, store.Translate(err, entPhoto, "load photo flags")
 	}
 	names, err := flagNames(row.Flags)
 	return row.ParentID, names, err
@@ -97,10 +98,10 @@ const undecidedPhoto = `SELECT 1 FROM photos ph WHERE ph.parent_id = checks.id A
 	AND NOT EXISTS (SELECT 1 FROM flag_decisions d WHERE d.subject_kind = 'photo' AND d.subject_id = ph.id)`
 
 // ReviewQueue lists checks with an undecided check or photo flag.
-func (s *Checks) ReviewQueue(ctx context.Context, beforeSeq int64, limit int) ([]checks.QueueItem, error) {
-	ctx, cancel := s.db.ctx(ctx)
+func (s *Store) ReviewQueue(ctx context.Context, beforeSeq int64, limit int) ([]checks.QueueItem, error) {
+	ctx, cancel := s.db.Ctx(ctx)
 	defer cancel()
-	q := s.db.conn(ctx).Model(&checkRow{}).Where("checks.superseded_by = ''").
+	q := s.db.Conn(ctx).Model(&checkRow{}).Where("checks.superseded_by = ''").
 		Where(`(checks.flags <> ',' AND NOT EXISTS (SELECT 1 FROM flag_decisions d WHERE d.subject_kind = 'check' AND d.subject_id = checks.id))
 			OR EXISTS (` + undecidedPhoto + `)`)
 	if beforeSeq > 0 {
@@ -108,7 +109,7 @@ func (s *Checks) ReviewQueue(ctx context.Context, beforeSeq int64, limit int) ([
 	}
 	var rows []checkRow
 	if err := q.Order("checks.seq DESC").Limit(limit).Find(&rows).Error; err != nil {
-		return nil, translate(err, entCheck, "review queue")
+		return nil, store.Translate(err, entCheck, "review queue")
 	}
 	if len(rows) == 0 {
 		return nil, nil
@@ -118,18 +119,18 @@ func (s *Checks) ReviewQueue(ctx context.Context, beforeSeq int64, limit int) ([
 		ids[i] = r.ID
 	}
 	var decided []flagDecisionRow
-	if err := s.db.conn(ctx).Where("check_id IN ?", ids).Find(&decided).Error; err != nil {
-		return nil, translate(err, entDecision, "load flag decisions")
+	if err := s.db.Conn(ctx).Where("check_id IN ?", ids).Find(&decided).Error; err != nil {
+		return nil, store.Translate(err, entDecision, "load flag decisions")
 	}
 	done := map[string]bool{}
 	for _, d := range decided {
 		done[d.SubjectKind+"/"+d.SubjectID] = true
 	}
 	var phs []struct{ ID, ParentID, Flags string }
-	err := s.db.conn(ctx).Table("photos").Select("id, parent_id, CAST(flags AS TEXT) AS flags").
+	err := s.db.Conn(ctx).Table("photos").Select("id, parent_id, CAST(flags AS TEXT) AS flags").
 		Where("parent_id IN ? AND CAST(flags AS TEXT) NOT IN ('{}', '')", ids).Order("created_at, id").Scan(&phs).Error
 	if err != nil {
-		return nil, translate(err, entPhoto, "load flagged photos")
+		return nil, store.Translate(err, entPhoto, "load flagged photos")
 	}
 	pending := map[string][]checks.Pending{}
 	for _, ph := range phs {

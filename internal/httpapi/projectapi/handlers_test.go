@@ -14,6 +14,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/fieldproof/fieldproof/internal/auth"
+	"github.com/fieldproof/fieldproof/internal/auth/authdb"
 	"github.com/fieldproof/fieldproof/internal/httpapi/projectapi"
 	"github.com/fieldproof/fieldproof/internal/httpapi/respond"
 	"github.com/fieldproof/fieldproof/internal/org"
@@ -60,7 +61,7 @@ func (a *api) user(username string, role auth.Role, unitID, badge string) auth.P
 	a.t.Helper()
 	u := auth.User{ID: uuid.Must(uuid.NewV7()).String(), Username: username, DisplayName: strings.ToUpper(username),
 		Role: role, UnitID: unitID, BadgeNo: badge, Phone: "13912345678", PasswordHash: "x", CreatedAt: now, UpdatedAt: now}
-	if err := store.NewUsers(a.db).CreateUser(context.Background(), u); err != nil {
+	if err := authdb.New(a.db).CreateUser(context.Background(), u); err != nil {
 		a.t.Fatal(err)
 	}
 	a.users[username] = u.Principal()

@@ -1,4 +1,4 @@
-package store
+package photosdb
 
 import (
 	"context"
@@ -7,13 +7,19 @@ import (
 	"time"
 
 	"github.com/fieldproof/fieldproof/internal/photos"
+	"github.com/fieldproof/fieldproof/internal/store"
+)
+
+// The records this store keeps, as client error codes name them.
+var (
+	entPhoto = store.NewEntity("photo")
 )
 
 // Photos is the photo table.
-type Photos struct{ db *DB }
+type Photos struct{ db *store.DB }
 
 // NewPhotos returns the photo store.
-func NewPhotos(db *DB) *Photos { return &Photos{db: db} }
+func NewPhotos(db *store.DB) *Photos { return &Photos{db: db} }
 
 var _ photos.Store = (*Photos)(nil)
 
@@ -67,7 +73,7 @@ func toPhotoRow(p photos.Photo) (photoRow, error) {
 		Lat: p.EXIF.Lat, Lon: p.EXIF.Lon, Altitude: p.EXIF.Altitude, Make: p.EXIF.Make, Model: p.EXIF.Model,
 		Orientation: p.EXIF.Orientation, PhoneLat: p.PhoneLat, PhoneLon: p.PhoneLon, PhoneTime: p.PhoneTime,
 		Flags: string(fl), ChainageM: p.ChainageM, OffsetM: p.OffsetM, Side: p.Side,
-		RenditionStatus: p.RenditionStatus, CreatedAt: ts(p.CreatedAt)}
+		RenditionStatus: p.RenditionStatus, CreatedAt: store.TS(p.CreatedAt)}
 	if t := p.EXIF.TakenAt; t != nil {
 		// The column holds the instant; the offset (or its absence) is kept
 		// beside it and in the exif document, which is the source of truth.
@@ -118,18 +124,18 @@ func (s *Photos) Insert(ctx context.Context, p photos.Photo) error {
 	if err != nil {
 		return err
 	}
-	ctx, cancel := s.db.ctx(ctx)
+	ctx, cancel := s.db.Ctx(ctx)
 	defer cancel()
-	return translate(s.db.conn(ctx).Create(&r).Error, entPhoto, "insert photo")
+	return store.Translate(s.db.Conn(ctx).Create(&r).Error, entPhoto, "insert photo")
 }
 
 // Get loads a photo.
 func (s *Photos) Get(ctx context.Context, id string) (photos.Photo, error) {
-	ctx, cancel := s.db.ctx(ctx)
+	ctx, cancel := s.db.Ctx(ctx)
 	defer cancel()
 	var r photoRow
-	if err := s.db.conn(ctx).Where("id = ?", id).Take(&r).Error; err != nil {
-		return photos.Photo{}, translate(err, entPhoto, "load photo")
+	if err := s.db.Conn(ctx).Where("id = ?", id).Take(&r).Error; err != nil {
+		return photos.Photo{}, store.Translate(err, entPhoto, "load photo")
 	}
 	return r.photo()
 }
@@ -148,11 +154,11 @@ func (s *Photos) list(rows []photoRow) ([]photos.Photo, error) {
 
 // ListByParent lists a parent's photos, oldest first.
 func (s *Photos) ListByParent(ctx context.Context, parentID string) ([]photos.Photo, error) {
-	ctx, cancel := s.db.ctx(ctx)
+	ctx, cancel := s.db.Ctx(ctx)
 	defer cancel()
 	var rows []photoRow
-	if err := s.db.conn(ctx).Where("parent_id = ?", parentID).Order("created_at, id").Find(&rows).Error; err != nil {
-		return nil, translate(err, entPhoto, "list photos")
+	if err := s.db.Conn(ctx).Where("parent_id = ?", parentID).Order("created_at, id").Find(&rows).Error; err != nil {
+		return nil, store.Translate(err, entPhoto, "list photos")
 	}
 	return s.list(rows)
 }
@@ -160,13 +166,13 @@ func (s *Photos) ListByParent(ctx context.Context, parentID string) ([]photos.Ph
 // StoredPhotoIDs maps each of checkIDs that has photos to their ids, so a
 // check can say which announced photos are still missing.
 func (s *Photos) StoredPhotoIDs(ctx context.Context, checkIDs []string) (map[string][]string, error) {
-	ctx, cancel := s.db.ctx(ctx)
+	ctx, cancel := s.db.Ctx(ctx)
 	defer cancel()
 	var rows []struct{ ID, ParentID string }
-	err := s.db.conn(ctx).Model(&photoRow{}).Select("id, parent_id").Where("parent_id IN ?", checkIDs).
+	err := s.db.Conn(ctx).Model(&photoRow{}).Select("id, parent_id").Where("parent_id IN ?", checkIDs).
 		Order("id").Scan(&rows).Error
 	if err != nil {
-		return nil, translate(err, entPhoto, "list photo ids")
+		return nil, store.Translate(err, entPhoto, "list photo ids")
 	}
 	out := make(map[string][]string)
 	for _, r := range rows {
@@ -177,12 +183,12 @@ func (s *Photos) StoredPhotoIDs(ctx context.Context, checkIDs []string) (map[str
 
 // FirstBySHA256 finds the earliest other photo with the same bytes.
 func (s *Photos) FirstBySHA256(ctx context.Context, sha, exceptID string) (photos.Photo, bool, error) {
-	ctx, cancel := s.db.ctx(ctx)
+	ctx, cancel := s.db.Ctx(ctx)
 	defer cancel()
 	var rows []photoRow
-	err := s.db.conn(ctx).Where("sha256 = ? AND id <> ?", sha, exceptID).Order("created_at, id").Limit(1).Find(&rows).Error
+	err := s.db.Conn(ctx).Where("sha256 = ? AND id <> ?", sha, exceptID).Order("created_at, id").Limit(1).Find(&rows).Error
 	if err != nil || len(rows) == 0 {
-		return photos.Photo{}, false, translate(err, entPhoto, "find photo by hash")
+		return photos.Photo{}, false, store.Translate(err, entPhoto, "find photo by hash")
 	}
 	p, err := rows[0].photo()
 	return p, err == nil, err
@@ -192,17 +198,17 @@ func (s *Photos) FirstBySHA256(ctx context.Context, sha, exceptID string) (photo
 // scan: Hamming distance has no index in either engine, and the table is
 // one county's photos.
 func (s *Photos) PHashes(ctx context.Context, exceptParentID string) ([]photos.HashRef, error) {
-	ctx, cancel := s.db.ctx(ctx)
+	ctx, cancel := s.db.Ctx(ctx)
 	defer cancel()
 	var rows []struct {
 		ID       string
 		ParentID string
 		Phash    int64
 	}
-	err := s.db.conn(ctx).Model(&photoRow{}).Select("id, parent_id, phash").
+	err := s.db.Conn(ctx).Model(&photoRow{}).Select("id, parent_id, phash").
 		Where("phash IS NOT NULL AND parent_id <> ?", exceptParentID).Order("created_at, id").Scan(&rows).Error
 	if err != nil {
-		return nil, translate(err, entPhoto, "list photo hashes")
+		return nil, store.Translate(err, entPhoto, "list photo hashes")
 	}
 	out := make([]photos.HashRef, len(rows))
 	for i, r := range rows {
@@ -221,18 +227,18 @@ func (s *Photos) SetRenditions(ctx context.Context, id, status string, phash *ui
 	if phash != nil {
 		set["phash"] = int64(*phash)
 	}
-	ctx, cancel := s.db.ctx(ctx)
+	ctx, cancel := s.db.Ctx(ctx)
 	defer cancel()
-	return translate(s.db.conn(ctx).Model(&photoRow{}).Where("id = ?", id).Updates(set).Error, entPhoto, "update photo")
+	return store.Translate(s.db.Conn(ctx).Model(&photoRow{}).Where("id = ?", id).Updates(set).Error, entPhoto, "update photo")
 }
 
 // ExistingKeys reports which object keys a row references.
 func (s *Photos) ExistingKeys(ctx context.Context, keys []string) (map[string]bool, error) {
-	ctx, cancel := s.db.ctx(ctx)
+	ctx, cancel := s.db.Ctx(ctx)
 	defer cancel()
 	var found []string
-	if err := s.db.conn(ctx).Model(&photoRow{}).Where("object_key IN ?", keys).Pluck("object_key", &found).Error; err != nil {
-		return nil, translate(err, entPhoto, "check photo keys")
+	if err := s.db.Conn(ctx).Model(&photoRow{}).Where("object_key IN ?", keys).Pluck("object_key", &found).Error; err != nil {
+		return nil, store.Translate(err, entPhoto, "check photo keys")
 	}
 	out := make(map[string]bool, len(found))
 	for _, k := range found {
@@ -246,12 +252,12 @@ func (s *Photos) ExistingKeys(ctx context.Context, keys []string) (map[string]bo
 func (s *Photos) Each(ctx context.Context, fn func(photos.Photo) error) error {
 	after := ""
 	for {
-		qctx, cancel := s.db.ctx(ctx)
+		qctx, cancel := s.db.Ctx(ctx)
 		var rows []photoRow
-		err := s.db.conn(qctx).Where("id > ?", after).Order("id").Limit(100).Find(&rows).Error
+		err := s.db.Conn(qctx).Where("id > ?", after).Order("id").Limit(100).Find(&rows).Error
 		cancel()
 		if err != nil {
-			return translate(err, entPhoto, "list photos")
+			return store.Translate(err, entPhoto, "list photos")
 		}
 		if len(rows) == 0 {
 			return nil
