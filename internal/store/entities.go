@@ -4,20 +4,11 @@ package store
 // missing one is <entity>_not_found (404), a duplicate <entity>_exists
 // (409). One code per entity and kind, whatever query met the error.
 var (
-	entAssignment      = entity{"assignment"}
-	entAuditLog        = entity{"audit_log"}
-	entCheck           = entity{"check"}
-	entDelivery        = entity{"delivery"}
-	entDeliveryAttempt = entity{"delivery_attempt"}
-	entNotification    = entity{"notification"}
-	entOrder           = entity{"order"}
-	entOrderEvent      = entity{"order_event"}
-	entPhoto           = entity{"photo"}
-	entProgressReport  = entity{"progress_report"}
-	entProject         = entity{"project"}
-	entRateWindow      = entity{"rate_window"}
-	entResponse        = entity{"response"}
-	entTriage          = entity{"triage"}
-	entUser            = entity{"user"}
-	entWebhook         = entity{"webhook"}
+	entAssignment     = entity{"assignment"}
+	entCheck          = entity{"check"}
+	entOrder          = entity{"order"}
+	entProgressReport = entity{"progress_report"}
+	entProject        = entity{"project"}
+	entRateWindow     = entity{"rate_window"}
+	entUser           = entity{"user"}
 )

@@ -1,4 +1,4 @@
-package store
+package ordersdb
 
 import (
 	"context"
@@ -9,15 +9,31 @@ import (
 
 	"github.com/fieldproof/fieldproof/internal/auth"
 	"github.com/fieldproof/fieldproof/internal/orders"
+	"github.com/fieldproof/fieldproof/internal/store"
 )
 
-// Orders implements orders.Store.
-type Orders struct{ db *DB }
+// The records this store keeps, as client error codes name them.
+var (
+	entAuditLog        = store.NewEntity("audit_log")
+	entDelivery        = store.NewEntity("delivery")
+	entDeliveryAttempt = store.NewEntity("delivery_attempt")
+	entNotification    = store.NewEntity("notification")
+	entOrder           = store.NewEntity("order")
+	entOrderEvent      = store.NewEntity("order_event")
+	entPhoto           = store.NewEntity("photo")
+	entResponse        = store.NewEntity("response")
+	entTriage          = store.NewEntity("triage")
+	entUser            = store.NewEntity("user")
+	entWebhook         = store.NewEntity("webhook")
+)
 
-var _ orders.Store = (*Orders)(nil)
+// Store implements orders.Store.
+type Store struct{ db *store.DB }
 
-// NewOrders returns the order store.
-func NewOrders(db *DB) *Orders { return &Orders{db: db} }
+var _ orders.Store = (*Store)(nil)
+
+// New returns the order store.
+func New(db *store.DB) *Store { return &Store{db: db} }
 
 type orderRow struct {
 	Seq                 int64 `gorm:"primaryKey;autoIncrement"`
@@ -48,7 +64,7 @@ func tsp(t *time.Time) *time.Time {
 	if t == nil {
 		return nil
 	}
-	u := ts(*t)
+	u := store.TS(*t)
 	return &u
 }
 
@@ -68,9 +84,9 @@ func toOrderRow(o orders.Order) orderRow {
 	b, _ := json.Marshal(items)
 	return orderRow{ID: o.ID, Number: o.Number, ProjectID: o.ProjectID, UnitID: o.UnitID, SourceCheckID: o.SourceCheckID,
 		Items: string(b), Defect: o.Defect, Severity: string(o.Severity), RequiredAction: o.RequiredAction, Notes: o.Notes,
-		Deadline: ts(o.Deadline), Status: string(o.Status), EscalatedAt: tsp(o.EscalatedAt),
+		Deadline: store.TS(o.Deadline), Status: string(o.Status), EscalatedAt: tsp(o.EscalatedAt),
 		LastResponseAt: tsp(o.LastResponseAt), VerificationCheckID: o.VerificationCheckID, CreatedBy: o.CreatedBy,
-		CreatedAt: ts(o.CreatedAt), UpdatedAt: ts(o.UpdatedAt), ClosedAt: tsp(o.ClosedAt)}
+		CreatedAt: store.TS(o.CreatedAt), UpdatedAt: store.TS(o.UpdatedAt), ClosedAt: tsp(o.ClosedAt)}
 }
 
 func (r orderRow) toDomain() (orders.Order, error) {
@@ -86,7 +102,7 @@ func (r orderRow) toDomain() (orders.Order, error) {
 }
 
 // InTx runs fn in one transaction.
-func (s *Orders) InTx(ctx context.Context, fn func(ctx context.Context) error) error {
+func (s *Store) InTx(ctx context.Context, fn func(ctx context.Context) error) error {
 	return s.db.InTx(ctx, fn)
 }
 
@@ -95,8 +111,8 @@ func (s *Orders) InTx(ctx context.Context, fn func(ctx context.Context) error) e
 // (PostgreSQL) or the database stays written (SQLite) until commit, so two
 // creations can never read the same value; a rolled-back creation gives
 // its number back.
-func (s *Orders) NextNumber(ctx context.Context, year int) (int, error) {
-	ctx, cancel := s.db.ctx(ctx)
+func (s *Store) NextNumber(ctx context.Context, year int) (int, error) {
+	ctx, cancel := s.db.Ctx(ctx)
 	defer cancel()
 	// Every transaction that numbers an order also appends to the audit
 	// chain, whose turn it then holds until commit. Taken in the other order
@@ -106,16 +122,16 @@ func (s *Orders) NextNumber(ctx context.Context, year int) (int, error) {
 	// So the chain comes first (its xact lock is re-entrant: the append
 	// takes it again for free), and the counter is held only by a
 	// transaction that waits for nothing else.
-	if s.db.dialect == Postgres {
-		if err := s.db.conn(ctx).Exec("SELECT pg_advisory_xact_lock(?)", AuditChainLock).Error; err != nil {
-			return 0, translate(err, entAuditLog, "lock audit_log")
+	if s.db.Dialect() == store.Postgres {
+		if err := s.db.Conn(ctx).Exec("SELECT pg_advisory_xact_lock(?)", store.AuditChainLock).Error; err != nil {
+			return 0, store.Translate(err, entAuditLog, "lock audit_log")
 		}
 	}
 	var n []int
-	err := s.db.conn(ctx).Raw(`INSERT INTO order_counters (year, last) VALUES (?, 1)
+	err := s.db.Conn(ctx).Raw(`INSERT INTO order_counters (year, last) VALUES (?, 1)
 ON CONFLICT (year) DO UPDATE SET last = order_counters.last + 1 RETURNING last`, year).Scan(&n).Error
 	if err != nil {
-		return 0, translate(err, entOrder, "number order")
+		return 0, store.Translate(err, entOrder, "number order")
 	}
 	if len(n) != 1 {
 		return 0, fmt.Errorf("number order: counter returned %d rows", len(n))
@@ -124,20 +140,20 @@ ON CONFLICT (year) DO UPDATE SET last = order_counters.last + 1 RETURNING last`,
 }
 
 // Insert adds an order.
-func (s *Orders) Insert(ctx context.Context, o orders.Order) error {
-	ctx, cancel := s.db.ctx(ctx)
+func (s *Store) Insert(ctx context.Context, o orders.Order) error {
+	ctx, cancel := s.db.Ctx(ctx)
 	defer cancel()
 	r := toOrderRow(o)
-	return translate(s.db.conn(ctx).Create(&r).Error, entOrder, "insert order")
+	return store.Translate(s.db.Conn(ctx).Create(&r).Error, entOrder, "insert order")
 }
 
 // Get loads one order.
-func (s *Orders) Get(ctx context.Context, id string) (orders.Order, error) {
-	ctx, cancel := s.db.ctx(ctx)
+func (s *Store) Get(ctx context.Context, id string) (orders.Order, error) {
+	ctx, cancel := s.db.Ctx(ctx)
 	defer cancel()
 	var r orderRow
-	if err := s.db.conn(ctx).Where("id = ?", id).Take(&r).Error; err != nil {
-		return orders.Order{}, translate(err, entOrder, "load order")
+	if err := s.db.Conn(ctx).Where("id = ?", id).Take(&r).Error; err != nil {
+		return orders.Order{}, store.Translate(err, entOrder, "load order")
 	}
 	return r.toDomain()
 }
@@ -145,10 +161,10 @@ func (s *Orders) Get(ctx context.Context, id string) (orders.Order, error) {
 var openStatuses = []string{string(orders.StatusIssued), string(orders.StatusAcknowledged), string(orders.StatusResponded)}
 
 // List runs a filtered keyset page, newest first.
-func (s *Orders) List(ctx context.Context, f orders.Filter) ([]orders.Order, error) {
-	ctx, cancel := s.db.ctx(ctx)
+func (s *Store) List(ctx context.Context, f orders.Filter) ([]orders.Order, error) {
+	ctx, cancel := s.db.Ctx(ctx)
 	defer cancel()
-	q := s.db.conn(ctx).Model(&orderRow{})
+	q := s.db.Conn(ctx).Model(&orderRow{})
 	for col, v := range map[string]string{"status": f.Status, "project_id": f.ProjectID, "unit_id": f.UnitID,
 		"severity": f.Severity} {
 		if v != "" {
@@ -163,9 +179,9 @@ func (s *Orders) List(ctx context.Context, f orders.Filter) ([]orders.Order, err
 	}
 	if f.Overdue != nil {
 		if *f.Overdue {
-			q = q.Where("status IN ? AND deadline < ?", openStatuses, ts(f.Now))
+			q = q.Where("status IN ? AND deadline < ?", openStatuses, store.TS(f.Now))
 		} else {
-			q = q.Where("NOT (status IN ? AND deadline < ?)", openStatuses, ts(f.Now))
+			q = q.Where("NOT (status IN ? AND deadline < ?)", openStatuses, store.TS(f.Now))
 		}
 	}
 	if f.BeforeSeq > 0 {
@@ -173,32 +189,32 @@ func (s *Orders) List(ctx context.Context, f orders.Filter) ([]orders.Order, err
 	}
 	var rows []orderRow
 	if err := q.Order("seq DESC").Limit(f.Limit).Find(&rows).Error; err != nil {
-		return nil, translate(err, entOrder, "list orders")
+		return nil, store.Translate(err, entOrder, "list orders")
 	}
-	return rowsToDomain[orders.Order](rows)
+	return store.Convert(rows, orderRow.toDomain)
 }
 
 // Transition is a conditional update: only from the status the service
 // saw, so of two racing steps exactly one applies.
-func (s *Orders) Transition(ctx context.Context, t orders.Transition) error {
-	ctx, cancel := s.db.ctx(ctx)
+func (s *Store) Transition(ctx context.Context, t orders.Transition) error {
+	ctx, cancel := s.db.Ctx(ctx)
 	defer cancel()
-	set := map[string]any{"status": string(t.To), "updated_at": ts(t.At)}
+	set := map[string]any{"status": string(t.To), "updated_at": store.TS(t.At)}
 	if t.LastResponseAt != nil {
-		set["last_response_at"] = ts(*t.LastResponseAt)
+		set["last_response_at"] = store.TS(*t.LastResponseAt)
 	}
 	if t.VerificationCheckID != "" {
 		set["verification_check_id"] = t.VerificationCheckID
 	}
 	if t.ClosedAt != nil {
-		set["closed_at"] = ts(*t.ClosedAt)
+		set["closed_at"] = store.TS(*t.ClosedAt)
 	}
-	res := s.db.conn(ctx).Model(&orderRow{}).Where("id = ? AND status = ?", t.ID, string(t.From)).Updates(set)
+	res := s.db.Conn(ctx).Model(&orderRow{}).Where("id = ? AND status = ?", t.ID, string(t.From)).Updates(set)
 	if res.Error != nil {
-		return translate(res.Error, entOrder, "update order")
+		return store.Translate(res.Error, entOrder, "update order")
 	}
 	if res.RowsAffected == 0 {
-		return fmt.Errorf("order %s is no longer %s: %w", t.ID, t.From, conflict(entOrder))
+		return fmt.Errorf("order %s is no longer %s: %w", t.ID, t.From, store.Conflict(entOrder))
 	}
 	return nil
 }
@@ -220,22 +236,22 @@ type orderEventRow struct {
 func (orderEventRow) TableName() string { return "order_events" }
 
 // InsertEvent appends to an order's timeline.
-func (s *Orders) InsertEvent(ctx context.Context, e orders.Event) error {
-	ctx, cancel := s.db.ctx(ctx)
+func (s *Store) InsertEvent(ctx context.Context, e orders.Event) error {
+	ctx, cancel := s.db.Ctx(ctx)
 	defer cancel()
 	r := orderEventRow{OrderID: e.OrderID, Action: string(e.Action), FromStatus: string(e.From), ToStatus: string(e.To),
 		ActorID: e.ActorID, ActorRole: string(e.ActorRole), Reason: e.Reason, CheckID: e.CheckID,
-		ResponseID: e.ResponseID, At: ts(e.At)}
-	return translate(s.db.conn(ctx).Create(&r).Error, entOrderEvent, "insert order event")
+		ResponseID: e.ResponseID, At: store.TS(e.At)}
+	return store.Translate(s.db.Conn(ctx).Create(&r).Error, entOrderEvent, "insert order event")
 }
 
 // Events is an order's timeline, oldest first.
-func (s *Orders) Events(ctx context.Context, orderID string) ([]orders.Event, error) {
-	ctx, cancel := s.db.ctx(ctx)
+func (s *Store) Events(ctx context.Context, orderID string) ([]orders.Event, error) {
+	ctx, cancel := s.db.Ctx(ctx)
 	defer cancel()
 	var rows []orderEventRow
-	if err := s.db.conn(ctx).Where("order_id = ?", orderID).Order("seq").Find(&rows).Error; err != nil {
-		return nil, translate(err, entOrderEvent, "list order events")
+	if err := s.db.Conn(ctx).Where("order_id = ?", orderID).Order("seq").Find(&rows).Error; err != nil {
+		return nil, store.Translate(err, entOrderEvent, "list order events")
 	}
 	out := make([]orders.Event, len(rows))
 	for i, r := range rows {
@@ -272,7 +288,7 @@ func (r orderResponseRow) toDomain() (orders.Response, error) {
 		}
 	}
 	if r.CapturedAt != nil {
-		t := r.CapturedAt.In(ZoneOf(r.CapturedOffsetS))
+		t := r.CapturedAt.In(store.ZoneOf(r.CapturedOffsetS))
 		o.CapturedAt = &t
 	}
 	if err := json.Unmarshal([]byte(r.PhotoIds), &o.PhotoIDs); err != nil {
@@ -282,14 +298,14 @@ func (r orderResponseRow) toDomain() (orders.Response, error) {
 }
 
 // InsertResponse stores a response.
-func (s *Orders) InsertResponse(ctx context.Context, r orders.Response) error {
+func (s *Store) InsertResponse(ctx context.Context, r orders.Response) error {
 	ids := r.PhotoIDs
 	if ids == nil {
 		ids = []string{}
 	}
 	b, _ := json.Marshal(ids)
 	row := orderResponseRow{ID: r.ID, OrderID: r.OrderID, ProjectID: r.ProjectID, Text: r.Text, PhotoIds: string(b),
-		SubmittedBy: r.SubmittedBy, SubmittedAt: ts(r.SubmittedAt)}
+		SubmittedBy: r.SubmittedBy, SubmittedAt: store.TS(r.SubmittedAt)}
 	if l := r.Location; l != nil {
 		row.Lat, row.Lon, row.AccuracyM = &l.Lat, &l.Lon, &l.AccuracyM
 	}
@@ -297,63 +313,63 @@ func (s *Orders) InsertResponse(ctx context.Context, r orders.Response) error {
 		_, off := r.CapturedAt.Zone()
 		row.CapturedAt, row.CapturedOffsetS = tsp(r.CapturedAt), off
 	}
-	ctx, cancel := s.db.ctx(ctx)
+	ctx, cancel := s.db.Ctx(ctx)
 	defer cancel()
-	return translate(s.db.conn(ctx).Create(&row).Error, entResponse, "insert response")
+	return store.Translate(s.db.Conn(ctx).Create(&row).Error, entResponse, "insert response")
 }
 
 // Response loads one response.
-func (s *Orders) Response(ctx context.Context, id string) (orders.Response, error) {
-	ctx, cancel := s.db.ctx(ctx)
+func (s *Store) Response(ctx context.Context, id string) (orders.Response, error) {
+	ctx, cancel := s.db.Ctx(ctx)
 	defer cancel()
 	var r orderResponseRow
-	if err := s.db.conn(ctx).Where("id = ?", id).Take(&r).Error; err != nil {
-		return orders.Response{}, translate(err, entResponse, "load response")
+	if err := s.db.Conn(ctx).Where("id = ?", id).Take(&r).Error; err != nil {
+		return orders.Response{}, store.Translate(err, entResponse, "load response")
 	}
 	return r.toDomain()
 }
 
 // Responses lists an order's responses, oldest first.
-func (s *Orders) Responses(ctx context.Context, orderID string) ([]orders.Response, error) {
-	ctx, cancel := s.db.ctx(ctx)
+func (s *Store) Responses(ctx context.Context, orderID string) ([]orders.Response, error) {
+	ctx, cancel := s.db.Ctx(ctx)
 	defer cancel()
 	var rows []orderResponseRow
-	if err := s.db.conn(ctx).Where("order_id = ?", orderID).Order("submitted_at, id").Find(&rows).Error; err != nil {
-		return nil, translate(err, entResponse, "list responses")
+	if err := s.db.Conn(ctx).Where("order_id = ?", orderID).Order("submitted_at, id").Find(&rows).Error; err != nil {
+		return nil, store.Translate(err, entResponse, "list responses")
 	}
-	return rowsToDomain[orders.Response](rows)
+	return store.Convert(rows, orderResponseRow.toDomain)
 }
 
 // IsResponse reports whether id names a response (one primary-key probe).
-func (s *Orders) IsResponse(ctx context.Context, id string) (bool, error) {
-	ctx, cancel := s.db.ctx(ctx)
+func (s *Store) IsResponse(ctx context.Context, id string) (bool, error) {
+	ctx, cancel := s.db.Ctx(ctx)
 	defer cancel()
 	var n int64
-	err := s.db.conn(ctx).Model(&orderResponseRow{}).Where("id = ?", id).Count(&n).Error
-	return n > 0, translate(err, entResponse, "find response")
+	err := s.db.Conn(ctx).Model(&orderResponseRow{}).Where("id = ?", id).Count(&n).Error
+	return n > 0, store.Translate(err, entResponse, "find response")
 }
 
 // OverdueIDs lists open orders past their deadline not yet escalated.
-func (s *Orders) OverdueIDs(ctx context.Context, now time.Time, limit int) ([]string, error) {
-	ctx, cancel := s.db.ctx(ctx)
+func (s *Store) OverdueIDs(ctx context.Context, now time.Time, limit int) ([]string, error) {
+	ctx, cancel := s.db.Ctx(ctx)
 	defer cancel()
 	var ids []string
-	err := s.db.conn(ctx).Model(&orderRow{}).Where("status IN ? AND deadline < ? AND escalated_at IS NULL",
-		openStatuses, ts(now)).Order("deadline, seq").Limit(limit).Pluck("id", &ids).Error
-	return ids, translate(err, entOrder, "list overdue orders")
+	err := s.db.Conn(ctx).Model(&orderRow{}).Where("status IN ? AND deadline < ? AND escalated_at IS NULL",
+		openStatuses, store.TS(now)).Order("deadline, seq").Limit(limit).Pluck("id", &ids).Error
+	return ids, store.Translate(err, entOrder, "list overdue orders")
 }
 
 // MarkEscalated sets escalated_at only where it is still NULL: the
 // conditional update is the whole exactly-once guarantee. On PostgreSQL a
 // concurrent update of the same row waits for the first to commit and then
 // re-checks the condition, matching nothing.
-func (s *Orders) MarkEscalated(ctx context.Context, id string, at time.Time) (bool, error) {
-	ctx, cancel := s.db.ctx(ctx)
+func (s *Store) MarkEscalated(ctx context.Context, id string, at time.Time) (bool, error) {
+	ctx, cancel := s.db.Ctx(ctx)
 	defer cancel()
-	res := s.db.conn(ctx).Model(&orderRow{}).Where("id = ? AND escalated_at IS NULL", id).
-		Updates(map[string]any{"escalated_at": ts(at)})
+	res := s.db.Conn(ctx).Model(&orderRow{}).Where("id = ? AND escalated_at IS NULL", id).
+		Updates(map[string]any{"escalated_at": store.TS(at)})
 	if res.Error != nil {
-		return false, translate(res.Error, entOrder, "escalate order")
+		return false, store.Translate(res.Error, entOrder, "escalate order")
 	}
 	return res.RowsAffected == 1, nil
 }
@@ -371,10 +387,10 @@ func (triageRow) TableName() string { return "order_triage" }
 
 // TriageQueue lists volunteers' failed, current checks without a triage
 // decision, newest first.
-func (s *Orders) TriageQueue(ctx context.Context, beforeSeq int64, limit int) ([]orders.TriageItem, error) {
-	ctx, cancel := s.db.ctx(ctx)
+func (s *Store) TriageQueue(ctx context.Context, beforeSeq int64, limit int) ([]orders.TriageItem, error) {
+	ctx, cancel := s.db.Ctx(ctx)
 	defer cancel()
-	q := s.db.conn(ctx).Table("checks").
+	q := s.db.Conn(ctx).Table("checks").
 		Select("seq, id, project_id, author_id, type, items, notes, captured_at, captured_offset_s, created_at").
 		Where("author_role = ? AND result = ? AND superseded_by = ''", string(auth.RoleVolunteer), "fail").
 		Where("NOT EXISTS (SELECT 1 FROM order_triage t WHERE t.check_id = checks.id)")
@@ -394,7 +410,7 @@ func (s *Orders) TriageQueue(ctx context.Context, beforeSeq int64, limit int) ([
 		CreatedAt       time.Time
 	}
 	if err := q.Order("seq DESC").Limit(limit).Scan(&rows).Error; err != nil {
-		return nil, translate(err, entTriage, "list triage queue")
+		return nil, store.Translate(err, entTriage, "list triage queue")
 	}
 	out := make([]orders.TriageItem, len(rows))
 	for i, r := range rows {
@@ -412,36 +428,36 @@ func (s *Orders) TriageQueue(ctx context.Context, beforeSeq int64, limit int) ([
 			}
 		}
 		out[i] = orders.TriageItem{Seq: r.Seq, CheckID: r.ID, ProjectID: r.ProjectID, AuthorID: r.AuthorID, Type: r.Type,
-			FailedItems: failed, Notes: r.Notes, CapturedAt: r.CapturedAt.In(ZoneOf(r.CapturedOffsetS)),
+			FailedItems: failed, Notes: r.Notes, CapturedAt: r.CapturedAt.In(store.ZoneOf(r.CapturedOffsetS)),
 			SubmittedAt: r.CreatedAt.UTC()}
 	}
 	return out, nil
 }
 
 // InsertTriage records the office's decision; a decided check conflicts.
-func (s *Orders) InsertTriage(ctx context.Context, d orders.TriageDecision) error {
-	ctx, cancel := s.db.ctx(ctx)
+func (s *Store) InsertTriage(ctx context.Context, d orders.TriageDecision) error {
+	ctx, cancel := s.db.Ctx(ctx)
 	defer cancel()
 	r := triageRow{CheckID: d.CheckID, Decision: d.Decision, Reason: d.Reason, OrderID: d.OrderID,
-		DecidedBy: d.DecidedBy, DecidedAt: ts(d.DecidedAt)}
-	return translate(s.db.conn(ctx).Create(&r).Error, entTriage, "insert triage")
+		DecidedBy: d.DecidedBy, DecidedAt: store.TS(d.DecidedAt)}
+	return store.Translate(s.db.Conn(ctx).Create(&r).Error, entTriage, "insert triage")
 }
 
 // Triage loads the decision on one check.
-func (s *Orders) Triage(ctx context.Context, checkID string) (orders.TriageDecision, error) {
-	ctx, cancel := s.db.ctx(ctx)
+func (s *Store) Triage(ctx context.Context, checkID string) (orders.TriageDecision, error) {
+	ctx, cancel := s.db.Ctx(ctx)
 	defer cancel()
 	var r triageRow
-	if err := s.db.conn(ctx).Where("check_id = ?", checkID).Take(&r).Error; err != nil {
-		return orders.TriageDecision{}, translate(err, entTriage, "load triage")
+	if err := s.db.Conn(ctx).Where("check_id = ?", checkID).Take(&r).Error; err != nil {
+		return orders.TriageDecision{}, store.Translate(err, entTriage, "load triage")
 	}
 	return orders.TriageDecision{CheckID: r.CheckID, Decision: r.Decision, Reason: r.Reason, OrderID: r.OrderID,
 		DecidedBy: r.DecidedBy, DecidedAt: r.DecidedAt.UTC()}, nil
 }
 
 // Recipients resolves an audience to active users, without duplicates.
-func (s *Orders) Recipients(ctx context.Context, a orders.Audience) ([]string, error) {
-	ctx, cancel := s.db.ctx(ctx)
+func (s *Store) Recipients(ctx context.Context, a orders.Audience) ([]string, error) {
+	ctx, cancel := s.db.Ctx(ctx)
 	defer cancel()
 	var conds []string
 	var args []any
@@ -465,13 +481,13 @@ func (s *Orders) Recipients(ctx context.Context, a orders.Audience) ([]string, e
 	if len(conds) == 0 {
 		return nil, nil
 	}
-	q := s.db.conn(ctx).Table("users").Where("disabled = ?", false).Where("("+strings.Join(conds, " OR ")+")", args...)
+	q := s.db.Conn(ctx).Table("users").Where("disabled = ?", false).Where("("+strings.Join(conds, " OR ")+")", args...)
 	if a.Except != "" {
 		q = q.Where("id <> ?", a.Except)
 	}
 	var ids []string
 	if err := q.Order("id").Distinct().Pluck("id", &ids).Error; err != nil {
-		return nil, translate(err, entUser, "list recipients")
+		return nil, store.Translate(err, entUser, "list recipients")
 	}
 	return ids, nil
 }

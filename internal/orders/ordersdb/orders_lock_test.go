@@ -1,4 +1,4 @@
-package store_test
+package ordersdb_test
 
 import (
 	"context"
@@ -7,7 +7,7 @@ import (
 
 	"github.com/fieldproof/fieldproof/internal/audit"
 	"github.com/fieldproof/fieldproof/internal/audit/auditdb"
-	"github.com/fieldproof/fieldproof/internal/store"
+	"github.com/fieldproof/fieldproof/internal/orders/ordersdb"
 	"github.com/fieldproof/fieldproof/internal/store/storetest"
 )
 
@@ -18,7 +18,7 @@ import (
 func TestNextNumberTakesTheAuditChainFirst(t *testing.T) {
 	db := storetest.Postgres(t)
 	ctx := context.Background()
-	orders, chain := store.NewOrders(db), auditdb.New(db)
+	orders, chain := ordersdb.New(db), auditdb.New(db)
 	numbered, release, done := make(chan struct{}), make(chan struct{}), make(chan error, 1)
 	go func() {
 		done <- db.InTx(ctx, func(ctx context.Context) error {

@@ -1,4 +1,4 @@
-package store
+package ordersdb
 
 import (
 	"context"
@@ -7,6 +7,7 @@ import (
 
 	"github.com/fieldproof/fieldproof/internal/errs"
 	"github.com/fieldproof/fieldproof/internal/orders"
+	"github.com/fieldproof/fieldproof/internal/store"
 )
 
 type notificationRow struct {
@@ -29,22 +30,22 @@ func (r notificationRow) toDomain() orders.Notification {
 }
 
 // InsertNotifications adds one row per recipient.
-func (s *Orders) InsertNotifications(ctx context.Context, ns []orders.Notification) error {
-	ctx, cancel := s.db.ctx(ctx)
+func (s *Store) InsertNotifications(ctx context.Context, ns []orders.Notification) error {
+	ctx, cancel := s.db.Ctx(ctx)
 	defer cancel()
 	rows := make([]notificationRow, len(ns))
 	for i, n := range ns {
 		rows[i] = notificationRow{ID: n.ID, UserID: n.UserID, Event: n.Event, OrderID: n.OrderID,
-			OrderNumber: n.OrderNumber, Message: n.Message, CreatedAt: ts(n.CreatedAt)}
+			OrderNumber: n.OrderNumber, Message: n.Message, CreatedAt: store.TS(n.CreatedAt)}
 	}
-	return translate(s.db.conn(ctx).Create(&rows).Error, entNotification, "insert notifications")
+	return store.Translate(s.db.Conn(ctx).Create(&rows).Error, entNotification, "insert notifications")
 }
 
 // ListNotifications pages one user's notifications, newest first.
-func (s *Orders) ListNotifications(ctx context.Context, userID string, unreadOnly bool, beforeSeq int64, limit int) ([]orders.Notification, error) {
-	ctx, cancel := s.db.ctx(ctx)
+func (s *Store) ListNotifications(ctx context.Context, userID string, unreadOnly bool, beforeSeq int64, limit int) ([]orders.Notification, error) {
+	ctx, cancel := s.db.Ctx(ctx)
 	defer cancel()
-	q := s.db.conn(ctx).Where("user_id = ?", userID)
+	q := s.db.Conn(ctx).Where("user_id = ?", userID)
 	if unreadOnly {
 		q = q.Where("read_at IS NULL")
 	}
@@ -53,7 +54,7 @@ func (s *Orders) ListNotifications(ctx context.Context, userID string, unreadOnl
 	}
 	var rows []notificationRow
 	if err := q.Order("seq DESC").Limit(limit).Find(&rows).Error; err != nil {
-		return nil, translate(err, entNotification, "list notifications")
+		return nil, store.Translate(err, entNotification, "list notifications")
 	}
 	out := make([]orders.Notification, len(rows))
 	for i, r := range rows {
@@ -63,16 +64,16 @@ func (s *Orders) ListNotifications(ctx context.Context, userID string, unreadOnl
 }
 
 // MarkRead marks a user's notification read; the first read time stays.
-func (s *Orders) MarkRead(ctx context.Context, userID, id string, at time.Time) (orders.Notification, error) {
-	ctx, cancel := s.db.ctx(ctx)
+func (s *Store) MarkRead(ctx context.Context, userID, id string, at time.Time) (orders.Notification, error) {
+	ctx, cancel := s.db.Ctx(ctx)
 	defer cancel()
-	if err := s.db.conn(ctx).Model(&notificationRow{}).Where("id = ? AND user_id = ? AND read_at IS NULL", id, userID).
-		Update("read_at", ts(at)).Error; err != nil {
-		return orders.Notification{}, translate(err, entNotification, "mark notification")
+	if err := s.db.Conn(ctx).Model(&notificationRow{}).Where("id = ? AND user_id = ? AND read_at IS NULL", id, userID).
+		Update("read_at", store.TS(at)).Error; err != nil {
+		return orders.Notification{}, store.Translate(err, entNotification, "mark notification")
 	}
 	var r notificationRow
-	if err := s.db.conn(ctx).Where("id = ? AND user_id = ?", id, userID).Take(&r).Error; err != nil {
-		return orders.Notification{}, translate(err, entNotification, "load notification")
+	if err := s.db.Conn(ctx).Where("id = ? AND user_id = ?", id, userID).Take(&r).Error; err != nil {
+		return orders.Notification{}, store.Translate(err, entNotification, "load notification")
 	}
 	return r.toDomain(), nil
 }
@@ -101,35 +102,35 @@ func (r webhookRow) toDomain() orders.Webhook {
 }
 
 // InsertWebhook adds an endpoint.
-func (s *Orders) InsertWebhook(ctx context.Context, w orders.Webhook) error {
-	ctx, cancel := s.db.ctx(ctx)
+func (s *Store) InsertWebhook(ctx context.Context, w orders.Webhook) error {
+	ctx, cancel := s.db.Ctx(ctx)
 	defer cancel()
 	r := webhookRow{ID: w.ID, URL: w.URL, Secret: w.Secret, Events: "," + strings.Join(w.Events, ",") + ",",
-		Active: w.Active, CreatedBy: w.CreatedBy, CreatedAt: ts(w.CreatedAt)}
+		Active: w.Active, CreatedBy: w.CreatedBy, CreatedAt: store.TS(w.CreatedAt)}
 	if len(w.Events) == 0 {
 		r.Events = ","
 	}
-	return translate(s.db.conn(ctx).Create(&r).Error, entWebhook, "insert webhook")
+	return store.Translate(s.db.Conn(ctx).Create(&r).Error, entWebhook, "insert webhook")
 }
 
 // Webhook loads one endpoint.
-func (s *Orders) Webhook(ctx context.Context, id string) (orders.Webhook, error) {
-	ctx, cancel := s.db.ctx(ctx)
+func (s *Store) Webhook(ctx context.Context, id string) (orders.Webhook, error) {
+	ctx, cancel := s.db.Ctx(ctx)
 	defer cancel()
 	var r webhookRow
-	if err := s.db.conn(ctx).Where("id = ?", id).Take(&r).Error; err != nil {
-		return orders.Webhook{}, translate(err, entWebhook, "load webhook")
+	if err := s.db.Conn(ctx).Where("id = ?", id).Take(&r).Error; err != nil {
+		return orders.Webhook{}, store.Translate(err, entWebhook, "load webhook")
 	}
 	return r.toDomain(), nil
 }
 
 // DeactivateWebhook marks an endpoint inactive.
-func (s *Orders) DeactivateWebhook(ctx context.Context, id string) error {
-	ctx, cancel := s.db.ctx(ctx)
+func (s *Store) DeactivateWebhook(ctx context.Context, id string) error {
+	ctx, cancel := s.db.Ctx(ctx)
 	defer cancel()
-	res := s.db.conn(ctx).Model(&webhookRow{}).Where("id = ?", id).Update("active", false)
+	res := s.db.Conn(ctx).Model(&webhookRow{}).Where("id = ?", id).Update("active", false)
 	if res.Error != nil {
-		return translate(res.Error, entWebhook, "deactivate webhook")
+		return store.Translate(res.Error, entWebhook, "deactivate webhook")
 	}
 	if res.RowsAffected == 0 {
 		return errs.ErrNotFound
@@ -138,12 +139,12 @@ func (s *Orders) DeactivateWebhook(ctx context.Context, id string) error {
 }
 
 // ListWebhooks lists every endpoint, oldest first (a county has a few).
-func (s *Orders) ListWebhooks(ctx context.Context) ([]orders.Webhook, error) {
-	ctx, cancel := s.db.ctx(ctx)
+func (s *Store) ListWebhooks(ctx context.Context) ([]orders.Webhook, error) {
+	ctx, cancel := s.db.Ctx(ctx)
 	defer cancel()
 	var rows []webhookRow
-	if err := s.db.conn(ctx).Order("created_at, id").Find(&rows).Error; err != nil {
-		return nil, translate(err, entWebhook, "list webhooks")
+	if err := s.db.Conn(ctx).Order("created_at, id").Find(&rows).Error; err != nil {
+		return nil, store.Translate(err, entWebhook, "list webhooks")
 	}
 	out := make([]orders.Webhook, len(rows))
 	for i, r := range rows {
@@ -188,56 +189,56 @@ type attemptRow struct {
 func (attemptRow) TableName() string { return "webhook_attempts" }
 
 // InsertDelivery adds a pending delivery.
-func (s *Orders) InsertDelivery(ctx context.Context, d orders.Delivery) error {
-	ctx, cancel := s.db.ctx(ctx)
+func (s *Store) InsertDelivery(ctx context.Context, d orders.Delivery) error {
+	ctx, cancel := s.db.Ctx(ctx)
 	defer cancel()
 	r := deliveryRow{ID: d.ID, WebhookID: d.WebhookID, Event: d.Event, OrderID: d.OrderID, Payload: d.Payload,
-		Status: d.Status, CreatedAt: ts(d.CreatedAt)}
-	return translate(s.db.conn(ctx).Create(&r).Error, entDelivery, "insert delivery")
+		Status: d.Status, CreatedAt: store.TS(d.CreatedAt)}
+	return store.Translate(s.db.Conn(ctx).Create(&r).Error, entDelivery, "insert delivery")
 }
 
 // Delivery loads one delivery (without its log).
-func (s *Orders) Delivery(ctx context.Context, id string) (orders.Delivery, error) {
-	ctx, cancel := s.db.ctx(ctx)
+func (s *Store) Delivery(ctx context.Context, id string) (orders.Delivery, error) {
+	ctx, cancel := s.db.Ctx(ctx)
 	defer cancel()
 	var r deliveryRow
-	if err := s.db.conn(ctx).Where("id = ?", id).Take(&r).Error; err != nil {
-		return orders.Delivery{}, translate(err, entDelivery, "load delivery")
+	if err := s.db.Conn(ctx).Where("id = ?", id).Take(&r).Error; err != nil {
+		return orders.Delivery{}, store.Translate(err, entDelivery, "load delivery")
 	}
 	return r.toDomain(), nil
 }
 
 // RecordAttempt logs an attempt and updates its delivery, together.
-func (s *Orders) RecordAttempt(ctx context.Context, a orders.Attempt, status string) error {
+func (s *Store) RecordAttempt(ctx context.Context, a orders.Attempt, status string) error {
 	return s.db.InTx(ctx, func(ctx context.Context) error {
-		ctx, cancel := s.db.ctx(ctx)
+		ctx, cancel := s.db.Ctx(ctx)
 		defer cancel()
 		r := attemptRow{DeliveryID: a.DeliveryID, Attempt: a.N, StatusCode: a.StatusCode, Error: a.Error,
-			DurationMs: a.Duration.Milliseconds(), At: ts(a.At)}
-		if err := s.db.conn(ctx).Create(&r).Error; err != nil {
-			return translate(err, entDeliveryAttempt, "insert delivery attempt")
+			DurationMs: a.Duration.Milliseconds(), At: store.TS(a.At)}
+		if err := s.db.Conn(ctx).Create(&r).Error; err != nil {
+			return store.Translate(err, entDeliveryAttempt, "insert delivery attempt")
 		}
 		set := map[string]any{"status": status, "attempts": a.N, "last_status": a.StatusCode, "last_error": a.Error}
 		if status == orders.DeliveryDelivered {
-			set["delivered_at"] = ts(a.At)
+			set["delivered_at"] = store.TS(a.At)
 		}
-		return translate(s.db.conn(ctx).Model(&deliveryRow{}).Where("id = ?", a.DeliveryID).Updates(set).Error,
+		return store.Translate(s.db.Conn(ctx).Model(&deliveryRow{}).Where("id = ?", a.DeliveryID).Updates(set).Error,
 			entDelivery, "update delivery")
 	})
 }
 
 // ListDeliveries pages a webhook's deliveries, newest first, each with its
 // attempts.
-func (s *Orders) ListDeliveries(ctx context.Context, webhookID string, beforeSeq int64, limit int) ([]orders.Delivery, error) {
-	ctx, cancel := s.db.ctx(ctx)
+func (s *Store) ListDeliveries(ctx context.Context, webhookID string, beforeSeq int64, limit int) ([]orders.Delivery, error) {
+	ctx, cancel := s.db.Ctx(ctx)
 	defer cancel()
-	q := s.db.conn(ctx).Where("webhook_id = ?", webhookID)
+	q := s.db.Conn(ctx).Where("webhook_id = ?", webhookID)
 	if beforeSeq > 0 {
 		q = q.Where("seq < ?", beforeSeq)
 	}
 	var rows []deliveryRow
 	if err := q.Order("seq DESC").Limit(limit).Find(&rows).Error; err != nil {
-		return nil, translate(err, entDelivery, "list deliveries")
+		return nil, store.Translate(err, entDelivery, "list deliveries")
 	}
 	out := make([]orders.Delivery, len(rows))
 	ids := make([]string, len(rows))
@@ -250,8 +251,8 @@ func (s *Orders) ListDeliveries(ctx context.Context, webhookID string, beforeSeq
 		return out, nil
 	}
 	var atts []attemptRow
-	if err := s.db.conn(ctx).Where("delivery_id IN ?", ids).Order("seq").Find(&atts).Error; err != nil {
-		return nil, translate(err, entDeliveryAttempt, "list delivery attempts")
+	if err := s.db.Conn(ctx).Where("delivery_id IN ?", ids).Order("seq").Find(&atts).Error; err != nil {
+		return nil, store.Translate(err, entDeliveryAttempt, "list delivery attempts")
 	}
 	for _, a := range atts {
 		i := at[a.DeliveryID]

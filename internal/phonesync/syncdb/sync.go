@@ -1,28 +1,34 @@
-package store
+package syncdb
 
 import (
 	"context"
 	"strings"
 
 	"github.com/fieldproof/fieldproof/internal/phonesync"
+	"github.com/fieldproof/fieldproof/internal/store"
 )
 
-// SyncFeed reads the audit log as the phones' change feed.
-type SyncFeed struct{ db *DB }
+// The records this store keeps, as client error codes name them.
+var (
+	entAuditLog = store.NewEntity("audit_log")
+)
 
-var _ phonesync.Feed = (*SyncFeed)(nil)
+// Store reads the audit log as the phones' change feed.
+type Store struct{ db *store.DB }
 
-// NewSyncFeed returns the feed.
-func NewSyncFeed(db *DB) *SyncFeed { return &SyncFeed{db: db} }
+var _ phonesync.Feed = (*Store)(nil)
+
+// New returns the feed.
+func New(db *store.DB) *Store { return &Store{db: db} }
 
 // Head is the newest audit sequence number.
-func (s *SyncFeed) Head(ctx context.Context) (int64, error) {
-	ctx, cancel := s.db.ctx(ctx)
+func (s *Store) Head(ctx context.Context) (int64, error) {
+	ctx, cancel := s.db.Ctx(ctx)
 	defer cancel()
 	var head *int64
-	err := s.db.conn(ctx).Raw("SELECT MAX(seq) FROM audit_log").Scan(&head).Error
+	err := s.db.Conn(ctx).Raw("SELECT MAX(seq) FROM audit_log").Scan(&head).Error
 	if err != nil || head == nil {
-		return 0, translate(err, entAuditLog, "audit head")
+		return 0, store.Translate(err, entAuditLog, "audit head")
 	}
 	return *head, nil
 }
@@ -32,8 +38,8 @@ func (s *SyncFeed) Head(ctx context.Context) (int64, error) {
 // scope — including a volunteer's own unassignment and a project moved
 // away from a contractor's unit, which become tombstones.
 // The audit log's primary key (seq) bounds the scan to what changed.
-func (s *SyncFeed) Since(ctx context.Context, after int64, limit int, sc phonesync.Scope) ([]phonesync.Entry, error) {
-	ctx, cancel := s.db.ctx(ctx)
+func (s *Store) Since(ctx context.Context, after int64, limit int, sc phonesync.Scope) ([]phonesync.Entry, error) {
+	ctx, cancel := s.db.Ctx(ctx)
 	defer cancel()
 	// Correlated EXISTS, not IN (subquery): a volunteer's or inspector's
 	// checks can number tens of thousands, and each entry after the cursor
@@ -66,11 +72,11 @@ func (s *SyncFeed) Since(ctx context.Context, after int64, limit int, sc phonesy
 		Entity   string
 		EntityID string
 	}
-	err := s.db.conn(ctx).Table("audit_log").Select("seq, entity, entity_id").
+	err := s.db.Conn(ctx).Table("audit_log").Select("seq, entity, entity_id").
 		Where("seq > ?", after).Where("("+strings.Join(conds, " OR ")+")", args...).
 		Order("seq").Limit(limit).Scan(&rows).Error
 	if err != nil {
-		return nil, translate(err, entAuditLog, "sync feed")
+		return nil, store.Translate(err, entAuditLog, "sync feed")
 	}
 	out := make([]phonesync.Entry, len(rows))
 	for i, r := range rows {
