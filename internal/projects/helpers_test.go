@@ -14,6 +14,7 @@ import (
 	"github.com/fieldproof/fieldproof/internal/org"
 	"github.com/fieldproof/fieldproof/internal/org/orgdb"
 	"github.com/fieldproof/fieldproof/internal/projects"
+	"github.com/fieldproof/fieldproof/internal/projects/projectsdb"
 	"github.com/fieldproof/fieldproof/internal/store"
 )
 
@@ -33,7 +34,7 @@ type env struct {
 func newEnv(t *testing.T, db *store.DB) *env {
 	t.Helper()
 	orgs := org.NewService(orgdb.New(db))
-	svc := projects.NewService(store.NewProjects(db), orgs, func() time.Time { return now },
+	svc := projects.NewService(projectsdb.New(db), orgs, func() time.Time { return now },
 		projects.Options{DefaultGeofenceM: 300, MaxVolunteersPerProject: 2})
 	e := &env{t: t, db: db, svc: svc, orgs: orgs, ctx: context.Background()}
 	e.office = e.user("office1", auth.RoleOffice, "", "")

@@ -27,6 +27,7 @@ import (
 	"github.com/fieldproof/fieldproof/internal/orders/ordersdb"
 	"github.com/fieldproof/fieldproof/internal/photos/photosdb"
 	"github.com/fieldproof/fieldproof/internal/projects"
+	"github.com/fieldproof/fieldproof/internal/projects/projectsdb"
 	"github.com/fieldproof/fieldproof/internal/store"
 )
 
@@ -538,7 +539,7 @@ func TestTriageOfVolunteerReports(t *testing.T) {
 // orderService is another replica's order service on the same database,
 // as its background workers would use it.
 func orderService(e *apitest.Env, client *http.Client) *orders.Service {
-	return orders.NewService(orders.Deps{Store: ordersdb.New(e.DB), Projects: store.NewProjects(e.DB),
+	return orders.NewService(orders.Deps{Store: ordersdb.New(e.DB), Projects: projectsdb.New(e.DB),
 		Checks: e.Server.Checks, Photos: photosdb.NewPhotos(e.DB), Jobs: jobsdb.New(e.DB), Audit: e.Server.Audit, HTTP: client})
 }
 

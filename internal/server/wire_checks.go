@@ -15,7 +15,7 @@ import (
 	"github.com/fieldproof/fieldproof/internal/idempotency"
 	"github.com/fieldproof/fieldproof/internal/idempotency/idempotencydb"
 	"github.com/fieldproof/fieldproof/internal/photos/photosdb"
-	"github.com/fieldproof/fieldproof/internal/store"
+	"github.com/fieldproof/fieldproof/internal/projects/projectsdb"
 )
 
 // checkParts holds the checklist and check services (issue: geotagged checks).
@@ -39,7 +39,7 @@ func (s *Server) wireChecks(o Options) error {
 
 	cc := o.Config.Checks
 	s.Checks = checks.NewService(checks.Deps{
-		Store: checksdb.New(o.DB), Projects: store.NewProjects(o.DB), Templates: s.Checklists,
+		Store: checksdb.New(o.DB), Projects: projectsdb.New(o.DB), Templates: s.Checklists,
 		Photos: photosdb.NewPhotos(o.DB), Audit: s.Audit, Tasks: s.Campaigns, Now: o.Now, FutureAllowance: cc.FutureAllowance,
 		Thresholds: checks.Thresholds{LowAccuracyM: cc.LowAccuracyM, LateSubmission: cc.LateSubmission},
 	})

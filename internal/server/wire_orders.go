@@ -14,7 +14,7 @@ import (
 	"github.com/fieldproof/fieldproof/internal/orders"
 	"github.com/fieldproof/fieldproof/internal/orders/ordersdb"
 	"github.com/fieldproof/fieldproof/internal/photos/photosdb"
-	"github.com/fieldproof/fieldproof/internal/store"
+	"github.com/fieldproof/fieldproof/internal/projects/projectsdb"
 )
 
 // orderParts holds the rectification-order service.
@@ -31,7 +31,7 @@ func (s *Server) wireOrders(o Options) error {
 	cfg := o.Config
 	oc := cfg.Orders
 	svc := orders.NewService(orders.Deps{
-		Store: ordersdb.New(o.DB), Projects: store.NewProjects(o.DB), Checks: s.Checks,
+		Store: ordersdb.New(o.DB), Projects: projectsdb.New(o.DB), Checks: s.Checks,
 		Photos: photosdb.NewPhotos(o.DB), Uploader: s.Photos, Jobs: jobsdb.New(o.DB), Audit: s.Audit,
 		Log: o.Log, Now: o.Now,
 		Options: orders.Options{DeadlineMinor: oc.DeadlineMinor, DeadlineMajor: oc.DeadlineMajor,

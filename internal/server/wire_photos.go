@@ -16,7 +16,7 @@ import (
 	"github.com/fieldproof/fieldproof/internal/orders/ordersdb"
 	"github.com/fieldproof/fieldproof/internal/photos"
 	"github.com/fieldproof/fieldproof/internal/photos/photosdb"
-	"github.com/fieldproof/fieldproof/internal/store"
+	"github.com/fieldproof/fieldproof/internal/projects/projectsdb"
 )
 
 // photoParts holds the photo pipeline and its workers.
@@ -34,7 +34,7 @@ type photoParts struct {
 // replica already shares.
 func (s *Server) wirePhotos(o Options) error {
 	cfg := o.Config
-	responses := orders.NewParents(orders.ParentDeps{Store: ordersdb.New(o.DB), Projects: store.NewProjects(o.DB)})
+	responses := orders.NewParents(orders.ParentDeps{Store: ordersdb.New(o.DB), Projects: projectsdb.New(o.DB)})
 	var err error
 	s.Photos, err = photos.New(photos.Deps{
 		Store: photosdb.NewPhotos(o.DB), Jobs: jobsdb.New(o.DB), Objects: o.Objects,

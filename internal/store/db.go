@@ -1,9 +1,10 @@
-// Package store is fieldproof's persistence: GORM rows, queries and their
-// conversions to and from the domain types, and the versioned migrations.
-// Each domain package declares the Store interface it needs; the types here
-// implement them (see the compile-time checks beside each). Raw database
-// errors never leave this package unwrapped: not-found and unique violations
-// become errs.ErrNotFound and errs.ErrConflict.
+// Package store is what fieldproof's persistence packages share: opening
+// either engine, the per-call deadline, transactions that stores join
+// through the context, the versioned migrations, and the translation of
+// driver errors (classified by their codes) into internal/errs kinds. Each
+// domain's rows, queries and conversions live beside the domain, in
+// internal/<domain>/<domain>db, and implement the Store interface that
+// domain declares.
 package store
 
 import (

@@ -126,8 +126,9 @@ func isConnectionError(err error) bool {
 }
 
 // entity is the kind of record a call was about. Client codes are built
-// from it, so it is a closed set of domain nouns (entities.go), never words
-// taken from a log message; a struct, so no string can be passed for one.
+// from it alone: each domain store declares its nouns once (NewEntity),
+// never words taken from a log message, and it is a struct so that no
+// string can be passed for one by mistake.
 type entity struct{ name string }
 
 func notFound(e entity) error { return errs.NotFound(e.name) }

@@ -7,7 +7,7 @@ import "context"
 func Classify(err error) string { return classify(err).String() }
 
 // EntOrder is the order entity, for tests of client codes.
-var EntOrder = entOrder
+var EntOrder = NewEntity("order")
 
 // TakeMissing reads a row that is not there through GORM, as every store's
 // single reads do.

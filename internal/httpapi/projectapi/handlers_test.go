@@ -20,6 +20,7 @@ import (
 	"github.com/fieldproof/fieldproof/internal/org"
 	"github.com/fieldproof/fieldproof/internal/org/orgdb"
 	"github.com/fieldproof/fieldproof/internal/projects"
+	"github.com/fieldproof/fieldproof/internal/projects/projectsdb"
 	"github.com/fieldproof/fieldproof/internal/store"
 	"github.com/fieldproof/fieldproof/internal/store/storetest"
 )
@@ -41,7 +42,7 @@ func newAPI(t *testing.T) *api {
 	gin.SetMode(gin.TestMode)
 	db := storetest.SQLite(t)
 	orgs := org.NewService(orgdb.New(db))
-	svc := projects.NewService(store.NewProjects(db), orgs, func() time.Time { return now },
+	svc := projects.NewService(projectsdb.New(db), orgs, func() time.Time { return now },
 		projects.Options{DefaultGeofenceM: 300, MaxVolunteersPerProject: 4})
 	a := &api{t: t, db: db, engine: gin.New(), users: map[string]auth.Principal{}}
 	g := a.engine.Group("/api/v1", func(c *gin.Context) {

@@ -1,4 +1,4 @@
-package store
+package projectsdb
 
 import (
 	"context"
@@ -10,15 +10,24 @@ import (
 	"gorm.io/gorm/clause"
 
 	"github.com/fieldproof/fieldproof/internal/projects"
+	"github.com/fieldproof/fieldproof/internal/store"
 )
 
-// Projects implements projects.Store.
-type Projects struct{ db *DB }
+// The records this store keeps, as client error codes name them.
+var (
+	entAssignment     = store.NewEntity("assignment")
+	entProgressReport = store.NewEntity("progress_report")
+	entProject        = store.NewEntity("project")
+	entUser           = store.NewEntity("user")
+)
 
-var _ projects.Store = (*Projects)(nil)
+// Store implements projects.Store.
+type Store struct{ db *store.DB }
 
-// NewProjects returns the projects, progress and assignments store.
-func NewProjects(db *DB) *Projects { return &Projects{db: db} }
+var _ projects.Store = (*Store)(nil)
+
+// New returns the projects, progress and assignments store.
+func New(db *store.DB) *Store { return &Store{db: db} }
 
 // projectRow is the projects table. Timestamps are set by the service's
 // clock, never by GORM's, so tests with a fixed clock see what they set.
@@ -84,7 +93,7 @@ func toProjectRow(p projects.Project) (projectRow, error) {
 		PlannedStart: dateUTC(p.PlannedStart), PlannedEnd: dateUTC(p.PlannedEnd), Status: string(p.Status),
 		TargetQuantity: p.TargetQuantity, TargetUnit: p.TargetUnit, GeofenceM: p.GeofenceM,
 		ProgressPercent: p.Progress.Percent, ProgressQuantity: p.Progress.Quantity,
-		ProgressDate: dateUTC(p.Progress.Date), OnTrackUntil: TimeUTC(p.OnTrackUntil), CreatedBy: p.CreatedBy,
+		ProgressDate: dateUTC(p.Progress.Date), OnTrackUntil: store.TimeUTC(p.OnTrackUntil), CreatedBy: p.CreatedBy,
 		CreatedAt: p.CreatedAt.UTC(), UpdatedAt: p.UpdatedAt.UTC()}
 	if p.Location != nil {
 		lat, lon := p.Location.Lat, p.Location.Lon
@@ -111,7 +120,7 @@ func (r projectRow) toDomain() (projects.Project, error) {
 		TargetUnit: r.TargetUnit, HasRoute: r.HasRoute || r.Route != nil, GeofenceM: r.GeofenceM,
 		Progress: projects.Progress{Percent: r.ProgressPercent, Quantity: r.ProgressQuantity,
 			Date: dateUTC(r.ProgressDate)},
-		OnTrackUntil: TimeUTC(r.OnTrackUntil), CreatedBy: r.CreatedBy, CreatedAt: r.CreatedAt.UTC(),
+		OnTrackUntil: store.TimeUTC(r.OnTrackUntil), CreatedBy: r.CreatedBy, CreatedAt: r.CreatedAt.UTC(),
 		UpdatedAt: r.UpdatedAt.UTC()}
 	if r.Lat != nil && r.Lon != nil {
 		p.Location = &projects.Point{Lat: *r.Lat, Lon: *r.Lon}
@@ -136,20 +145,20 @@ const projectColumns = "projects.id, projects.code, projects.name, projects.cate
 	"projects.on_track_until, projects.created_by, projects.created_at, projects.updated_at, " +
 	"townships.name AS township_name, units.name AS unit_name, (projects.route IS NOT NULL) AS has_route"
 
-func (s *Projects) projectQuery(ctx context.Context, columns string) *gorm.DB {
-	return s.db.conn(ctx).Table("projects").Select(columns).
+func (s *Store) projectQuery(ctx context.Context, columns string) *gorm.DB {
+	return s.db.Conn(ctx).Table("projects").Select(columns).
 		Joins("JOIN townships ON townships.id = projects.township_id").
 		Joins("JOIN units ON units.id = projects.unit_id")
 }
 
 // InTx runs fn in a transaction.
-func (s *Projects) InTx(ctx context.Context, fn func(ctx context.Context) error) error {
+func (s *Store) InTx(ctx context.Context, fn func(ctx context.Context) error) error {
 	return s.db.InTx(ctx, fn)
 }
 
 // InsertProjects inserts projects in batches.
-func (s *Projects) InsertProjects(ctx context.Context, ps []projects.Project) error {
-	ctx, cancel := s.db.ctx(ctx)
+func (s *Store) InsertProjects(ctx context.Context, ps []projects.Project) error {
+	ctx, cancel := s.db.Ctx(ctx)
 	defer cancel()
 	rows := make([]projectRow, len(ps))
 	for i, p := range ps {
@@ -159,24 +168,24 @@ func (s *Projects) InsertProjects(ctx context.Context, ps []projects.Project) er
 		}
 		rows[i] = r
 	}
-	err := s.db.conn(ctx).Omit(readOnlyProjectFields...).CreateInBatches(rows, InsertBatch).Error
-	return translate(err, entProject, "insert project")
+	err := s.db.Conn(ctx).Omit(readOnlyProjectFields...).CreateInBatches(rows, store.InsertBatch).Error
+	return store.Translate(err, entProject, "insert project")
 }
 
 // ProjectByID loads a project with its route.
-func (s *Projects) ProjectByID(ctx context.Context, id string) (projects.Project, error) {
+func (s *Store) ProjectByID(ctx context.Context, id string) (projects.Project, error) {
 	return s.loadProject(ctx, id, false)
 }
 
 // LockProject loads a project and locks its row (SELECT … FOR UPDATE OF
 // projects on PostgreSQL; SQLite's write transactions already exclude each
 // other, and the dialect drops the clause).
-func (s *Projects) LockProject(ctx context.Context, id string) (projects.Project, error) {
+func (s *Store) LockProject(ctx context.Context, id string) (projects.Project, error) {
 	return s.loadProject(ctx, id, true)
 }
 
-func (s *Projects) loadProject(ctx context.Context, id string, lock bool) (projects.Project, error) {
-	ctx, cancel := s.db.ctx(ctx)
+func (s *Store) loadProject(ctx context.Context, id string, lock bool) (projects.Project, error) {
+	ctx, cancel := s.db.Ctx(ctx)
 	defer cancel()
 	q := s.projectQuery(ctx, projectColumns+", projects.route").Where("projects.id = ?", id)
 	if lock {
@@ -186,7 +195,7 @@ func (s *Projects) loadProject(ctx context.Context, id string, lock bool) (proje
 	}
 	var r projectRow
 	if err := q.Take(&r).Error; err != nil {
-		return projects.Project{}, translate(err, entProject, "load project")
+		return projects.Project{}, store.Translate(err, entProject, "load project")
 	}
 	return r.toDomain()
 }
@@ -198,34 +207,34 @@ var projectUpdateColumns = []string{"name", "category", "township_id", "unit_id"
 	"progress_quantity", "progress_date", "on_track_until", "updated_at"}
 
 // UpdateProject writes every mutable column.
-func (s *Projects) UpdateProject(ctx context.Context, p projects.Project) error {
-	ctx, cancel := s.db.ctx(ctx)
+func (s *Store) UpdateProject(ctx context.Context, p projects.Project) error {
+	ctx, cancel := s.db.Ctx(ctx)
 	defer cancel()
 	row, err := toProjectRow(p)
 	if err != nil {
 		return err
 	}
-	res := s.db.conn(ctx).Model(&projectRow{ID: p.ID}).Select(projectUpdateColumns).Updates(&row)
+	res := s.db.Conn(ctx).Model(&projectRow{ID: p.ID}).Select(projectUpdateColumns).Updates(&row)
 	if res.Error != nil {
-		return translate(res.Error, entProject, "update project")
+		return store.Translate(res.Error, entProject, "update project")
 	}
 	if res.RowsAffected == 0 {
-		return translate(gorm.ErrRecordNotFound, entProject, "update project")
+		return store.Translate(gorm.ErrRecordNotFound, entProject, "update project")
 	}
 	return nil
 }
 
 // ExistingCodes returns which codes are taken.
-func (s *Projects) ExistingCodes(ctx context.Context, codes []string) ([]string, error) {
-	ctx, cancel := s.db.ctx(ctx)
+func (s *Store) ExistingCodes(ctx context.Context, codes []string) ([]string, error) {
+	ctx, cancel := s.db.Ctx(ctx)
 	defer cancel()
 	var taken []string
-	for start := 0; start < len(codes); start += InsertBatch {
-		end := min(start+InsertBatch, len(codes))
+	for start := 0; start < len(codes); start += store.InsertBatch {
+		end := min(start+store.InsertBatch, len(codes))
 		var got []string
-		err := s.db.conn(ctx).Model(&projectRow{}).Where("code IN ?", codes[start:end]).Pluck("code", &got).Error
+		err := s.db.Conn(ctx).Model(&projectRow{}).Where("code IN ?", codes[start:end]).Pluck("code", &got).Error
 		if err != nil {
-			return nil, translate(err, entProject, "check project codes")
+			return nil, store.Translate(err, entProject, "check project codes")
 		}
 		taken = append(taken, got...)
 	}

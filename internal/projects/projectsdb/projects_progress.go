@@ -1,10 +1,11 @@
-package store
+package projectsdb
 
 import (
 	"context"
 	"time"
 
 	"github.com/fieldproof/fieldproof/internal/projects"
+	"github.com/fieldproof/fieldproof/internal/store"
 )
 
 type progressRow struct {
@@ -26,12 +27,12 @@ func (r progressRow) toDomain() projects.ProgressReport {
 }
 
 // InsertProgress stores a report.
-func (s *Projects) InsertProgress(ctx context.Context, r projects.ProgressReport) error {
-	ctx, cancel := s.db.ctx(ctx)
+func (s *Store) InsertProgress(ctx context.Context, r projects.ProgressReport) error {
+	ctx, cancel := s.db.Ctx(ctx)
 	defer cancel()
 	row := progressRow{ID: r.ID, ProjectID: r.ProjectID, ReportDate: *dateUTC(&r.Date), Quantity: r.Quantity,
 		Percent: r.Percent, Note: r.Note, ReportedBy: r.ReportedBy, CreatedAt: r.CreatedAt.UTC()}
-	return translate(s.db.conn(ctx).Create(&row).Error, entProgressReport, "insert progress_report")
+	return store.Translate(s.db.Conn(ctx).Create(&row).Error, entProgressReport, "insert progress_report")
 }
 
 // progressOrder is newest first: by report date, then by when it was filed
@@ -40,25 +41,25 @@ func (s *Projects) InsertProgress(ctx context.Context, r projects.ProgressReport
 const progressOrder = "report_date DESC, created_at DESC, id DESC"
 
 // LatestProgress returns the newest report.
-func (s *Projects) LatestProgress(ctx context.Context, projectID string) (projects.ProgressReport, error) {
-	ctx, cancel := s.db.ctx(ctx)
+func (s *Store) LatestProgress(ctx context.Context, projectID string) (projects.ProgressReport, error) {
+	ctx, cancel := s.db.Ctx(ctx)
 	defer cancel()
 	var r progressRow
-	err := s.db.conn(ctx).Where("project_id = ?", projectID).Order(progressOrder).Take(&r).Error
+	err := s.db.Conn(ctx).Where("project_id = ?", projectID).Order(progressOrder).Take(&r).Error
 	if err != nil {
-		return projects.ProgressReport{}, translate(err, entProgressReport, "load progress_report")
+		return projects.ProgressReport{}, store.Translate(err, entProgressReport, "load progress_report")
 	}
 	return r.toDomain(), nil
 }
 
 // ListProgress returns reports newest first.
-func (s *Projects) ListProgress(ctx context.Context, projectID string, limit int) ([]projects.ProgressReport, error) {
-	ctx, cancel := s.db.ctx(ctx)
+func (s *Store) ListProgress(ctx context.Context, projectID string, limit int) ([]projects.ProgressReport, error) {
+	ctx, cancel := s.db.Ctx(ctx)
 	defer cancel()
 	var rows []progressRow
-	err := s.db.conn(ctx).Where("project_id = ?", projectID).Order(progressOrder).Limit(limit).Find(&rows).Error
+	err := s.db.Conn(ctx).Where("project_id = ?", projectID).Order(progressOrder).Limit(limit).Find(&rows).Error
 	if err != nil {
-		return nil, translate(err, entProgressReport, "list progress_reports")
+		return nil, store.Translate(err, entProgressReport, "list progress_reports")
 	}
 	out := make([]projects.ProgressReport, len(rows))
 	for i, r := range rows {

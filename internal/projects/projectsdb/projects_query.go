@@ -1,16 +1,17 @@
-package store
+package projectsdb
 
 import (
 	"context"
 	"strings"
 
 	"github.com/fieldproof/fieldproof/internal/projects"
+	"github.com/fieldproof/fieldproof/internal/store"
 )
 
 // ListProjects runs a filtered keyset page ordered by code. The
 // behind-schedule test is projects.Behind in SQL: on_track_until < now.
-func (s *Projects) ListProjects(ctx context.Context, f projects.Filter) ([]projects.Project, error) {
-	ctx, cancel := s.db.ctx(ctx)
+func (s *Store) ListProjects(ctx context.Context, f projects.Filter) ([]projects.Project, error) {
+	ctx, cancel := s.db.Ctx(ctx)
 	defer cancel()
 	q := s.projectQuery(ctx, projectColumns)
 	if f.Status != "" {
@@ -34,7 +35,7 @@ func (s *Projects) ListProjects(ctx context.Context, f projects.Filter) ([]proje
 		}
 	}
 	if f.Text != "" {
-		like := LikeContains(strings.ToLower(f.Text))
+		like := store.LikeContains(strings.ToLower(f.Text))
 		q = q.Where(`(LOWER(projects.name) LIKE ? ESCAPE '\' OR LOWER(projects.code) LIKE ? ESCAPE '\')`, like, like)
 	}
 	if b := f.BBox; b != nil {
@@ -52,7 +53,7 @@ func (s *Projects) ListProjects(ctx context.Context, f projects.Filter) ([]proje
 	}
 	var rows []projectRow
 	if err := q.Order("projects.code").Limit(f.Limit).Find(&rows).Error; err != nil {
-		return nil, translate(err, entProject, "list projects")
+		return nil, store.Translate(err, entProject, "list projects")
 	}
-	return rowsToDomain[projects.Project](rows)
+	return store.Convert(rows, projectRow.toDomain)
 }

@@ -1,4 +1,4 @@
-package store
+package reviewdb
 
 import (
 	"context"
@@ -10,21 +10,31 @@ import (
 
 	"github.com/fieldproof/fieldproof/internal/auth"
 	"github.com/fieldproof/fieldproof/internal/projects"
+	"github.com/fieldproof/fieldproof/internal/projects/projectsdb"
 	"github.com/fieldproof/fieldproof/internal/review"
+	"github.com/fieldproof/fieldproof/internal/store"
 )
 
-// Review implements review.Store: the read-only queries of the dashboard,
+// The records this store keeps, as client error codes name them.
+var (
+	entCheck      = store.NewEntity("check")
+	entOrder      = store.NewEntity("order")
+	entProject    = store.NewEntity("project")
+	entRateWindow = store.NewEntity("rate_window")
+)
+
+// Store implements review.Store: the read-only queries of the dashboard,
 // the exports and the public list. Project rows are read with the project
 // store's columns and joins, so a project reads the same everywhere.
-type Review struct {
-	db       *DB
-	projects *Projects
+type Store struct {
+	db       *store.DB
+	projects *projectsdb.Store
 }
 
-var _ review.Store = (*Review)(nil)
+var _ review.Store = (*Store)(nil)
 
-// NewReview returns the review store.
-func NewReview(db *DB) *Review { return &Review{db: db, projects: NewProjects(db)} }
+// New returns the review store.
+func New(db *store.DB) *Store { return &Store{db: db, projects: projectsdb.New(db)} }
 
 // inspectorRoles are the authors whose check counts as an inspection: the
 // county's inspectors and the office (admins act as the office).
@@ -34,38 +44,38 @@ var inspectorRoles = []string{string(auth.RoleInspector), string(auth.RoleOffice
 const activeWhere = "(projects.status = ? OR (projects.status = ? AND projects.planned_start IS NOT NULL AND projects.planned_start < ?))"
 
 // ProjectBatch reads one keyset batch of projects ordered by code.
-func (s *Review) ProjectBatch(ctx context.Context, afterCode string, limit int, withRoute bool) ([]projects.Project, error) {
-	ctx, cancel := s.db.ctx(ctx)
+func (s *Store) ProjectBatch(ctx context.Context, afterCode string, limit int, withRoute bool) ([]projects.Project, error) {
+	ctx, cancel := s.db.Ctx(ctx)
 	defer cancel()
-	cols := projectColumns
+	cols := projectsdb.Columns
 	if withRoute {
 		cols += ", projects.route"
 	}
-	q := s.projects.projectQuery(ctx, cols)
+	q := s.projects.Query(ctx, cols)
 	if afterCode != "" {
 		q = q.Where("projects.code > ?", afterCode)
 	}
-	var rows []projectRow
+	var rows []projectsdb.Row
 	if err := q.Order("projects.code").Limit(limit).Find(&rows).Error; err != nil {
-		return nil, translate(err, entProject, "read project batch")
+		return nil, store.Translate(err, entProject, "read project batch")
 	}
-	return rowsToDomain[projects.Project](rows)
+	return store.Convert(rows, projectsdb.Row.ToDomain)
 }
 
 // ProjectLabels reads code and name of the projects named.
-func (s *Review) ProjectLabels(ctx context.Context, ids []string) (map[string]review.ProjectLabel, error) {
-	ctx, cancel := s.db.ctx(ctx)
+func (s *Store) ProjectLabels(ctx context.Context, ids []string) (map[string]review.ProjectLabel, error) {
+	ctx, cancel := s.db.Ctx(ctx)
 	defer cancel()
 	var rows []struct {
 		ID, Code, Name, Township, Unit string
 		Lat, Lon                       *float64
 	}
-	err := s.db.conn(ctx).Table("projects").
+	err := s.db.Conn(ctx).Table("projects").
 		Select("projects.id, projects.code, projects.name, townships.name AS township, units.name AS unit, projects.lat, projects.lon").
 		Joins("JOIN townships ON townships.id = projects.township_id").Joins("JOIN units ON units.id = projects.unit_id").
 		Where("projects.id IN ?", ids).Find(&rows).Error
 	if err != nil {
-		return nil, translate(err, entProject, "read project labels")
+		return nil, store.Translate(err, entProject, "read project labels")
 	}
 	out := make(map[string]review.ProjectLabel, len(rows))
 	for _, r := range rows {
@@ -80,39 +90,39 @@ func (s *Review) ProjectLabels(ctx context.Context, ids []string) (map[string]re
 
 // BehindProjects is projects.Behind at asOf, in SQL as the project list
 // runs it.
-func (s *Review) BehindProjects(ctx context.Context, asOf time.Time) ([]projects.Project, error) {
-	ctx, cancel := s.db.ctx(ctx)
+func (s *Store) BehindProjects(ctx context.Context, asOf time.Time) ([]projects.Project, error) {
+	ctx, cancel := s.db.Ctx(ctx)
 	defer cancel()
-	var rows []projectRow
-	err := s.projects.projectQuery(ctx, projectColumns).
+	var rows []projectsdb.Row
+	err := s.projects.Query(ctx, projectsdb.Columns).
 		Where("projects.on_track_until IS NOT NULL AND projects.on_track_until < ?", asOf.UTC()).
 		Order("projects.code").Find(&rows).Error
 	if err != nil {
-		return nil, translate(err, entProject, "list projects behind schedule")
+		return nil, store.Translate(err, entProject, "list projects behind schedule")
 	}
-	return rowsToDomain[projects.Project](rows)
+	return store.Convert(rows, projectsdb.Row.ToDomain)
 }
 
 // ZeroProgressCandidates: expected to move, scheduled, started, nothing done.
-func (s *Review) ZeroProgressCandidates(ctx context.Context, asOf time.Time) ([]projects.Project, error) {
-	ctx, cancel := s.db.ctx(ctx)
+func (s *Store) ZeroProgressCandidates(ctx context.Context, asOf time.Time) ([]projects.Project, error) {
+	ctx, cancel := s.db.Ctx(ctx)
 	defer cancel()
-	var rows []projectRow
-	err := s.projects.projectQuery(ctx, projectColumns).
+	var rows []projectsdb.Row
+	err := s.projects.Query(ctx, projectsdb.Columns).
 		Where("projects.status IN ?", []string{string(projects.StatusPlanned), string(projects.StatusUnderConstruction)}).
 		Where("projects.progress_percent <= 0").
 		Where("projects.planned_start IS NOT NULL AND projects.planned_end IS NOT NULL AND projects.planned_start < ?", asOf.UTC()).
 		Order("projects.code").Find(&rows).Error
 	if err != nil {
-		return nil, translate(err, entProject, "list projects without progress")
+		return nil, store.Translate(err, entProject, "list projects without progress")
 	}
-	return rowsToDomain[projects.Project](rows)
+	return store.Convert(rows, projectsdb.Row.ToDomain)
 }
 
 // The aggregate rows embed the project's columns by tag: GORM ignores an
 // anonymous field of an unexported type.
 type failedRow struct {
-	Project      projectRow `gorm:"embedded"`
+	Project      projectsdb.Row `gorm:"embedded"`
 	FailedChecks int
 	LastFailedAt dbTime
 }
@@ -123,8 +133,8 @@ type failedRow struct {
 // q.ExcludeOrdered, a check is left out once an order cites it
 // (orders.source_check_id, whatever the order's state) or the office
 // dismissed it in triage: either way the office has acted on it.
-func (s *Review) FailedChecks(ctx context.Context, q review.FailedQuery) ([]review.FailedProject, error) {
-	ctx, cancel := s.db.ctx(ctx)
+func (s *Store) FailedChecks(ctx context.Context, q review.FailedQuery) ([]review.FailedProject, error) {
+	ctx, cancel := s.db.Ctx(ctx)
 	defer cancel()
 	sub := "SELECT c.project_id, COUNT(*) AS failed_checks, MAX(c.captured_at) AS last_failed_at FROM checks c " +
 		"WHERE c.result = 'fail' AND c.superseded_by = '' AND c.captured_at < ?"
@@ -134,15 +144,15 @@ func (s *Review) FailedChecks(ctx context.Context, q review.FailedQuery) ([]revi
 	}
 	sub += " GROUP BY c.project_id"
 	var rows []failedRow
-	err := s.projects.projectQuery(ctx, projectColumns+", f.failed_checks, f.last_failed_at").
+	err := s.projects.Query(ctx, projectsdb.Columns+", f.failed_checks, f.last_failed_at").
 		Joins("JOIN ("+sub+") f ON f.project_id = projects.id", q.AsOf.UTC()).
 		Order("projects.code").Find(&rows).Error
 	if err != nil {
-		return nil, translate(err, entCheck, "count failed checks")
+		return nil, store.Translate(err, entCheck, "count failed checks")
 	}
 	out := make([]review.FailedProject, len(rows))
 	for i, r := range rows {
-		p, err := r.Project.toDomain()
+		p, err := r.Project.ToDomain()
 		if err != nil {
 			return nil, err
 		}
@@ -152,19 +162,19 @@ func (s *Review) FailedChecks(ctx context.Context, q review.FailedQuery) ([]revi
 }
 
 type uninspectedRow struct {
-	Project         projectRow `gorm:"embedded"`
+	Project         projectsdb.Row `gorm:"embedded"`
 	LastInspectedAt dbTime
 }
 
 // NotInspected: the NOT EXISTS and the last-inspection subquery both walk
 // one project's checks by (project_id, captured_at) (migration 00008), so
 // the cost follows the projects, not the county's million checks.
-func (s *Review) NotInspected(ctx context.Context, q review.InspectionQuery) ([]review.UninspectedProject, error) {
-	ctx, cancel := s.db.ctx(ctx)
+func (s *Store) NotInspected(ctx context.Context, q review.InspectionQuery) ([]review.UninspectedProject, error) {
+	ctx, cancel := s.db.Ctx(ctx)
 	defer cancel()
 	asOf, since := q.AsOf.UTC(), q.Since.UTC()
 	var rows []uninspectedRow
-	err := s.projectSelect(ctx, projectColumns+", (SELECT MAX(c.captured_at) FROM checks c "+
+	err := s.projectSelect(ctx, projectsdb.Columns+", (SELECT MAX(c.captured_at) FROM checks c "+
 		"WHERE c.project_id = projects.id AND c.author_role IN ? AND c.captured_at < ?) AS last_inspected_at",
 		inspectorRoles, asOf).
 		Where(activeWhere, string(projects.StatusUnderConstruction), string(projects.StatusPlanned), asOf).
@@ -172,11 +182,11 @@ func (s *Review) NotInspected(ctx context.Context, q review.InspectionQuery) ([]
 			"AND c.captured_at >= ? AND c.captured_at < ?)", inspectorRoles, since, asOf).
 		Order("projects.code").Find(&rows).Error
 	if err != nil {
-		return nil, translate(err, entProject, "list projects not inspected")
+		return nil, store.Translate(err, entProject, "list projects not inspected")
 	}
 	out := make([]review.UninspectedProject, len(rows))
 	for i, r := range rows {
-		p, err := r.Project.toDomain()
+		p, err := r.Project.ToDomain()
 		if err != nil {
 			return nil, err
 		}
@@ -191,8 +201,8 @@ func (s *Review) NotInspected(ctx context.Context, q review.InspectionQuery) ([]
 
 // projectSelect is Projects.projectQuery with arguments in the select list
 // (a correlated subquery's parameters).
-func (s *Review) projectSelect(ctx context.Context, columns string, args ...any) *gorm.DB {
-	return s.db.conn(ctx).Table("projects").Select(columns, args...).
+func (s *Store) projectSelect(ctx context.Context, columns string, args ...any) *gorm.DB {
+	return s.db.Conn(ctx).Table("projects").Select(columns, args...).
 		Joins("JOIN townships ON townships.id = projects.township_id").
 		Joins("JOIN units ON units.id = projects.unit_id")
 }

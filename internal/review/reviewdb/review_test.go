@@ -1,4 +1,4 @@
-package store_test
+package reviewdb_test
 
 import (
 	"context"
@@ -8,14 +8,14 @@ import (
 
 	"github.com/fieldproof/fieldproof/internal/errs"
 	"github.com/fieldproof/fieldproof/internal/review"
-	"github.com/fieldproof/fieldproof/internal/store"
+	"github.com/fieldproof/fieldproof/internal/review/reviewdb"
 	"github.com/fieldproof/fieldproof/internal/store/storetest"
 )
 
 func TestRateWindows(t *testing.T) {
 	storetest.EachDB(t, func(t *testing.T, db *storetest.Handle) {
 		ctx := context.Background()
-		s := store.NewRateWindows(db)
+		s := reviewdb.NewRateWindows(db)
 		hit := func(key string, window int64) int {
 			t.Helper()
 			n, err := s.Hit(ctx, key, window)
@@ -68,7 +68,7 @@ func TestLimiter(t *testing.T) {
 	storetest.EachDB(t, func(t *testing.T, db *storetest.Handle) {
 		ctx := context.Background()
 		now := time.Unix(1_800_000_010, 0)
-		lim := review.NewLimiter(store.NewRateWindows(db), 3, time.Minute, func() time.Time { return now })
+		lim := review.NewLimiter(reviewdb.NewRateWindows(db), 3, time.Minute, func() time.Time { return now })
 		for i := range 3 {
 			if err := lim.Allow(ctx, "k"); err != nil {
 				t.Fatalf("request %d refused: %v", i+1, err)
