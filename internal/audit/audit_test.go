@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/fieldproof/fieldproof/internal/audit"
+	"github.com/fieldproof/fieldproof/internal/audit/auditdb"
 	"github.com/fieldproof/fieldproof/internal/auth"
 	"github.com/fieldproof/fieldproof/internal/store"
 	"github.com/fieldproof/fieldproof/internal/store/storetest"
@@ -53,7 +54,7 @@ func TestChainCatchesEditsRemovalsAndReordering(t *testing.T) {
 		for _, tc := range cases {
 			t.Run(strings.ReplaceAll(tc.name, " ", "_"), func(t *testing.T) {
 				exec(t, db, "DELETE FROM audit_log")
-				svc := audit.NewService(store.NewAudit(db), time.Now, nil)
+				svc := audit.NewService(auditdb.New(db), time.Now, nil)
 				record(t, svc, 6)
 				r, err := svc.Verify(context.Background())
 				if err != nil || r.Problem != nil || r.Entries != 6 {
@@ -84,7 +85,7 @@ func TestChainCatchesEditsRemovalsAndReordering(t *testing.T) {
 
 func TestConcurrentAppendsKeepOneChain(t *testing.T) {
 	storetest.EachDB(t, func(t *testing.T, db *store.DB) {
-		svc := audit.NewService(store.NewAudit(db), time.Now, nil)
+		svc := audit.NewService(auditdb.New(db), time.Now, nil)
 		var wg sync.WaitGroup
 		for w := 0; w < 8; w++ {
 			wg.Add(1)

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/fieldproof/fieldproof/internal/auth"
+	"github.com/fieldproof/fieldproof/internal/auth/authdb"
 	"github.com/fieldproof/fieldproof/internal/errs"
 	"github.com/fieldproof/fieldproof/internal/store"
 	"github.com/fieldproof/fieldproof/internal/store/storetest"
@@ -39,7 +40,7 @@ type fixture struct {
 }
 
 func newFixture(t *testing.T, db *store.DB) *fixture {
-	return newFixtureOn(t, db, store.NewUsers(db), 5, 100)
+	return newFixtureOn(t, db, authdb.New(db), 5, 100)
 }
 
 func newFixtureOn(t *testing.T, db *store.DB, st auth.Store, maxUser, maxIP int) *fixture {
@@ -173,7 +174,7 @@ func TestRefreshFromAnEndedGenerationIsRefused(t *testing.T) {
 func TestEndSessionsIncrementsAtomically(t *testing.T) {
 	storetest.EachDB(t, func(t *testing.T, db *store.DB) {
 		f := newFixture(t, db)
-		users := store.NewUsers(db)
+		users := authdb.New(db)
 		ctx := context.Background()
 		const n = 8
 		var wg sync.WaitGroup
@@ -206,7 +207,7 @@ func TestEndSessionsIncrementsAtomically(t *testing.T) {
 // noEarlyRefusal is the store as concurrent attempts see it: every one read
 // the counts before any was counted, so the early refusal lets all through
 // and only the atomic count stands between them and the password check.
-type noEarlyRefusal struct{ *store.Users }
+type noEarlyRefusal struct{ *authdb.Store }
 
 func (noEarlyRefusal) LoginFailures(context.Context, string, time.Time) (int, error) { return 0, nil }
 
@@ -215,7 +216,7 @@ func (noEarlyRefusal) LoginFailures(context.Context, string, time.Time) (int, er
 // failures remain.
 func TestRefusedAttemptsAreGivenBack(t *testing.T) {
 	storetest.EachDB(t, func(t *testing.T, db *store.DB) {
-		users := store.NewUsers(db)
+		users := authdb.New(db)
 		f := newFixtureOn(t, db, noEarlyRefusal{users}, 3, 2)
 		ctx := context.Background()
 		count := func(key string) int {

@@ -42,11 +42,6 @@ func NewService(d Deps) *Service {
 
 func (s *Service) now() time.Time { return s.d.Now().UTC() }
 
-// SetTaskLinker sets Deps.Tasks after construction: the campaigns service
-// is built after this one (it reads checks), so the server wires it here
-// before serving. Not for use once requests are being served.
-func (s *Service) SetTaskLinker(t TaskLinker) { s.d.Tasks = t }
-
 // Create files a check. created is false when the same id and body were
 // filed before: the phone lost the first answer and retried, so the stored
 // check is answered and nothing new is made. The same id with another body

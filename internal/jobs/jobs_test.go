@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/fieldproof/fieldproof/internal/jobs"
+	"github.com/fieldproof/fieldproof/internal/jobs/jobsdb"
 	"github.com/fieldproof/fieldproof/internal/store"
 	"github.com/fieldproof/fieldproof/internal/store/storetest"
 )
@@ -39,7 +40,7 @@ func waitStatus(t *testing.T, s jobs.Store, id, status string) jobs.State {
 // Four workers stand for four replicas claiming from one table.
 func TestEachJobRunsExactlyOnce(t *testing.T) {
 	storetest.EachDB(t, func(t *testing.T, db *store.DB) {
-		s := store.NewJobs(db)
+		s := jobsdb.New(db)
 		const n = 200
 		for i := range n {
 			enqueue(t, s, fmt.Sprintf("job-%03d", i), 3)
@@ -83,7 +84,7 @@ func TestEachJobRunsExactlyOnce(t *testing.T) {
 
 func TestFailingJobEndsFailedAfterMaxAttempts(t *testing.T) {
 	storetest.EachDB(t, func(t *testing.T, db *store.DB) {
-		s := store.NewJobs(db)
+		s := jobsdb.New(db)
 		enqueue(t, s, "bad", 3)
 		var calls atomic.Int64
 		ctx, cancel := context.WithCancel(context.Background())
@@ -109,7 +110,7 @@ func TestFailingJobEndsFailedAfterMaxAttempts(t *testing.T) {
 // worker runs it, and the dead one can no longer record an outcome.
 func TestJobSurvivesRestart(t *testing.T) {
 	storetest.EachDB(t, func(t *testing.T, db *store.DB) {
-		s := store.NewJobs(db)
+		s := jobsdb.New(db)
 		enqueue(t, s, "orphaned", 3)
 		ctx := context.Background()
 		got, err := s.Claim(ctx, "dead", []string{"test"}, 5, 100*time.Millisecond, time.Now())

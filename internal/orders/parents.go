@@ -22,13 +22,26 @@ type Parents struct{ s *Service }
 
 var _ photos.Parents = Parents{}
 
-// AsParents adapts the service to photos.Parents.
-func (s *Service) AsParents() Parents { return Parents{s: s} }
+// ParentDeps are all that deciding access to a response's photos needs.
+// The photo pipeline is built with them before the order service exists,
+// since that service in turn uploads through the pipeline.
+type ParentDeps struct {
+	Store    Store
+	Projects ProjectSource
+}
 
-// Owns reports whether id names an order response; photos.Service routes
-// those parent ids here and every other to checks.
-func (s *Service) Owns(ctx context.Context, id string) (bool, error) {
-	return s.d.Store.IsResponse(ctx, id)
+// NewParents builds the photo pipeline's view of order responses.
+func NewParents(d ParentDeps) Parents {
+	return Parents{s: &Service{d: Deps{Store: d.Store, Projects: d.Projects}}}
+}
+
+// Route is the photo pipeline's route for response ids.
+func (ps Parents) Route() photos.Route { return photos.Route{Owns: ps.Owns, Parents: ps} }
+
+// Owns reports whether id names an order response; the photo pipeline
+// routes those parent ids here and every other to checks.
+func (ps Parents) Owns(ctx context.Context, id string) (bool, error) {
+	return ps.s.d.Store.IsResponse(ctx, id)
 }
 
 // ForUpload returns the response if p may attach photos to it.

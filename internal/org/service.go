@@ -25,22 +25,28 @@ type Service struct {
 	inTx  func(ctx context.Context, fn func(ctx context.Context) error) error
 }
 
-// NewService builds the service.
-func NewService(store Store) *Service {
-	return &Service{store: store, now: func() time.Time { return time.Now().UTC() }}
+// Option configures NewService.
+type Option func(*Service)
+
+// Audited makes the office's explicit creations (a township, a unit)
+// audited, each in one transaction with its row (inTx). Names created on
+// the way by a project write are covered by that write's own entry.
+func Audited(a Auditor, inTx func(ctx context.Context, fn func(ctx context.Context) error) error) Option {
+	return func(s *Service) { s.audit, s.inTx = a, inTx }
+}
+
+// NewService builds the service, complete once it returns.
+func NewService(store Store, opts ...Option) *Service {
+	s := &Service{store: store, now: func() time.Time { return time.Now().UTC() }}
+	for _, o := range opts {
+		o(s)
+	}
+	return s
 }
 
 // Auditor records a write in the caller's transaction.
 type Auditor interface {
 	Record(ctx context.Context, p auth.Principal, action, entity, entityID string, changes any) error
-}
-
-// WithAudit makes the office's explicit creations (a township, a unit)
-// audited, each in one transaction with its row (inTx). Names created on
-// the way by a project write are covered by that write's own entry.
-func (s *Service) WithAudit(a Auditor, inTx func(ctx context.Context, fn func(ctx context.Context) error) error) *Service {
-	s.audit, s.inTx = a, inTx
-	return s
 }
 
 // write runs insert and its audit entry together.

@@ -8,6 +8,7 @@ import (
 	"github.com/fieldproof/fieldproof/internal/auth"
 	"github.com/fieldproof/fieldproof/internal/errs"
 	"github.com/fieldproof/fieldproof/internal/org"
+	"github.com/fieldproof/fieldproof/internal/org/orgdb"
 	"github.com/fieldproof/fieldproof/internal/store"
 	"github.com/fieldproof/fieldproof/internal/store/storetest"
 )
@@ -28,7 +29,7 @@ func kindCode(err error) (errs.Kind, string) {
 func TestTownships(t *testing.T) {
 	storetest.EachDB(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
-		s := org.NewService(store.NewOrg(db))
+		s := org.NewService(orgdb.New(db))
 		tw, err := s.CreateTownship(ctx, office, "  Chengguan ")
 		if err != nil || tw.Name != "Chengguan" || tw.ID == "" {
 			t.Fatalf("create: %+v %v", tw, err)
@@ -63,7 +64,7 @@ func TestTownships(t *testing.T) {
 func TestUnits(t *testing.T) {
 	storetest.EachDB(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
-		s := org.NewService(store.NewOrg(db))
+		s := org.NewService(orgdb.New(db))
 		u, err := s.CreateUnit(ctx, office, "Hengda Roads", org.KindContractor)
 		if err != nil || u.Kind != org.KindContractor {
 			t.Fatalf("create: %+v %v", u, err)
@@ -90,7 +91,7 @@ func TestUnits(t *testing.T) {
 func TestEnsureConcurrent(t *testing.T) {
 	storetest.EachDB(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
-		s := org.NewService(store.NewOrg(db))
+		s := org.NewService(orgdb.New(db))
 		const n = 8
 		ids := make([]string, n)
 		errs := make([]error, n)
@@ -117,7 +118,7 @@ func TestEnsureConcurrent(t *testing.T) {
 func TestEnsureInTransaction(t *testing.T) {
 	storetest.EachDB(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
-		s := org.NewService(store.NewOrg(db))
+		s := org.NewService(orgdb.New(db))
 		if _, err := s.EnsureTownship(ctx, "Old"); err != nil {
 			t.Fatal(err)
 		}

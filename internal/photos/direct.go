@@ -89,9 +89,8 @@ type DirectDeps struct {
 // changing it invalidates every outstanding URL.
 const urlKeyLabel = "fieldproof direct-upload URL v1"
 
-// EnableDirect turns on direct upload. It is called once while wiring,
-// before the service handles requests.
-func (s *Service) EnableDirect(d DirectDeps) error {
+// enableDirect turns on direct upload while New builds the service.
+func (s *Service) enableDirect(d DirectDeps) error {
 	if d.Uploads == nil {
 		return errors.New("photos: direct upload needs an UploadStore")
 	}

@@ -20,7 +20,7 @@ import (
 	"github.com/fieldproof/fieldproof/internal/errs"
 	"github.com/fieldproof/fieldproof/internal/httpapi/photoapi"
 	"github.com/fieldproof/fieldproof/internal/photos"
-	"github.com/fieldproof/fieldproof/internal/store"
+	"github.com/fieldproof/fieldproof/internal/photos/photosdb"
 	"github.com/fieldproof/fieldproof/storage"
 	"github.com/fieldproof/fieldproof/storage/s3store"
 )
@@ -31,7 +31,7 @@ var testSecret = []byte("photos-test-secret-0123456789abcdef")
 // target (the real handler) for backends that cannot presign.
 func direct(t *testing.T, e *env) *directEnv {
 	t.Helper()
-	if err := e.svc.EnableDirect(photos.DirectDeps{Uploads: store.NewUploads(e.db), Secret: testSecret}); err != nil {
+	if err := e.withDirect(photos.DirectDeps{Uploads: photosdb.NewUploads(e.db), Secret: testSecret}); err != nil {
 		t.Fatal(err)
 	}
 	gin.SetMode(gin.TestMode)
@@ -39,12 +39,12 @@ func direct(t *testing.T, e *env) *directEnv {
 	photoapi.RegisterUploadTarget(r.Group("/api/v1"), e.svc)
 	srv := httptest.NewServer(r)
 	t.Cleanup(srv.Close)
-	return &directEnv{env: e, uploads: store.NewUploads(e.db), target: srv.URL + "/api/v1/uploads/"}
+	return &directEnv{env: e, uploads: photosdb.NewUploads(e.db), target: srv.URL + "/api/v1/uploads/"}
 }
 
 type directEnv struct {
 	*env
-	uploads *store.Uploads
+	uploads *photosdb.Uploads
 	target  string
 }
 
@@ -397,7 +397,7 @@ func TestUploadTargetToken(t *testing.T) {
 		}
 		// The same session signed with another secret.
 		elsewhere := newEnv(t, e.db, e.objects, nil)
-		if err := elsewhere.svc.EnableDirect(photos.DirectDeps{Uploads: e.uploads, Secret: []byte("another-secret-0123456789abcdefghij")}); err != nil {
+		if err := elsewhere.withDirect(photos.DirectDeps{Uploads: e.uploads, Secret: []byte("another-secret-0123456789abcdefghij")}); err != nil {
 			t.Fatal(err)
 		}
 		if err := elsewhere.svc.PutStaged(t.Context(), tk.Token, bytes.NewReader(data), int64(len(data))); kindOf(err) != errs.KindForbidden {
@@ -533,7 +533,7 @@ func TestDirectUploadRetention(t *testing.T) {
 		broken := newEnv(t, e.db, e.objects, func(d *photos.Deps) {
 			d.Store, d.RetentionDays, d.Now = failingInsert{d.Store}, 1, e.clock.Now
 		})
-		if err := broken.svc.EnableDirect(photos.DirectDeps{Uploads: e.uploads, Secret: testSecret}); err != nil {
+		if err := broken.withDirect(photos.DirectDeps{Uploads: e.uploads, Secret: testSecret}); err != nil {
 			t.Fatal(err)
 		}
 		if _, _, err := broken.svc.CompleteUpload(t.Context(), alice, "check-1", tk.Upload.ID); kindOf(err) != errs.KindUnavailable {

@@ -13,7 +13,9 @@ import (
 	"github.com/fieldproof/fieldproof/internal/config"
 	"github.com/fieldproof/fieldproof/internal/errs"
 	"github.com/fieldproof/fieldproof/internal/jobs"
+	"github.com/fieldproof/fieldproof/internal/jobs/jobsdb"
 	"github.com/fieldproof/fieldproof/internal/photos"
+	"github.com/fieldproof/fieldproof/internal/photos/photosdb"
 	"github.com/fieldproof/fieldproof/internal/store"
 	"github.com/fieldproof/fieldproof/internal/store/storetest"
 	"github.com/fieldproof/fieldproof/internal/testenv"
@@ -58,11 +60,13 @@ type env struct {
 	clock   *clock
 	svc     *photos.Service
 	db      *store.DB
-	store   *store.Photos
-	jobs    *store.Jobs
+	store   *photosdb.Photos
+	jobs    *jobsdb.Store
 	objects storage.Store
 	parents *fakeParents
 	cfg     config.PhotoConfig
+	// deps built svc; withDirect rebuilds it from them.
+	deps photos.Deps
 }
 
 var alice = auth.Principal{UserID: "alice", Role: "inspector"}
@@ -121,17 +125,20 @@ func eachBackendWith(t *testing.T, mod func(*photos.Deps), fn func(t *testing.T,
 }
 
 func newEnv(t *testing.T, db *store.DB, objs storage.Store, mod func(*photos.Deps)) *env {
-	e := &env{db: db, store: store.NewPhotos(db), jobs: store.NewJobs(db), objects: objs,
+	e := &env{db: db, store: photosdb.NewPhotos(db), jobs: jobsdb.New(db), objects: objs,
 		parents: &fakeParents{parents: map[string]photos.Parent{}, owner: map[string]string{}}, cfg: testConfig(),
 		clock: &clock{}}
 	d := photos.Deps{Store: e.store, Jobs: e.jobs, Objects: objs, Parents: e.parents, Config: e.cfg,
-		Log: storetest.Logger(t), Now: e.clock.Now}
+		Log: storetest.Logger(t), Now: e.clock.Now, TempDir: t.TempDir()}
 	if mod != nil {
 		mod(&d)
 		e.cfg = d.Config
 	}
-	e.svc = photos.New(d)
-	e.svc.TempDir = t.TempDir()
+	e.deps = d
+	var err error
+	if e.svc, err = photos.New(d); err != nil {
+		t.Fatal(err)
+	}
 	e.parents.add(photos.Parent{Kind: "check", ID: "check-1", ProjectID: "proj-1"}, "alice")
 	e.parents.add(photos.Parent{Kind: "check", ID: "check-2", ProjectID: "proj-2"}, "alice")
 	e.parents.add(photos.Parent{Kind: "check", ID: "check-bob", ProjectID: "proj-1"}, "bob")
@@ -207,4 +214,17 @@ func kindOf(err error) errs.Kind {
 		return e.Kind
 	}
 	return -1
+}
+
+// withDirect rebuilds e's service from the deps it was built with, plus
+// direct upload.
+func (e *env) withDirect(d photos.DirectDeps) error {
+	deps := e.deps
+	deps.Direct = &d
+	svc, err := photos.New(deps)
+	if err != nil {
+		return err
+	}
+	e.svc, e.deps = svc, deps
+	return nil
 }

@@ -38,14 +38,21 @@ type Parents interface {
 	ForView(ctx context.Context, p auth.Principal, checkID string) (Parent, error)
 }
 
-// RouteParents makes the parent ids that owns claims (rectification
-// responses) answered by ps, and every other id by the Parents the service
-// was built with (checks). Uploads, reads and direct uploads all ask
-// Parents, so one dispatch covers them, and the photo rules stay here in
-// one place whatever the parent. Call it while wiring, before the service
-// serves requests.
-func (s *Service) RouteParents(owns func(ctx context.Context, id string) (bool, error), ps Parents) {
-	s.parents = routedParents{owns: owns, to: ps, rest: s.parents}
+// Route sends the parent ids Owns claims (rectification responses) to
+// Parents. Uploads, reads and direct uploads all ask the service's Parents,
+// so one dispatch covers them, and the photo rules stay here in one place
+// whatever the parent.
+type Route struct {
+	Owns    func(ctx context.Context, id string) (bool, error)
+	Parents Parents
+}
+
+// route puts the routes in front of rest, the first route asked first.
+func route(rest Parents, routes []Route) Parents {
+	for i := len(routes) - 1; i >= 0; i-- {
+		rest = routedParents{owns: routes[i].Owns, to: routes[i].Parents, rest: rest}
+	}
+	return rest
 }
 
 type routedParents struct {

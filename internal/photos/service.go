@@ -26,9 +26,9 @@ type Service struct {
 	// the whole frame (up to MaxPixels x 4 bytes), so this is what keeps a
 	// burst of uploads from exhausting memory.
 	verify chan struct{}
-	// TempDir is where upload bodies are spooled; "" is os.TempDir().
-	TempDir string
-	// Direct upload, off until EnableDirect.
+	// tempDir is where upload bodies are spooled; "" is os.TempDir().
+	tempDir string
+	// Direct upload: off when Deps.Direct is nil.
 	uploads UploadStore
 	urlKey  []byte
 }
@@ -39,6 +39,13 @@ type Deps struct {
 	Jobs    jobs.Store
 	Objects storage.Store
 	Parents Parents
+	// Routes send the parent ids a route owns (rectification responses) to
+	// its Parents; every other id goes to Parents (checks).
+	Routes []Route
+	// Direct turns direct upload on; nil leaves it off.
+	Direct *DirectDeps
+	// TempDir is where upload bodies are spooled; "" is os.TempDir().
+	TempDir string
 	Config  config.PhotoConfig
 	// RetentionDays is the object-lock period for originals (0: none).
 	RetentionDays int
@@ -56,8 +63,9 @@ type Auditor interface {
 	Record(ctx context.Context, p auth.Principal, action, entity, entityID string, changes any) error
 }
 
-// New builds the service.
-func New(d Deps) *Service {
+// New builds the service, complete: nothing is set on it afterwards, so
+// wiring cannot depend on the order of calls.
+func New(d Deps) (*Service, error) {
 	if d.Log == nil {
 		d.Log = slog.Default()
 	}
@@ -66,7 +74,13 @@ func New(d Deps) *Service {
 	if d.Now != nil {
 		now = func() time.Time { return d.Now().UTC() }
 	}
-	return &Service{audit: d.Audit, store: d.Store, jobs: d.Jobs, objects: d.Objects, parents: d.Parents, cfg: d.Config,
-		retention: time.Duration(d.RetentionDays) * 24 * time.Hour, log: d.Log,
-		now: now, verify: make(chan struct{}, n)}
+	s := &Service{audit: d.Audit, store: d.Store, jobs: d.Jobs, objects: d.Objects, parents: route(d.Parents, d.Routes),
+		cfg: d.Config, retention: time.Duration(d.RetentionDays) * 24 * time.Hour, log: d.Log,
+		now: now, verify: make(chan struct{}, n), tempDir: d.TempDir}
+	if d.Direct != nil {
+		if err := s.enableDirect(*d.Direct); err != nil {
+			return nil, err
+		}
+	}
+	return s, nil
 }

@@ -206,7 +206,7 @@ func (s *Service) spool(body io.Reader) (*spooled, error) {
 		return nil, errs.New(errs.KindUnsupportedMedia, "unsupported_media_type",
 			"the file is not a JPEG, PNG, WebP or HEIC image")
 	}
-	tmp, err := os.CreateTemp(s.TempDir, "upload-*")
+	tmp, err := os.CreateTemp(s.tempDir, "upload-*")
 	if err != nil {
 		return nil, fmt.Errorf("spool upload: %w", err)
 	}

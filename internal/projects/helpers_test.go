@@ -9,9 +9,12 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/fieldproof/fieldproof/internal/auth"
+	"github.com/fieldproof/fieldproof/internal/auth/authdb"
 	"github.com/fieldproof/fieldproof/internal/errs"
 	"github.com/fieldproof/fieldproof/internal/org"
+	"github.com/fieldproof/fieldproof/internal/org/orgdb"
 	"github.com/fieldproof/fieldproof/internal/projects"
+	"github.com/fieldproof/fieldproof/internal/projects/projectsdb"
 	"github.com/fieldproof/fieldproof/internal/store"
 )
 
@@ -30,8 +33,8 @@ type env struct {
 
 func newEnv(t *testing.T, db *store.DB) *env {
 	t.Helper()
-	orgs := org.NewService(store.NewOrg(db))
-	svc := projects.NewService(store.NewProjects(db), orgs, func() time.Time { return now },
+	orgs := org.NewService(orgdb.New(db))
+	svc := projects.NewService(projectsdb.New(db), orgs, func() time.Time { return now },
 		projects.Options{DefaultGeofenceM: 300, MaxVolunteersPerProject: 2})
 	e := &env{t: t, db: db, svc: svc, orgs: orgs, ctx: context.Background()}
 	e.office = e.user("office1", auth.RoleOffice, "", "")
@@ -51,7 +54,7 @@ func (e *env) user(username string, role auth.Role, unit, badge string) auth.Pri
 		}
 		u.UnitID = un.ID
 	}
-	if err := store.NewUsers(e.db).CreateUser(e.ctx, u); err != nil {
+	if err := authdb.New(e.db).CreateUser(e.ctx, u); err != nil {
 		e.t.Fatalf("insert user %s: %v", username, err)
 	}
 	return u.Principal()

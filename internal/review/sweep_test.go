@@ -6,7 +6,7 @@ import (
 	"time"
 
 	"github.com/fieldproof/fieldproof/internal/review"
-	"github.com/fieldproof/fieldproof/internal/store"
+	"github.com/fieldproof/fieldproof/internal/review/reviewdb"
 	"github.com/fieldproof/fieldproof/internal/store/storetest"
 )
 
@@ -19,7 +19,7 @@ func TestLimiterSweepAtInjectedTimes(t *testing.T) {
 		ctx := context.Background()
 		w0 := time.Unix(1_800_000_000, 0) // a window boundary for one-minute windows
 		now := w0.Add(10 * time.Second)
-		lim := review.NewLimiter(store.NewRateWindows(db), 5, time.Minute, func() time.Time { return now })
+		lim := review.NewLimiter(reviewdb.NewRateWindows(db), 5, time.Minute, func() time.Time { return now })
 		sweep := func(want int64) {
 			t.Helper()
 			if n, err := lim.Sweep(ctx); err != nil || n != want {

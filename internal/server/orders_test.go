@@ -22,8 +22,12 @@ import (
 	"github.com/fieldproof/fieldproof/internal/apitest"
 	"github.com/fieldproof/fieldproof/internal/auth"
 	"github.com/fieldproof/fieldproof/internal/jobs"
+	"github.com/fieldproof/fieldproof/internal/jobs/jobsdb"
 	"github.com/fieldproof/fieldproof/internal/orders"
+	"github.com/fieldproof/fieldproof/internal/orders/ordersdb"
+	"github.com/fieldproof/fieldproof/internal/photos/photosdb"
 	"github.com/fieldproof/fieldproof/internal/projects"
+	"github.com/fieldproof/fieldproof/internal/projects/projectsdb"
 	"github.com/fieldproof/fieldproof/internal/store"
 )
 
@@ -562,8 +566,8 @@ func TestTriageOfVolunteerReports(t *testing.T) {
 // orderService is another replica's order service on the same database,
 // as its background workers would use it.
 func orderService(e *apitest.Env, client *http.Client) *orders.Service {
-	return orders.NewService(orders.Deps{Store: store.NewOrders(e.DB), Projects: store.NewProjects(e.DB),
-		Checks: e.Server.Checks, Photos: store.NewPhotos(e.DB), Jobs: store.NewJobs(e.DB), Audit: e.Server.Audit, HTTP: client})
+	return orders.NewService(orders.Deps{Store: ordersdb.New(e.DB), Projects: projectsdb.New(e.DB),
+		Checks: e.Server.Checks, Photos: photosdb.NewPhotos(e.DB), Jobs: jobsdb.New(e.DB), Audit: e.Server.Audit, HTTP: client})
 }
 
 func TestOverdueEscalatedExactlyOnce(t *testing.T) {
@@ -682,7 +686,7 @@ func TestWebhookSignedAndRetried(t *testing.T) {
 		ctx, cancel := context.WithCancel(context.Background())
 		defer cancel()
 		svc := orderService(e, &http.Client{Timeout: 5 * time.Second})
-		worker := &jobs.Worker{Store: store.NewJobs(e.DB), Name: "test-webhooks", Handlers: svc.Handlers(),
+		worker := &jobs.Worker{Store: jobsdb.New(e.DB), Name: "test-webhooks", Handlers: svc.Handlers(),
 			Poll: 10 * time.Millisecond, BackoffBase: 20 * time.Millisecond, BackoffMax: 50 * time.Millisecond}
 		done := make(chan struct{})
 		go func() { _ = worker.Run(ctx); close(done) }()

@@ -12,7 +12,7 @@ import (
 	"github.com/fieldproof/fieldproof/internal/apitest"
 	"github.com/fieldproof/fieldproof/internal/auth"
 	"github.com/fieldproof/fieldproof/internal/jobs"
-	"github.com/fieldproof/fieldproof/internal/store"
+	"github.com/fieldproof/fieldproof/internal/jobs/jobsdb"
 )
 
 // renderPendingLimit bounds renderPending; a variable so a test of the
@@ -26,7 +26,7 @@ func renderPending(t *testing.T, e *apitest.Env) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), renderPendingLimit)
 	defer cancel()
-	w := &jobs.Worker{Store: store.NewJobs(e.DB), Name: "test", Concurrency: 2, Poll: 20 * time.Millisecond,
+	w := &jobs.Worker{Store: jobsdb.New(e.DB), Name: "test", Concurrency: 2, Poll: 20 * time.Millisecond,
 		Handlers: e.Server.Photos.Handlers()}
 	done := make(chan struct{})
 	go func() { _ = w.Run(ctx); close(done) }()

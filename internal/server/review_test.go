@@ -21,6 +21,7 @@ import (
 	"github.com/fieldproof/fieldproof/internal/auth"
 	"github.com/fieldproof/fieldproof/internal/checks"
 	"github.com/fieldproof/fieldproof/internal/projects"
+	"github.com/fieldproof/fieldproof/internal/review/reviewdb"
 	"github.com/fieldproof/fieldproof/internal/store"
 )
 
@@ -125,7 +126,7 @@ func newReviewWorld(t *testing.T, e *apitest.Env, bulk int) *reviewWorld {
 // ordersLinked reports whether the orders table exists (migration 00007).
 func ordersLinked(t *testing.T, db *store.DB) bool {
 	t.Helper()
-	orders, err := store.NewReviewOrders(context.Background(), db)
+	orders, err := reviewdb.NewOrders(context.Background(), db)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -19,14 +19,18 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
 	"github.com/fieldproof/fieldproof/internal/audit"
+	"github.com/fieldproof/fieldproof/internal/audit/auditdb"
 	"github.com/fieldproof/fieldproof/internal/auth"
+	"github.com/fieldproof/fieldproof/internal/auth/authdb"
 	"github.com/fieldproof/fieldproof/internal/config"
 	"github.com/fieldproof/fieldproof/internal/httpapi"
 	"github.com/fieldproof/fieldproof/internal/httpapi/auditapi"
 	"github.com/fieldproof/fieldproof/internal/httpapi/mid"
 	"github.com/fieldproof/fieldproof/internal/httpapi/projectapi"
 	"github.com/fieldproof/fieldproof/internal/org"
+	"github.com/fieldproof/fieldproof/internal/org/orgdb"
 	"github.com/fieldproof/fieldproof/internal/projects"
+	"github.com/fieldproof/fieldproof/internal/projects/projectsdb"
 	"github.com/fieldproof/fieldproof/internal/store"
 	"github.com/fieldproof/fieldproof/storage"
 )
@@ -37,6 +41,7 @@ type Server struct {
 	Orgs     *org.Service
 	Projects *projects.Service
 	Audit    *audit.Service
+	campaignParts
 	checkParts
 	photoParts
 	orderParts
@@ -76,10 +81,10 @@ func New(o Options) (*Server, error) {
 	s := &Server{log: o.Log, db: o.DB, registry: prometheus.NewRegistry()}
 	s.registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 
-	s.Audit = audit.NewService(store.NewAudit(o.DB), o.Now, mid.RequestIDFrom)
-	s.Orgs = org.NewService(store.NewOrg(o.DB)).WithAudit(s.Audit, o.DB.InTx)
+	s.Audit = audit.NewService(auditdb.New(o.DB), o.Now, mid.RequestIDFrom)
+	s.Orgs = org.NewService(orgdb.New(o.DB), org.Audited(s.Audit, o.DB.InTx))
 	var err error
-	s.Auth, err = auth.NewService(store.NewUsers(o.DB),
+	s.Auth, err = auth.NewService(authdb.New(o.DB),
 		func(ctx context.Context, name string) (string, error) {
 			u, err := s.Orgs.EnsureUnit(ctx, name)
 			return u.ID, err
@@ -93,12 +98,18 @@ func New(o Options) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	s.Projects = projects.NewService(store.NewProjects(o.DB), s.Orgs, o.Now,
+	s.Projects = projects.NewService(projectsdb.New(o.DB), s.Orgs, o.Now,
 		projects.Options{DefaultGeofenceM: cfg.DefaultGeofenceM, MaxVolunteersPerProject: cfg.MaxVolunteersPerProject,
 			Audit: s.Audit})
 	s.mount(func(g *gin.RouterGroup) { projectapi.Register(g, s.Projects, s.Orgs) })
 	s.mount(func(g *gin.RouterGroup) { auditapi.Register(g, s.Audit) })
 
+	// Each service is complete when built, so one is built before those
+	// that hold it: campaigns before checks (inspections link to tasks),
+	// checks before photos (checks decide photo access).
+	if err := s.wireCampaigns(o); err != nil {
+		return nil, err
+	}
 	if err := s.wireChecks(o); err != nil {
 		return nil, err
 	}
@@ -106,9 +117,6 @@ func New(o Options) (*Server, error) {
 		return nil, err
 	}
 	if err := s.wireDirect(o); err != nil {
-		return nil, err
-	}
-	if err := s.wireCampaigns(o); err != nil {
 		return nil, err
 	}
 	if err := s.wireOrders(o); err != nil {

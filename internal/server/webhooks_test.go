@@ -13,7 +13,7 @@ import (
 	"github.com/fieldproof/fieldproof/internal/apitest"
 	"github.com/fieldproof/fieldproof/internal/auth"
 	"github.com/fieldproof/fieldproof/internal/jobs"
-	"github.com/fieldproof/fieldproof/internal/store"
+	"github.com/fieldproof/fieldproof/internal/jobs/jobsdb"
 )
 
 // An admin deactivates a webhook: nothing queued for it is sent any more,
@@ -45,7 +45,7 @@ func TestWebhookDeactivation(t *testing.T) {
 
 		ctx, cancel := context.WithCancel(context.Background())
 		defer cancel()
-		worker := &jobs.Worker{Store: store.NewJobs(e.DB), Name: "test-webhooks", Handlers: orderService(e, srv.Client()).Handlers(),
+		worker := &jobs.Worker{Store: jobsdb.New(e.DB), Name: "test-webhooks", Handlers: orderService(e, srv.Client()).Handlers(),
 			Poll: 10 * time.Millisecond, BackoffBase: 20 * time.Millisecond, BackoffMax: 50 * time.Millisecond}
 		done := make(chan struct{})
 		go func() { _ = worker.Run(ctx); close(done) }()

@@ -8,10 +8,14 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/fieldproof/fieldproof/internal/checklists"
+	"github.com/fieldproof/fieldproof/internal/checklists/checklistsdb"
 	"github.com/fieldproof/fieldproof/internal/checks"
+	"github.com/fieldproof/fieldproof/internal/checks/checksdb"
 	"github.com/fieldproof/fieldproof/internal/httpapi/checkapi"
 	"github.com/fieldproof/fieldproof/internal/idempotency"
-	"github.com/fieldproof/fieldproof/internal/store"
+	"github.com/fieldproof/fieldproof/internal/idempotency/idempotencydb"
+	"github.com/fieldproof/fieldproof/internal/photos/photosdb"
+	"github.com/fieldproof/fieldproof/internal/projects/projectsdb"
 )
 
 // checkParts holds the checklist and check services (issue: geotagged checks).
@@ -25,7 +29,7 @@ type checkParts struct {
 // default templates are seeded here, idempotently: replicas starting together
 // race on the (type, version) key and the losers skip.
 func (s *Server) wireChecks(o Options) error {
-	s.Checklists = checklists.NewService(store.NewChecklists(o.DB), o.Now, s.Audit)
+	s.Checklists = checklists.NewService(checklistsdb.New(o.DB), o.Now, s.Audit)
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	if err := s.Checklists.Seed(ctx); err != nil {
@@ -35,13 +39,13 @@ func (s *Server) wireChecks(o Options) error {
 
 	cc := o.Config.Checks
 	s.Checks = checks.NewService(checks.Deps{
-		Store: store.NewChecks(o.DB), Projects: store.NewProjects(o.DB), Templates: s.Checklists,
-		Photos: store.NewPhotos(o.DB), Audit: s.Audit, Now: o.Now, FutureAllowance: cc.FutureAllowance,
+		Store: checksdb.New(o.DB), Projects: projectsdb.New(o.DB), Templates: s.Checklists,
+		Photos: photosdb.NewPhotos(o.DB), Audit: s.Audit, Tasks: s.Campaigns, Now: o.Now, FutureAllowance: cc.FutureAllowance,
 		Thresholds: checks.Thresholds{LowAccuracyM: cc.LowAccuracyM, LateSubmission: cc.LateSubmission},
 	})
 	s.mount(func(g *gin.RouterGroup) { checkapi.RegisterChecks(g, s.Checks) })
 
-	s.Idempotency = idempotency.NewService(store.NewIdempotency(o.DB), o.Config.Checks.IdempotencyTTL, o.Now)
+	s.Idempotency = idempotency.NewService(idempotencydb.New(o.DB), o.Config.Checks.IdempotencyTTL, o.Now)
 	s.worker(func(ctx context.Context) { sweepIdempotency(ctx, s) })
 	return nil
 }

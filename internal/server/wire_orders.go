@@ -10,8 +10,11 @@ import (
 
 	"github.com/fieldproof/fieldproof/internal/httpapi/orderapi"
 	"github.com/fieldproof/fieldproof/internal/jobs"
+	"github.com/fieldproof/fieldproof/internal/jobs/jobsdb"
 	"github.com/fieldproof/fieldproof/internal/orders"
-	"github.com/fieldproof/fieldproof/internal/store"
+	"github.com/fieldproof/fieldproof/internal/orders/ordersdb"
+	"github.com/fieldproof/fieldproof/internal/photos/photosdb"
+	"github.com/fieldproof/fieldproof/internal/projects/projectsdb"
 )
 
 // orderParts holds the rectification-order service.
@@ -22,14 +25,14 @@ type orderParts struct {
 // wireOrders builds rectification orders, notifications and webhooks,
 // mounts their routes and registers their workers: the overdue escalation
 // loop and the webhook delivery worker. Response photos go through the one
-// photo pipeline: the photo service routes response ids to orders for the
-// access decision, so wireChecks and wirePhotos run first.
+// photo pipeline (built by wirePhotos, which routes response ids to
+// orders.Parents for the access decision), so wirePhotos runs first.
 func (s *Server) wireOrders(o Options) error {
 	cfg := o.Config
 	oc := cfg.Orders
 	svc := orders.NewService(orders.Deps{
-		Store: store.NewOrders(o.DB), Projects: store.NewProjects(o.DB), Checks: s.Checks,
-		Photos: store.NewPhotos(o.DB), Uploader: s.Photos, Jobs: store.NewJobs(o.DB), Audit: s.Audit,
+		Store: ordersdb.New(o.DB), Projects: projectsdb.New(o.DB), Checks: s.Checks,
+		Photos: photosdb.NewPhotos(o.DB), Uploader: s.Photos, Jobs: jobsdb.New(o.DB), Audit: s.Audit,
 		Log: o.Log, Now: o.Now,
 		Options: orders.Options{DeadlineMinor: oc.DeadlineMinor, DeadlineMajor: oc.DeadlineMajor,
 			DeadlineCritical: oc.DeadlineCritical, EscalationInterval: oc.EscalationInterval, NumberZone: oc.NumberZone,
@@ -37,7 +40,6 @@ func (s *Server) wireOrders(o Options) error {
 			WebhookBackoffBase: oc.WebhookBackoffBase, WebhookBackoffMax: oc.WebhookBackoffMax},
 	})
 	s.Orders = svc
-	s.Photos.RouteParents(svc.Owns, svc.AsParents())
 	s.upload(orderapi.PhotoRoute, cfg)
 	s.mount(func(g *gin.RouterGroup) {
 		orderapi.Register(g, svc, orderapi.Options{MaxUploadBytes: cfg.Photos.MaxUploadBytes, UploadTimeout: cfg.UploadTimeout})
@@ -45,7 +47,7 @@ func (s *Server) wireOrders(o Options) error {
 	opts := svc.Options()
 	host, _ := os.Hostname()
 	w := &jobs.Worker{
-		Store: store.NewJobs(o.DB), Name: host + "/webhooks/" + uuid.NewString()[:8], Log: o.Log,
+		Store: jobsdb.New(o.DB), Name: host + "/webhooks/" + uuid.NewString()[:8], Log: o.Log,
 		Concurrency: 4, Handlers: svc.Handlers(), Lease: 2 * time.Minute,
 		BackoffBase: opts.WebhookBackoffBase, BackoffMax: opts.WebhookBackoffMax,
 	}

@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"time"
 
@@ -10,8 +11,12 @@ import (
 
 	"github.com/fieldproof/fieldproof/internal/httpapi/photoapi"
 	"github.com/fieldproof/fieldproof/internal/jobs"
+	"github.com/fieldproof/fieldproof/internal/jobs/jobsdb"
+	"github.com/fieldproof/fieldproof/internal/orders"
+	"github.com/fieldproof/fieldproof/internal/orders/ordersdb"
 	"github.com/fieldproof/fieldproof/internal/photos"
-	"github.com/fieldproof/fieldproof/internal/store"
+	"github.com/fieldproof/fieldproof/internal/photos/photosdb"
+	"github.com/fieldproof/fieldproof/internal/projects/projectsdb"
 )
 
 // photoParts holds the photo pipeline and its workers.
@@ -22,21 +27,32 @@ type photoParts struct {
 // wirePhotos builds the photo service, mounts its routes and registers its
 // background workers: the rendition worker and the orphan sweeper. Checks
 // answer who may attach and see photos (checks.Parents), so wireChecks runs
-// first.
+// first; rectification responses answer for their own ids (orders.Parents,
+// which needs only the order and project stores, since the order service is
+// built later, on top of this one). Direct upload is on from the start; its
+// URL key derives from the JWT key because that is the one secret every
+// replica already shares.
 func (s *Server) wirePhotos(o Options) error {
 	cfg := o.Config
-	s.Photos = photos.New(photos.Deps{
-		Store: store.NewPhotos(o.DB), Jobs: store.NewJobs(o.DB), Objects: o.Objects,
-		Parents: s.Checks.AsParents(), Audit: s.Audit, Config: cfg.Photos, RetentionDays: cfg.S3.RetentionDays, Log: o.Log,
+	responses := orders.NewParents(orders.ParentDeps{Store: ordersdb.New(o.DB), Projects: projectsdb.New(o.DB)})
+	var err error
+	s.Photos, err = photos.New(photos.Deps{
+		Store: photosdb.NewPhotos(o.DB), Jobs: jobsdb.New(o.DB), Objects: o.Objects,
+		Parents: s.Checks.AsParents(), Routes: []photos.Route{responses.Route()},
+		Direct: &photos.DirectDeps{Uploads: photosdb.NewUploads(o.DB), Secret: o.JWTKey},
+		Audit:  s.Audit, Config: cfg.Photos, RetentionDays: cfg.S3.RetentionDays, Log: o.Log,
 		Now: o.Now,
 	})
+	if err != nil {
+		return fmt.Errorf("photos: %w", err)
+	}
 	s.upload("/checks/:id/photos", cfg)
 	s.mount(func(g *gin.RouterGroup) {
 		photoapi.Register(g, s.Photos, photoapi.Options{MaxUploadBytes: cfg.Photos.MaxUploadBytes, UploadTimeout: cfg.UploadTimeout})
 	})
 	host, _ := os.Hostname()
 	w := &jobs.Worker{
-		Store: store.NewJobs(o.DB), Name: host + "/" + uuid.NewString()[:8], Log: o.Log,
+		Store: jobsdb.New(o.DB), Name: host + "/" + uuid.NewString()[:8], Log: o.Log,
 		Concurrency: max(1, cfg.Photos.RenditionJobs),
 		Handlers:    s.Photos.Handlers(),
 		// The photo service stamps its jobs with this clock.

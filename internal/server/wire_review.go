@@ -9,7 +9,7 @@ import (
 
 	"github.com/fieldproof/fieldproof/internal/httpapi/reviewapi"
 	"github.com/fieldproof/fieldproof/internal/review"
-	"github.com/fieldproof/fieldproof/internal/store"
+	"github.com/fieldproof/fieldproof/internal/review/reviewdb"
 )
 
 // wireReview mounts the office's review: dashboards, exports and the
@@ -23,13 +23,13 @@ import (
 func (s *Server) wireReview(o Options) error {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	orderCounts, err := store.NewReviewOrders(ctx, o.DB)
+	orderCounts, err := reviewdb.NewOrders(ctx, o.DB)
 	if err != nil {
 		return fmt.Errorf("review: %w", err)
 	}
-	svc := review.NewService(review.Deps{Store: store.NewReview(o.DB), Checks: s.Checks, Orders: orderCounts,
+	svc := review.NewService(review.Deps{Store: reviewdb.New(o.DB), Checks: s.Checks, Orders: orderCounts,
 		OrderList: s.Orders, Now: o.Now})
-	lim := review.NewLimiter(store.NewRateWindows(o.DB), o.Config.PublicRateLimit, o.Config.PublicRateWindow, o.Now)
+	lim := review.NewLimiter(reviewdb.NewRateWindows(o.DB), o.Config.PublicRateLimit, o.Config.PublicRateWindow, o.Now)
 	s.mount(func(g *gin.RouterGroup) { reviewapi.Register(g, svc) })
 	s.mountRoot(func(r *gin.Engine) { reviewapi.RegisterPublic(r, svc, lim) })
 	s.worker(func(ctx context.Context) { sweepRates(ctx, s, lim) })

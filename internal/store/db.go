@@ -1,21 +1,19 @@
-// Package store is fieldproof's persistence: GORM rows, queries and their
-// conversions to and from the domain types, and the versioned migrations.
-// Each domain package declares the Store interface it needs; the types here
-// implement them (see the compile-time checks beside each). Raw database
-// errors never leave this package unwrapped: not-found and unique violations
-// become errs.ErrNotFound and errs.ErrConflict.
+// Package store is what fieldproof's persistence packages share: opening
+// either engine, the per-call deadline, transactions that stores join
+// through the context, the versioned migrations, and the translation of
+// driver errors (classified by their codes) into internal/errs kinds. Each
+// domain's rows, queries and conversions live beside the domain, in
+// internal/<domain>/<domain>db, and implement the Store interface that
+// domain declares.
 package store
 
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"os"
 	"path/filepath"
-	"strings"
 	"time"
 
 	"github.com/glebarez/sqlite"
@@ -154,45 +152,6 @@ func (db *DB) InTx(ctx context.Context, fn func(ctx context.Context) error) erro
 	return db.gorm.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		return fn(context.WithValue(ctx, txKey{}, tx))
 	})
-}
-
-// translate turns driver errors into domain errors; what stays is internal.
-func translate(err error, what string) error {
-	if err == nil {
-		return nil
-	}
-	switch {
-	case errors.Is(err, gorm.ErrRecordNotFound):
-		return fmt.Errorf("%s: %w", what, notFound(what))
-	case isUniqueViolation(err):
-		return fmt.Errorf("%s: %w", what, conflict(what))
-	case errors.Is(err, context.DeadlineExceeded) || isConnectionError(err):
-		return fmt.Errorf("%s: %w", what, unavailable(err))
-	}
-	return fmt.Errorf("%s: %w", what, err)
-}
-
-func isUniqueViolation(err error) bool {
-	s := err.Error()
-	// pgx: SQLSTATE 23505; SQLite: "UNIQUE constraint failed" (extended code 2067).
-	return strings.Contains(s, "SQLSTATE 23505") || strings.Contains(s, "UNIQUE constraint failed") ||
-		strings.Contains(s, "duplicate key value")
-}
-
-func isConnectionError(err error) bool {
-	// pgx reports a connection cut mid-query as io.ErrUnexpectedEOF, which
-	// is a database that went away, not a bug: 503, not 500.
-	if errors.Is(err, io.ErrUnexpectedEOF) {
-		return true
-	}
-	s := err.Error()
-	for _, frag := range []string{"connection refused", "failed to connect", "broken pipe", "connection reset",
-		"SQLSTATE 57P01", "SQLSTATE 57P03", "SQLSTATE 08", "conn closed", "bad connection", "i/o timeout", "unexpected EOF"} {
-		if strings.Contains(s, frag) {
-			return true
-		}
-	}
-	return false
 }
 
 // SQL exposes the underlying database/sql handle for tools that must reach

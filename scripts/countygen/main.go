@@ -29,6 +29,7 @@ import (
 	"github.com/fieldproof/fieldproof/internal/checks"
 	"github.com/fieldproof/fieldproof/internal/config"
 	"github.com/fieldproof/fieldproof/internal/phonesync"
+	"github.com/fieldproof/fieldproof/internal/phonesync/syncdb"
 	"github.com/fieldproof/fieldproof/internal/projects"
 	"github.com/fieldproof/fieldproof/internal/server"
 	"github.com/fieldproof/fieldproof/internal/store"
@@ -115,7 +116,7 @@ func run(ctx context.Context, o options) error {
 	for _, st := range steps {
 		t0 := time.Now()
 		if st.name == "one day of activity" {
-			head, err := store.NewSyncFeed(db).Head(ctx)
+			head, err := syncdb.New(db).Head(ctx)
 			if err != nil {
 				return err
 			}

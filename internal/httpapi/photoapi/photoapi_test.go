@@ -18,8 +18,9 @@ import (
 	"github.com/fieldproof/fieldproof/internal/config"
 	"github.com/fieldproof/fieldproof/internal/errs"
 	"github.com/fieldproof/fieldproof/internal/httpapi/photoapi"
+	"github.com/fieldproof/fieldproof/internal/jobs/jobsdb"
 	"github.com/fieldproof/fieldproof/internal/photos"
-	"github.com/fieldproof/fieldproof/internal/store"
+	"github.com/fieldproof/fieldproof/internal/photos/photosdb"
 	"github.com/fieldproof/fieldproof/internal/store/storetest"
 	"github.com/fieldproof/fieldproof/storage/localfs"
 )
@@ -54,8 +55,11 @@ func router(t testing.TB) *gin.Engine {
 	}
 	cfg := config.PhotoConfig{MaxUploadBytes: 1 << 20, MaxPixels: 64_000_000, MaxSide: 16384, GPSMismatchM: 200,
 		TimeMismatch: time.Hour, PHashDistance: 6, StorageDeadline: 5 * time.Second, SignedURLTTL: time.Minute}
-	svc := photos.New(photos.Deps{Store: store.NewPhotos(db), Jobs: store.NewJobs(db), Objects: objs,
+	svc, err := photos.New(photos.Deps{Store: photosdb.NewPhotos(db), Jobs: jobsdb.New(db), Objects: objs,
 		Parents: parents{}, Config: cfg, Log: storetest.Logger(t)})
+	if err != nil {
+		t.Fatal(err)
+	}
 	r := gin.New()
 	g := r.Group("/api/v1", func(c *gin.Context) {
 		p := auth.Principal{UserID: c.GetHeader("X-Test-User"), Role: auth.RoleInspector}

@@ -14,10 +14,13 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/fieldproof/fieldproof/internal/auth"
+	"github.com/fieldproof/fieldproof/internal/auth/authdb"
 	"github.com/fieldproof/fieldproof/internal/httpapi/projectapi"
 	"github.com/fieldproof/fieldproof/internal/httpapi/respond"
 	"github.com/fieldproof/fieldproof/internal/org"
+	"github.com/fieldproof/fieldproof/internal/org/orgdb"
 	"github.com/fieldproof/fieldproof/internal/projects"
+	"github.com/fieldproof/fieldproof/internal/projects/projectsdb"
 	"github.com/fieldproof/fieldproof/internal/store"
 	"github.com/fieldproof/fieldproof/internal/store/storetest"
 )
@@ -38,8 +41,8 @@ func newAPI(t *testing.T) *api {
 	t.Helper()
 	gin.SetMode(gin.TestMode)
 	db := storetest.SQLite(t)
-	orgs := org.NewService(store.NewOrg(db))
-	svc := projects.NewService(store.NewProjects(db), orgs, func() time.Time { return now },
+	orgs := org.NewService(orgdb.New(db))
+	svc := projects.NewService(projectsdb.New(db), orgs, func() time.Time { return now },
 		projects.Options{DefaultGeofenceM: 300, MaxVolunteersPerProject: 4})
 	a := &api{t: t, db: db, engine: gin.New(), users: map[string]auth.Principal{}}
 	g := a.engine.Group("/api/v1", func(c *gin.Context) {
@@ -59,7 +62,7 @@ func (a *api) user(username string, role auth.Role, unitID, badge string) auth.P
 	a.t.Helper()
 	u := auth.User{ID: uuid.Must(uuid.NewV7()).String(), Username: username, DisplayName: strings.ToUpper(username),
 		Role: role, UnitID: unitID, BadgeNo: badge, Phone: "13912345678", PasswordHash: "x", CreatedAt: now, UpdatedAt: now}
-	if err := store.NewUsers(a.db).CreateUser(context.Background(), u); err != nil {
+	if err := authdb.New(a.db).CreateUser(context.Background(), u); err != nil {
 		a.t.Fatal(err)
 	}
 	a.users[username] = u.Principal()
