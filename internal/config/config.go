@@ -90,6 +90,10 @@ type CheckConfig struct {
 	LateSubmission  time.Duration // FIELDPROOF_LATE_SUBMISSION: submitted this long after capture is late_submission
 	FutureAllowance time.Duration // FIELDPROOF_CAPTURE_FUTURE_ALLOWANCE: how far captured_at may lie in the future (phone clocks drift)
 	IdempotencyTTL  time.Duration // FIELDPROOF_IDEMPOTENCY_TTL: how long Idempotency-Key replays are kept
+	// IdempotencyLease (FIELDPROOF_IDEMPOTENCY_LEASE): how long a running
+	// request holds its key between renewals; a retry takes over a key
+	// whose request died once this has passed.
+	IdempotencyLease time.Duration
 }
 
 // OrderConfig holds the rectification-order settings.
@@ -183,10 +187,11 @@ func Parse(lookup func(string) (string, bool)) (Config, error) {
 		DefaultGeofenceM:        p.integer("FIELDPROOF_DEFAULT_GEOFENCE_M", 300),
 		Demo:                    p.boolean("FIELDPROOF_DEMO", false),
 		Checks: CheckConfig{
-			LowAccuracyM:    float64(p.integer("FIELDPROOF_LOW_ACCURACY_M", 50)),
-			LateSubmission:  p.duration("FIELDPROOF_LATE_SUBMISSION", 72*time.Hour),
-			FutureAllowance: p.duration("FIELDPROOF_CAPTURE_FUTURE_ALLOWANCE", 10*time.Minute),
-			IdempotencyTTL:  p.duration("FIELDPROOF_IDEMPOTENCY_TTL", 48*time.Hour),
+			LowAccuracyM:     float64(p.integer("FIELDPROOF_LOW_ACCURACY_M", 50)),
+			LateSubmission:   p.duration("FIELDPROOF_LATE_SUBMISSION", 72*time.Hour),
+			FutureAllowance:  p.duration("FIELDPROOF_CAPTURE_FUTURE_ALLOWANCE", 10*time.Minute),
+			IdempotencyTTL:   p.duration("FIELDPROOF_IDEMPOTENCY_TTL", 48*time.Hour),
+			IdempotencyLease: p.duration("FIELDPROOF_IDEMPOTENCY_LEASE", 30*time.Second),
 		},
 		Photos: PhotoConfig{
 			MaxUploadBytes:  int64(p.integer("FIELDPROOF_MAX_UPLOAD_BYTES", 25<<20)),
