@@ -112,14 +112,19 @@ type OrderConfig struct {
 
 // PhotoConfig holds the limits and thresholds of the photo pipeline.
 type PhotoConfig struct {
-	MaxUploadBytes  int64         // FIELDPROOF_MAX_UPLOAD_BYTES: larger uploads get 413
-	MaxPixels       int64         // FIELDPROOF_MAX_PIXELS: decoded size limit (width × height)
-	MaxSide         int           // FIELDPROOF_MAX_SIDE_PX: longest side limit
-	GPSMismatchM    float64       // FIELDPROOF_GPS_MISMATCH_M: photo GPS farther than this from the check is gps_mismatch
-	TimeMismatch    time.Duration // FIELDPROOF_TIME_MISMATCH: photo time farther than this from the check is time_mismatch
-	PHashDistance   int           // FIELDPROOF_PHASH_DISTANCE: Hamming distance at or below which photos are possible_reuse
-	RenditionJobs   int           // FIELDPROOF_RENDITION_WORKERS: concurrent rendition decodes per replica (memory bound)
-	OrphanGrace     time.Duration // FIELDPROOF_ORPHAN_GRACE: unreferenced objects older than this are swept
+	MaxUploadBytes int64         // FIELDPROOF_MAX_UPLOAD_BYTES: larger uploads get 413
+	MaxPixels      int64         // FIELDPROOF_MAX_PIXELS: decoded size limit (width × height)
+	MaxSide        int           // FIELDPROOF_MAX_SIDE_PX: longest side limit
+	GPSMismatchM   float64       // FIELDPROOF_GPS_MISMATCH_M: photo GPS farther than this from the check is gps_mismatch
+	TimeMismatch   time.Duration // FIELDPROOF_TIME_MISMATCH: photo time farther than this from the check is time_mismatch
+	PHashDistance  int           // FIELDPROOF_PHASH_DISTANCE: Hamming distance at or below which photos are possible_reuse
+	RenditionJobs  int           // FIELDPROOF_RENDITION_WORKERS: concurrent rendition decodes per replica (memory bound)
+	OrphanGrace    time.Duration // FIELDPROOF_ORPHAN_GRACE: unreferenced objects older than this are swept
+	// IntentTTL (FIELDPROOF_UPLOAD_INTENT_TTL): how long an upload's recorded
+	// intent keeps its object from the sweeper. An upload whose row has not
+	// committed by then loses the object and answers 503; it can never
+	// commit a row whose object was swept.
+	IntentTTL       time.Duration
 	SweepInterval   time.Duration // FIELDPROOF_SWEEP_INTERVAL: how often the orphan sweeper runs
 	SignedURLTTL    time.Duration // FIELDPROOF_SIGNED_URL_TTL: lifetime of presigned GET/PUT URLs
 	StorageDeadline time.Duration // FIELDPROOF_UPLOAD_STORAGE_DEADLINE: an upload waits at most this for the object store before 503
@@ -203,6 +208,7 @@ func Parse(lookup func(string) (string, bool)) (Config, error) {
 			RenditionJobs:   p.integer("FIELDPROOF_RENDITION_WORKERS", 1),
 			OrphanGrace:     p.duration("FIELDPROOF_ORPHAN_GRACE", 24*time.Hour),
 			SweepInterval:   p.duration("FIELDPROOF_SWEEP_INTERVAL", 15*time.Minute),
+			IntentTTL:       p.duration("FIELDPROOF_UPLOAD_INTENT_TTL", time.Hour),
 			SignedURLTTL:    p.duration("FIELDPROOF_SIGNED_URL_TTL", 5*time.Minute),
 			StorageDeadline: p.duration("FIELDPROOF_UPLOAD_STORAGE_DEADLINE", 20*time.Second),
 			FullDecode:      p.boolean("FIELDPROOF_UPLOAD_FULL_DECODE", false),

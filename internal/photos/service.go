@@ -5,6 +5,8 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/google/uuid"
+
 	"github.com/fieldproof/fieldproof/internal/auth"
 	"github.com/fieldproof/fieldproof/internal/config"
 	"github.com/fieldproof/fieldproof/internal/jobs"
@@ -31,6 +33,10 @@ type Service struct {
 	// Direct upload, off until EnableDirect.
 	uploads UploadStore
 	urlKey  []byte
+	// intents keep the sweeper off objects whose upload may still commit;
+	// replica names this service as a holder of the sweep lease.
+	intents IntentStore
+	replica string
 }
 
 // Deps are the service's collaborators.
@@ -46,6 +52,9 @@ type Deps struct {
 	// Audit records each stored photo in its row's transaction; nil
 	// records nothing.
 	Audit Auditor
+	// Intents records uploads' objects before their put (IntentStore);
+	// nil leaves the sweeper to judge by the grace period alone.
+	Intents IntentStore
 	// Now is the clock; nil is the system clock. Tests move it to expire
 	// upload sessions.
 	Now func() time.Time
@@ -68,5 +77,5 @@ func New(d Deps) *Service {
 	}
 	return &Service{audit: d.Audit, store: d.Store, jobs: d.Jobs, objects: d.Objects, parents: d.Parents, cfg: d.Config,
 		retention: time.Duration(d.RetentionDays) * 24 * time.Hour, log: d.Log,
-		now: now, verify: make(chan struct{}, n)}
+		now: now, verify: make(chan struct{}, n), intents: d.Intents, replica: uuid.NewString()}
 }

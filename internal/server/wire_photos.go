@@ -28,6 +28,7 @@ func (s *Server) wirePhotos(o Options) error {
 	s.Photos = photos.New(photos.Deps{
 		Store: store.NewPhotos(o.DB), Jobs: store.NewJobs(o.DB), Objects: o.Objects,
 		Parents: s.Checks.AsParents(), Audit: s.Audit, Config: cfg.Photos, RetentionDays: cfg.S3.RetentionDays, Log: o.Log,
+		Intents: store.NewIntents(o.DB),
 	})
 	s.upload("/checks/:id/photos", cfg)
 	s.mount(func(g *gin.RouterGroup) {
