@@ -44,11 +44,11 @@ MINIO_ADDR=127.0.0.1:9100 MINIO_CONSOLE=127.0.0.1:9101
 BASE=http://127.0.0.1:$FP_PORT
 if [ "$SHORT" = 1 ]; then
   MINIO_DOWN=5 PG_DOWN=6 FP_DOWN=3 HANG=8 AFTER=3 RENDER_WAIT=60s RENDER_GRACE=0s
-  DAY=(-n 8 -rounds 2 -order-every 1) KILL_AFTER=8   # 16 orders
+  DAY=(-n 8 -rounds 2 -order-every 1) KILL_AFTER=5   # 16 orders
 else
   # past the 2-minute bound, wait out a job lease (5 min) to report when stragglers finished
   MINIO_DOWN=15 PG_DOWN=20 FP_DOWN=10 HANG=30 AFTER=8 RENDER_WAIT=120s RENDER_GRACE=330s
-  DAY=(-n 16 -rounds 4 -order-every 4) KILL_AFTER=15   # 16 orders
+  DAY=(-n 16 -rounds 4 -order-every 4) KILL_AFTER=10   # 16 orders
 fi
 DEADLINE=3s   # FIELDPROOF_UPLOAD_STORAGE_DEADLINE and FIELDPROOF_S3_TIMEOUT
 LATENCY_LIMIT=4s   # an upload's server time: the deadline plus 1 s for spooling and hashing
@@ -181,7 +181,8 @@ replica-kill() {
   drill_database "$NAME"
   export FIELDPROOF_ORPHAN_GRACE=2s FIELDPROOF_SWEEP_INTERVAL=2s FIELDPROOF_UPLOAD_INTENT_TTL=8s FIELDPROOF_IDEMPOTENCY_LEASE=6s
   export FIELDPROOF_UPLOAD_STORAGE_DEADLINE=$DEADLINE FIELDPROOF_S3_TIMEOUT=$DEADLINE FIELDPROOF_DB_TIMEOUT=3s
-  export FIELDPROOF_ACCESS_TOKEN_TTL=2h FIELDPROOF_RENDITION_WORKERS=1 FIELDPROOF_LOG_LEVEL=warn
+  # a dead replica's rendition jobs pass to the survivor after their lease
+  export FIELDPROOF_ACCESS_TOKEN_TTL=2h FIELDPROOF_RENDITION_WORKERS=1 FIELDPROOF_LOG_LEVEL=warn FIELDPROOF_RENDITION_LEASE=30s
   local a=$((FP_PORT + 20)) b=$((FP_PORT + 21)) rc=0 t0 a_pid keys intents
   FIELDPROOF_ADDR=127.0.0.1:$a BASE=http://127.0.0.1:$a start_fieldproof; a_pid=$FP_PID
   FIELDPROOF_ADDR=127.0.0.1:$b BASE=http://127.0.0.1:$b LOG=$S/replica-b.log start_fieldproof; B_PID=$FP_PID
@@ -191,13 +192,14 @@ replica-kill() {
   "$FD" fieldday -fault -throughput=false "${DAY[@]}" -base "$BASE" -state "$S/state.json" -db "$DB_DIRECT" \
     -s3 "$MINIO_ADDR" -s3-access "$FD_MINIO_USER" -s3-secret "$FD_MINIO_PASS" -d 10m >"$S/fieldday.txt" 2>&1 &
   DAY_PID=$!
+  for _ in $(seq 1 600); do grep -q '^fault: the phones are at work' "$S/fieldday.txt" 2>/dev/null && break; sleep 0.2; done
   sleep "$KILL_AFTER"
   t0=$(now_ms); kill -KILL "$a_pid"; wait "$a_pid" 2>/dev/null || true; FP_PID=
   wait "$DAY_PID" || rc=$?
   DAY_PID=
   keys=$(psql -tA -d "$DB_DIRECT" -c "SELECT count(*) FROM idempotency_keys WHERE status = 0")
   {
-    echo "replica-kill: replica A kill -9ed $KILL_AFTER s into the day; the day ended $(($(now_ms) - t0)) ms later on the survivor"
+    echo "replica-kill: replica A kill -9ed $KILL_AFTER s after the phones set out; the day ended $(($(now_ms) - t0)) ms later on the survivor"
     echo "replica-kill: $(grep -E '^(checks complete|answers retried)' "$S/fieldday.txt" | tr '\n' ' ')"
     echo "replica-kill: Idempotency-Keys left in progress: $keys"
   } >"$S/sigterm.txt"

@@ -124,8 +124,12 @@ type PhotoConfig struct {
 	// intent keeps its object from the sweeper. An upload whose row has not
 	// committed by then loses the object and answers 503; it can never
 	// commit a row whose object was swept.
-	IntentTTL       time.Duration
-	SweepInterval   time.Duration // FIELDPROOF_SWEEP_INTERVAL: how often the orphan sweeper runs
+	IntentTTL     time.Duration
+	SweepInterval time.Duration // FIELDPROOF_SWEEP_INTERVAL: how often the orphan sweeper runs
+	// RenditionLease (FIELDPROOF_RENDITION_LEASE): how long a replica holds a
+	// claimed rendition or retention job; a dead replica's jobs are taken
+	// over after it. Longer than any one decode.
+	RenditionLease  time.Duration
 	SignedURLTTL    time.Duration // FIELDPROOF_SIGNED_URL_TTL: lifetime of presigned GET/PUT URLs
 	StorageDeadline time.Duration // FIELDPROOF_UPLOAD_STORAGE_DEADLINE: an upload waits at most this for the object store before 503
 	// FullDecode (FIELDPROOF_UPLOAD_FULL_DECODE) decodes every pixel before
@@ -208,6 +212,7 @@ func Parse(lookup func(string) (string, bool)) (Config, error) {
 			RenditionJobs:   p.integer("FIELDPROOF_RENDITION_WORKERS", 1),
 			OrphanGrace:     p.duration("FIELDPROOF_ORPHAN_GRACE", 24*time.Hour),
 			SweepInterval:   p.duration("FIELDPROOF_SWEEP_INTERVAL", 15*time.Minute),
+			RenditionLease:  p.duration("FIELDPROOF_RENDITION_LEASE", 5*time.Minute),
 			IntentTTL:       p.duration("FIELDPROOF_UPLOAD_INTENT_TTL", time.Hour),
 			SignedURLTTL:    p.duration("FIELDPROOF_SIGNED_URL_TTL", 5*time.Minute),
 			StorageDeadline: p.duration("FIELDPROOF_UPLOAD_STORAGE_DEADLINE", 20*time.Second),

@@ -37,8 +37,8 @@ func (s *Server) wirePhotos(o Options) error {
 	host, _ := os.Hostname()
 	w := &jobs.Worker{
 		Store: store.NewJobs(o.DB), Name: host + "/" + uuid.NewString()[:8], Log: o.Log,
-		Concurrency: max(1, cfg.Photos.RenditionJobs),
-		Handlers:    s.Photos.Handlers(),
+		Concurrency: max(1, cfg.Photos.RenditionJobs), Lease: cfg.Photos.RenditionLease,
+		Handlers: s.Photos.Handlers(),
 	}
 	s.worker(func(ctx context.Context) { _ = w.Run(ctx) })
 	s.worker(func(ctx context.Context) { s.sweepPhotos(ctx, cfg.Photos.SweepInterval) })

@@ -112,6 +112,9 @@ func runFieldday(ctx context.Context, o fielddayOpts) error {
 	}
 
 	// Phase 1: the field day.
+	if o.fault {
+		fmt.Println("fault: the phones are at work") // faults.sh injects its fault after this line
+	}
 	watch := newServerWatch(o.pid, o.base)
 	wctx, stopWatch := context.WithCancel(ctx)
 	go watch.run(wctx)
