@@ -154,12 +154,15 @@ func (p *proxy) serve(ln net.Listener) {
 
 // dial connects to the next target that answers.
 func (p *proxy) dial() (net.Conn, error) {
+	p.mu.Lock()
+	start := p.next
+	p.next++
+	p.mu.Unlock()
+	// Each connection tries every target once from its own turn, however
+	// other connections' turns interleave.
 	var err error
-	for range p.targets {
-		p.mu.Lock()
-		t := p.targets[p.next%len(p.targets)]
-		p.next++
-		p.mu.Unlock()
+	for i := range p.targets {
+		t := p.targets[(start+i)%len(p.targets)]
 		var up net.Conn
 		if up, err = net.DialTimeout("tcp", t, 5*time.Second); err == nil {
 			return up, nil
