@@ -76,6 +76,7 @@ func Idempotency(svc *idempotency.Service, uploads map[string]Upload) gin.Handle
 		c.Writer = tee
 		c.Next()
 		stop()
+		c.Request = c.Request.WithContext(reqCtx) // the outer middleware see the request's own context
 		// Recorded even if the client went away: the work is done and a
 		// retry must see it (or, after an error, be free to run).
 		ctx := context.WithoutCancel(reqCtx)
