@@ -7,7 +7,7 @@
 # every job done, /readyz 503 while down and 200 within 10 s after).
 #
 #   scripts/faults.sh                       all five scenarios, full length
-#   SHORT=1 scripts/faults.sh               the short versions (CI), about two minutes
+#   SHORT=1 scripts/faults.sh               the short versions (CI), about four minutes
 #   scripts/faults.sh minio-kill sigterm    some of them
 #
 # Scenarios: minio-kill (kill -9 MinIO under load, restart it on the same
