@@ -6,15 +6,18 @@
 # check and one photo per UUID, no row without its object, orphans swept,
 # every job done, /readyz 503 while down and 200 within 10 s after).
 #
-#   scripts/faults.sh                       all four scenarios, full length
-#   SHORT=1 scripts/faults.sh               the short versions (CI), about two minutes
+#   scripts/faults.sh                       all five scenarios, full length
+#   SHORT=1 scripts/faults.sh               the short versions (CI), about four minutes
 #   scripts/faults.sh minio-kill sigterm    some of them
 #
 # Scenarios: minio-kill (kill -9 MinIO under load, restart it on the same
 # data), postgres-stop (the database refuses and drops connections, through
 # a proxy), sigterm (fieldproof SIGTERMed with uploads in flight and
 # rendition jobs queued, then restarted), minio-hang (MinIO SIGSTOPped: the
-# network to it hangs rather than refuses, then SIGCONT).
+# network to it hangs rather than refuses, then SIGCONT), replica-kill (two
+# fieldproof replicas on one database and bucket behind faultdrill's
+# round-robin proxy, one kill -9ed mid field day: every phone and every
+# order must finish on the survivor, no Idempotency-Key left in progress).
 #
 # It never touches the shared services: it starts its OWN MinIO on
 # 127.0.0.1:9100 (the binary scripts/minio.sh builds) with a temp data dir
@@ -27,7 +30,7 @@ cd "$(dirname "$0")/.."
 . scripts/services.sh
 ensure_postgres
 
-ALL=(minio-kill postgres-stop sigterm minio-hang)
+ALL=(minio-kill postgres-stop sigterm minio-hang replica-kill)
 [ "$#" -gt 0 ] || set -- "${ALL[@]}"
 for s in "$@"; do
   case " ${ALL[*]} " in *" $s "*) ;; *) echo "faults.sh: unknown scenario $s (have: ${ALL[*]})" >&2; exit 2 ;; esac
@@ -41,20 +44,22 @@ MINIO_ADDR=127.0.0.1:9100 MINIO_CONSOLE=127.0.0.1:9101
 BASE=http://127.0.0.1:$FP_PORT
 if [ "$SHORT" = 1 ]; then
   MINIO_DOWN=5 PG_DOWN=6 FP_DOWN=3 HANG=8 AFTER=3 RENDER_WAIT=60s RENDER_GRACE=0s
+  DAY=(-n 8 -rounds 2 -order-every 1) KILL_AFTER=5   # 16 orders
 else
   # past the 2-minute bound, wait out a job lease (5 min) to report when stragglers finished
   MINIO_DOWN=15 PG_DOWN=20 FP_DOWN=10 HANG=30 AFTER=8 RENDER_WAIT=120s RENDER_GRACE=330s
+  DAY=(-n 16 -rounds 4 -order-every 4) KILL_AFTER=10   # 16 orders
 fi
 DEADLINE=3s   # FIELDPROOF_UPLOAD_STORAGE_DEADLINE and FIELDPROOF_S3_TIMEOUT
 LATENCY_LIMIT=4s   # an upload's server time: the deadline plus 1 s for spooling and hashing
 
 WORK=$(mktemp -d /tmp/faultdrill.XXXXXX)
 FD_MINIO_USER=faultdrill FD_MINIO_PASS=faultdrill-$RANDOM$RANDOM$RANDOM
-MINIO_PID= FP_PID= PROXY_PID= LOAD_PID= READYZ_PID= DBS=()
+MINIO_PID= FP_PID= PROXY_PID= LOAD_PID= READYZ_PID= DAY_PID= B_PID= DBS=()
 FAILED=0
 
 cleanup() {
-  for p in "$LOAD_PID" "$READYZ_PID" "$FP_PID" "$PROXY_PID" "$MINIO_PID"; do stop_pid "$p"; done
+  for p in "$LOAD_PID" "$DAY_PID" "$READYZ_PID" "$FP_PID" "$B_PID" "$PROXY_PID" "$MINIO_PID"; do stop_pid "$p"; done
   for db in "${DBS[@]}"; do psql -q -d postgres -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" >/dev/null 2>&1 || true; done
   if [ "${KEEP:-0}" = 1 ]; then say "work dir kept: $WORK"; else rm -rf "$WORK"; fi
 }
@@ -76,7 +81,7 @@ setup() { # scenario [db-port]
   NAME=$1 S=$WORK/$1 LOG=$WORK/$1/fieldproof.log
   mkdir -p "$S"
   drill_database "$NAME" "${2:-}"
-  export FIELDPROOF_ORPHAN_GRACE=2s FIELDPROOF_SWEEP_INTERVAL=2s
+  export FIELDPROOF_ORPHAN_GRACE=2s FIELDPROOF_SWEEP_INTERVAL=2s FIELDPROOF_UPLOAD_INTENT_TTL=8s FIELDPROOF_IDEMPOTENCY_LEASE=6s
   export FIELDPROOF_UPLOAD_STORAGE_DEADLINE=$DEADLINE FIELDPROOF_S3_TIMEOUT=$DEADLINE FIELDPROOF_DB_TIMEOUT=3s
   export FIELDPROOF_ACCESS_TOKEN_TTL=2h FIELDPROOF_RENDITION_WORKERS=${WORKERS:-2} FIELDPROOF_LOG_LEVEL=warn
   start_fieldproof
@@ -165,6 +170,58 @@ minio-hang() {
   kill -CONT "$MINIO_PID"; mark recover
   sleep "$AFTER"
   finish
+}
+
+# Two replicas, one database and bucket, faultdrill's round-robin proxy on
+# the usual port in front; a field day with orders on it; replica A
+# kill -9ed mid-day. The phones retry through the survivor.
+replica-kill() {
+  NAME=replica-kill S=$WORK/replica-kill LOG=$WORK/replica-kill/replica-a.log
+  mkdir -p "$S"
+  drill_database "$NAME"
+  export FIELDPROOF_ORPHAN_GRACE=2s FIELDPROOF_SWEEP_INTERVAL=2s FIELDPROOF_UPLOAD_INTENT_TTL=8s FIELDPROOF_IDEMPOTENCY_LEASE=6s
+  export FIELDPROOF_UPLOAD_STORAGE_DEADLINE=$DEADLINE FIELDPROOF_S3_TIMEOUT=$DEADLINE FIELDPROOF_DB_TIMEOUT=3s
+  # a dead replica's rendition jobs pass to the survivor after their lease
+  export FIELDPROOF_ACCESS_TOKEN_TTL=2h FIELDPROOF_RENDITION_WORKERS=1 FIELDPROOF_LOG_LEVEL=warn FIELDPROOF_RENDITION_LEASE=30s
+  local a=$((FP_PORT + 20)) b=$((FP_PORT + 21)) rc=0 t0 a_pid keys intents
+  FIELDPROOF_ADDR=127.0.0.1:$a BASE=http://127.0.0.1:$a start_fieldproof; a_pid=$FP_PID
+  FIELDPROOF_ADDR=127.0.0.1:$b BASE=http://127.0.0.1:$b LOG=$S/replica-b.log start_fieldproof; B_PID=$FP_PID
+  "$FD" proxy -listen "127.0.0.1:$FP_PORT" -target "127.0.0.1:$a,127.0.0.1:$b" -control "127.0.0.1:$((CONTROL_PORT + 10))" -d 30m &
+  PROXY_PID=$!
+  sleep 0.5
+  "$FD" fieldday -fault -throughput=false "${DAY[@]}" -base "$BASE" -state "$S/state.json" -db "$DB_DIRECT" \
+    -s3 "$MINIO_ADDR" -s3-access "$FD_MINIO_USER" -s3-secret "$FD_MINIO_PASS" -d 10m >"$S/fieldday.txt" 2>&1 &
+  DAY_PID=$!
+  for _ in $(seq 1 600); do grep -q '^fault: the phones are at work' "$S/fieldday.txt" 2>/dev/null && break; sleep 0.2; done
+  sleep "$KILL_AFTER"
+  t0=$(now_ms); kill -KILL "$a_pid"; wait "$a_pid" 2>/dev/null || true; FP_PID=
+  wait "$DAY_PID" || rc=$?
+  DAY_PID=
+  keys=$(psql -tA -d "$DB_DIRECT" -c "SELECT count(*) FROM idempotency_keys WHERE status = 0")
+  {
+    echo "replica-kill: replica A kill -9ed $KILL_AFTER s after the phones set out; the day ended $(($(now_ms) - t0)) ms later on the survivor"
+    echo "replica-kill: $(grep -E '^(checks complete|answers retried)' "$S/fieldday.txt" | tr '\n' ' ')"
+    echo "replica-kill: Idempotency-Keys left in progress: $keys"
+  } >"$S/sigterm.txt"
+  if [ "$rc" != 0 ] || [ "$keys" != 0 ]; then
+    FAILED=$((FAILED + 1)); say "replica-kill: the field day did not finish on the survivor (exit $rc, $keys keys in progress)"
+    tail -n 30 "$S/fieldday.txt" >&2; tail -n 20 "$S/replica-b.log" >&2
+  fi
+  local header=()
+  [ "$ROWS" = 0 ] && header=(-header)
+  if ! "$FD" verify "${header[@]}" -scenario "$NAME" -base "$BASE" -user office -password demo-office-pass \
+    -state "$S/state.json" -db "$DB_DIRECT" -s3 "$MINIO_ADDR" -s3-access "$FD_MINIO_USER" -s3-secret "$FD_MINIO_PASS" \
+    -bucket "$BUCKET" -render-wait "$RENDER_WAIT" -orphans-made "$(cat "$LOG" "$S/replica-b.log" | grep -c 'object left for the sweeper' || true)" \
+    2>"$S/verify.err" | tee -a "$WORK/table"; then
+    :
+  fi
+  if [ -s "$S/verify.err" ]; then FAILED=$((FAILED + 1)); cat "$S/verify.err" >&2; fi
+  ROWS=$((ROWS + 1))
+  if ! "$WORK/fieldproof" reconcile >"$S/reconcile.log" 2>&1; then
+    FAILED=$((FAILED + 1)); say "$NAME: fieldproof reconcile found problems:"; tail -n 20 "$S/reconcile.log" >&2
+  fi
+  stop_pid "$B_PID"; B_PID=
+  stop_pid "$PROXY_PID"; PROXY_PID=
 }
 
 start_minio

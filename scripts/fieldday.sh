@@ -47,7 +47,7 @@ for n in $PHONES_LIST; do
   NAME=fieldday-$n S=$WORK/fieldday-$n LOG=$WORK/fieldday-$n/fieldproof.log
   mkdir -p "$S"
   drill_database "$NAME"
-  export FIELDPROOF_LOG_LEVEL=warn FIELDPROOF_RENDITION_WORKERS=2 FIELDPROOF_ORPHAN_GRACE=2s FIELDPROOF_SWEEP_INTERVAL=2s
+  export FIELDPROOF_LOG_LEVEL=warn FIELDPROOF_RENDITION_WORKERS=2 FIELDPROOF_ORPHAN_GRACE=2s FIELDPROOF_SWEEP_INTERVAL=2s FIELDPROOF_UPLOAD_INTENT_TTL=8s
   start_fieldproof
   echo "### $n phones"
   echo

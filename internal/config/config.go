@@ -94,6 +94,10 @@ type CheckConfig struct {
 	LateSubmission  time.Duration // FIELDPROOF_LATE_SUBMISSION: submitted this long after capture is late_submission
 	FutureAllowance time.Duration // FIELDPROOF_CAPTURE_FUTURE_ALLOWANCE: how far captured_at may lie in the future (phone clocks drift)
 	IdempotencyTTL  time.Duration // FIELDPROOF_IDEMPOTENCY_TTL: how long Idempotency-Key replays are kept
+	// IdempotencyLease (FIELDPROOF_IDEMPOTENCY_LEASE): how long a running
+	// request holds its key between renewals; a retry takes over a key
+	// whose request died once this has passed.
+	IdempotencyLease time.Duration
 }
 
 // OrderConfig holds the rectification-order settings.
@@ -112,15 +116,24 @@ type OrderConfig struct {
 
 // PhotoConfig holds the limits and thresholds of the photo pipeline.
 type PhotoConfig struct {
-	MaxUploadBytes  int64         // FIELDPROOF_MAX_UPLOAD_BYTES: larger uploads get 413
-	MaxPixels       int64         // FIELDPROOF_MAX_PIXELS: decoded size limit (width × height)
-	MaxSide         int           // FIELDPROOF_MAX_SIDE_PX: longest side limit
-	GPSMismatchM    float64       // FIELDPROOF_GPS_MISMATCH_M: photo GPS farther than this from the check is gps_mismatch
-	TimeMismatch    time.Duration // FIELDPROOF_TIME_MISMATCH: photo time farther than this from the check is time_mismatch
-	PHashDistance   int           // FIELDPROOF_PHASH_DISTANCE: Hamming distance at or below which photos are possible_reuse
-	RenditionJobs   int           // FIELDPROOF_RENDITION_WORKERS: concurrent rendition decodes per replica (memory bound)
-	OrphanGrace     time.Duration // FIELDPROOF_ORPHAN_GRACE: unreferenced objects older than this are swept
-	SweepInterval   time.Duration // FIELDPROOF_SWEEP_INTERVAL: how often the orphan sweeper runs
+	MaxUploadBytes int64         // FIELDPROOF_MAX_UPLOAD_BYTES: larger uploads get 413
+	MaxPixels      int64         // FIELDPROOF_MAX_PIXELS: decoded size limit (width × height)
+	MaxSide        int           // FIELDPROOF_MAX_SIDE_PX: longest side limit
+	GPSMismatchM   float64       // FIELDPROOF_GPS_MISMATCH_M: photo GPS farther than this from the check is gps_mismatch
+	TimeMismatch   time.Duration // FIELDPROOF_TIME_MISMATCH: photo time farther than this from the check is time_mismatch
+	PHashDistance  int           // FIELDPROOF_PHASH_DISTANCE: Hamming distance at or below which photos are possible_reuse
+	RenditionJobs  int           // FIELDPROOF_RENDITION_WORKERS: concurrent rendition decodes per replica (memory bound)
+	OrphanGrace    time.Duration // FIELDPROOF_ORPHAN_GRACE: unreferenced objects older than this are swept
+	// IntentTTL (FIELDPROOF_UPLOAD_INTENT_TTL): how long an upload's recorded
+	// intent keeps its object from the sweeper. An upload whose row has not
+	// committed by then loses the object and answers 503; it can never
+	// commit a row whose object was swept.
+	IntentTTL     time.Duration
+	SweepInterval time.Duration // FIELDPROOF_SWEEP_INTERVAL: how often the orphan sweeper runs
+	// RenditionLease (FIELDPROOF_RENDITION_LEASE): how long a replica holds a
+	// claimed rendition or retention job; a dead replica's jobs are taken
+	// over after it. Longer than any one decode.
+	RenditionLease  time.Duration
 	SignedURLTTL    time.Duration // FIELDPROOF_SIGNED_URL_TTL: lifetime of presigned GET/PUT URLs
 	StorageDeadline time.Duration // FIELDPROOF_UPLOAD_STORAGE_DEADLINE: an upload waits at most this for the object store before 503
 	// FullDecode (FIELDPROOF_UPLOAD_FULL_DECODE) decodes every pixel before
@@ -187,10 +200,11 @@ func Parse(lookup func(string) (string, bool)) (Config, error) {
 		DefaultGeofenceM:        p.integer("FIELDPROOF_DEFAULT_GEOFENCE_M", 300),
 		Demo:                    p.boolean("FIELDPROOF_DEMO", false),
 		Checks: CheckConfig{
-			LowAccuracyM:    float64(p.integer("FIELDPROOF_LOW_ACCURACY_M", 50)),
-			LateSubmission:  p.duration("FIELDPROOF_LATE_SUBMISSION", 72*time.Hour),
-			FutureAllowance: p.duration("FIELDPROOF_CAPTURE_FUTURE_ALLOWANCE", 10*time.Minute),
-			IdempotencyTTL:  p.duration("FIELDPROOF_IDEMPOTENCY_TTL", 48*time.Hour),
+			LowAccuracyM:     float64(p.integer("FIELDPROOF_LOW_ACCURACY_M", 50)),
+			LateSubmission:   p.duration("FIELDPROOF_LATE_SUBMISSION", 72*time.Hour),
+			FutureAllowance:  p.duration("FIELDPROOF_CAPTURE_FUTURE_ALLOWANCE", 10*time.Minute),
+			IdempotencyTTL:   p.duration("FIELDPROOF_IDEMPOTENCY_TTL", 48*time.Hour),
+			IdempotencyLease: p.duration("FIELDPROOF_IDEMPOTENCY_LEASE", 30*time.Second),
 		},
 		Photos: PhotoConfig{
 			MaxUploadBytes:  int64(p.integer("FIELDPROOF_MAX_UPLOAD_BYTES", 25<<20)),
@@ -202,6 +216,8 @@ func Parse(lookup func(string) (string, bool)) (Config, error) {
 			RenditionJobs:   p.integer("FIELDPROOF_RENDITION_WORKERS", 1),
 			OrphanGrace:     p.duration("FIELDPROOF_ORPHAN_GRACE", 24*time.Hour),
 			SweepInterval:   p.duration("FIELDPROOF_SWEEP_INTERVAL", 15*time.Minute),
+			RenditionLease:  p.duration("FIELDPROOF_RENDITION_LEASE", 5*time.Minute),
+			IntentTTL:       p.duration("FIELDPROOF_UPLOAD_INTENT_TTL", time.Hour),
 			SignedURLTTL:    p.duration("FIELDPROOF_SIGNED_URL_TTL", 5*time.Minute),
 			StorageDeadline: p.duration("FIELDPROOF_UPLOAD_STORAGE_DEADLINE", 20*time.Second),
 			FullDecode:      p.boolean("FIELDPROOF_UPLOAD_FULL_DECODE", false),

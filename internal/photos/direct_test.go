@@ -530,8 +530,11 @@ func TestDirectUploadRetention(t *testing.T) {
 
 		// The database fails at commit: 503, the upload stays completable,
 		// and the original just written is an unretained orphan.
+		// Its upload intent lapses at once, so the sweep below may take the
+		// orphan without moving the clock past the session's life.
 		broken := newEnv(t, e.db, e.objects, func(d *photos.Deps) {
 			d.Store, d.RetentionDays, d.Now = failingInsert{d.Store}, 1, e.clock.Now
+			d.Config.IntentTTL = time.Nanosecond
 		})
 		if err := broken.withDirect(photos.DirectDeps{Uploads: e.uploads, Secret: testSecret}); err != nil {
 			t.Fatal(err)

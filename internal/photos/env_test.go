@@ -74,7 +74,7 @@ var alice = auth.Principal{UserID: "alice", Role: "inspector"}
 func testConfig() config.PhotoConfig {
 	return config.PhotoConfig{MaxUploadBytes: 25 << 20, MaxPixels: 64_000_000, MaxSide: 16384,
 		GPSMismatchM: 200, TimeMismatch: 2 * time.Hour, PHashDistance: 6, RenditionJobs: 1,
-		OrphanGrace: 0, SignedURLTTL: time.Minute, StorageDeadline: 5 * time.Second}
+		OrphanGrace: 0, IntentTTL: time.Hour, SignedURLTTL: time.Minute, StorageDeadline: 5 * time.Second}
 }
 
 // clock is the service's clock: the real time (MinIO signs URLs and
@@ -129,7 +129,7 @@ func newEnv(t *testing.T, db *store.DB, objs storage.Store, mod func(*photos.Dep
 		parents: &fakeParents{parents: map[string]photos.Parent{}, owner: map[string]string{}}, cfg: testConfig(),
 		clock: &clock{}}
 	d := photos.Deps{Store: e.store, Jobs: e.jobs, Objects: objs, Parents: e.parents, Config: e.cfg,
-		Log: storetest.Logger(t), Now: e.clock.Now, TempDir: t.TempDir()}
+		Log: storetest.Logger(t), Now: e.clock.Now, TempDir: t.TempDir(), Intents: photosdb.NewIntents(db)}
 	if mod != nil {
 		mod(&d)
 		e.cfg = d.Config

@@ -5,6 +5,8 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/google/uuid"
+
 	"github.com/fieldproof/fieldproof/internal/auth"
 	"github.com/fieldproof/fieldproof/internal/config"
 	"github.com/fieldproof/fieldproof/internal/jobs"
@@ -31,6 +33,10 @@ type Service struct {
 	// Direct upload: off when Deps.Direct is nil.
 	uploads UploadStore
 	urlKey  []byte
+	// intents keep the sweeper off objects whose upload may still commit;
+	// replica names this service as a holder of the sweep lease.
+	intents IntentStore
+	replica string
 }
 
 // Deps are the service's collaborators.
@@ -53,6 +59,9 @@ type Deps struct {
 	// Audit records each stored photo in its row's transaction; nil
 	// records nothing.
 	Audit Auditor
+	// Intents records uploads' objects before their put (IntentStore);
+	// nil leaves the sweeper to judge by the grace period alone.
+	Intents IntentStore
 	// Now is the clock; nil is the system clock. Tests move it to expire
 	// upload sessions.
 	Now func() time.Time
@@ -76,7 +85,8 @@ func New(d Deps) (*Service, error) {
 	}
 	s := &Service{audit: d.Audit, store: d.Store, jobs: d.Jobs, objects: d.Objects, parents: route(d.Parents, d.Routes),
 		cfg: d.Config, retention: time.Duration(d.RetentionDays) * 24 * time.Hour, log: d.Log,
-		now: now, verify: make(chan struct{}, n), tempDir: d.TempDir}
+		now: now, verify: make(chan struct{}, n), tempDir: d.TempDir,
+		intents: d.Intents, replica: uuid.NewString()}
 	if d.Direct != nil {
 		if err := s.enableDirect(*d.Direct); err != nil {
 			return nil, err

@@ -15,21 +15,22 @@ import (
 const sweepBatch = 200
 
 // Sweep removes what no row will ever reference and returns how many
-// objects it removed: originals older than OrphanGrace that no photo
-// references (uploads whose row never committed; the grace covers uploads
-// still between Put and commit) and, with direct upload on, the staged
+// objects it removed: originals that no photo references and no live
+// upload intent protects (uploads whose row never committed; see
+// IntentStore) and, with direct upload on, the staged
 // objects of dead upload sessions and staged objects no session names.
+//
+// One replica at a time sweeps (the sweep lease); the others return 0.
 func (s *Service) Sweep(ctx context.Context) (int, error) {
+	if turn, err := s.sweepTurn(ctx); err != nil || !turn {
+		return 0, err
+	}
 	removed, err := s.sweepOriginals(ctx)
 	if err != nil || s.uploads == nil {
 		return removed, err
 	}
 	n, err := s.sweepStaging(ctx)
 	return removed + n, err
-}
-
-func (s *Service) sweepOriginals(ctx context.Context) (int, error) {
-	return s.sweepPrefix(ctx, storage.KindOriginals+"/", s.store.ExistingKeys, "swept orphan original")
 }
 
 // sweepStaging first ends dead sessions (see Upload.dead), removing their

@@ -93,10 +93,16 @@ func (s *Service) accept(ctx context.Context, p auth.Principal, in UploadInput, 
 	// object, so the committed original can never be overwritten; the
 	// loser's object is an orphan the sweeper removes.
 	ph.ObjectKey = storage.Key(storage.KindOriginals, uuid.NewString())
+	if err := s.recordIntent(ctx, ph.ObjectKey); err != nil {
+		return Photo{}, false, err
+	}
 	if err := s.put(ctx, sp, ph.ObjectKey); err != nil {
 		return Photo{}, false, err
 	}
 	err = s.store.InTx(ctx, func(ctx context.Context) error {
+		if err := s.consumeIntent(ctx, ph.ObjectKey); err != nil {
+			return err
+		}
 		if err := s.store.Insert(ctx, ph); err != nil {
 			return err
 		}
@@ -129,10 +135,13 @@ func (s *Service) accept(ctx context.Context, p auth.Principal, in UploadInput, 
 		}
 		return s.replay(prev, parent.ID, sp.sha)
 	}
+	if e, ok := errs.As(err); ok && e.Code == "upload_too_slow" {
+		return Photo{}, false, err // the sweeper has the object; a retry starts afresh
+	}
 	if err != nil {
 		// The commit may or may not have happened (a lost answer looks the
 		// same as a failure), so the object stays: the sweeper removes it
-		// only once no row references it.
+		// only once no row references it and its intent has lapsed.
 		s.log.Warn("photo row not stored; object left for the sweeper", "photo", ph.ID, "key", ph.ObjectKey, "err", err)
 		return Photo{}, false, errs.Unavailable("database_unavailable", 5*time.Second, err)
 	}
@@ -173,7 +182,9 @@ func (s *Service) dropObject(key string) {
 	defer cancel()
 	if err := s.objects.Delete(ctx, key); err != nil && !errors.Is(err, storage.ErrNotExist) {
 		s.log.Info("drop unreferenced object; sweeper will retry", "key", key, "err", err)
+		return
 	}
+	s.releaseIntent(ctx, key)
 }
 
 // spooled is an upload body on local disk: the body is read once, hashed

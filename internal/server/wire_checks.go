@@ -45,7 +45,8 @@ func (s *Server) wireChecks(o Options) error {
 	})
 	s.mount(func(g *gin.RouterGroup) { checkapi.RegisterChecks(g, s.Checks) })
 
-	s.Idempotency = idempotency.NewService(idempotencydb.New(o.DB), o.Config.Checks.IdempotencyTTL, o.Now)
+	s.Idempotency = idempotency.NewService(idempotencydb.New(o.DB), o.Config.Checks.IdempotencyTTL,
+		o.Config.Checks.IdempotencyLease, o.Now)
 	s.worker(func(ctx context.Context) { sweepIdempotency(ctx, s) })
 	return nil
 }

@@ -41,7 +41,7 @@ func (s *Server) wirePhotos(o Options) error {
 		Parents: s.Checks.AsParents(), Routes: []photos.Route{responses.Route()},
 		Direct: &photos.DirectDeps{Uploads: photosdb.NewUploads(o.DB), Secret: o.JWTKey},
 		Audit:  s.Audit, Config: cfg.Photos, RetentionDays: cfg.S3.RetentionDays, Log: o.Log,
-		Now: o.Now,
+		Now: o.Now, Intents: photosdb.NewIntents(o.DB),
 	})
 	if err != nil {
 		return fmt.Errorf("photos: %w", err)
@@ -53,8 +53,8 @@ func (s *Server) wirePhotos(o Options) error {
 	host, _ := os.Hostname()
 	w := &jobs.Worker{
 		Store: jobsdb.New(o.DB), Name: host + "/" + uuid.NewString()[:8], Log: o.Log,
-		Concurrency: max(1, cfg.Photos.RenditionJobs),
-		Handlers:    s.Photos.Handlers(),
+		Concurrency: max(1, cfg.Photos.RenditionJobs), Lease: cfg.Photos.RenditionLease,
+		Handlers: s.Photos.Handlers(),
 		// The photo service stamps its jobs with this clock.
 		Now: func() time.Time { return o.Now().UTC() },
 	}

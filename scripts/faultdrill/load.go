@@ -323,7 +323,10 @@ func untilAccepted(ctx context.Context, send func(attempt int) result) (result, 
 		if r.err == nil && r.status >= 200 && r.status < 300 {
 			return r, nil
 		}
-		if r.err == nil && r.status < 500 && r.status != http.StatusTooManyRequests {
+		// A 409 with Retry-After is an Idempotency-Key still held by a
+		// request that may have died: its lease tells when to try again.
+		busy := r.status == http.StatusConflict && r.retryAfter > 0
+		if r.err == nil && r.status < 500 && r.status != http.StatusTooManyRequests && !busy {
 			return r, fmt.Errorf("%d %s", r.status, trim(r.body))
 		}
 		wait := backoff/2 + rand.N(backoff/2+1)

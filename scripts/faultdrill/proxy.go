@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"strings"
 	"sync"
 	"syscall"
 	"time"
@@ -26,8 +27,15 @@ import (
 //	         network), cutting every open connection
 //
 // The mode is switched with GET http://CONTROL/mode?set=MODE.
+//
+// With several targets (-target A,B) it is a round-robin load balancer in
+// front of fieldproof replicas: each new connection goes to the next
+// target, and a target that refuses (a killed replica) is skipped, as a
+// load balancer's health check would.
 type proxy struct {
-	listen, target string
+	listen  string
+	targets []string
+	next    int
 
 	mu    sync.Mutex
 	mode  string
@@ -38,16 +46,17 @@ type proxy struct {
 func proxyCmd(args []string) error {
 	fs := flag.NewFlagSet("proxy", flag.ExitOnError)
 	listen := fs.String("listen", "127.0.0.1:15490", "proxy address (loopback)")
-	target := fs.String("target", "127.0.0.1:5432", "the service (loopback)")
+	target := fs.String("target", "127.0.0.1:5432", "the service (loopback); several, comma-separated, are taken in turn")
 	control := fs.String("control", "127.0.0.1:15491", "control HTTP address (loopback)")
 	maxRun := fs.Duration("d", 30*time.Minute, "exit after this long at most")
 	_ = fs.Parse(args)
-	for _, a := range []string{*listen, *target, *control} {
+	targets := strings.Split(*target, ",")
+	for _, a := range append([]string{*listen, *control}, targets...) {
 		if err := loopback.Check("tcp://" + a); err != nil {
 			return err
 		}
 	}
-	p := &proxy{listen: *listen, target: *target, mode: "forward", conns: map[net.Conn]bool{}}
+	p := &proxy{listen: *listen, targets: targets, mode: "forward", conns: map[net.Conn]bool{}}
 	if err := p.open(); err != nil {
 		return err
 	}
@@ -143,8 +152,27 @@ func (p *proxy) serve(ln net.Listener) {
 	}
 }
 
+// dial connects to the next target that answers.
+func (p *proxy) dial() (net.Conn, error) {
+	p.mu.Lock()
+	start := p.next
+	p.next++
+	p.mu.Unlock()
+	// Each connection tries every target once from its own turn, however
+	// other connections' turns interleave.
+	var err error
+	for i := range p.targets {
+		t := p.targets[(start+i)%len(p.targets)]
+		var up net.Conn
+		if up, err = net.DialTimeout("tcp", t, 5*time.Second); err == nil {
+			return up, nil
+		}
+	}
+	return nil, err
+}
+
 func (p *proxy) forward(c net.Conn) {
-	up, err := net.DialTimeout("tcp", p.target, 5*time.Second)
+	up, err := p.dial()
 	if err != nil {
 		_ = c.Close()
 		return

@@ -55,7 +55,7 @@ func Idempotency(svc *idempotency.Service, uploads map[string]Upload) gin.Handle
 		hash := hex.EncodeToString(h.Sum(nil))
 
 		path := c.Request.URL.Path
-		replay, err := svc.Begin(c.Request.Context(), p.UserID, key, http.MethodPost, path, hash)
+		replay, claim, err := svc.Begin(c.Request.Context(), p.UserID, key, http.MethodPost, path, hash)
 		if err != nil {
 			respond.Error(c, err)
 			c.Abort()
@@ -67,17 +67,24 @@ func Idempotency(svc *idempotency.Service, uploads map[string]Upload) gin.Handle
 			c.Abort()
 			return
 		}
+		// The request runs under the key's lease: if the lease cannot be
+		// renewed, its context ends before a retry may take the key over.
+		reqCtx := c.Request.Context()
+		held, stop := svc.Hold(reqCtx, claim)
+		c.Request = c.Request.WithContext(held)
 		tee := &teeWriter{ResponseWriter: c.Writer}
 		c.Writer = tee
 		c.Next()
+		stop()
+		c.Request = c.Request.WithContext(reqCtx) // the outer middleware see the request's own context
 		// Recorded even if the client went away: the work is done and a
 		// retry must see it (or, after an error, be free to run).
-		ctx := context.WithoutCancel(c.Request.Context())
+		ctx := context.WithoutCancel(reqCtx)
 		status := tee.Status()
 		if tee.overflow {
 			status = http.StatusInternalServerError // not storable: release the key
 		}
-		if err := svc.Complete(ctx, p.UserID, key, status, tee.Header().Get("Content-Type"), tee.buf.Bytes()); err != nil {
+		if err := svc.Complete(ctx, claim, status, tee.Header().Get("Content-Type"), tee.buf.Bytes()); err != nil {
 			_ = c.Error(err) // logged by the logging middleware; the answer is already sent
 		}
 	}
