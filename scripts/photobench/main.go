@@ -32,6 +32,8 @@ func main() {
 	flag.StringVar(&o.db, "db", "", "postgres:// URL (loopback) for the floor row of -mode upload: hashed put + a committed row")
 	flag.IntVar(&o.clients, "c", 32, "concurrent phones (-mode concurrent)")
 	flag.IntVar(&o.perClient, "k", 2, "photos per phone (-mode concurrent)")
+	flag.StringVar(&o.heic, "heic", "testdata/photos/heic/iphone_13_pro_max.HEIC", "HEIC for -mode heic")
+	flag.StringVar(&o.format, "format", "", "internal: the child's format (-mode heic-child)")
 	flag.Parse()
 	o.mode, o.n, o.workers, o.rounds = *mode, *n, *workers, *rounds
 	if err := run(o); err != nil {
@@ -42,6 +44,7 @@ func main() {
 
 type opts struct {
 	mode, base, user, password, file string
+	heic, format                     string
 	db                               string
 	s3                               s3cfg
 	n, workers, rounds               int
@@ -51,6 +54,9 @@ type opts struct {
 func run(o opts) error {
 	if err := loopback.Check(o.base); err != nil {
 		return err
+	}
+	if o.mode == "heic-child" {
+		return heicChild(o.file, o.format, o.rounds)
 	}
 	if o.mode == "upload" {
 		fmt.Println("| photo | uploads | API median ms | bare PutObject median ms | ratio | floor median ms | floor ratio |")
@@ -71,6 +77,8 @@ func run(o opts) error {
 		fmt.Println("| pipeline | workers | photos | photos/s |")
 		fmt.Println("|---|---|---|---|")
 		return benchRenditions(files, o.workers, o.rounds)
+	case "heic":
+		return benchHEIC(o.heic, files[0], o.rounds)
 	case "concurrent":
 		fmt.Println("| phones | uploads ok | failed | MB/s in | median upload ms | server RSS before | server peak RSS |")
 		fmt.Println("|---|---|---|---|---|---|---|")
