@@ -14,6 +14,10 @@ import (
 // concurrent decode would add a frame to the peak for no gain in throughput.
 var heicSlots = make(chan struct{}, 1)
 
+// wholeImageMemory bounds the wasm memory of a non-grid decode: DefaultLimits'
+// 64 Mpx at ~6 bytes per pixel across libheif's copies.
+const wholeImageMemory = 512 << 20
+
 func decodeHEIC(data []byte, lim Limits) (image.Image, error) {
 	// The primary item's ispe was already checked, but a grid image is
 	// assembled from tiles that each declare their own size; bound their sum
@@ -41,7 +45,12 @@ func decodeHEIC(data []byte, lim Limits) (image.Image, error) {
 		return decodeGrid(data, f, p)
 	}
 	ctx := context.Background()
-	inst, err := newHEIFInstance(ctx)
+	// libheif holds the input, the frame, its turned copy and an output copy.
+	frame := uint64(0)
+	if p != nil && p.HasSize {
+		frame = uint64(p.Width) * uint64(p.Height) * 3 / 2
+	}
+	inst, err := newHEIFInstance(ctx, uint64(len(data))+4*frame, wholeImageMemory)
 	if err != nil {
 		return nil, err
 	}

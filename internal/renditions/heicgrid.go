@@ -2,7 +2,6 @@ package renditions
 
 import (
 	"bytes"
-	"cmp"
 	"context"
 	"encoding/binary"
 	"fmt"
@@ -19,6 +18,20 @@ import (
 // maxTileBytes bounds one tile's coded size; a 512x512 iPhone tile is
 // ~50 KB, and even a lossless 1024x1024 one stays far below this.
 const maxTileBytes = 16 << 20
+
+const (
+	tilesPerInstance = 8
+	// maxTileMemory bounds one tile instance's wasm memory; a 512x512 tile
+	// needs ~5 MB including the instance's own data.
+	maxTileMemory = 256 << 20
+)
+
+// tileMemory is the wasm memory reserved for an instance decoding
+// tilesPerInstance tiles: its static data, and per tile the coded input, the
+// decoded picture (leaked, see decodeGrid), and libheif's output copy.
+func tileMemory(w, h int) uint64 {
+	return 2<<20 + tilesPerInstance*uint64(w)*uint64(h)*3
+}
 
 // decodeGrid decodes a HEIF grid image (iPhones write every photo as a grid
 // of 512x512 HEVC tiles) one tile at a time. Handing the whole file to the
@@ -84,18 +97,30 @@ func decodeGrid(data []byte, f *heif.File, grid *heif.Item) (image.Image, error)
 		go func() {
 			defer wg.Done()
 			ctx := context.Background()
-			inst, err := newHEIFInstance(ctx)
-			if err != nil {
-				mu.Lock()
-				first = cmp.Or(first, err)
-				mu.Unlock()
-				for range next {
+			var inst *heifInstance
+			defer func() {
+				if inst != nil {
+					inst.Close(ctx)
 				}
-				return
-			}
-			defer inst.Close(ctx)
+			}()
+			done := 0
 			for i := range next {
-				tile, err := decodeTile(ctx, inst, data, f, tiles[i])
+				var err error
+				// heif.c never releases the decoded heif_image, so an
+				// instance leaks one tile per decode: start afresh every
+				// tilesPerInstance tiles.
+				if inst == nil || done == tilesPerInstance {
+					if inst != nil {
+						inst.Close(ctx)
+					}
+					done = 0
+					inst, err = newHEIFInstance(ctx, tileMemory(tw, th), maxTileMemory)
+				}
+				done++
+				var tile image.Image
+				if err == nil {
+					tile, err = decodeTile(ctx, inst, data, f, tiles[i])
+				}
 				if err == nil {
 					err = place(i, tile)
 				}
