@@ -10,12 +10,13 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"time"
 
 	"github.com/fieldproof/fieldproof/scripts/internal/loopback"
 )
 
 func main() {
-	mode := flag.String("mode", "renditions", "renditions, upload or concurrent")
+	mode := flag.String("mode", "renditions", "renditions, upload, concurrent, heic or concurrent-heic")
 	n := flag.Int("n", 8, "distinct generated 12-megapixel JPEGs (renditions, concurrent) or rounds (upload)")
 	workers := flag.Int("workers", 2, "parallel workers (one per core here)")
 	rounds := flag.Int("rounds", 2, "times each file is processed")
@@ -33,6 +34,7 @@ func main() {
 	flag.IntVar(&o.clients, "c", 32, "concurrent phones (-mode concurrent)")
 	flag.IntVar(&o.perClient, "k", 2, "photos per phone (-mode concurrent)")
 	flag.StringVar(&o.heic, "heic", "testdata/photos/heic/iphone_13_pro_max.HEIC", "HEIC for -mode heic")
+	flag.DurationVar(&o.settle, "settle", 3*time.Minute, "how long -mode concurrent-heic leaves the rendition job running before the last RSS reading")
 	flag.StringVar(&o.format, "format", "", "internal: the child's format (-mode heic-child)")
 	flag.Parse()
 	o.mode, o.n, o.workers, o.rounds = *mode, *n, *workers, *rounds
@@ -45,6 +47,7 @@ func main() {
 type opts struct {
 	mode, base, user, password, file string
 	heic, format                     string
+	settle                           time.Duration
 	db                               string
 	s3                               s3cfg
 	n, workers, rounds               int
@@ -82,7 +85,11 @@ func run(o opts) error {
 	case "concurrent":
 		fmt.Println("| phones | uploads ok | failed | MB/s in | median upload ms | server RSS before | server peak RSS |")
 		fmt.Println("|---|---|---|---|---|---|---|")
-		return benchConcurrent(o.base, o.user, o.password, files, o.pid, o.clients, o.perClient)
+		return benchConcurrent(o.base, o.user, o.password, files, o.pid, o.clients, o.perClient, 0)
+	case "concurrent-heic":
+		fmt.Println("| phones | uploads ok | failed | MB/s in | median upload ms | server RSS before | peak RSS, uploads answered | peak RSS, after the rendition job's window |")
+		fmt.Println("|---|---|---|---|---|---|---|---|")
+		return benchConcurrent(o.base, o.user, o.password, []string{o.heic}, o.pid, o.clients, o.perClient, o.settle)
 	}
 	return fmt.Errorf("unknown mode %q", o.mode)
 }
