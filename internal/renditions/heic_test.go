@@ -3,6 +3,7 @@ package renditions
 import (
 	"bytes"
 	"context"
+	"errors"
 	"image"
 	"math"
 	"runtime"
@@ -181,5 +182,39 @@ func TestSingleImageHEIFParses(t *testing.T) {
 	got, err := f.ReadItem(bytes.NewReader(b), int64(len(b)), it, 1<<20)
 	if err != nil || !bytes.Equal(got, coded) {
 		t.Fatalf("item data %q, %v", got, err)
+	}
+}
+
+// TestHEICGridInconsistenciesRefused: a grid whose descriptor, tile list or
+// tile sizes disagree is refused before any tile is decoded, as corrupt or
+// unsupported, never a panic or a partial frame.
+func TestHEICGridInconsistenciesRefused(t *testing.T) {
+	data := readPhoto(t, "heic/iphone_13_pro_max.HEIC")
+	for _, c := range []struct {
+		name   string
+		break_ func(f *heif.File, g *heif.Item)
+		want   error
+	}{
+		{"a tile missing", func(f *heif.File, g *heif.Item) { g.Refs["dimg"] = g.Refs["dimg"][1:] }, ErrCorrupt},
+		{"tiles of two sizes", func(f *heif.File, g *heif.Item) { f.Items[g.Refs["dimg"][3]].Width = 256 }, ErrCorrupt},
+		{"tiles too small for the canvas", func(f *heif.File, g *heif.Item) {
+			for _, id := range g.Refs["dimg"] {
+				f.Items[id].Width = 256
+			}
+		}, ErrCorrupt},
+		{"a tile that is not HEVC", func(f *heif.File, g *heif.Item) { f.Items[g.Refs["dimg"][0]].Type = "av01" }, ErrUnsupportedFormat},
+		{"a turned tile", func(f *heif.File, g *heif.Item) { f.Items[g.Refs["dimg"][0]].Rotation = 1 }, ErrUnsupportedFormat},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			f, err := heif.ReadFile(bytes.NewReader(data))
+			if err != nil {
+				t.Fatal(err)
+			}
+			g, _ := f.Primary()
+			c.break_(f, g)
+			if _, err := decodeGrid(data, f, g); !errors.Is(err, c.want) {
+				t.Fatalf("got %v, want %v", err, c.want)
+			}
+		})
 	}
 }
