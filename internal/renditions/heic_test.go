@@ -202,6 +202,11 @@ func TestHEICGridInconsistenciesRefused(t *testing.T) {
 				f.Items[id].Width = 256
 			}
 		}, ErrCorrupt},
+		{"a tile column wholly outside the canvas", func(f *heif.File, g *heif.Item) {
+			for _, id := range g.Refs["dimg"] {
+				f.Items[id].Width = 1024
+			}
+		}, ErrCorrupt},
 		{"a tile that is not HEVC", func(f *heif.File, g *heif.Item) { f.Items[g.Refs["dimg"][0]].Type = "av01" }, ErrUnsupportedFormat},
 		{"a turned tile", func(f *heif.File, g *heif.Item) { f.Items[g.Refs["dimg"][0]].Rotation = 1 }, ErrUnsupportedFormat},
 	} {
@@ -216,5 +221,23 @@ func TestHEICGridInconsistenciesRefused(t *testing.T) {
 				t.Fatalf("got %v, want %v", err, c.want)
 			}
 		})
+	}
+}
+
+// TestHEICGridDescriptorDisagreeingWithTiles patches the grid descriptor (in
+// idat) so the canvas is narrower than seven of its eight tile columns. The
+// decode must fail as corrupt; before the bounds were checked, pasting the
+// outer tiles panicked in a tile goroutine, beyond any recover, and took
+// the whole process down.
+func TestHEICGridDescriptorDisagreeingWithTiles(t *testing.T) {
+	data := bytes.Clone(readPhoto(t, "heic/iphone_13_pro_max.HEIC"))
+	desc := []byte{0, 0, 5, 7, 0x0f, 0xc0, 0x0b, 0xd0} // 8x6 tiles, 4032x3024
+	i := bytes.Index(data, desc)
+	if i < 0 {
+		t.Fatal("grid descriptor not found")
+	}
+	data[i+4], data[i+5] = 0x03, 0xe8 // 1000 px wide
+	if _, err := Decode(bytes.NewReader(data), HEIC); !errors.Is(err, ErrCorrupt) {
+		t.Fatalf("got %v, want ErrCorrupt", err)
 	}
 }

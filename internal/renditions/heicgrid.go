@@ -64,8 +64,10 @@ func decodeGrid(data []byte, f *heif.File, grid *heif.Item) (image.Image, error)
 		tiles[i] = t
 	}
 	tw, th := int(tiles[0].Width), int(tiles[0].Height)
-	if tw*cols < outW || th*rows < outH {
-		return nil, fmt.Errorf("%w: %dx%d tiles of %dx%d do not cover %dx%d", ErrCorrupt, cols, rows, tw, th, outW, outH)
+	// The tiles must cover the canvas, and each must overlap it: HEIF
+	// allows only the last row and column to overhang.
+	if tw*cols < outW || th*rows < outH || tw*(cols-1) >= outW || th*(rows-1) >= outH {
+		return nil, fmt.Errorf("%w: %dx%d tiles of %dx%d do not fit %dx%d", ErrCorrupt, cols, rows, tw, th, outW, outH)
 	}
 	for _, t := range tiles {
 		if int(t.Width) != tw || int(t.Height) != th {
@@ -104,6 +106,19 @@ func decodeGrid(data []byte, f *heif.File, grid *heif.Item) (image.Image, error)
 				}
 			}()
 			done := 0
+			// A panic here would not reach decodeData's recover, and would
+			// take the process down with it.
+			defer func() {
+				if p := recover(); p != nil {
+					mu.Lock()
+					if first == nil {
+						first = fmt.Errorf("%w: HEIC tile decoder panicked: %v", ErrCorrupt, p)
+					}
+					mu.Unlock()
+					for range next {
+					}
+				}
+			}()
 			for i := range next {
 				var err error
 				// heif.c never releases the decoded heif_image, so an
@@ -288,6 +303,9 @@ func chromaSize(m *image.YCbCr) (w, h int) {
 // falls outside the canvas (the grid's last row and column overhang it).
 func pastePlane(dst []byte, dstStride, dw, dh int, src []byte, srcStride, sw, sh, x, y int) {
 	w := min(sw, dw-x)
+	if w <= 0 {
+		return
+	}
 	for r := 0; r < sh && y+r < dh; r++ {
 		copy(dst[(y+r)*dstStride+x:(y+r)*dstStride+x+w], src[r*srcStride:r*srcStride+w])
 	}
