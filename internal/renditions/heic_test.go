@@ -241,3 +241,58 @@ func TestHEICGridDescriptorDisagreeingWithTiles(t *testing.T) {
 		t.Fatalf("got %v, want ErrCorrupt", err)
 	}
 }
+
+// TestHEICSingleImageThroughDecode sends one of the iPhone's tiles, wrapped
+// as a single-image HEIF, through the public Decode: the non-grid path
+// (one whole-file instance) and the wrapper the grid path builds.
+func TestHEICSingleImageThroughDecode(t *testing.T) {
+	data := readPhoto(t, "heic/iphone_13_pro_max.HEIC")
+	f, err := heif.ReadFile(bytes.NewReader(data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	g, _ := f.Primary()
+	tile := f.Items[g.Refs["dimg"][0]]
+	coded, err := f.ReadItem(bytes.NewReader(data), int64(len(data)), tile, maxTileBytes)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mini := singleImageHEIF(tile.HvcC, tile.Width, tile.Height, coded)
+	img, err := Decode(bytes.NewReader(mini), HEIC)
+	if err != nil {
+		t.Fatal(err)
+	}
+	y, ok := img.(*image.YCbCr)
+	if !ok || y.Rect != image.Rect(0, 0, 512, 512) {
+		t.Fatalf("decoded %T %v, want a 512x512 YCbCr", img, img.Bounds())
+	}
+	var sum int
+	for _, v := range y.Y {
+		sum += int(v)
+	}
+	if mean := sum / len(y.Y); mean < 16 || mean > 235 {
+		t.Errorf("tile's mean luma %d: not a picture", mean)
+	}
+	if ICCProfile(mini, HEIC) != nil {
+		t.Error("a HEIF without colr has a profile")
+	}
+}
+
+func TestLinearMemoryGrowth(t *testing.T) {
+	m := &linearMemory{reserve: 1 << 20, max: 8 << 20}
+	b := m.Reallocate(64 << 10)
+	if len(b) != 64<<10 || cap(b) != 1<<20 {
+		t.Fatalf("first allocation len %d cap %d, want the reserve", len(b), cap(b))
+	}
+	b[100] = 7
+	b = m.Reallocate(3 << 20)
+	if len(b) != 3<<20 || cap(b) != 3<<20 || b[100] != 7 {
+		t.Fatalf("growth: len %d cap %d, contents kept %v", len(b), cap(b), b[100] == 7)
+	}
+	if b = m.Reallocate(5 << 20); cap(b) != 6<<20 {
+		t.Fatalf("growth past the capacity doubles it: cap %d", cap(b))
+	}
+	if m.Reallocate(9<<20) != nil {
+		t.Fatal("growth past max must fail")
+	}
+}
