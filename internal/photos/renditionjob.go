@@ -47,7 +47,7 @@ func (s *Service) render(ctx context.Context, id string) error {
 	if err != nil {
 		return err
 	}
-	img, err := renditions.DecodeWithLimits(rc, f, s.limits())
+	img, icc, err := renditions.DecodeWithProfile(rc, f, s.limits())
 	if errors.Is(err, renditions.ErrCorrupt) {
 		// Retrying cannot make these bytes decode: record it and finish.
 		ph.Flags.Undecodable = &Reason{Reason: strings.TrimPrefix(err.Error(), renditions.ErrCorrupt.Error()+": ")}
@@ -57,7 +57,7 @@ func (s *Service) render(ctx context.Context, id string) error {
 	if err != nil {
 		return fmt.Errorf("decode original: %w", err)
 	}
-	out, err := renditions.RenderAll(img, renditions.DisplayOrientation(f, ph.EXIF.Orientation))
+	out, err := renditions.RenderAllWithProfile(img, renditions.DisplayOrientation(f, ph.EXIF.Orientation), icc)
 	if err != nil {
 		return err
 	}

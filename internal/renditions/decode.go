@@ -25,13 +25,28 @@ func Decode(r io.Reader, f Format) (image.Image, error) {
 // HEIC images come back with the container's irot/imir already applied (see
 // DisplayOrientation).
 func DecodeWithLimits(r io.Reader, f Format, lim Limits) (img image.Image, err error) {
+	img, _, err = DecodeWithProfile(r, f, lim)
+	return img, err
+}
+
+// DecodeWithProfile is DecodeWithLimits that also returns the original's
+// ICC profile (see ICCProfile; nil means sRGB) for RenderAllWithProfile.
+func DecodeWithProfile(r io.Reader, f Format, lim Limits) (img image.Image, icc []byte, err error) {
 	data, err := io.ReadAll(io.LimitReader(r, lim.MaxBytes+1))
 	if err != nil {
-		return nil, fmt.Errorf("renditions: read: %w", err)
+		return nil, nil, fmt.Errorf("renditions: read: %w", err)
 	}
 	if int64(len(data)) > lim.MaxBytes {
-		return nil, fmt.Errorf("%w: file larger than %d bytes", ErrTooLarge, lim.MaxBytes)
+		return nil, nil, fmt.Errorf("%w: file larger than %d bytes", ErrTooLarge, lim.MaxBytes)
 	}
+	img, err = decodeData(data, f, lim)
+	if err != nil {
+		return nil, nil, err
+	}
+	return img, ICCProfile(data, f), nil
+}
+
+func decodeData(data []byte, f Format, lim Limits) (img image.Image, err error) {
 	w, h, err := Dimensions(bytes.NewReader(data), f)
 	if err != nil {
 		return nil, err

@@ -2,20 +2,21 @@ package renditions
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"image"
-
-	"github.com/gen2brain/heic"
 
 	"github.com/fieldproof/fieldproof/internal/exif/heif"
 )
 
-// heicSlots serialises HEIC decodes. gen2brain/heic runs libheif+libde265
-// compiled to WebAssembly (no cgo; a decoder bug stays inside the wasm
-// sandbox), but each decode instantiates a module whose linear memory grows
-// to several times the frame size, so two at once on a small worker would
-// double the peak for no gain in throughput.
+// heicSlots serialises HEIC decodes: each holds a full-size frame in Go
+// memory and already uses both cores (two tiles at a time), so a second
+// concurrent decode would add a frame to the peak for no gain in throughput.
 var heicSlots = make(chan struct{}, 1)
+
+// wholeImageMemory bounds the wasm memory of a non-grid decode: DefaultLimits'
+// 64 Mpx at ~6 bytes per pixel across libheif's copies.
+const wholeImageMemory = 512 << 20
 
 func decodeHEIC(data []byte, lim Limits) (image.Image, error) {
 	// The primary item's ispe was already checked, but a grid image is
@@ -25,7 +26,8 @@ func decodeHEIC(data []byte, lim Limits) (image.Image, error) {
 	if err != nil {
 		return nil, heifErr(err)
 	}
-	if p, ok := f.Primary(); ok {
+	p, ok := f.Primary()
+	if ok {
 		var px int64
 		for _, id := range p.Refs["dimg"] {
 			if t, ok := f.Items[id]; ok && t.HasSize {
@@ -39,41 +41,21 @@ func decodeHEIC(data []byte, lim Limits) (image.Image, error) {
 
 	heicSlots <- struct{}{}
 	defer func() { <-heicSlots }()
-	img, err := heic.Decode(bytes.NewReader(data))
+	if ok && p.Type == "grid" {
+		return decodeGrid(data, f, p)
+	}
+	ctx := context.Background()
+	// libheif holds the input, the frame, its turned copy and an output copy.
+	frame := uint64(0)
+	if p != nil && p.HasSize {
+		frame = uint64(p.Width) * uint64(p.Height) * 3 / 2
+	}
+	inst, err := newHEIFInstance(ctx, uint64(len(data))+4*frame, wholeImageMemory)
 	if err != nil {
 		return nil, err
 	}
-	// The decoder returns planes that alias the whole wasm linear memory;
-	// copying releases that memory as soon as the module is closed instead of
-	// pinning it for the image's lifetime.
-	return compact(img), nil
-}
-
-func compact(img image.Image) image.Image {
-	if img.Bounds().Min != (image.Point{}) {
-		return img // the decoder always returns origin-based images
-	}
-	switch m := img.(type) {
-	case *image.YCbCr:
-		c := image.NewYCbCr(m.Rect, m.SubsampleRatio)
-		copyRows(c.Y, c.YStride, m.Y, m.YStride, len(c.Y)/c.YStride)
-		copyRows(c.Cb, c.CStride, m.Cb, m.CStride, len(c.Cb)/c.CStride)
-		copyRows(c.Cr, c.CStride, m.Cr, m.CStride, len(c.Cr)/c.CStride)
-		return c
-	case *image.RGBA:
-		c := image.NewRGBA(m.Rect)
-		copyRows(c.Pix, c.Stride, m.Pix, m.Stride, m.Rect.Dy())
-		return c
-	case *image.NRGBA:
-		c := image.NewNRGBA(m.Rect)
-		copyRows(c.Pix, c.Stride, m.Pix, m.Stride, m.Rect.Dy())
-		return c
-	case *image.Gray:
-		c := image.NewGray(m.Rect)
-		copyRows(c.Pix, c.Stride, m.Pix, m.Stride, m.Rect.Dy())
-		return c
-	}
-	return img
+	defer inst.Close(ctx)
+	return inst.Decode(ctx, data)
 }
 
 // copyRows copies rows of width dstStride from a buffer with a (possibly
@@ -105,6 +87,6 @@ func WarmUpHEIC() (err error) {
 			err = fmt.Errorf("renditions: HEIC decoder initialisation failed: %v", p)
 		}
 	}()
-	heic.Init()
-	return nil
+	_, err = heifModule()
+	return err
 }

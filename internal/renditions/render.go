@@ -48,6 +48,14 @@ func Render(img image.Image, orientation int, size Size) (out []byte, err error)
 // original: on 2 cores shrinking a 12 MP frame costs ~90 ms per size,
 // shrinking the 1600 px preview ~10 ms.
 func RenderAll(img image.Image, orientation int) (out map[Size][]byte, err error) {
+	return RenderAllWithProfile(img, orientation, nil)
+}
+
+// RenderAllWithProfile is RenderAll for an image whose pixels are in the
+// colour space of the ICC profile icc (nil: sRGB). Each rendition carries
+// the profile, so it shows the colours the original shows; converting to
+// sRGB instead would clip a Display P3 photo's saturated reds and greens.
+func RenderAllWithProfile(img image.Image, orientation int, icc []byte) (out map[Size][]byte, err error) {
 	if img == nil || img.Bounds().Empty() {
 		return nil, fmt.Errorf("%w: empty image", ErrCorrupt)
 	}
@@ -65,12 +73,14 @@ func RenderAll(img image.Image, orientation int) (out map[Size][]byte, err error
 		if out[s], err = encode(orient(src, orientation)); err != nil {
 			return nil, err
 		}
+		out[s] = withICC(out[s], icc)
 	}
 	return out, nil
 }
 
-// encode writes a fresh baseline JPEG. image/jpeg writes no APP1 segment,
-// so nothing from the original's EXIF (GPS included) can reach the output.
+// encode writes a fresh baseline JPEG. image/jpeg writes no APPn segment,
+// so nothing from the original's EXIF (GPS included) can reach the output;
+// the only metadata a rendition gets is the colour profile (withICC).
 func encode(img image.Image) ([]byte, error) {
 	var buf bytes.Buffer
 	if err := jpeg.Encode(&buf, flatten(img), &jpeg.Options{Quality: JPEGQuality}); err != nil {

@@ -10,12 +10,13 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"time"
 
 	"github.com/fieldproof/fieldproof/scripts/internal/loopback"
 )
 
 func main() {
-	mode := flag.String("mode", "renditions", "renditions, upload or concurrent")
+	mode := flag.String("mode", "renditions", "renditions, upload, concurrent, heic or concurrent-heic")
 	n := flag.Int("n", 8, "distinct generated 12-megapixel JPEGs (renditions, concurrent) or rounds (upload)")
 	workers := flag.Int("workers", 2, "parallel workers (one per core here)")
 	rounds := flag.Int("rounds", 2, "times each file is processed")
@@ -32,6 +33,9 @@ func main() {
 	flag.StringVar(&o.db, "db", "", "postgres:// URL (loopback) for the floor row of -mode upload: hashed put + a committed row")
 	flag.IntVar(&o.clients, "c", 32, "concurrent phones (-mode concurrent)")
 	flag.IntVar(&o.perClient, "k", 2, "photos per phone (-mode concurrent)")
+	flag.StringVar(&o.heic, "heic", "testdata/photos/heic/iphone_13_pro_max.HEIC", "HEIC for -mode heic")
+	flag.DurationVar(&o.settle, "settle", 3*time.Minute, "how long -mode concurrent-heic leaves the rendition job running before the last RSS reading")
+	flag.StringVar(&o.format, "format", "", "internal: the child's format (-mode heic-child)")
 	flag.Parse()
 	o.mode, o.n, o.workers, o.rounds = *mode, *n, *workers, *rounds
 	if err := run(o); err != nil {
@@ -42,6 +46,8 @@ func main() {
 
 type opts struct {
 	mode, base, user, password, file string
+	heic, format                     string
+	settle                           time.Duration
 	db                               string
 	s3                               s3cfg
 	n, workers, rounds               int
@@ -51,6 +57,9 @@ type opts struct {
 func run(o opts) error {
 	if err := loopback.Check(o.base); err != nil {
 		return err
+	}
+	if o.mode == "heic-child" {
+		return heicChild(o.file, o.format, o.rounds)
 	}
 	if o.mode == "upload" {
 		fmt.Println("| photo | uploads | API median ms | bare PutObject median ms | ratio | floor median ms | floor ratio |")
@@ -71,10 +80,16 @@ func run(o opts) error {
 		fmt.Println("| pipeline | workers | photos | photos/s |")
 		fmt.Println("|---|---|---|---|")
 		return benchRenditions(files, o.workers, o.rounds)
+	case "heic":
+		return benchHEIC(o.heic, files[0], o.rounds)
 	case "concurrent":
 		fmt.Println("| phones | uploads ok | failed | MB/s in | median upload ms | server RSS before | server peak RSS |")
 		fmt.Println("|---|---|---|---|---|---|---|")
-		return benchConcurrent(o.base, o.user, o.password, files, o.pid, o.clients, o.perClient)
+		return benchConcurrent(o.base, o.user, o.password, files, o.pid, o.clients, o.perClient, 0)
+	case "concurrent-heic":
+		fmt.Println("| phones | uploads ok | failed | MB/s in | median upload ms | server RSS before | peak RSS, uploads answered | peak RSS, after the rendition job's window |")
+		fmt.Println("|---|---|---|---|---|---|---|---|")
+		return benchConcurrent(o.base, o.user, o.password, []string{o.heic}, o.pid, o.clients, o.perClient, o.settle)
 	}
 	return fmt.Errorf("unknown mode %q", o.mode)
 }

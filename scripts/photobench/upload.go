@@ -111,8 +111,13 @@ func (a *api) upload(checkID string, data []byte) (time.Duration, error) {
 	go func() {
 		_ = mw.WriteField("photo_id", uuid4())
 		h := textproto.MIMEHeader{}
-		h.Set("Content-Disposition", `form-data; name="file"; filename="photo.jpg"`)
-		h.Set("Content-Type", "image/jpeg")
+		if len(data) > 12 && string(data[4:8]) == "ftyp" {
+			h.Set("Content-Disposition", `form-data; name="file"; filename="photo.heic"`)
+			h.Set("Content-Type", "image/heic")
+		} else {
+			h.Set("Content-Disposition", `form-data; name="file"; filename="photo.jpg"`)
+			h.Set("Content-Type", "image/jpeg")
+		}
 		part, err := mw.CreatePart(h)
 		if err == nil {
 			_, err = part.Write(data)
@@ -235,7 +240,7 @@ func benchUpload(base, user, password, file string, cfg s3cfg, n int, dbURL stri
 
 // benchConcurrent: c phones each uploading k generated 12 MP photos at once,
 // while the server's peak RSS (VmHWM) is read from /proc.
-func benchConcurrent(base, user, password string, files []string, pid, clients, perClient int) error {
+func benchConcurrent(base, user, password string, files []string, pid, clients, perClient int, settle time.Duration) error {
 	datas := make([][]byte, len(files))
 	for i, f := range files {
 		var err error
@@ -286,8 +291,18 @@ func benchConcurrent(base, user, password string, files []string, pid, clients, 
 	if len(times) == 0 {
 		return fmt.Errorf("no upload succeeded (%d failures)", fails)
 	}
-	fmt.Printf("| %d | %d | %d | %.1f | %s | %d MB | %d MB |\n", clients, len(times), fails,
-		float64(bytes)/1e6/elapsed.Seconds(), ms(median(times)), before/1024, rss(pid, "VmHWM")/1024)
+	peak := rss(pid, "VmHWM")
+	if settle > 0 {
+		// The rendition job decodes after the uploads have been answered:
+		// give it time, then take the high-water mark again.
+		time.Sleep(settle)
+	}
+	fmt.Printf("| %d | %d | %d | %.1f | %s | %d MB | %d MB |", clients, len(times), fails,
+		float64(bytes)/1e6/elapsed.Seconds(), ms(median(times)), before/1024, peak/1024)
+	if settle > 0 {
+		fmt.Printf(" %d MB |", rss(pid, "VmHWM")/1024)
+	}
+	fmt.Println()
 	return nil
 }
 

@@ -56,8 +56,10 @@ type Item struct {
 	// Properties (ipco/ipma).
 	Width, Height uint32 // ispe; valid only if HasSize
 	HasSize       bool
-	Rotation      int // irot: counter-clockwise quarter turns, 0-3
-	MirrorAxis    int // imir: -1 none, 0 vertical axis, 1 horizontal axis
+	Rotation      int    // irot: counter-clockwise quarter turns, 0-3
+	MirrorAxis    int    // imir: -1 none, 0 vertical axis, 1 horizontal axis
+	HvcC          []byte // payload of the hvcC (HEVC decoder configuration) property
+	ICC           []byte // ICC profile from a colr 'prof'/'rICC' property
 
 	// Refs holds this item's outgoing references by type ("cdsc", "dimg", "thmb"...).
 	Refs map[string][]uint32

@@ -10,6 +10,7 @@ type property struct {
 	w, h       uint32
 	rotation   int
 	mirrorAxis int
+	payload    []byte // hvcC and colr only: kept for decoders
 }
 
 func (f *File) parseIprp(p []byte) error {
@@ -60,6 +61,8 @@ func parseIpco(p []byte) ([]property, error) {
 			pr.rotation = int(c.u8() & 3)
 		case "imir":
 			pr.mirrorAxis = int(c.u8() & 1)
+		case "hvcC", "colr":
+			pr.payload = k.payload
 		}
 		if c.err != nil {
 			return nil, fmt.Errorf("%s: %w", k.typ, c.err)
@@ -129,5 +132,17 @@ func apply(it *Item, p property) {
 		it.Rotation = p.rotation
 	case "imir":
 		it.MirrorAxis = p.mirrorAxis
+	case "hvcC":
+		if it.HvcC == nil {
+			it.HvcC = p.payload
+		}
+	case "colr":
+		// An item may carry one nclx and one ICC colr; only the ICC profile
+		// ('prof', or 'rICC' restricted) says what its RGB means.
+		if len(p.payload) > 4 && it.ICC == nil {
+			if t := string(p.payload[:4]); t == "prof" || t == "rICC" {
+				it.ICC = p.payload[4:]
+			}
+		}
 	}
 }

@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# HEIC renditions: 32 phones uploading the iPhone HEIC at once (server peak
+# RSS through the uploads and the rendition job's decodes), then one 12 MP
+# HEIC rendition vs one 12 MP JPEG rendition in the same run, each beside
+# vipsthumbnail. The server is built with -tags nodynamic, as
+# bench-photos.sh does: the embedded decoder, nothing installed.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+. scripts/services.sh
+ensure_postgres
+ensure_minio
+command -v vipsthumbnail >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libvips-tools >/dev/null; }
+
+PORT=${PORT:-18283}
+DB="fp_hbench_$$"
+WORK=$(mktemp -d)
+psql -q -d postgres -c "CREATE DATABASE $DB" >/dev/null
+cleanup() {
+  [ -n "${SERVER_PID:-}" ] && kill "$SERVER_PID" 2>/dev/null && wait "$SERVER_PID" 2>/dev/null || true
+  psql -q -d postgres -c "DROP DATABASE IF EXISTS $DB WITH (FORCE)" >/dev/null 2>&1 || true
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+go build -tags nodynamic -o "$WORK/fieldproof" ./cmd/fieldproof
+go build -o "$WORK/photobench" ./scripts/photobench
+
+export FIELDPROOF_ADDR=127.0.0.1:$PORT FIELDPROOF_DATA_DIR=$WORK/data
+export FIELDPROOF_DATABASE_URL="postgres://$PGUSER@$PGHOST:$PGPORT/$DB?sslmode=disable"
+export FIELDPROOF_S3_ENDPOINT=127.0.0.1:9000 FIELDPROOF_S3_BUCKET="fp-hbench-$$"
+export FIELDPROOF_S3_ACCESS_KEY=$MINIO_ROOT_USER FIELDPROOF_S3_SECRET_KEY=$MINIO_ROOT_PASSWORD
+export FIELDPROOF_JWT_KEY=bench-signing-key-0123456789abcdef0123 FIELDPROOF_ADMIN_PASSWORD=bench-admin-password
+export FIELDPROOF_LOG_LEVEL=warn
+start_server() {
+  "$WORK/fieldproof" serve --demo >>"$WORK/server.log" 2>&1 &
+  SERVER_PID=$!
+  for _ in $(seq 1 120); do curl -fsS -o /dev/null "http://127.0.0.1:$PORT/readyz" 2>/dev/null && break; sleep 0.5; done
+}
+stop_server() { kill "$SERVER_PID"; wait "$SERVER_PID" 2>/dev/null || true; SERVER_PID=; }
+
+PB=("$WORK/photobench" -base "http://127.0.0.1:$PORT" -n 1)
+echo "machine: $(nproc) cores, $(go version | cut -d' ' -f3), $(date -u +%Y-%m-%dT%H:%MZ), load $(cut -d' ' -f1-3 /proc/loadavg)"
+start_server
+echo; echo "1. ${PHONES:-32} phones uploading the 12 MP iPhone HEIC at once (default upload path)"; echo
+"${PB[@]}" -mode concurrent-heic -pid "$SERVER_PID" -c "${PHONES:-32}" -k 1 -settle "${SETTLE:-3m}"
+stop_server
+if [ -z "${SKIP_FULL_DECODE:-}" ]; then
+  FIELDPROOF_UPLOAD_FULL_DECODE=true start_server
+  echo; echo "1b. the same with FIELDPROOF_UPLOAD_FULL_DECODE=true"; echo
+  "${PB[@]}" -mode concurrent-heic -pid "$SERVER_PID" -c "${PHONES:-32}" -k 1 -settle "${SETTLE:-3m}"
+  stop_server
+fi
+echo; echo "2. one rendition (decode + thumbnail + preview), 12 MP HEIC vs 12 MP JPEG, fresh process each"; echo
+"${PB[@]}" -mode heic -rounds "${ROUNDS:-3}"
