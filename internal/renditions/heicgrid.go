@@ -40,40 +40,11 @@ func tileMemory(w, h int) uint64 {
 // 12 MP, 383 MB allocated on the way; see TestHEICDecodeAllocation); a tile
 // needs a few MB, so the peak is the Go-side frame and its turned copy.
 func decodeGrid(data []byte, f *heif.File, grid *heif.Item) (image.Image, error) {
-	desc, err := f.ReadItem(bytes.NewReader(data), int64(len(data)), grid, 64)
-	if err != nil {
-		return nil, heifErr(err)
-	}
-	rows, cols, outW, outH, err := parseGridDesc(desc)
+	g, err := checkGrid(data, f, grid)
 	if err != nil {
 		return nil, err
 	}
-	ids := grid.Refs["dimg"]
-	if len(ids) != rows*cols {
-		return nil, fmt.Errorf("%w: grid of %dx%d has %d tiles", ErrCorrupt, cols, rows, len(ids))
-	}
-	tiles := make([]*heif.Item, len(ids))
-	for i, id := range ids {
-		t, ok := f.Items[id]
-		if !ok || t.Type != "hvc1" || !t.HasSize || t.HvcC == nil {
-			return nil, fmt.Errorf("%w: grid tile %d is not a sized HEVC image", ErrUnsupportedFormat, id)
-		}
-		if t.Rotation != 0 || t.MirrorAxis >= 0 {
-			return nil, fmt.Errorf("%w: grid tile %d is itself transformed", ErrUnsupportedFormat, id)
-		}
-		tiles[i] = t
-	}
-	tw, th := int(tiles[0].Width), int(tiles[0].Height)
-	// The tiles must cover the canvas, and each must overlap it: HEIF
-	// allows only the last row and column to overhang.
-	if tw*cols < outW || th*rows < outH || tw*(cols-1) >= outW || th*(rows-1) >= outH {
-		return nil, fmt.Errorf("%w: %dx%d tiles of %dx%d do not fit %dx%d", ErrCorrupt, cols, rows, tw, th, outW, outH)
-	}
-	for _, t := range tiles {
-		if int(t.Width) != tw || int(t.Height) != th {
-			return nil, fmt.Errorf("%w: grid tiles differ in size", ErrCorrupt)
-		}
-	}
+	tiles, tw, th, cols, outW, outH := g.tiles, g.tw, g.th, g.cols, g.outW, g.outH
 
 	var (
 		mu     sync.Mutex
@@ -164,6 +135,53 @@ func decodeGrid(data []byte, f *heif.File, grid *heif.Item) (image.Image, error)
 		return nil, first
 	}
 	return transform(canvas, grid.Rotation, grid.MirrorAxis), nil
+}
+
+// gridLayout is a grid image's checked layout.
+type gridLayout struct {
+	tiles                          []*heif.Item
+	tw, th, rows, cols, outW, outH int
+}
+
+// checkGrid refuses a grid whose descriptor, tile list or tile sizes
+// disagree, before any tile is decoded (by either decoder).
+func checkGrid(data []byte, f *heif.File, grid *heif.Item) (*gridLayout, error) {
+	desc, err := f.ReadItem(bytes.NewReader(data), int64(len(data)), grid, 64)
+	if err != nil {
+		return nil, heifErr(err)
+	}
+	rows, cols, outW, outH, err := parseGridDesc(desc)
+	if err != nil {
+		return nil, err
+	}
+	ids := grid.Refs["dimg"]
+	if len(ids) != rows*cols {
+		return nil, fmt.Errorf("%w: grid of %dx%d has %d tiles", ErrCorrupt, cols, rows, len(ids))
+	}
+	tiles := make([]*heif.Item, len(ids))
+	for i, id := range ids {
+		t, ok := f.Items[id]
+		if !ok || t.Type != "hvc1" || !t.HasSize || t.HvcC == nil {
+			return nil, fmt.Errorf("%w: grid tile %d is not a sized HEVC image", ErrUnsupportedFormat, id)
+		}
+		if t.Rotation != 0 || t.MirrorAxis >= 0 {
+			return nil, fmt.Errorf("%w: grid tile %d is itself transformed", ErrUnsupportedFormat, id)
+		}
+		tiles[i] = t
+	}
+	tw, th := int(tiles[0].Width), int(tiles[0].Height)
+	// The tiles must cover the canvas, and each must overlap it: HEIF
+	// allows only the last row and column to overhang.
+	if tw*cols < outW || th*rows < outH || tw*(cols-1) >= outW || th*(rows-1) >= outH {
+		return nil, fmt.Errorf("%w: %dx%d tiles of %dx%d do not fit %dx%d", ErrCorrupt, cols, rows, tw, th, outW, outH)
+	}
+	for _, t := range tiles {
+		if int(t.Width) != tw || int(t.Height) != th {
+			return nil, fmt.Errorf("%w: grid tiles differ in size", ErrCorrupt)
+		}
+	}
+
+	return &gridLayout{tiles: tiles, tw: tw, th: th, rows: rows, cols: cols, outW: outW, outH: outH}, nil
 }
 
 func parseGridDesc(b []byte) (rows, cols, w, h int, err error) {

@@ -1,0 +1,11 @@
+//go:build nodynamic || !(linux || darwin || freebsd)
+
+package renditions
+
+import "image"
+
+type libheif struct{ version string }
+
+func loadLibheif() (*libheif, error) { return nil, ErrNativeHEICUnavailable }
+
+func (*libheif) decode([]byte, int) (image.Image, error) { return nil, ErrNativeHEICUnavailable }
