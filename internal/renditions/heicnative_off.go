@@ -6,6 +6,6 @@ import "image"
 
 type libheif struct{ version string }
 
-func loadLibheif() (*libheif, error) { return nil, ErrNativeHEICUnavailable }
+var loadLibheif = func() (*libheif, error) { return nil, ErrNativeHEICUnavailable }
 
 func (*libheif) decode([]byte, int) (image.Image, error) { return nil, ErrNativeHEICUnavailable }

@@ -2,10 +2,13 @@ package renditions
 
 import (
 	"bytes"
+	"errors"
 	"image"
 	"math"
 	"os"
 	"testing"
+
+	"github.com/fieldproof/fieldproof/internal/exif/heif"
 )
 
 var (
@@ -100,4 +103,93 @@ func TestHEICNativeMatchesTilePath(t *testing.T) {
 		t.Fatalf("native bounds %v, want 3024x4032 (irot applied)", native.Bounds())
 	}
 	comparePlanes(t, native, wasm, 45, 48)
+}
+
+// eachHEICDecoder runs f with the sandbox and, where libheif can be loaded
+// (always under FIELDPROOF_REQUIRE_SERVICES), with the native decoder.
+func eachHEICDecoder(t *testing.T, f func(t *testing.T, lim Limits)) {
+	t.Run("wasm", func(t *testing.T) { f(t, wasmLimits) })
+	t.Run("native", func(t *testing.T) {
+		requireLibheif(t)
+		f(t, nativeLimits)
+	})
+}
+
+// TestHEICNativeTurnsLikeTilePath gives the grid another irot and an imir
+// and checks that both decoders turn and mirror it the same way: libheif is
+// told to ignore the container's transformations, which are applied to the
+// 4:2:0 planes afterwards, as the tile path does.
+func TestHEICNativeTurnsLikeTilePath(t *testing.T) {
+	requireLibheif(t)
+	data := readPhoto(t, "heic/iphone_13_pro_max.HEIC")
+	f, err := heif.ReadFile(bytes.NewReader(data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	g, _ := f.Primary()
+	g.Rotation, g.MirrorAxis = 1, 0
+	native, err := decodeHEICNative(data, f, g)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tiles, err := decodeGrid(data, f, g)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if native.Bounds() != image.Rect(0, 0, 3024, 4032) {
+		t.Fatalf("bounds %v, want 3024x4032", native.Bounds())
+	}
+	comparePlanes(t, native, tiles, 45, 48)
+}
+
+// TestHEICDecoderSelection: auto takes libheif when it loads and the
+// sandbox when it does not; native without libheif is an error, never a
+// silent fallback; wasm never touches libheif.
+func TestHEICDecoderSelection(t *testing.T) {
+	data := readPhoto(t, "heic/iphone_13_pro_max.HEIC")
+	f, err := heif.ReadFile(bytes.NewReader(data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	g, _ := f.Primary()
+	tile := f.Items[g.Refs["dimg"][0]]
+	coded, err := f.ReadItem(bytes.NewReader(data), int64(len(data)), tile, maxTileBytes)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mini := singleImageHEIF(tile.HvcC, tile.Width, tile.Height, coded)
+	autoLimits := nativeLimits
+	autoLimits.HEICDecoder = HEICAuto
+
+	t.Run("libheif missing", func(t *testing.T) {
+		real := loadLibheif
+		loadLibheif = func() (*libheif, error) { return nil, ErrNativeHEICUnavailable }
+		defer func() { loadLibheif = real }()
+		if img, n := decodeWith(t, mini, autoLimits); n != 0 || img.Bounds().Dx() != 512 {
+			t.Fatalf("auto without libheif: %d libheif decodes, %v", n, img.Bounds())
+		}
+		if _, err := DecodeWithLimits(bytes.NewReader(mini), HEIC, nativeLimits); !errors.Is(err, ErrNativeHEICUnavailable) {
+			t.Fatalf("native without libheif: got %v, want ErrNativeHEICUnavailable", err)
+		}
+	})
+	t.Run("libheif present", func(t *testing.T) {
+		requireLibheif(t)
+		if _, n := decodeWith(t, mini, autoLimits); n != 1 {
+			t.Fatalf("auto with libheif: %d libheif decodes, want 1", n)
+		}
+		if _, n := decodeWith(t, mini, wasmLimits); n != 0 {
+			t.Fatalf("wasm: %d libheif decodes, want 0", n)
+		}
+	})
+}
+
+func TestParseHEICDecoder(t *testing.T) {
+	for in, want := range map[string]HEICDecoder{"": HEICAuto, "auto": HEICAuto, "native": HEICNative, "wasm": HEICWASM} {
+		if got, err := ParseHEICDecoder(in); err != nil || got != want {
+			t.Errorf("ParseHEICDecoder(%q) = %v, %v", in, got, err)
+		}
+	}
+	if _, err := ParseHEICDecoder("cgo"); err == nil {
+		t.Error(`ParseHEICDecoder("cgo") succeeded`)
+	}
 }

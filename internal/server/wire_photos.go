@@ -29,6 +29,11 @@ func (s *Server) wirePhotos(o Options) error {
 		Store: store.NewPhotos(o.DB), Jobs: store.NewJobs(o.DB), Objects: o.Objects,
 		Parents: s.Checks.AsParents(), Audit: s.Audit, Config: cfg.Photos, RetentionDays: cfg.S3.RetentionDays, Log: o.Log,
 	})
+	heic, err := s.Photos.HEICDecoder()
+	if err != nil {
+		return err
+	}
+	s.log.Info("HEIC decoder", "decoder", heic)
 	s.upload("/checks/:id/photos", cfg)
 	s.mount(func(g *gin.RouterGroup) {
 		photoapi.Register(g, s.Photos, photoapi.Options{MaxUploadBytes: cfg.Photos.MaxUploadBytes, UploadTimeout: cfg.UploadTimeout})
