@@ -53,8 +53,8 @@ var ErrNativeHEICUnavailable = errors.New("renditions: native libheif is not ava
 // decodes it in the sandbox instead.
 var errNativeUnsupported = errors.New("renditions: image layout not handled by the native HEIC path")
 
-// nativeDecodes counts decodes that went through libheif, so tests can tell
-// which path a Decode took.
+// nativeDecodes counts files handed to libheif, so tests can tell which
+// path a Decode took and that refused input never reached native code.
 var nativeDecodes atomic.Int64
 
 // NativeHEIC reports whether libheif can be loaded, and its version.

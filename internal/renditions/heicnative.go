@@ -3,6 +3,7 @@
 package renditions
 
 import (
+	"errors"
 	"fmt"
 	"image"
 	"runtime"
@@ -66,9 +67,12 @@ var libheifNames = map[string][]string{
 	"darwin":  {"libheif.1.dylib", "/opt/homebrew/lib/libheif.1.dylib", "/usr/local/lib/libheif.1.dylib"},
 }
 
-var loadLibheif = sync.OnceValues(func() (lib *libheif, err error) {
+var loadLibheif = sync.OnceValues(func() (*libheif, error) { return openLibheif(libheifNames[runtime.GOOS]) })
+
+func openLibheif(names []string) (lib *libheif, err error) {
+	err = errors.New("no library name for " + runtime.GOOS)
 	var h uintptr
-	for _, name := range libheifNames[runtime.GOOS] {
+	for _, name := range names {
 		if h, err = purego.Dlopen(name, purego.RTLD_NOW|purego.RTLD_LOCAL); err == nil {
 			break
 		}
@@ -116,7 +120,7 @@ var loadLibheif = sync.OnceValues(func() (lib *libheif, err error) {
 	}
 	lib.version = lib.getVersion()
 	return lib, nil
-})
+}
 
 func heifFailed(what string, e uint64) error {
 	if code := int32(uint32(e)); code != 0 {
@@ -149,6 +153,7 @@ func (lib *libheif) decode(data []byte, hevcChroma int) (img image.Image, err er
 	if len(data) == 0 {
 		return nil, fmt.Errorf("%w: empty HEIF", ErrCorrupt)
 	}
+	nativeDecodes.Add(1)
 	ctx := lib.contextAlloc()
 	if ctx == 0 {
 		return nil, fmt.Errorf("%w: heif_context_alloc failed", ErrTooLarge)
@@ -183,7 +188,6 @@ func (lib *libheif) decode(data []byte, hevcChroma int) (img image.Image, err er
 		return nil, fmt.Errorf("%w: libheif decoded no image", ErrCorrupt)
 	}
 	defer lib.imageRelease(him)
-	nativeDecodes.Add(1)
 	return lib.copyOut(him)
 }
 
