@@ -5,6 +5,7 @@ import (
 	"errors"
 	"image"
 	"math"
+	"math/rand/v2"
 	"os"
 	"testing"
 
@@ -192,4 +193,52 @@ func TestParseHEICDecoder(t *testing.T) {
 	if _, err := ParseHEICDecoder("cgo"); err == nil {
 		t.Error(`ParseHEICDecoder("cgo") succeeded`)
 	}
+}
+
+// TestHEICNativeHostileInput feeds libheif one iPhone tile with seeded
+// random damage to its HEVC parameter sets (hvcC) and slice data: every
+// decode must end in an image of the declared size or a classified error,
+// never a panic or a crash of the test process (libheif runs in-process).
+func TestHEICNativeHostileInput(t *testing.T) {
+	requireLibheif(t)
+	data := readPhoto(t, "heic/iphone_13_pro_max.HEIC")
+	f, err := heif.ReadFile(bytes.NewReader(data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	g, _ := f.Primary()
+	tile := f.Items[g.Refs["dimg"][0]]
+	coded, err := f.ReadItem(bytes.NewReader(data), int64(len(data)), tile, maxTileBytes)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rng := rand.New(rand.NewPCG(15, 5))
+	var decoded, refused int
+	for i := 0; i < 150; i++ {
+		hvcC, body := bytes.Clone(tile.HvcC), bytes.Clone(coded)
+		for n := 1 + rng.IntN(4); n > 0; n-- {
+			if rng.IntN(2) == 0 {
+				hvcC[rng.IntN(len(hvcC))] = byte(rng.Uint32())
+			} else {
+				body[rng.IntN(min(len(body), 4096))] = byte(rng.Uint32())
+			}
+		}
+		if rng.IntN(4) == 0 {
+			body = body[:rng.IntN(len(body))]
+		}
+		mini := singleImageHEIF(hvcC, tile.Width, tile.Height, body)
+		img, err := DecodeWithLimits(bytes.NewReader(mini), HEIC, nativeLimits)
+		switch {
+		case err == nil:
+			if img.Bounds() != image.Rect(0, 0, 512, 512) {
+				t.Fatalf("mutation %d decoded to %v", i, img.Bounds())
+			}
+			decoded++
+		case errors.Is(err, ErrCorrupt) || errors.Is(err, ErrUnsupportedFormat) || errors.Is(err, ErrTooLarge):
+			refused++
+		default:
+			t.Fatalf("mutation %d: unclassified error %v", i, err)
+		}
+	}
+	t.Logf("%d damaged tiles decoded, %d refused", decoded, refused)
 }
