@@ -94,11 +94,7 @@ func decodeHEICNative(data []byte, f *heif.File, p *heif.Item) (image.Image, err
 	if len(coded.HvcC) < 17 {
 		return nil, fmt.Errorf("%w: HEVC item without a valid hvcC", ErrCorrupt)
 	}
-	img, err := lib.decode(data, int(coded.HvcC[16]&3))
-	if err != nil {
-		return nil, err
-	}
-	return transform(img, p.Rotation, p.MirrorAxis), nil
+	return lib.decode(data, int(coded.HvcC[16]&3), p.Rotation, p.MirrorAxis)
 }
 
 func typeOf(p *heif.Item) string {
