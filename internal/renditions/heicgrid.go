@@ -371,33 +371,39 @@ func transformYCbCr(m *image.YCbCr, turns, mirrorAxis int) *image.YCbCr {
 }
 
 // turnPlane writes src (sw x sh) turned counter-clockwise by `turns` quarter
-// turns and then mirrored into dst.
+// turns and then mirrored into dst. The destination of (x, y) is affine in
+// x and y, so the inner loop only adds a step (a switch per sample made the
+// turn ~20% of a native 12 MP decode).
 func turnPlane(dst []byte, dstStride int, src []byte, srcStride, sw, sh, turns, mirrorAxis int) {
 	dw, dh := sw, sh
 	if turns%2 == 1 {
 		dw, dh = sh, sw
 	}
+	// dx = ox + x*xx + y*xy, dy = oy + x*yx + y*yy
+	var ox, xx, xy, oy, yx, yy int
+	switch turns {
+	case 0:
+		xx, yy = 1, 1
+	case 1:
+		xy, oy, yx = 1, sw-1, -1
+	case 2:
+		ox, xx, oy, yy = sw-1, -1, sh-1, -1
+	case 3:
+		ox, xy, yx = sh-1, -1, 1
+	}
+	switch mirrorAxis {
+	case 0:
+		ox, xx, xy = dw-1-ox, -xx, -xy
+	case 1:
+		oy, yx, yy = dh-1-oy, -yx, -yy
+	}
+	step := yx*dstStride + xx
 	for y := 0; y < sh; y++ {
 		row := src[y*srcStride : y*srcStride+sw]
-		for x, v := range row {
-			var dx, dy int
-			switch turns {
-			case 0:
-				dx, dy = x, y
-			case 1:
-				dx, dy = y, sw-1-x
-			case 2:
-				dx, dy = sw-1-x, sh-1-y
-			case 3:
-				dx, dy = sh-1-y, x
-			}
-			switch mirrorAxis {
-			case 0:
-				dx = dw - 1 - dx
-			case 1:
-				dy = dh - 1 - dy
-			}
-			dst[dy*dstStride+dx] = v
+		i := (oy+y*yy)*dstStride + ox + y*xy
+		for _, v := range row {
+			dst[i] = v
+			i += step
 		}
 	}
 }
