@@ -2,6 +2,7 @@ package photos_test
 
 import (
 	"bytes"
+	"os"
 	"testing"
 
 	"github.com/google/uuid"
@@ -14,12 +15,15 @@ import (
 // the rendition job: an iPhone HEIC's pixels are Display P3, and both stored
 // renditions must say so (an ICC_PROFILE APP2 segment naming it), or every
 // viewer shows them as sRGB, desaturated.
-// Both HEIC decoders: the native one only where libheif can be loaded
-// (renditions' own tests fail without it under FIELDPROOF_REQUIRE_SERVICES).
+// Both HEIC decoders: the native one only where libheif can be loaded,
+// and without it the test fails under FIELDPROOF_REQUIRE_SERVICES.
 func TestRenditionsCarryTheOriginalsColourProfile(t *testing.T) {
 	for _, dec := range []string{"native", "wasm"} {
 		t.Run(dec, func(t *testing.T) {
 			if _, err := renditions.NativeHEIC(); err != nil && dec == "native" {
+				if os.Getenv("FIELDPROOF_REQUIRE_SERVICES") != "" {
+					t.Fatalf("FIELDPROOF_REQUIRE_SERVICES is set and libheif is missing: %v", err)
+				}
 				t.Skip(err)
 			}
 			renditionsCarryProfile(t, dec)
