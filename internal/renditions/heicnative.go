@@ -68,7 +68,9 @@ type libheif struct {
 // trim hands the C heap's free pages back to the system after a decode.
 // libheif decodes a grid's tiles on several threads, and glibc gives each
 // thread its own malloc arena that keeps its freed frames mapped: without
-// this, 32 iPhone photos in a row took a replica from 160 MB to 290 MB.
+// this (and the arena and thread caps), nine 12 MP renditions in one process
+// peaked at 188 MB rather than 149 MB (docs/PERFORMANCE.md). The arena cap
+// is process-wide, but in a Go binary only native libraries use malloc.
 func (lib *libheif) trim() {
 	if lib.mallocTrim != nil {
 		lib.mallocTrim(0)
