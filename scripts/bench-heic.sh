@@ -1,15 +1,21 @@
 #!/usr/bin/env bash
 # HEIC renditions: 32 phones uploading the iPhone HEIC at once (server peak
-# RSS through the uploads and the rendition job's decodes), then one 12 MP
-# HEIC rendition vs one 12 MP JPEG rendition in the same run, each beside
-# vipsthumbnail. The server is built with -tags nodynamic, as
-# bench-photos.sh does: the embedded decoder, nothing installed.
+# RSS through the uploads and the rendition job's decodes) with the native
+# libheif decoder, then one 12 MP HEIC rendition (native libheif and the wasm
+# tile path) vs one 12 MP JPEG rendition in the same run, beside
+# vipsthumbnail. The server is built as deploy/Dockerfile builds it
+# (CGO_ENABLED=0, no -tags nodynamic), so FIELDPROOF_HEIC_DECODER=auto picks
+# the installed libheif1, installed here when missing.
+#
+#   WASM_PHONES=1     also run the 32 phones with FIELDPROOF_HEIC_DECODER=wasm
+#   SKIP_FULL_DECODE=1  skip the FIELDPROOF_UPLOAD_FULL_DECODE=true run
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/services.sh
 ensure_postgres
 ensure_minio
 command -v vipsthumbnail >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libvips-tools >/dev/null; }
+ldconfig -p | grep -q 'libheif\.so\.1 ' || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libheif1 >/dev/null; }
 
 PORT=${PORT:-18283}
 DB="fp_hbench_$$"
@@ -21,8 +27,8 @@ cleanup() {
   rm -rf "$WORK"
 }
 trap cleanup EXIT
-go build -tags nodynamic -o "$WORK/fieldproof" ./cmd/fieldproof
-go build -o "$WORK/photobench" ./scripts/photobench
+CGO_ENABLED=0 go build -o "$WORK/fieldproof" ./cmd/fieldproof
+CGO_ENABLED=0 go build -o "$WORK/photobench" ./scripts/photobench
 
 export FIELDPROOF_ADDR=127.0.0.1:$PORT FIELDPROOF_DATA_DIR=$WORK/data
 export FIELDPROOF_DATABASE_URL="postgres://$PGUSER@$PGHOST:$PGPORT/$DB?sslmode=disable"
@@ -40,9 +46,16 @@ stop_server() { kill "$SERVER_PID"; wait "$SERVER_PID" 2>/dev/null || true; SERV
 PB=("$WORK/photobench" -base "http://127.0.0.1:$PORT" -n 1)
 echo "machine: $(nproc) cores, $(go version | cut -d' ' -f3), $(date -u +%Y-%m-%dT%H:%MZ), load $(cut -d' ' -f1-3 /proc/loadavg)"
 start_server
-echo; echo "1. ${PHONES:-32} phones uploading the 12 MP iPhone HEIC at once (default upload path)"; echo
+echo "libheif1 $(dpkg-query -W -f='${Version}' libheif1 2>/dev/null || echo '(not from dpkg)')"
+echo; echo "1. ${PHONES:-32} phones uploading the 12 MP iPhone HEIC at once (default upload path, HEIC decoder auto: native libheif)"; echo
 "${PB[@]}" -mode concurrent-heic -pid "$SERVER_PID" -c "${PHONES:-32}" -k 1 -settle "${SETTLE:-3m}"
 stop_server
+if [ -n "${WASM_PHONES:-}" ]; then
+  FIELDPROOF_HEIC_DECODER=wasm start_server
+  echo; echo "1w. the same with FIELDPROOF_HEIC_DECODER=wasm"; echo
+  "${PB[@]}" -mode concurrent-heic -pid "$SERVER_PID" -c "${PHONES:-32}" -k 1 -settle "${SETTLE:-3m}"
+  stop_server
+fi
 if [ -z "${SKIP_FULL_DECODE:-}" ]; then
   FIELDPROOF_UPLOAD_FULL_DECODE=true start_server
   echo; echo "1b. the same with FIELDPROOF_UPLOAD_FULL_DECODE=true"; echo

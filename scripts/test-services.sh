@@ -18,6 +18,14 @@ ensure_minio
 # with services required they fail without it.
 command -v pdftotext >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq poppler-utils >/dev/null; }
 
+# The native HEIC decoder's tests FAIL (not skip) under
+# FIELDPROOF_REQUIRE_SERVICES when libheif cannot be loaded.
+if ! ldconfig -p 2>/dev/null | grep -q 'libheif\.so\.1 '; then
+  echo "installing libheif1 (native HEIC decoder)"
+  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libheif1 >/dev/null; } ||
+    echo "could not install libheif1: the native HEIC tests will fail" >&2
+fi
+
 # A throw-away database for this run; each test then creates (and drops) its
 # own database on the same server.
 DB="fp_run_$$_$RANDOM"

@@ -141,6 +141,10 @@ type PhotoConfig struct {
 	// ~200 ms per 9 MP JPEG; off, the upload checks structure only and the
 	// rendition job's decode flags what it finds.
 	FullDecode bool
+	// HEICDecoder (FIELDPROOF_HEIC_DECODER): "auto" decodes HEIC through the
+	// system's libheif when it is installed and in the WebAssembly sandbox
+	// otherwise; "native" requires libheif; "wasm" never uses it.
+	HEICDecoder string
 }
 
 // UsesPostgres reports whether the database is PostgreSQL.
@@ -221,6 +225,7 @@ func Parse(lookup func(string) (string, bool)) (Config, error) {
 			SignedURLTTL:    p.duration("FIELDPROOF_SIGNED_URL_TTL", 5*time.Minute),
 			StorageDeadline: p.duration("FIELDPROOF_UPLOAD_STORAGE_DEADLINE", 20*time.Second),
 			FullDecode:      p.boolean("FIELDPROOF_UPLOAD_FULL_DECODE", false),
+			HEICDecoder:     p.oneOf("FIELDPROOF_HEIC_DECODER", "auto", "native", "wasm"),
 		},
 		Orders: OrderConfig{
 			DeadlineMinor:      p.duration("FIELDPROOF_ORDER_DEADLINE_MINOR", 30*24*time.Hour),
@@ -303,6 +308,22 @@ func (p *parser) str(name, def string) string {
 		return v
 	}
 	return def
+}
+
+// oneOf returns the variable's value if it is one of allowed, and
+// allowed[0] when it is unset.
+func (p *parser) oneOf(name string, allowed ...string) string {
+	v, ok := p.raw(name)
+	if !ok {
+		return allowed[0]
+	}
+	for _, a := range allowed {
+		if v == a {
+			return v
+		}
+	}
+	p.fail(name, "must be one of "+strings.Join(allowed, ", "))
+	return allowed[0]
 }
 
 func (p *parser) boolean(name string, def bool) bool {

@@ -68,3 +68,19 @@ func TestRedactedMasksSecrets(t *testing.T) {
 		}
 	}
 }
+
+func TestParseHEICDecoder(t *testing.T) {
+	c, err := Parse(env(nil))
+	if err != nil || c.Photos.HEICDecoder != "auto" {
+		t.Fatalf("default HEIC decoder %q, %v; want auto", c.Photos.HEICDecoder, err)
+	}
+	for _, v := range []string{"auto", "native", "wasm"} {
+		c, err := Parse(env(map[string]string{"FIELDPROOF_HEIC_DECODER": v}))
+		if err != nil || c.Photos.HEICDecoder != v {
+			t.Errorf("FIELDPROOF_HEIC_DECODER=%s: got %q, %v", v, c.Photos.HEICDecoder, err)
+		}
+	}
+	if _, err := Parse(env(map[string]string{"FIELDPROOF_HEIC_DECODER": "cgo"})); err == nil || !strings.Contains(err.Error(), "FIELDPROOF_HEIC_DECODER") {
+		t.Fatalf("FIELDPROOF_HEIC_DECODER=cgo: got %v, want an error naming it", err)
+	}
+}

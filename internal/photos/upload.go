@@ -296,7 +296,9 @@ func (s *Service) verifyImage(ctx context.Context, sp *spooled) error {
 }
 
 func (s *Service) limits() renditions.Limits {
-	return renditions.Limits{MaxBytes: s.cfg.MaxUploadBytes, MaxPixels: s.cfg.MaxPixels, MaxSide: s.cfg.MaxSide}
+	// config.Load has already refused any other value.
+	heic, _ := renditions.ParseHEICDecoder(s.cfg.HEICDecoder)
+	return renditions.Limits{MaxBytes: s.cfg.MaxUploadBytes, MaxPixels: s.cfg.MaxPixels, MaxSide: s.cfg.MaxSide, HEICDecoder: heic}
 }
 
 func imageErr(err error) error {

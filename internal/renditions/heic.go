@@ -3,6 +3,7 @@ package renditions
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"image"
 
@@ -41,6 +42,21 @@ func decodeHEIC(data []byte, lim Limits) (image.Image, error) {
 
 	heicSlots <- struct{}{}
 	defer func() { <-heicSlots }()
+	if ok && (p.Type == "grid" || p.Type == "hvc1") && lim.HEICDecoder != HEICWASM {
+		img, err := decodeHEICNative(data, f, p)
+		switch {
+		case err == nil:
+			return img, nil
+		case lim.HEICDecoder == HEICNative:
+			return nil, err
+		case !errors.Is(err, ErrNativeHEICUnavailable) && !errors.Is(err, errNativeUnsupported):
+			// libheif refused the file: the sandbox, sharing its code,
+			// would too.
+			return nil, err
+		}
+	} else if lim.HEICDecoder == HEICNative {
+		return nil, fmt.Errorf("%w: HEIF primary image of type %q", ErrUnsupportedFormat, typeOf(p))
+	}
 	if ok && p.Type == "grid" {
 		return decodeGrid(data, f, p)
 	}
@@ -56,6 +72,36 @@ func decodeHEIC(data []byte, lim Limits) (image.Image, error) {
 	}
 	defer inst.Close(ctx)
 	return inst.Decode(ctx, data)
+}
+
+// decodeHEICNative decodes through the system's libheif with the same
+// checks before and the same turn after as the tile path: a grid's layout
+// is checked first, and irot/imir are applied here, to the 4:2:0 planes.
+func decodeHEICNative(data []byte, f *heif.File, p *heif.Item) (image.Image, error) {
+	lib, err := loadLibheif()
+	if err != nil {
+		return nil, err
+	}
+	coded := p
+	if p.Type == "grid" {
+		g, err := checkGrid(data, f, p)
+		if err != nil {
+			return nil, err
+		}
+		coded = g.tiles[0]
+	}
+	// hvcC: chromaFormat is the low two bits of its 17th byte.
+	if len(coded.HvcC) < 17 {
+		return nil, fmt.Errorf("%w: HEVC item without a valid hvcC", ErrCorrupt)
+	}
+	return lib.decode(data, int(coded.HvcC[16]&3), p.Rotation, p.MirrorAxis)
+}
+
+func typeOf(p *heif.Item) string {
+	if p == nil {
+		return ""
+	}
+	return p.Type
 }
 
 // copyRows copies rows of width dstStride from a buffer with a (possibly

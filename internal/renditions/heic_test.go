@@ -40,7 +40,7 @@ func decodeWhole(t *testing.T, data []byte) *image.YCbCr {
 // chroma by up to ~35 at tile edges (PSNR 57 dB luma, 46-50 dB chroma).
 func TestHEICGridMatchesLibheifAssembly(t *testing.T) {
 	data := readPhoto(t, "heic/iphone_13_pro_max.HEIC")
-	img, err := Decode(bytes.NewReader(data), HEIC)
+	img, err := DecodeWithLimits(bytes.NewReader(data), HEIC, wasmLimits)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -104,7 +104,7 @@ func TestHEICDecodeAllocation(t *testing.T) {
 	var before, after runtime.MemStats
 	runtime.GC()
 	runtime.ReadMemStats(&before)
-	img, err := Decode(bytes.NewReader(data), HEIC)
+	img, err := DecodeWithLimits(bytes.NewReader(data), HEIC, wasmLimits)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -218,7 +218,17 @@ func TestHEICGridInconsistenciesRefused(t *testing.T) {
 			g, _ := f.Primary()
 			c.break_(f, g)
 			if _, err := decodeGrid(data, f, g); !errors.Is(err, c.want) {
-				t.Fatalf("got %v, want %v", err, c.want)
+				t.Fatalf("tile path: got %v, want %v", err, c.want)
+			}
+			if _, err := NativeHEIC(); err != nil {
+				return // TestHEICNativeMatchesTilePath reports it
+			}
+			before := nativeDecodes.Load()
+			if _, err := decodeHEICNative(data, f, g); !errors.Is(err, c.want) {
+				t.Fatalf("native: got %v, want %v", err, c.want)
+			}
+			if n := nativeDecodes.Load() - before; n != 0 {
+				t.Fatalf("libheif was handed the inconsistent grid")
 			}
 		})
 	}
@@ -237,9 +247,15 @@ func TestHEICGridDescriptorDisagreeingWithTiles(t *testing.T) {
 		t.Fatal("grid descriptor not found")
 	}
 	data[i+4], data[i+5] = 0x03, 0xe8 // 1000 px wide
-	if _, err := Decode(bytes.NewReader(data), HEIC); !errors.Is(err, ErrCorrupt) {
-		t.Fatalf("got %v, want ErrCorrupt", err)
-	}
+	eachHEICDecoder(t, func(t *testing.T, lim Limits) {
+		before := nativeDecodes.Load()
+		if _, err := DecodeWithLimits(bytes.NewReader(data), HEIC, lim); !errors.Is(err, ErrCorrupt) {
+			t.Fatalf("got %v, want ErrCorrupt", err)
+		}
+		if n := nativeDecodes.Load() - before; n != 0 {
+			t.Fatalf("libheif was handed the inconsistent grid (%d decodes)", n)
+		}
+	})
 }
 
 // TestHEICSingleImageThroughDecode sends one of the iPhone's tiles, wrapped
@@ -258,7 +274,11 @@ func TestHEICSingleImageThroughDecode(t *testing.T) {
 		t.Fatal(err)
 	}
 	mini := singleImageHEIF(tile.HvcC, tile.Width, tile.Height, coded)
-	img, err := Decode(bytes.NewReader(mini), HEIC)
+	eachHEICDecoder(t, func(t *testing.T, lim Limits) { checkSingleImage(t, mini, lim) })
+}
+
+func checkSingleImage(t *testing.T, mini []byte, lim Limits) {
+	img, err := DecodeWithLimits(bytes.NewReader(mini), HEIC, lim)
 	if err != nil {
 		t.Fatal(err)
 	}

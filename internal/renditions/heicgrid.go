@@ -40,40 +40,11 @@ func tileMemory(w, h int) uint64 {
 // 12 MP, 383 MB allocated on the way; see TestHEICDecodeAllocation); a tile
 // needs a few MB, so the peak is the Go-side frame and its turned copy.
 func decodeGrid(data []byte, f *heif.File, grid *heif.Item) (image.Image, error) {
-	desc, err := f.ReadItem(bytes.NewReader(data), int64(len(data)), grid, 64)
-	if err != nil {
-		return nil, heifErr(err)
-	}
-	rows, cols, outW, outH, err := parseGridDesc(desc)
+	g, err := checkGrid(data, f, grid)
 	if err != nil {
 		return nil, err
 	}
-	ids := grid.Refs["dimg"]
-	if len(ids) != rows*cols {
-		return nil, fmt.Errorf("%w: grid of %dx%d has %d tiles", ErrCorrupt, cols, rows, len(ids))
-	}
-	tiles := make([]*heif.Item, len(ids))
-	for i, id := range ids {
-		t, ok := f.Items[id]
-		if !ok || t.Type != "hvc1" || !t.HasSize || t.HvcC == nil {
-			return nil, fmt.Errorf("%w: grid tile %d is not a sized HEVC image", ErrUnsupportedFormat, id)
-		}
-		if t.Rotation != 0 || t.MirrorAxis >= 0 {
-			return nil, fmt.Errorf("%w: grid tile %d is itself transformed", ErrUnsupportedFormat, id)
-		}
-		tiles[i] = t
-	}
-	tw, th := int(tiles[0].Width), int(tiles[0].Height)
-	// The tiles must cover the canvas, and each must overlap it: HEIF
-	// allows only the last row and column to overhang.
-	if tw*cols < outW || th*rows < outH || tw*(cols-1) >= outW || th*(rows-1) >= outH {
-		return nil, fmt.Errorf("%w: %dx%d tiles of %dx%d do not fit %dx%d", ErrCorrupt, cols, rows, tw, th, outW, outH)
-	}
-	for _, t := range tiles {
-		if int(t.Width) != tw || int(t.Height) != th {
-			return nil, fmt.Errorf("%w: grid tiles differ in size", ErrCorrupt)
-		}
-	}
+	tiles, tw, th, cols, outW, outH := g.tiles, g.tw, g.th, g.cols, g.outW, g.outH
 
 	var (
 		mu     sync.Mutex
@@ -164,6 +135,53 @@ func decodeGrid(data []byte, f *heif.File, grid *heif.Item) (image.Image, error)
 		return nil, first
 	}
 	return transform(canvas, grid.Rotation, grid.MirrorAxis), nil
+}
+
+// gridLayout is a grid image's checked layout.
+type gridLayout struct {
+	tiles                          []*heif.Item
+	tw, th, rows, cols, outW, outH int
+}
+
+// checkGrid refuses a grid whose descriptor, tile list or tile sizes
+// disagree, before any tile is decoded (by either decoder).
+func checkGrid(data []byte, f *heif.File, grid *heif.Item) (*gridLayout, error) {
+	desc, err := f.ReadItem(bytes.NewReader(data), int64(len(data)), grid, 64)
+	if err != nil {
+		return nil, heifErr(err)
+	}
+	rows, cols, outW, outH, err := parseGridDesc(desc)
+	if err != nil {
+		return nil, err
+	}
+	ids := grid.Refs["dimg"]
+	if len(ids) != rows*cols {
+		return nil, fmt.Errorf("%w: grid of %dx%d has %d tiles", ErrCorrupt, cols, rows, len(ids))
+	}
+	tiles := make([]*heif.Item, len(ids))
+	for i, id := range ids {
+		t, ok := f.Items[id]
+		if !ok || t.Type != "hvc1" || !t.HasSize || t.HvcC == nil {
+			return nil, fmt.Errorf("%w: grid tile %d is not a sized HEVC image", ErrUnsupportedFormat, id)
+		}
+		if t.Rotation != 0 || t.MirrorAxis >= 0 {
+			return nil, fmt.Errorf("%w: grid tile %d is itself transformed", ErrUnsupportedFormat, id)
+		}
+		tiles[i] = t
+	}
+	tw, th := int(tiles[0].Width), int(tiles[0].Height)
+	// The tiles must cover the canvas, and each must overlap it: HEIF
+	// allows only the last row and column to overhang.
+	if tw*cols < outW || th*rows < outH || tw*(cols-1) >= outW || th*(rows-1) >= outH {
+		return nil, fmt.Errorf("%w: %dx%d tiles of %dx%d do not fit %dx%d", ErrCorrupt, cols, rows, tw, th, outW, outH)
+	}
+	for _, t := range tiles {
+		if int(t.Width) != tw || int(t.Height) != th {
+			return nil, fmt.Errorf("%w: grid tiles differ in size", ErrCorrupt)
+		}
+	}
+
+	return &gridLayout{tiles: tiles, tw: tw, th: th, rows: rows, cols: cols, outW: outW, outH: outH}, nil
 }
 
 func parseGridDesc(b []byte) (rows, cols, w, h int, err error) {
@@ -353,33 +371,39 @@ func transformYCbCr(m *image.YCbCr, turns, mirrorAxis int) *image.YCbCr {
 }
 
 // turnPlane writes src (sw x sh) turned counter-clockwise by `turns` quarter
-// turns and then mirrored into dst.
+// turns and then mirrored into dst. The destination of (x, y) is affine in
+// x and y, so the inner loop only adds a step (a switch per sample made the
+// turn ~20% of a native 12 MP decode).
 func turnPlane(dst []byte, dstStride int, src []byte, srcStride, sw, sh, turns, mirrorAxis int) {
 	dw, dh := sw, sh
 	if turns%2 == 1 {
 		dw, dh = sh, sw
 	}
+	// dx = ox + x*xx + y*xy, dy = oy + x*yx + y*yy
+	var ox, xx, xy, oy, yx, yy int
+	switch turns {
+	case 0:
+		xx, yy = 1, 1
+	case 1:
+		xy, oy, yx = 1, sw-1, -1
+	case 2:
+		ox, xx, oy, yy = sw-1, -1, sh-1, -1
+	case 3:
+		ox, xy, yx = sh-1, -1, 1
+	}
+	switch mirrorAxis {
+	case 0:
+		ox, xx, xy = dw-1-ox, -xx, -xy
+	case 1:
+		oy, yx, yy = dh-1-oy, -yx, -yy
+	}
+	step := yx*dstStride + xx
 	for y := 0; y < sh; y++ {
 		row := src[y*srcStride : y*srcStride+sw]
-		for x, v := range row {
-			var dx, dy int
-			switch turns {
-			case 0:
-				dx, dy = x, y
-			case 1:
-				dx, dy = y, sw-1-x
-			case 2:
-				dx, dy = sw-1-x, sh-1-y
-			case 3:
-				dx, dy = sh-1-y, x
-			}
-			switch mirrorAxis {
-			case 0:
-				dx = dw - 1 - dx
-			case 1:
-				dy = dh - 1 - dy
-			}
-			dst[dy*dstStride+dx] = v
+		i := (oy+y*yy)*dstStride + ox + y*xy
+		for _, v := range row {
+			dst[i] = v
+			i += step
 		}
 	}
 }

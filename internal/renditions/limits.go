@@ -7,6 +7,8 @@ type Limits struct {
 	MaxBytes  int64 // encoded file size
 	MaxPixels int64 // width*height as declared in the header
 	MaxSide   int   // longest side as declared in the header
+	// HEICDecoder picks libheif or the WebAssembly sandbox for HEIC.
+	HEICDecoder HEICDecoder
 }
 
 // DefaultLimits admit every current phone camera's default output (12 MP,

@@ -46,6 +46,11 @@ func (s *Server) wirePhotos(o Options) error {
 	if err != nil {
 		return fmt.Errorf("photos: %w", err)
 	}
+	heic, err := s.Photos.HEICDecoder()
+	if err != nil {
+		return fmt.Errorf("photos: %w", err)
+	}
+	s.log.Info("HEIC decoder", "decoder", heic)
 	s.upload("/checks/:id/photos", cfg)
 	s.mount(func(g *gin.RouterGroup) {
 		photoapi.Register(g, s.Photos, photoapi.Options{MaxUploadBytes: cfg.Photos.MaxUploadBytes, UploadTimeout: cfg.UploadTimeout})
