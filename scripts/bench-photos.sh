@@ -9,36 +9,8 @@
 #   3. rendition throughput for 12 MP JPEGs vs vipsthumbnail (libvips-tools).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-. scripts/services.sh
-ensure_postgres
-ensure_minio
-command -v vipsthumbnail >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libvips-tools >/dev/null; }
-
-PORT=${PORT:-18282}
-DB="fp_pbench_$$"
-WORK=$(mktemp -d)
-psql -q -d postgres -c "CREATE DATABASE $DB" >/dev/null
-cleanup() {
-  [ -n "${SERVER_PID:-}" ] && kill "$SERVER_PID" 2>/dev/null && wait "$SERVER_PID" 2>/dev/null || true
-  psql -q -d postgres -c "DROP DATABASE IF EXISTS $DB WITH (FORCE)" >/dev/null 2>&1 || true
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
-go build -tags nodynamic -o "$WORK/fieldproof" ./cmd/fieldproof
-go build -o "$WORK/photobench" ./scripts/photobench
-
-export FIELDPROOF_ADDR=127.0.0.1:$PORT FIELDPROOF_DATA_DIR=$WORK/data
-export FIELDPROOF_DATABASE_URL="postgres://$PGUSER@$PGHOST:$PGPORT/$DB?sslmode=disable"
-export FIELDPROOF_S3_ENDPOINT=127.0.0.1:9000 FIELDPROOF_S3_BUCKET="fp-pbench-$$"
-export FIELDPROOF_S3_ACCESS_KEY=$MINIO_ROOT_USER FIELDPROOF_S3_SECRET_KEY=$MINIO_ROOT_PASSWORD
-export FIELDPROOF_JWT_KEY=bench-signing-key-0123456789abcdef0123 FIELDPROOF_ADMIN_PASSWORD=bench-admin-password
-export FIELDPROOF_LOG_LEVEL=warn
-start_server() {
-  "$WORK/fieldproof" serve --demo >>"$WORK/server.log" 2>&1 &
-  SERVER_PID=$!
-  for _ in $(seq 1 60); do curl -fsS -o /dev/null "http://127.0.0.1:$PORT/readyz" 2>/dev/null && break; sleep 0.5; done
-}
-stop_server() { kill "$SERVER_PID"; wait "$SERVER_PID" 2>/dev/null || true; SERVER_PID=; }
+BENCH=pbench PORT=${PORT:-18282} GO_BUILD_FLAGS="-tags nodynamic"
+. scripts/photobench-env.sh
 
 PB=("$WORK/photobench" -base "http://127.0.0.1:$PORT" -s3-access "$MINIO_ROOT_USER" -s3-secret "$MINIO_ROOT_PASSWORD")
 echo "machine: $(nproc) cores, $(go version | cut -d' ' -f3), $(date -u +%Y-%m-%dT%H:%MZ)"
