@@ -92,8 +92,8 @@ func (s *Service) Create(ctx context.Context, p auth.Principal, n NewCheck) (c C
 		old, err := s.d.Store.Get(ctx, n.Supersedes)
 		if err == nil {
 			// Another's check the caller may not see is, to them, no check.
-			var seen bool
-			if seen, err = s.visible(ctx, p, old); err == nil && !seen {
+			var rel policy.CheckRelation
+			if rel, _, err = s.relation(ctx, p, old); err == nil && !policy.CanSeeCheck(p, rel) {
 				err = errs.ErrNotFound
 			}
 		}
@@ -244,15 +244,10 @@ func (s *Service) authorize(ctx context.Context, p auth.Principal, id string, a 
 	} else if err != nil {
 		return Check{}, projects.Project{}, err
 	}
-	proj, err := s.d.Projects.ProjectByID(ctx, c.ProjectID)
+	rel, proj, err := s.relation(ctx, p, c)
 	if err != nil {
 		return Check{}, projects.Project{}, err
 	}
-	assigned, err := s.d.Projects.IsAssigned(ctx, proj.ID, p.UserID)
-	if err != nil {
-		return Check{}, projects.Project{}, err
-	}
-	rel := policy.CheckRelation{Project: policy.ProjectRelation{UnitID: proj.UnitID, Assigned: assigned}, AuthorID: c.AuthorID}
 	if !policy.CanSeeCheck(p, rel) {
 		return Check{}, projects.Project{}, errs.NotFound("check")
 	}
@@ -266,18 +261,18 @@ func (s *Service) authorize(ctx context.Context, p auth.Principal, id string, a 
 // see, in the same words.
 func noProject() error { return unprocessable("project_id", "not_found", "no such project") }
 
-// visible says whether p may see c, by the same rule as authorize.
-func (s *Service) visible(ctx context.Context, p auth.Principal, c Check) (bool, error) {
+// relation is how p stands to c, as the policy reads it: the one source
+// for authorize and for a superseded check's visibility.
+func (s *Service) relation(ctx context.Context, p auth.Principal, c Check) (policy.CheckRelation, projects.Project, error) {
 	proj, err := s.d.Projects.ProjectByID(ctx, c.ProjectID)
 	if err != nil {
-		return false, err
+		return policy.CheckRelation{}, projects.Project{}, err
 	}
 	assigned, err := s.d.Projects.IsAssigned(ctx, proj.ID, p.UserID)
 	if err != nil {
-		return false, err
+		return policy.CheckRelation{}, projects.Project{}, err
 	}
-	return policy.CanSeeCheck(p, policy.CheckRelation{
-		Project: policy.ProjectRelation{UnitID: proj.UnitID, Assigned: assigned}, AuthorID: c.AuthorID}), nil
+	return policy.CheckRelation{Project: policy.ProjectRelation{UnitID: proj.UnitID, Assigned: assigned}, AuthorID: c.AuthorID}, proj, nil
 }
 
 // Get returns one check the caller may see, with its missing photos.

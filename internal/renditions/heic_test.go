@@ -262,17 +262,7 @@ func TestHEICGridDescriptorDisagreeingWithTiles(t *testing.T) {
 // as a single-image HEIF, through the public Decode: the non-grid path
 // (one whole-file instance) and the wrapper the grid path builds.
 func TestHEICSingleImageThroughDecode(t *testing.T) {
-	data := readPhoto(t, "heic/iphone_13_pro_max.HEIC")
-	f, err := heif.ReadFile(bytes.NewReader(data))
-	if err != nil {
-		t.Fatal(err)
-	}
-	g, _ := f.Primary()
-	tile := f.Items[g.Refs["dimg"][0]]
-	coded, err := f.ReadItem(bytes.NewReader(data), int64(len(data)), tile, maxTileBytes)
-	if err != nil {
-		t.Fatal(err)
-	}
+	tile, coded := firstTile(t)
 	mini := singleImageHEIF(tile.HvcC, tile.Width, tile.Height, coded)
 	eachHEICDecoder(t, func(t *testing.T, lim Limits) { checkSingleImage(t, mini, lim) })
 }
@@ -315,4 +305,22 @@ func TestLinearMemoryGrowth(t *testing.T) {
 	if m.Reallocate(9<<20) != nil {
 		t.Fatal("growth past max must fail")
 	}
+}
+
+// firstTile is the iPhone photo's first grid tile and its coded bytes: a
+// real HEVC image small enough to wrap, mutate and decode many times.
+func firstTile(t *testing.T) (*heif.Item, []byte) {
+	t.Helper()
+	data := readPhoto(t, "heic/iphone_13_pro_max.HEIC")
+	f, err := heif.ReadFile(bytes.NewReader(data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	g, _ := f.Primary()
+	tile := f.Items[g.Refs["dimg"][0]]
+	coded, err := f.ReadItem(bytes.NewReader(data), int64(len(data)), tile, maxTileBytes)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tile, coded
 }

@@ -147,17 +147,7 @@ func TestHEICNativeTurnsLikeTilePath(t *testing.T) {
 // sandbox when it does not; native without libheif is an error, never a
 // silent fallback; wasm never touches libheif.
 func TestHEICDecoderSelection(t *testing.T) {
-	data := readPhoto(t, "heic/iphone_13_pro_max.HEIC")
-	f, err := heif.ReadFile(bytes.NewReader(data))
-	if err != nil {
-		t.Fatal(err)
-	}
-	g, _ := f.Primary()
-	tile := f.Items[g.Refs["dimg"][0]]
-	coded, err := f.ReadItem(bytes.NewReader(data), int64(len(data)), tile, maxTileBytes)
-	if err != nil {
-		t.Fatal(err)
-	}
+	tile, coded := firstTile(t)
 	mini := singleImageHEIF(tile.HvcC, tile.Width, tile.Height, coded)
 	autoLimits := nativeLimits
 	autoLimits.HEICDecoder = HEICAuto
@@ -201,17 +191,7 @@ func TestParseHEICDecoder(t *testing.T) {
 // never a panic or a crash of the test process (libheif runs in-process).
 func TestHEICNativeHostileInput(t *testing.T) {
 	requireLibheif(t)
-	data := readPhoto(t, "heic/iphone_13_pro_max.HEIC")
-	f, err := heif.ReadFile(bytes.NewReader(data))
-	if err != nil {
-		t.Fatal(err)
-	}
-	g, _ := f.Primary()
-	tile := f.Items[g.Refs["dimg"][0]]
-	coded, err := f.ReadItem(bytes.NewReader(data), int64(len(data)), tile, maxTileBytes)
-	if err != nil {
-		t.Fatal(err)
-	}
+	tile, coded := firstTile(t)
 	rng := rand.New(rand.NewPCG(15, 5))
 	var decoded, refused int
 	for i := 0; i < 150; i++ {
