@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"fmt"
 	"net/http/httptest"
 	"os"
 	"os/exec"
@@ -64,8 +65,11 @@ func TestGeneratedGoClient(t *testing.T) {
 	srv := httptest.NewServer(e.Server.Handler)
 	defer srv.Close()
 
-	out := run(t, "", driver, "-base", srv.URL, "-user", inspector.Username, "-password", apitest.Password,
-		"-project", p.ID, "-photo", photoFile, "-lat", "43.4674483", "-lon", "11.8851267")
+	out, err := command("", driver, "-base", srv.URL, "-user", inspector.Username, "-password", apitest.Password,
+		"-project", p.ID, "-photo", photoFile, "-lat", fmt.Sprint(photoLat), "-lon", fmt.Sprint(photoLon))
+	if err != nil {
+		t.Fatalf("driver: %v", err)
+	}
 	var got struct {
 		CreateStatus    int    `json:"create_status"`
 		CreatedStatus   string `json:"created_status"`
@@ -87,7 +91,7 @@ func TestGeneratedGoClient(t *testing.T) {
 			SizeBytes int64  `json:"size_bytes"`
 		} `json:"photos"`
 	}
-	if err := json.Unmarshal(out, &got); err != nil {
+	if err := json.Unmarshal([]byte(out), &got); err != nil {
 		t.Fatalf("driver output %q: %v", out, err)
 	}
 
@@ -101,7 +105,7 @@ func TestGeneratedGoClient(t *testing.T) {
 	if got.CreateStatus != 201 || got.CreatedStatus != "incomplete" || got.UploadStatus != 201 {
 		t.Errorf("create %d (%s), upload %d; want 201 (incomplete), 201", got.CreateStatus, got.CreatedStatus, got.UploadStatus)
 	}
-	if c.ProjectID != p.ID || c.AuthorID != inspector.ID || c.Status != "complete" || len(c.MissingPhotoIDs) != 0 ||
+	if c.ID == "" || c.ProjectID != p.ID || c.AuthorID != inspector.ID || c.Status != "complete" || len(c.MissingPhotoIDs) != 0 ||
 		!slices.Equal(c.PhotoIDs, []string{got.UploadedPhotoID}) {
 		t.Errorf("check read back: %+v", c)
 	}
@@ -145,11 +149,11 @@ func buildDriver(t *testing.T) string {
 	// executable there.
 	genPath, err := command(toolsDir, goBin, "tool", "-n", "oapi-codegen")
 	if err != nil {
-		cannotRun(t, "build oapi-codegen: "+err.Error()+"\n"+genPath)
+		cannotRun(t, "build oapi-codegen: "+err.Error())
 	}
 	gen := strings.TrimSpace(genPath)
-	if msg, err := command(toolsDir, goBin, "mod", "download", "github.com/oapi-codegen/runtime"); err != nil {
-		cannotRun(t, "download the oapi-codegen runtime: "+err.Error()+"\n"+msg)
+	if _, err := command(toolsDir, goBin, "mod", "download", "github.com/oapi-codegen/runtime"); err != nil {
+		cannotRun(t, "download the oapi-codegen runtime: "+err.Error())
 	}
 
 	mod := filepath.Join(tmp, "client")
@@ -165,16 +169,16 @@ func buildDriver(t *testing.T) string {
 	write(t, filepath.Join(mod, "go.mod"), goMod)
 	copyFile(t, "testdata/driver/main.go", filepath.Join(mod, "main.go"))
 
-	if msg, err := command(mod, gen, "-generate", "types,client", "-package", "fpclient",
+	if _, err := command(mod, gen, "-generate", "types,client", "-package", "fpclient",
 		"-o", filepath.Join(mod, "fpclient", "client.go"), contract); err != nil {
-		t.Fatalf("oapi-codegen rejects api/openapi.yaml: %v\n%s", err, msg)
+		t.Fatalf("oapi-codegen rejects api/openapi.yaml: %v", err)
 	}
 	driver := filepath.Join(tmp, "driver")
 	// Not -trimpath: it would let an unchanged client come from the build
 	// cache (about 6 s saved) but costs a rebuild of the standard library
 	// the first time (about 50 s), which is every time on a fresh CI cache.
-	if msg, err := command(mod, goBin, "build", "-mod=readonly", "-o", driver, "."); err != nil {
-		t.Fatalf("generated client does not compile: %v\n%s", err, msg)
+	if _, err := command(mod, goBin, "build", "-mod=readonly", "-o", driver, "."); err != nil {
+		t.Fatalf("generated client does not compile: %v", err)
 	}
 	return driver
 }
@@ -187,32 +191,21 @@ func cannotRun(t *testing.T, why string) {
 	t.Skipf("oapi-codegen cannot run (prime the cache: cd tools/oapi-codegen && go mod download): %s", why)
 }
 
-// command runs name in dir with the test's environment minus any workspace,
-// so the nested module is built on its own; it answers the combined output.
+// command runs name in dir and answers its standard output; its standard
+// error goes into the error. GOWORK=off and no inherited GOFLAGS keep the
+// nested module on its own go.mod.
 func command(dir, name string, args ...string) (string, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, name, args...)
 	cmd.Dir = dir
 	cmd.Env = append(os.Environ(), "GOWORK=off", "GOFLAGS=")
-	out, err := cmd.CombinedOutput()
-	return string(out), err
-}
-
-// run runs the driver and answers its standard output, failing the test
-// with its standard error if it fails.
-func run(t *testing.T, dir, name string, args ...string) []byte {
-	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, name, args...)
-	cmd.Dir = dir
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	if err := cmd.Run(); err != nil {
-		t.Fatalf("driver: %v\n%s", err, stderr.String())
+		return stdout.String(), fmt.Errorf("%s %s: %w\n%s", filepath.Base(name), strings.Join(args, " "), err, stderr.String())
 	}
-	return stdout.Bytes()
+	return stdout.String(), nil
 }
 
 func copyFile(t *testing.T, from, to string) {
