@@ -31,6 +31,8 @@ import (
 	"github.com/fieldproof/fieldproof/internal/org/orgdb"
 	"github.com/fieldproof/fieldproof/internal/projects"
 	"github.com/fieldproof/fieldproof/internal/projects/projectsdb"
+	"github.com/fieldproof/fieldproof/internal/reports"
+	"github.com/fieldproof/fieldproof/internal/review"
 	"github.com/fieldproof/fieldproof/internal/store"
 	"github.com/fieldproof/fieldproof/storage"
 )
@@ -41,6 +43,8 @@ type Server struct {
 	Orgs     *org.Service
 	Projects *projects.Service
 	Audit    *audit.Service
+	Review   *review.Service
+	Reports  *reports.Service
 	campaignParts
 	checkParts
 	photoParts
@@ -129,6 +133,9 @@ func New(o Options) (*Server, error) {
 		return nil, err
 	}
 	if err := s.wireReview(o); err != nil {
+		return nil, err
+	}
+	if err := s.wireConsole(o); err != nil {
 		return nil, err
 	}
 
