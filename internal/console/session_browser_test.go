@@ -179,3 +179,36 @@ func TestForgedAndCrossSiteFormsAreRefused(t *testing.T) {
 		}
 	})
 }
+
+// Behind a TLS-terminating proxy (X-Forwarded-Proto: https) or over TLS,
+// the session cookie is Secure; over plain HTTP on a laptop it cannot be.
+func TestSessionCookieIsSecureOverTLS(t *testing.T) {
+	apitest.EachBackend(t, nil, func(t *testing.T, e *apitest.Env) {
+		e.CreateUser("office1", auth.RoleOffice, "", "")
+		site := consoletest.Serve(t, e)
+		for _, proto := range []string{"https", ""} {
+			c := client(t)
+			pre := fieldFrom(t, c, site.URL+"/console/signin", "_csrf")
+			req, _ := http.NewRequest(http.MethodPost, site.URL+"/console/signin", strings.NewReader(url.Values{
+				"_csrf": {pre}, "username": {"office1"}, "password": {apitest.Password}}.Encode()))
+			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+			if proto != "" {
+				req.Header.Set("X-Forwarded-Proto", proto)
+			}
+			resp, err := c.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			resp.Body.Close()
+			var session string
+			for _, v := range resp.Header.Values("Set-Cookie") {
+				if strings.HasPrefix(v, "fp_session=") {
+					session = v
+				}
+			}
+			if secure := strings.Contains(session, "; Secure"); secure != (proto == "https") {
+				t.Errorf("forwarded proto %q: session cookie %q", proto, session)
+			}
+		}
+	})
+}
