@@ -20,6 +20,7 @@ import (
 	"github.com/fieldproof/fieldproof/internal/campaigns"
 	"github.com/fieldproof/fieldproof/internal/checklists"
 	"github.com/fieldproof/fieldproof/internal/checks"
+	"github.com/fieldproof/fieldproof/internal/errs"
 	"github.com/fieldproof/fieldproof/internal/orders"
 	"github.com/fieldproof/fieldproof/internal/org"
 	"github.com/fieldproof/fieldproof/internal/photos"
@@ -99,4 +100,11 @@ func (c *Console) Register(r *gin.Engine) {
 	for _, routes := range c.screens() {
 		routes(usable)
 	}
+}
+
+// NotFound answers an unknown console path with a page (the API's unknown
+// routes stay problem+json).
+func (c *Console) NotFound(gc *gin.Context) {
+	writeSecurityHeaders(gc.Writer.Header(), contentPolicy(c.d.TileURL))
+	c.fail(gc, errs.NotFound("page"))
 }

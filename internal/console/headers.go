@@ -1,6 +1,7 @@
 package console
 
 import (
+	"net/http"
 	"net/url"
 	"strings"
 
@@ -11,23 +12,30 @@ import (
 // their code from /console/static), no framing, no sniffing, and nothing
 // but this origin (plus the configured tile server) to load from.
 func securityHeaders(tileURL string) gin.HandlerFunc {
+	csp := contentPolicy(tileURL)
+	return func(gc *gin.Context) {
+		writeSecurityHeaders(gc.Writer.Header(), csp)
+		gc.Next()
+	}
+}
+
+func contentPolicy(tileURL string) string {
 	img := "'self' data: blob:"
 	if o := tileOrigin(tileURL); o != "" {
 		img += " " + o
 	}
-	csp := strings.Join([]string{
+	return strings.Join([]string{
 		"default-src 'self'", "script-src 'self'", "style-src 'self'", "img-src " + img,
 		"connect-src 'self'", "object-src 'none'", "base-uri 'none'", "form-action 'self'",
 		"frame-ancestors 'none'",
 	}, "; ")
-	return func(gc *gin.Context) {
-		h := gc.Writer.Header()
-		h.Set("Content-Security-Policy", csp)
-		h.Set("X-Frame-Options", "DENY")
-		h.Set("X-Content-Type-Options", "nosniff")
-		h.Set("Referrer-Policy", "same-origin")
-		gc.Next()
-	}
+}
+
+func writeSecurityHeaders(h http.Header, csp string) {
+	h.Set("Content-Security-Policy", csp)
+	h.Set("X-Frame-Options", "DENY")
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("Referrer-Policy", "same-origin")
 }
 
 // tileOrigin is scheme://host of a tile URL template ({s}, {z}… left in the

@@ -96,6 +96,21 @@ func TestEveryConsoleRouteIsGuarded(t *testing.T) {
 		if n < 3 {
 			t.Fatalf("only %d guarded console routes: is the console mounted?", n)
 		}
+		// An unknown console path is a page, with the console's headers;
+		// an unknown API path stays problem+json.
+		for path, ct := range map[string]string{"/console/no-such-page": "text/html", "/api/v1/no-such-route": "application/problem+json"} {
+			resp, err := signed.Get(site.URL + path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			resp.Body.Close()
+			if resp.StatusCode != http.StatusNotFound || !strings.HasPrefix(resp.Header.Get("Content-Type"), ct) {
+				t.Errorf("GET %s: %d %s, want 404 %s", path, resp.StatusCode, resp.Header.Get("Content-Type"), ct)
+			}
+			if strings.HasPrefix(path, "/console") && resp.Header.Get("Content-Security-Policy") == "" {
+				t.Errorf("GET %s: no CSP", path)
+			}
+		}
 	})
 }
 

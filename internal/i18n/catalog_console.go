@@ -49,5 +49,6 @@ var consoleMessages = map[Key]map[Lang]string{
 	"console.error.forbidden":                m("您没有权限进行此操作。", "You may not do this."),
 	"console.error.not_found":                m("找不到该对象，或您无权查看。", "Not found, or not yours to see."),
 	"console.error.validation_failed":        m("输入有误，请检查标出的字段。", "Some fields are not valid; see below."),
+	"console.error.page_not_found":           m("没有这个页面。", "There is no such page."),
 	"console.error.conflict":                 m("该对象已被他人修改，请刷新后重试。", "Someone changed this meanwhile; reload and try again."),
 }

@@ -60,6 +60,7 @@ type Server struct {
 	mounts   []func(g *gin.RouterGroup)
 	public   []func(g *gin.RouterGroup)
 	root     []func(r *gin.Engine)
+	notFound map[string]gin.HandlerFunc
 	uploads  map[string]mid.Upload
 	workers  []func(ctx context.Context)
 	registry *prometheus.Registry
@@ -155,6 +156,7 @@ func New(o Options) (*Server, error) {
 		Public:      s.public,
 		Root:        s.root,
 		Idempotency: s.Idempotency,
+		NotFound:    s.notFound,
 	})
 	if err != nil {
 		return nil, err

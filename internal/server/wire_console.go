@@ -27,5 +27,6 @@ func (s *Server) wireConsole(o Options) error {
 		return err
 	}
 	s.mountRoot(con.Register)
+	s.notFound = map[string]gin.HandlerFunc{console.Prefix + "/": con.NotFound}
 	return nil
 }
