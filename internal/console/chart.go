@@ -40,7 +40,7 @@ type barRow struct {
 
 // Bar chart geometry, in SVG user units (the SVG scales to its box).
 const (
-	barLabelW = 150
+	barLabelW = 160
 	barAreaW  = 260
 	barRowH   = 26
 	barH      = 16
@@ -63,7 +63,7 @@ func newBarChart(id, title string, groups []group, sorted bool) barChart {
 			return groups[i].Label < groups[j].Label
 		})
 	}
-	c := barChart{ID: id, Title: title, Width: barLabelW + barAreaW + 60, Height: len(groups)*barRowH + 6}
+	c := barChart{ID: id, Title: title, Width: barLabelW + barAreaW + 70, Height: len(groups)*barRowH + 6}
 	max := 0
 	for _, g := range groups {
 		max = maxInt(max, maxInt(g.Count, g.Of))
@@ -139,6 +139,9 @@ type chartDot struct {
 type chartTick struct {
 	Pos   int
 	Label string
+	// Anchor is the SVG text-anchor: the first date starts at its tick
+	// and the last ends at it, so neither runs off the chart.
+	Anchor string
 }
 
 // progressPoint is one report as the chart needs it.
@@ -175,7 +178,7 @@ func newProgressChart(start, end *time.Time, reports []progressPoint, today time
 	if !hi.After(lo) {
 		hi = lo.Add(24 * time.Hour)
 	}
-	c := &progressChart{Width: 600, Height: 260, Left: 44, Right: 580, Top: 14, Base: 220, HasPlan: hasPlan}
+	c := &progressChart{Width: 600, Height: 266, Left: 54, Right: 590, Top: 14, Base: 218, HasPlan: hasPlan}
 	x := func(t time.Time) int {
 		return c.Left + int(float64(c.Right-c.Left)*float64(t.Sub(lo))/float64(hi.Sub(lo)))
 	}
@@ -185,9 +188,16 @@ func newProgressChart(start, end *time.Time, reports []progressPoint, today time
 	}
 	if hasPlan {
 		c.Plan = fmt.Sprintf("%d,%d %d,%d", x(*start), y(0), x(end.Add(24*time.Hour)), y(100))
-		c.XTicks = append(c.XTicks, chartTick{Pos: x(*start), Label: date(*start)}, chartTick{Pos: x(end.Add(24 * time.Hour)), Label: date(*end)})
+		c.XTicks = append(c.XTicks, chartTick{Pos: x(*start), Label: date(*start), Anchor: "start"},
+			chartTick{Pos: x(end.Add(24 * time.Hour)), Label: date(*end), Anchor: "end"})
 	}
-	c.Today = &chartTick{Pos: x(today), Label: date(today)}
+	c.Today = &chartTick{Pos: x(today), Label: date(today), Anchor: "middle"}
+	switch {
+	case c.Today.Pos > c.Right-60:
+		c.Today.Anchor = "end"
+	case c.Today.Pos < c.Left+60:
+		c.Today.Anchor = "start"
+	}
 	// Reports come newest first; the line runs oldest first.
 	pts := make([]string, 0, len(reports)+1)
 	if hasPlan && (len(reports) == 0 || reports[len(reports)-1].Date.After(*start)) {
@@ -206,7 +216,7 @@ func newProgressChart(start, end *time.Time, reports []progressPoint, today time
 }
 
 // barLabelRunes is how many characters of a label fit beside a bar.
-const barLabelRunes = 11
+const barLabelRunes = 9
 
 func shorten(s string, n int) string {
 	r := []rune(s)
