@@ -11,9 +11,11 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+	"github.com/google/uuid"
 
 	"github.com/fieldproof/fieldproof/internal/apitest"
 	"github.com/fieldproof/fieldproof/internal/auth"
+	"github.com/fieldproof/fieldproof/internal/campaigns"
 	"github.com/fieldproof/fieldproof/internal/console/consoletest"
 	"github.com/fieldproof/fieldproof/internal/projects"
 	"github.com/fieldproof/fieldproof/internal/review"
@@ -70,6 +72,21 @@ func TestProjectsDashboardAndExportsInTheBrowser(t *testing.T) {
 		apitest.Expect(t, e.Post("/api/v1/orders", county.Tokens[consoletest.Office], map[string]any{
 			"check_id": county.Check, "severity": "critical", "defect": "基坑未设围挡", "required_action": "设置围挡"}),
 			http.StatusCreated)
+
+		// A look-back campaign over two roads finished last year.
+		ctx := context.Background()
+		for _, code := range []string{"2025-RD-101", "2025-RD-102"} {
+			if _, err := e.Server.Projects.Create(ctx, admin, projects.NewProject{Code: code, Name: "旧路" + code, Category: projects.CatRoad,
+				Township: "青山乡", Unit: consoletest.RoadUnit, Status: projects.StatusCompleted, PlannedStart: "2025-03-01",
+				PlannedEnd: "2025-10-31", Location: &projects.Point{Lat: 28.2, Lon: 112.97}}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if _, _, err := e.Server.Campaigns.Create(ctx, county.Users[consoletest.Office].Principal(), campaigns.NewCampaign{
+			ID: uuid.NewString(), Name: "2025年农村公路回头看", Categories: []string{"road"}, CompletedBefore: "2025-12-31",
+			DueDate: time.Now().UTC().AddDate(0, 1, 0).Format(projects.DateLayout)}); err != nil {
+			t.Fatal(err)
+		}
 
 		site := consoletest.Serve(t, e)
 		tab := consoletest.Open(t, site, "office")
@@ -148,6 +165,9 @@ func TestProjectsDashboardAndExportsInTheBrowser(t *testing.T) {
 		orderBars := consoletest.Eval[[]string](tab, `Array.from(document.querySelectorAll('figure[aria-labelledby="chart-orders-unit-t"] title')).map(t => t.textContent)`)
 		if strings.Join(orderBars, ",") != "青山乡人民政府：1" {
 			t.Fatalf("orders by unit: %v", orderBars)
+		}
+		if camp := consoletest.Eval[[]string](tab, `Array.from(document.querySelectorAll('figure[aria-labelledby="chart-campaigns-t"] title')).map(t => t.textContent)`); strings.Join(camp, ",") != "2025年农村公路回头看：0 / 2" {
+			t.Fatalf("campaigns chart: %v", camp)
 		}
 		tab.Shoot("dashboard")
 
