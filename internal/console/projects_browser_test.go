@@ -179,6 +179,7 @@ func TestProjectsDashboardAndExportsInTheBrowser(t *testing.T) {
 		}
 		c := client(t)
 		signIn(t, c, site.URL, consoletest.Office)
+		links = append(links, "/console/files/projects/"+county.Road+"/report.pdf")
 		for _, l := range links {
 			resp, err := c.Get(site.URL + l)
 			if err != nil {
@@ -188,8 +189,11 @@ func TestProjectsDashboardAndExportsInTheBrowser(t *testing.T) {
 			resp.Body.Close()
 			ct := resp.Header.Get("Content-Type")
 			wantType := "application/geo+json"
-			if strings.HasSuffix(l, ".csv") {
+			switch {
+			case strings.HasSuffix(l, ".csv"):
 				wantType = "text/csv"
+			case strings.HasSuffix(l, ".pdf"):
+				wantType = "application/pdf"
 			}
 			if resp.StatusCode != http.StatusOK || !strings.HasPrefix(ct, wantType) || len(body) == 0 {
 				t.Fatalf("%s: %d %s (%d bytes)", l, resp.StatusCode, ct, len(body))
