@@ -259,7 +259,7 @@ func (tb *Tab) Shoot(name string) {
 			}
 		}
 		ctx, cancel := context.WithTimeout(tb.Ctx, 30*time.Second)
-		png, err := chromedp.Run(ctx, chromedp.FullScreenshot(90))
+		png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
 		cancel()
 		if err != nil {
 			tb.T.Fatalf("screenshot: %v", err)
