@@ -167,9 +167,11 @@ type QueueFilter struct {
 	// Flag is a check flag, PhotoFlag a photo flag (at most one is set).
 	Flag, PhotoFlag                     string
 	ProjectID, Township, Unit, AuthorID string
-	From, To                            *time.Time
-	BeforeSeq                           int64
-	Limit                               int
+	// CheckID keeps one check (PendingFor); the API does not offer it.
+	CheckID   string
+	From, To  *time.Time
+	BeforeSeq int64
+	Limit     int
 }
 
 func (q QueueQuery) filter() (QueueFilter, error) {
@@ -215,6 +217,26 @@ func (s *Service) ReviewQueue(ctx context.Context, p auth.Principal, q QueueQuer
 	}
 	pg.Items = items
 	return pg, nil
+}
+
+// PendingFor is what is still to decide on one check and its photos (its
+// row of the review queue); empty when nothing is. Office and admin, as
+// the queue.
+func (s *Service) PendingFor(ctx context.Context, p auth.Principal, id string) ([]Pending, error) {
+	if err := policy.ReviewChecks(p); err != nil {
+		return nil, err
+	}
+	items, err := s.d.Store.ReviewQueue(ctx, QueueFilter{CheckID: id, Limit: 1})
+	if err != nil || len(items) == 0 {
+		return nil, err
+	}
+	return items[0].Pending, nil
+}
+
+// QueueFlags are the flags the review queue filters on, check flags first.
+func QueueFlags() []string {
+	return []string{FlagOffSite, FlagLowAccuracy, FlagLateSubmission, "gps_mismatch", "time_mismatch", "duplicate",
+		"possible_reuse", "no_exif", "no_capture_metadata", "undecodable"}
 }
 
 func (s *Service) record(ctx context.Context, p auth.Principal, action, entity, id string, changes any) error {

@@ -114,6 +114,9 @@ func (s *Store) ReviewQueue(ctx context.Context, f checks.QueueFilter) ([]checks
 		// Photo flags are JSON object keys; see List.
 		q = q.Where("EXISTS ("+undecidedPhoto+" AND CAST(ph.flags AS TEXT) LIKE ?)", `%"`+f.PhotoFlag+`"%`)
 	}
+	if f.CheckID != "" {
+		q = q.Where("checks.id = ?", f.CheckID)
+	}
 	if f.ProjectID != "" {
 		q = q.Where("checks.project_id = ?", f.ProjectID)
 	}
