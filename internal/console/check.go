@@ -36,8 +36,11 @@ type answerRow struct {
 type photoView struct {
 	ID, SHA256, Device, Taken, GPS string
 	Lat, Lon                       *float64
-	Flags                          []string
+	Flags                          []flagView
 }
+
+// flagView is a photo flag with how far off the photo was, when known.
+type flagView struct{ Name, Detail string }
 
 type pendingView struct {
 	Kind, ID, Label string
@@ -48,7 +51,6 @@ type checkData struct {
 	Check    checks.Check
 	Project  projects.Project
 	Author   string
-	Title    string
 	Answers  []answerRow
 	Failed   []answerRow
 	Photos   []photoView
@@ -101,7 +103,6 @@ func (c *Console) checkView(gc *gin.Context, form map[string]string) (*view, err
 	if err != nil {
 		return nil, err
 	}
-	d.Title = tpl.Title
 	d.Answers = answers(v, tpl.Items, chk)
 	for _, a := range d.Answers {
 		if a.Failed {
@@ -218,8 +219,36 @@ func photoOf(v *view, ph photos.Photo) photoView {
 	if pv.Lat != nil && pv.Lon != nil {
 		pv.GPS = fmt.Sprintf("%.5f, %.5f", *pv.Lat, *pv.Lon)
 	}
-	pv.Flags = photoFlagNames(ph.Flags)
+	for _, name := range photoFlagNames(ph.Flags) {
+		fv := flagView{Name: name}
+		switch {
+		case name == "gps_mismatch" && ph.Flags.GPSMismatch != nil:
+			fv.Detail = distance(ph.Flags.GPSMismatch.Value)
+		case name == "time_mismatch" && ph.Flags.TimeMismatch != nil:
+			fv.Detail = span(v, ph.Flags.TimeMismatch.Value)
+		}
+		pv.Flags = append(pv.Flags, fv)
+	}
 	return pv
+}
+
+// distance prints metres as people read them: m under a kilometre, else km.
+func distance(m float64) string {
+	if m < 1000 {
+		return fmt.Sprintf("%.0f m", m)
+	}
+	return fmt.Sprintf("%.1f km", m/1000)
+}
+
+// span prints seconds as days, hours or minutes.
+func span(v *view, s float64) string {
+	switch {
+	case s >= 2*86400:
+		return v.T("console.check.days", int(s/86400))
+	case s >= 3600:
+		return v.T("console.check.hours", int(s/3600))
+	}
+	return v.T("console.check.minutes", int(s/60))
 }
 
 // photoFlagNames are the keys of a photo's flags as the API names them.

@@ -3,6 +3,7 @@ package console
 import (
 	"context"
 	"net/http"
+	"strconv"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -37,6 +38,8 @@ type queueData struct {
 	Flags, Projects, Townships, Units, People []option
 	Rows                                      []queueRow
 	Next                                      string
+	// Paged: this is not the first page.
+	Paged bool
 }
 
 // queue lists the checks awaiting review, filtered as the API's
@@ -47,6 +50,9 @@ func (c *Console) queue(gc *gin.Context) error {
 		Unit: gc.Query("unit"), Author: gc.Query("author"), From: gc.Query("from"), To: gc.Query("to")}
 	q := checks.QueueQuery{Flag: f.Flag, ProjectID: f.Project, Township: f.Township, Unit: f.Unit, AuthorID: f.Author,
 		Cursor: gc.Query("cursor")}
+	if n, err := strconv.Atoi(gc.Query("limit")); err == nil {
+		q.Limit = &n // the service bounds it, as for the API
+	}
 	var err error
 	if q.From, err = c.day(f.From, "from", 0); err != nil {
 		return err
@@ -58,7 +64,7 @@ func (c *Console) queue(gc *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	d := queueData{Filter: f, Next: pg.Next}
+	d := queueData{Filter: f, Next: pg.Next, Paged: q.Cursor != ""}
 	names, err := c.people(ctx)
 	if err != nil {
 		return err

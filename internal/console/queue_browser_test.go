@@ -66,6 +66,17 @@ func TestReviewQueueAndCheckInTheBrowser(t *testing.T) {
 			t.Errorf("an empty queue says nothing")
 		}
 
+		// Keyset pages: a second flagged check comes first, one a page.
+		second, _ := county.FileFailedSafetyCheck(t, consoletest.Inspector, county.Road)
+		tab.Go("/console/queue?limit=1")
+		if n := consoletest.Eval[int](tab, `document.querySelectorAll('tr[data-check="`+second+`"]').length`); n != 1 || rows() != 0 {
+			t.Errorf("first page of one: %s", tab.Text())
+		}
+		tab.Submit("a[rel=next]")
+		if rows() != 1 {
+			t.Errorf("second page lacks the older check: %s", tab.Text())
+		}
+
 		// The check's page.
 		tab.Go("/console/queue")
 		tab.Submit(row + ` a[href="/console/checks/` + county.Check + `"]`)
