@@ -213,8 +213,9 @@ func photoOf(v *view, ph photos.Photo) photoView {
 		Device: strings.TrimSpace(ph.EXIF.Make + " " + ph.EXIF.Model)}
 	if t, ok := ph.EXIF.TakenInstant(); ok {
 		pv.Taken = v.Time(t)
-	} else if s, ok := ph.EXIF.TakenLocal(); ok {
-		pv.Taken = s + " " + v.T("console.check.camera_clock")
+	} else if ph.EXIF.TakenAt != nil {
+		// Without an offset the camera's wall clock is all there is.
+		pv.Taken = ph.EXIF.TakenAt.Format("2006-01-02 15:04:05") + " " + v.T("console.check.camera_clock")
 	}
 	if pv.Lat != nil && pv.Lon != nil {
 		pv.GPS = fmt.Sprintf("%.5f, %.5f", *pv.Lat, *pv.Lon)
