@@ -14,6 +14,8 @@ export function draw(el) {
   if (el.dataset.tiles) {
     L.tileLayer(el.dataset.tiles, { maxZoom: 19, attribution: el.dataset.attribution || '' }).addTo(map);
   }
+  // Without tiles a scale is the only sense of distance on the page.
+  L.control.scale({ imperial: false }).addTo(map);
   const layers = [];
   // Circles need the map's view to measure their bounds, so they are
   // added once the view is set and do not take part in fitting it.
