@@ -51,6 +51,10 @@ type Deps struct {
 	// TileURL is a Leaflet tile URL template (FIELDPROOF_MAP_TILE_URL);
 	// empty draws routes and points on a plain background.
 	TileURL string
+	// ObjectOrigin is the object store's scheme://host when photo
+	// downloads redirect there (signed URLs); the pages' CSP lets images
+	// load from it. Empty when files are served by this binary.
+	ObjectOrigin string
 	// Key derives the CSRF key; the JWT signing key, so every replica
 	// derives the same one and no new secret needs configuring.
 	Key []byte
@@ -82,7 +86,7 @@ func New(d Deps) (*Console, error) {
 // Register mounts the console on r.
 func (c *Console) Register(r *gin.Engine) {
 	r.GET(Prefix, func(gc *gin.Context) { redirect(gc, Prefix+"/") })
-	g := r.Group(Prefix, securityHeaders(c.d.TileURL))
+	g := r.Group(Prefix, securityHeaders(c.d.TileURL, c.d.ObjectOrigin))
 	g.GET("/static/*path", serveStatic)
 	g.GET("/signin", c.page(c.signinForm))
 	g.POST("/signin", c.page(c.signin))
@@ -105,6 +109,6 @@ func (c *Console) Register(r *gin.Engine) {
 // NotFound answers an unknown console path with a page (the API's unknown
 // routes stay problem+json).
 func (c *Console) NotFound(gc *gin.Context) {
-	writeSecurityHeaders(gc.Writer.Header(), contentPolicy(c.d.TileURL))
+	writeSecurityHeaders(gc.Writer.Header(), contentPolicy(c.d.TileURL, c.d.ObjectOrigin))
 	c.fail(gc, errs.NotFound("page"))
 }

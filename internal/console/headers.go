@@ -10,19 +10,23 @@ import (
 
 // securityHeaders: no inline script or style anywhere (the pages load
 // their code from /console/static), no framing, no sniffing, and nothing
-// but this origin (plus the configured tile server) to load from.
-func securityHeaders(tileURL string) gin.HandlerFunc {
-	csp := contentPolicy(tileURL)
+// but this origin (plus the configured tile server, and the object store
+// that photo downloads redirect to) to load from.
+func securityHeaders(tileURL, objectOrigin string) gin.HandlerFunc {
+	csp := contentPolicy(tileURL, objectOrigin)
 	return func(gc *gin.Context) {
 		writeSecurityHeaders(gc.Writer.Header(), csp)
 		gc.Next()
 	}
 }
 
-func contentPolicy(tileURL string) string {
+func contentPolicy(tileURL, objectOrigin string) string {
 	img := "'self' data: blob:"
 	if o := tileOrigin(tileURL); o != "" {
 		img += " " + o
+	}
+	if objectOrigin != "" {
+		img += " " + objectOrigin
 	}
 	return strings.Join([]string{
 		"default-src 'self'", "script-src 'self'", "style-src 'self'", "img-src " + img,

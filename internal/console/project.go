@@ -1,7 +1,6 @@
 package console
 
 import (
-	"encoding/json"
 	"net/http"
 	"time"
 
@@ -49,7 +48,7 @@ func (c *Console) projectPage(gc *gin.Context) error {
 	}
 	d := projectData{Project: proj, Start: day(proj.PlannedStart), End: day(proj.PlannedEnd), Reports: history,
 		Checks: cs, Orders: os, OrderDefects: os.View >= orders.ViewUnit}
-	d.Route, d.Points = mapData(proj)
+	d.Route, d.Points = projectMap(proj)
 	pts := make([]progressPoint, len(history))
 	for i, r := range history {
 		pts[i] = progressPoint{Date: r.Date, Percent: r.Percent}
@@ -72,25 +71,11 @@ func day(t *time.Time) string {
 	return t.UTC().Format(projects.DateLayout)
 }
 
-type mapPoint struct {
-	Lat   float64 `json:"lat"`
-	Lng   float64 `json:"lng"`
-	Label string  `json:"label,omitempty"`
-	Kind  string  `json:"kind"`
-}
-
-// mapData turns the project's route ([lon, lat]) and point into map.js's
-// data attributes ([lat, lng]).
-func mapData(p projects.Project) (route, points string) {
-	line := make([][2]float64, len(p.Route))
-	for i, pos := range p.Route {
-		line[i] = [2]float64{pos[1], pos[0]}
-	}
+// projectMap: the project's route and its point, as map.js draws them.
+func projectMap(p projects.Project) (route, points string) {
 	pts := []mapPoint{}
 	if p.Location != nil {
 		pts = append(pts, mapPoint{Lat: p.Location.Lat, Lng: p.Location.Lon, Label: p.Code, Kind: "site"})
 	}
-	r, _ := json.Marshal(line)
-	ps, _ := json.Marshal(pts)
-	return string(r), string(ps)
+	return jsonAttr(routeLatLng(p)), jsonAttr(pts)
 }

@@ -6,6 +6,8 @@ import "github.com/gin-gonic/gin"
 // own line here and keeps its handlers and template in its own files.
 func (c *Console) screens() []func(g *gin.RouterGroup) {
 	return []func(g *gin.RouterGroup){
+		c.queueRoutes,
+		c.checkRoutes,
 		c.projectsRoutes,
 		c.dashboardRoutes,
 		c.exportsRoutes,

@@ -16,6 +16,7 @@ type signinData struct {
 
 func (c *Console) signinForm(gc *gin.Context) error {
 	if p, err := c.d.Auth.WebSession(gc.Request.Context(), sessionToken(gc)); err == nil && p.UserID != "" {
+		lang(gc) // a ?lang= is remembered even when the page only passes a signed-in person on
 		redirect(gc, localPath(gc.Query("next")))
 		return nil
 	}

@@ -17,6 +17,7 @@ func (s *Server) wireConsole(o Options) error {
 		Log: o.Log, Auth: s.Auth, Checks: s.Checks, Checklists: s.Checklists, Photos: s.Photos, Orders: s.Orders,
 		Projects: s.Projects, Orgs: s.Orgs, Review: s.Review, Campaigns: s.Campaigns, Reports: s.Reports,
 		Audit: s.Audit, Zone: o.Config.Zone, TileURL: o.Config.MapTileURL, Key: o.JWTKey,
+		ObjectOrigin: objectOrigin(o.Objects),
 		Files: func(g *gin.RouterGroup) {
 			photoapi.RegisterContent(g, s.Photos)
 			reviewapi.RegisterExports(g, s.Review)
@@ -29,4 +30,13 @@ func (s *Server) wireConsole(o Options) error {
 	s.mountRoot(con.Register)
 	s.notFound = map[string]gin.HandlerFunc{console.Prefix + "/": con.NotFound}
 	return nil
+}
+
+// objectOrigin is where signed photo URLs point, when the object store
+// signs them (S3/MinIO); local disk serves photos through this binary.
+func objectOrigin(objects any) string {
+	if o, ok := objects.(interface{ Origin() string }); ok {
+		return o.Origin()
+	}
+	return ""
 }

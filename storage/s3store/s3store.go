@@ -720,6 +720,13 @@ func (s *Store) SignedURL(ctx context.Context, method, key string, ttl time.Dura
 	return u.String(), nil
 }
 
+// Origin is scheme://host of the endpoint signed URLs point at, for a web
+// page's Content-Security-Policy to let a browser follow them.
+func (s *Store) Origin() string {
+	u := s.client.EndpointURL()
+	return u.Scheme + "://" + u.Host
+}
+
 // Ping implements storage.Store.
 func (s *Store) Ping(ctx context.Context) error {
 	ctx, cancel := withTimeout(ctx, s.metaTimeout)
