@@ -34,7 +34,7 @@ type orderData struct {
 	// Candidates are the project's verification checks captured since the
 	// last response, offered to Verify (which alone decides if one will do).
 	Candidates []checks.Check
-	Can        map[orders.Action]bool
+	Can        map[string]bool
 	// Form holds what a refused form sent, to show it again.
 	Form map[string]string
 
@@ -85,9 +85,9 @@ func (c *Console) orderDetail(ctx context.Context, p auth.Principal, id string) 
 	if err != nil {
 		return nil, err
 	}
-	d := &orderData{Detail: det, Overdue: det.Overdue(det.Now), Can: map[orders.Action]bool{}, Form: map[string]string{}}
+	d := &orderData{Detail: det, Overdue: det.Overdue(det.Now), Can: map[string]bool{}, Form: map[string]string{}}
 	for _, a := range det.Actions {
-		d.Can[a] = true
+		d.Can[string(a)] = true
 	}
 	if pr, err := c.d.Projects.Get(ctx, p, det.ProjectID); err == nil {
 		d.Project = &pr
@@ -115,7 +115,7 @@ func (c *Console) orderDetail(ctx context.Context, p auth.Principal, id string) 
 		}
 		d.Reinspections = append(d.Reinspections, reinspection{Check: ch, Photos: storedPhotos(ch)})
 	}
-	if d.Can[orders.ActVerify] {
+	if d.Can[string(orders.ActVerify)] {
 		q := checks.ListQuery{ProjectID: det.ProjectID, Type: string(checklists.TypeVerification), State: checks.StateFiled,
 			From: det.LastResponseAt}
 		pg, err := c.d.Checks.List(ctx, p, q)
