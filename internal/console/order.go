@@ -27,7 +27,7 @@ type orderData struct {
 	// Source is the failed check the order came from (nil: issued on the
 	// project, or not readable by this person); Before its stored photos.
 	Source *checks.Check
-	Before []string
+	Before []photos.Photo
 	// Reinspections are the verification checks the timeline names (a
 	// verify or a reject on a failed one), with their stored photos.
 	Reinspections []reinspection
@@ -43,27 +43,20 @@ type orderData struct {
 
 // gallery is a row of photo thumbnails with their alt text.
 type gallery struct {
-	IDs        []string
-	Alt, Empty string
+	Photos                      []photos.Photo
+	Alt, Empty, Pending, Failed string
 }
 
-// Gallery is the page's photo row of ids, described by the catalog's key.
-func (d *orderData) Gallery(ids []string, key string) gallery {
-	return gallery{IDs: ids, Alt: i18n.T(d.lang, i18n.Key(key)), Empty: i18n.T(d.lang, "console.order.no_photos")}
-}
-
-// PhotoGallery is Gallery of stored photos (a response's).
-func (d *orderData) PhotoGallery(ps []photos.Photo, key string) gallery {
-	ids := make([]string, len(ps))
-	for i, ph := range ps {
-		ids[i] = ph.ID
-	}
-	return d.Gallery(ids, key)
+// Gallery is the page's row of photos, described by the catalog's key.
+func (d *orderData) Gallery(ps []photos.Photo, key string) gallery {
+	t := func(k string) string { return i18n.T(d.lang, i18n.Key(k)) }
+	return gallery{Photos: ps, Alt: t(key), Empty: t("console.order.no_photos"),
+		Pending: t("console.order.photo_pending"), Failed: t("console.order.photo_failed")}
 }
 
 type reinspection struct {
 	Check  checks.Check
-	Photos []string
+	Photos []photos.Photo
 }
 
 // orderPage shows one order.
@@ -95,10 +88,15 @@ func (c *Console) orderDetail(ctx context.Context, p auth.Principal, id string) 
 		return nil, err
 	}
 	if det.SourceCheckID != "" && det.View >= orders.ViewUnit {
-		if ch, err := c.d.Checks.Get(ctx, p, det.SourceCheckID); err == nil {
-			d.Source, d.Before = &ch, storedPhotos(ch)
-		} else if !hidden(err) {
+		ch, err := c.d.Checks.Get(ctx, p, det.SourceCheckID)
+		if err != nil && !hidden(err) {
 			return nil, err
+		}
+		if err == nil {
+			d.Source = &ch
+			if d.Before, err = c.d.Photos.List(ctx, p, ch.ID); err != nil {
+				return nil, err
+			}
 		}
 	}
 	seen := map[string]bool{}
@@ -113,7 +111,11 @@ func (c *Console) orderDetail(ctx context.Context, p auth.Principal, id string) 
 		} else if err != nil {
 			return nil, err
 		}
-		d.Reinspections = append(d.Reinspections, reinspection{Check: ch, Photos: storedPhotos(ch)})
+		ps, err := c.d.Photos.List(ctx, p, ch.ID)
+		if err != nil {
+			return nil, err
+		}
+		d.Reinspections = append(d.Reinspections, reinspection{Check: ch, Photos: ps})
 	}
 	if d.Can[string(orders.ActVerify)] {
 		q := checks.ListQuery{ProjectID: det.ProjectID, Type: string(checklists.TypeVerification), State: checks.StateFiled,
@@ -130,21 +132,6 @@ func (c *Console) orderDetail(ctx context.Context, p auth.Principal, id string) 
 // hidden: the person may not read it, which the page simply leaves out.
 func hidden(err error) bool {
 	return errors.Is(err, errs.ErrNotFound) || errors.Is(err, errs.ErrForbidden)
-}
-
-// storedPhotos are the photos a check announced that have arrived.
-func storedPhotos(ch checks.Check) []string {
-	missing := map[string]bool{}
-	for _, id := range ch.MissingPhotoIDs {
-		missing[id] = true
-	}
-	out := []string{}
-	for _, id := range ch.PhotoIDs {
-		if !missing[id] {
-			out = append(out, id)
-		}
-	}
-	return out
 }
 
 // orderStep runs one lifecycle step from a form: on success back to the

@@ -55,6 +55,7 @@ func TestOrdersBoardInTheBrowser(t *testing.T) {
 		rid := r.Map(t)["responses"].([]any)[0].(map[string]any)["id"].(string)
 		apitest.Expect(t, c.UploadResponsePhoto(t, consoletest.Contractor, orderID, rid, after,
 			consoletest.Photo(t, "orientation/landscape_1.jpg")), http.StatusCreated)
+		waitRendition(t, c, consoletest.Contractor, after)
 		time.Sleep(time.Until(time.Now().Add(1600 * time.Millisecond)))
 
 		site := consoletest.Serve(t, e)
@@ -113,6 +114,7 @@ func TestOrdersBoardInTheBrowser(t *testing.T) {
 
 		apitest.Expect(t, c.UploadCheckPhoto(t, consoletest.Inspector, checkID, fixed,
 			consoletest.Photo(t, "orientation/landscape_2.jpg")), http.StatusCreated)
+		waitRendition(t, c, consoletest.Inspector, fixed)
 		tab.Go("/console/orders/" + orderID)
 		tab.Do(chromedp.SetValue("#verify-check", checkID))
 		tab.Submit("#verify-form button[type=submit]")
@@ -164,6 +166,23 @@ func TestOrdersBoardInTheBrowser(t *testing.T) {
 			t.Fatal("contractor1's actions on an issued order are not just acknowledge")
 		}
 	})
+}
+
+// waitRendition waits for the background worker to make a photo's
+// thumbnail, so the pages show it rather than "being processed".
+func waitRendition(t *testing.T, c *consoletest.County, user, photoID string) {
+	t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		r := c.Env.Get("/api/v1/photos/"+photoID, c.Tokens[user])
+		apitest.Expect(t, r, http.StatusOK)
+		if st := r.Map(t)["rendition_status"]; st == "ready" {
+			return
+		} else if st == "failed" || time.Now().After(deadline) {
+			t.Fatalf("photo %s rendition %v", photoID, st)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
 }
 
 // signInTo signs in through the form with a ?next= page (the home page

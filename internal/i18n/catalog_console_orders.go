@@ -76,6 +76,8 @@ var consoleOrdersMessages = map[Key]map[Lang]string{
 	"console.order.reinspections":        m("复查", "Re-inspection"),
 	"console.order.no_reinspection":      m("尚未复查。", "Not re-inspected yet."),
 	"console.order.timeline":             m("处理经过", "Timeline"),
+	"console.order.photo_pending":        m("照片处理中，点此查看原图", "Photo being processed; open the original"),
+	"console.order.photo_failed":         m("无法生成缩略图，点此查看原图", "No thumbnail; open the original"),
 	"console.order.no_photos":            m("没有照片。", "No photos."),
 
 	"console.done.order_acknowledged": m("已签收。", "Acknowledged."),

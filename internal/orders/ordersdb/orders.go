@@ -7,8 +7,6 @@ import (
 	"strings"
 	"time"
 
-	"gorm.io/gorm/clause"
-
 	"github.com/fieldproof/fieldproof/internal/auth"
 	"github.com/fieldproof/fieldproof/internal/orders"
 	"github.com/fieldproof/fieldproof/internal/policy/scopesql"
@@ -211,7 +209,9 @@ func (s *Store) List(ctx context.Context, f orders.Filter) ([]orders.Order, erro
 			q = q.Where("("+bucket+" > ? OR ("+bucket+" = ? AND (deadline > ? OR (deadline = ? AND seq > ?))))",
 				openStatuses, now, b, openStatuses, now, b, d, d, k.Seq)
 		}
-		q = q.Order(clause.Expr{SQL: bucket + ", deadline, seq", Vars: []any{openStatuses, now}, WithoutParentheses: true})
+		// ordered by the selected alias: both dialects sort by an output
+		// column's name, and the condition's arguments stay bound
+		q = q.Select("orders.*, "+bucket+" AS due_bucket", openStatuses, now).Order("due_bucket, deadline, seq")
 	} else {
 		if f.BeforeSeq > 0 {
 			q = q.Where("seq < ?", f.BeforeSeq)
