@@ -50,6 +50,10 @@ type Deps struct {
 	// TileURL is a Leaflet tile URL template (FIELDPROOF_MAP_TILE_URL);
 	// empty draws routes and points on a plain background.
 	TileURL string
+	// ObjectOrigin is the object store's scheme://host:port when photos are
+	// served by redirect to a signed URL (MinIO/S3); images may load from
+	// it. Empty with local disk, whose photos stream from this origin.
+	ObjectOrigin string
 	// Key derives the CSRF key; the JWT signing key, so every replica
 	// derives the same one and no new secret needs configuring.
 	Key []byte
@@ -81,7 +85,7 @@ func New(d Deps) (*Console, error) {
 // Register mounts the console on r.
 func (c *Console) Register(r *gin.Engine) {
 	r.GET(Prefix, func(gc *gin.Context) { redirect(gc, Prefix+"/") })
-	g := r.Group(Prefix, securityHeaders(c.d.TileURL))
+	g := r.Group(Prefix, securityHeaders(c.d.TileURL, c.d.ObjectOrigin))
 	g.GET("/static/*path", serveStatic)
 	g.GET("/signin", c.page(c.signinForm))
 	g.POST("/signin", c.page(c.signin))

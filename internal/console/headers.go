@@ -9,11 +9,15 @@ import (
 
 // securityHeaders: no inline script or style anywhere (the pages load
 // their code from /console/static), no framing, no sniffing, and nothing
-// but this origin (plus the configured tile server) to load from.
-func securityHeaders(tileURL string) gin.HandlerFunc {
+// but this origin (plus the configured tile server, and the object store a
+// photo's signed URL points to) to load from.
+func securityHeaders(tileURL, objectOrigin string) gin.HandlerFunc {
 	img := "'self' data: blob:"
 	if o := tileOrigin(tileURL); o != "" {
 		img += " " + o
+	}
+	if objectOrigin != "" {
+		img += " " + objectOrigin
 	}
 	csp := strings.Join([]string{
 		"default-src 'self'", "script-src 'self'", "style-src 'self'", "img-src " + img,

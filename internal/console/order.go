@@ -99,9 +99,11 @@ func (c *Console) orderDetail(ctx context.Context, p auth.Principal, id string) 
 			}
 		}
 	}
+	// Who checked and why is the unit's and the county's to read, as the
+	// API's timeline says (a volunteer sees the steps only).
 	seen := map[string]bool{}
 	for _, e := range det.Events {
-		if e.CheckID == "" || seen[e.CheckID] || (e.Action != orders.ActVerify && e.Action != orders.ActReject) {
+		if det.View < orders.ViewUnit || e.CheckID == "" || seen[e.CheckID] || (e.Action != orders.ActVerify && e.Action != orders.ActReject) {
 			continue
 		}
 		seen[e.CheckID] = true

@@ -155,6 +155,14 @@ func TestOrdersBoardInTheBrowser(t *testing.T) {
 			t.Fatal("contractor2 sees the other unit's order on the board")
 		}
 		get(t, other, site.URL+"/console/orders/"+orderID, http.StatusNotFound)
+		// The volunteer watching the road sees where it stands, not the
+		// unit's answer nor who did what.
+		vol := client(t)
+		signIn(t, vol, site.URL, consoletest.Volunteer)
+		if body := get(t, vol, site.URL+"/console/orders/"+orderID, http.StatusOK); !strings.Contains(body, number) ||
+			strings.Contains(body, "已设置连续围挡") || strings.Contains(body, "围挡已连续设置") || strings.Contains(body, "verify-form") {
+			t.Fatal("the volunteer's order page shows more than the API shows them")
+		}
 		// The unit's own contractor sees it, and may not verify it.
 		own := client(t)
 		signIn(t, own, site.URL, consoletest.Contractor)

@@ -7,6 +7,7 @@ import (
 	"github.com/fieldproof/fieldproof/internal/httpapi/photoapi"
 	"github.com/fieldproof/fieldproof/internal/httpapi/reportapi"
 	"github.com/fieldproof/fieldproof/internal/httpapi/reviewapi"
+	"github.com/fieldproof/fieldproof/storage"
 )
 
 // wireConsole mounts the office console at /console/, over the services
@@ -17,6 +18,7 @@ func (s *Server) wireConsole(o Options) error {
 		Log: o.Log, Auth: s.Auth, Checks: s.Checks, Checklists: s.Checklists, Photos: s.Photos, Orders: s.Orders,
 		Projects: s.Projects, Orgs: s.Orgs, Review: s.Review, Campaigns: s.Campaigns, Reports: s.Reports,
 		Audit: s.Audit, Zone: o.Config.Zone, TileURL: o.Config.MapTileURL, Key: o.JWTKey,
+		ObjectOrigin: storage.Origin(o.Objects),
 		Files: func(g *gin.RouterGroup) {
 			photoapi.RegisterContent(g, s.Photos)
 			reviewapi.RegisterExports(g, s.Review)
