@@ -75,9 +75,11 @@ func (s *Service) List(ctx context.Context, p auth.Principal, q ListQuery) (Page
 		sort = SortNewest
 	}
 	v.Check(sort != SortNewest && sort != SortDue, "sort", "invalid", "must be newest or due")
-	var before int64
-	var after *DueKey
-	limit := DefaultLimit
+	var (
+		before int64
+		after  *DueKey
+		limit  int
+	)
 	if sort == SortDue {
 		after = dueCursor(v, q.Cursor)
 		_, limit = keyset.Args(v, "", q.Limit)
