@@ -42,19 +42,6 @@ func schedule(t *testing.T, e *apitest.Env, admin auth.Principal, id string, sta
 	}
 }
 
-// signInTo signs in through the form with ?next=, landing on path (so the
-// test does not depend on which page a role's home is).
-func signInTo(tab *consoletest.Tab, user, path string) {
-	tab.T.Helper()
-	tab.Go("/console/signin?next=" + url.QueryEscape(path))
-	tab.Do(
-		chromedp.SendKeys("#username", user),
-		chromedp.SendKeys("#password", apitest.Password),
-		chromedp.Click("form[action='/console/signin'] button[type=submit]"),
-		chromedp.WaitNotPresent("#password"),
-	)
-	tab.Check()
-}
 
 // The office walks its projects (search, the behind-schedule filter), a
 // project's page (route map, progress chart, checks, orders, report), the
@@ -90,7 +77,7 @@ func TestProjectsDashboardAndExportsInTheBrowser(t *testing.T) {
 
 		site := consoletest.Serve(t, e)
 		tab := consoletest.Open(t, site, "office")
-		signInTo(tab, consoletest.Office, "/console/projects")
+		tab.SignInTo(consoletest.Office, "/console/projects")
 
 		// The list: every project, the hostile name as text.
 		tab.Go("/console/projects")
@@ -226,7 +213,7 @@ func TestProjectsDashboardAndExportsInTheBrowser(t *testing.T) {
 
 		// A contractor: their unit's projects only, no dashboard, no audit.
 		ct := consoletest.Open(t, site, "contractor")
-		signInTo(ct, consoletest.Contractor, "/console/projects")
+		ct.SignInTo(consoletest.Contractor, "/console/projects")
 		ct.Go("/console/projects")
 		text = ct.Text()
 		if !strings.Contains(text, "上坝村通村公路") || !strings.Contains(text, consoletest.HostileName) || strings.Contains(text, "河塘镇农村饮水") {

@@ -11,5 +11,6 @@ func (c *Console) screens() []func(g *gin.RouterGroup) {
 		c.projectsRoutes,
 		c.dashboardRoutes,
 		c.exportsRoutes,
+		c.ordersRoutes,
 	}
 }

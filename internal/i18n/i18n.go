@@ -127,7 +127,8 @@ func Negotiate(explicit, acceptLanguage string) Lang {
 // catalog is every message set joined. A key defined twice is a
 // programmer's mistake that would make one text silently win, so it stops
 // the program at start-up (and TestEveryKeyHasEveryLanguage at test time).
-var catalog = join(coreMessages, consoleMessages, consoleQueueMessages, consoleCheckMessages, consoleProjectsMessages)
+var catalog = join(coreMessages, consoleMessages, consoleQueueMessages, consoleCheckMessages,
+	consoleProjectsMessages, consoleOrdersMessages)
 
 func join(sets ...map[Key]map[Lang]string) map[Key]map[Lang]string {
 	out := map[Key]map[Lang]string{}

@@ -7,6 +7,7 @@ import (
 	"github.com/fieldproof/fieldproof/internal/httpapi/photoapi"
 	"github.com/fieldproof/fieldproof/internal/httpapi/reportapi"
 	"github.com/fieldproof/fieldproof/internal/httpapi/reviewapi"
+	"github.com/fieldproof/fieldproof/storage"
 )
 
 // wireConsole mounts the office console at /console/, over the services
@@ -17,7 +18,7 @@ func (s *Server) wireConsole(o Options) error {
 		Log: o.Log, Auth: s.Auth, Checks: s.Checks, Checklists: s.Checklists, Photos: s.Photos, Orders: s.Orders,
 		Projects: s.Projects, Orgs: s.Orgs, Review: s.Review, Campaigns: s.Campaigns, Reports: s.Reports,
 		Audit: s.Audit, Zone: o.Config.Zone, TileURL: o.Config.MapTileURL, Key: o.JWTKey,
-		ObjectOrigin: objectOrigin(o.Objects),
+		ObjectOrigin: storage.Origin(o.Objects),
 		Files: func(g *gin.RouterGroup) {
 			photoapi.RegisterContent(g, s.Photos)
 			reviewapi.RegisterExports(g, s.Review)
@@ -30,13 +31,4 @@ func (s *Server) wireConsole(o Options) error {
 	s.mountRoot(con.Register)
 	s.notFound = map[string]gin.HandlerFunc{console.Prefix + "/": con.NotFound}
 	return nil
-}
-
-// objectOrigin is where signed photo URLs point, when the object store
-// signs them (S3/MinIO); local disk serves photos through this binary.
-func objectOrigin(objects any) string {
-	if o, ok := objects.(interface{ Origin() string }); ok {
-		return o.Origin()
-	}
-	return ""
 }

@@ -694,6 +694,13 @@ func (s *Store) Retain(ctx context.Context, key string, until time.Time) error {
 	return nil
 }
 
+// Origin is scheme://host[:port] of the endpoint, where signed URLs point:
+// a page that shows photos by them lets its images load from here.
+func (s *Store) Origin() string {
+	u := s.client.EndpointURL()
+	return u.Scheme + "://" + u.Host
+}
+
 // SignedURL implements storage.Store. Bytes PUT through the URL bypass
 // Put: they are not hashed or size-checked here and carry no
 // X-Amz-Meta-Sha256, so the caller must Stat and verify them before
@@ -718,13 +725,6 @@ func (s *Store) SignedURL(ctx context.Context, method, key string, ttl time.Dura
 		return "", fmt.Errorf("s3store: signed url %s %s: %w", method, key, err)
 	}
 	return u.String(), nil
-}
-
-// Origin is scheme://host of the endpoint signed URLs point at, for a web
-// page's Content-Security-Policy to let a browser follow them.
-func (s *Store) Origin() string {
-	u := s.client.EndpointURL()
-	return u.Scheme + "://" + u.Host
 }
 
 // Ping implements storage.Store.

@@ -10,6 +10,7 @@ import (
 	"context"
 	"fmt"
 	"net/http/httptest"
+	"net/url"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -286,4 +287,19 @@ func (tb *Tab) SignInFails(username, password string) {
 		chromedp.SendKeys("#password", password),
 	)
 	tb.Submit("form[action='/console/signin'] button[type=submit]")
+}
+
+// SignInTo signs in through the form with ?next=path (so the test does not
+// depend on where a role lands) and checks that it arrived there.
+func (tb *Tab) SignInTo(username, path string) {
+	tb.T.Helper()
+	tb.Go("/console/signin?next=" + url.QueryEscape(path))
+	tb.Do(
+		chromedp.SendKeys("#username", username),
+		chromedp.SendKeys("#password", apitest.Password),
+	)
+	tb.Submit("form[action='/console/signin'] button[type=submit]")
+	if p := tb.Path(); !strings.HasPrefix(p, path) {
+		tb.T.Fatalf("%s: signed in at %s, want %s", tb.Name, p, path)
+	}
 }
