@@ -17,6 +17,7 @@ import (
 	"github.com/fieldproof/fieldproof/internal/i18n"
 	"github.com/fieldproof/fieldproof/internal/orders"
 	"github.com/fieldproof/fieldproof/internal/photos"
+	"github.com/fieldproof/fieldproof/internal/policy"
 	"github.com/fieldproof/fieldproof/internal/projects"
 )
 
@@ -97,8 +98,8 @@ func (c *Console) checkView(gc *gin.Context, form map[string]string) (*view, err
 	} else {
 		return nil, err
 	}
-	d.Author = c.authorName(ctx, chk.AuthorID)
 	v := c.newView(gc, "queue", nil)
+	d.Author = c.authorName(ctx, v, chk.AuthorID)
 	tpl, err := c.d.Checklists.Get(ctx, chk.Type, chk.TemplateVersion)
 	if err != nil {
 		return nil, err
@@ -139,11 +140,15 @@ func (c *Console) checkView(gc *gin.Context, form map[string]string) (*view, err
 	return v, nil
 }
 
-func (c *Console) authorName(ctx context.Context, id string) string {
+// authorName is the author as the reader may know them: a name for county
+// staff (policy.PeopleNames), the role alone for anyone else.
+func (c *Console) authorName(ctx context.Context, v *view, id string) string {
 	u, err := c.d.Auth.GetUser(ctx, id)
 	switch {
 	case err != nil:
 		return id
+	case policy.PeopleNames(v.User) != nil:
+		return v.V("role", string(u.Role))
 	case u.DisplayName != "":
 		return u.DisplayName + " (" + u.Username + ")"
 	}

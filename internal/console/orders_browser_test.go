@@ -193,7 +193,6 @@ func waitRendition(t *testing.T, c *consoletest.County, user, photoID string) {
 	}
 }
 
-
 func getWant(t *testing.T, c *http.Client, u string, want int) string {
 	t.Helper()
 	resp, err := c.Get(u)

@@ -42,7 +42,6 @@ func schedule(t *testing.T, e *apitest.Env, admin auth.Principal, id string, sta
 	}
 }
 
-
 // The office walks its projects (search, the behind-schedule filter), a
 // project's page (route map, progress chart, checks, orders, report), the
 // dashboard's charts and the exports page (every download, the audit

@@ -11,6 +11,7 @@ import (
 	"github.com/fieldproof/fieldproof/internal/auth"
 	"github.com/fieldproof/fieldproof/internal/checks"
 	"github.com/fieldproof/fieldproof/internal/errs"
+	"github.com/fieldproof/fieldproof/internal/policy"
 	"github.com/fieldproof/fieldproof/internal/projects"
 )
 
@@ -65,7 +66,7 @@ func (c *Console) queue(gc *gin.Context) error {
 		return err
 	}
 	d := queueData{Filter: f, Next: pg.Next, Paged: q.Cursor != ""}
-	names, err := c.people(ctx)
+	names, err := c.people(ctx, p)
 	if err != nil {
 		return err
 	}
@@ -167,7 +168,12 @@ func (n people) name(id string) string {
 	return u.Username
 }
 
-func (c *Console) people(ctx context.Context) (people, error) {
+// people lists whom the reader may name (policy.PeopleNames); for anyone
+// else the list is empty and authors print as ids.
+func (c *Console) people(ctx context.Context, p auth.Principal) (people, error) {
+	if policy.PeopleNames(p) != nil {
+		return people{}, nil
+	}
 	us, err := c.d.Auth.ListUsers(ctx, auth.UserFilter{Limit: 200})
 	if err != nil {
 		return people{}, err

@@ -195,6 +195,11 @@ func TestReviewQueueAndCheckInTheBrowser(t *testing.T) {
 		if status == http.StatusOK && (strings.Contains(body, "/return\"") || strings.Contains(body, "/order\"")) {
 			t.Errorf("contractor is offered review actions")
 		}
+		// Who filed it is county staff's to know (policy.PeopleNames), not
+		// the contractor's: the page names the author's role only.
+		if status == http.StatusOK && (strings.Contains(body, consoletest.Inspector) || !strings.Contains(body, "检查员")) {
+			t.Errorf("contractor's check page names the author (or not even its role)")
+		}
 		status, _ = get(t, client2(t, site.URL, consoletest.Contractor2), site.URL+"/console/checks/"+county.Check)
 		if api := e.Get("/api/v1/checks/"+county.Check, county.Tokens[consoletest.Contractor2]); status != api.Status {
 			t.Errorf("other unit's contractor: page %d, API %d", status, api.Status)
