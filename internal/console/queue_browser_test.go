@@ -10,12 +10,14 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+	"github.com/google/uuid"
 
 	"github.com/fieldproof/fieldproof/internal/apitest"
 	"github.com/fieldproof/fieldproof/internal/console/consoletest"
 )
 
-// The office reviews in the browser: the queue shows the flagged check,
+// The office reviews in the browser (the issue's end-to-end walk, from the
+// queue to the closed order's PDF): the queue shows the flagged check,
 // its filters narrow it, the check's page shows what the office judges
 // by, and its review actions go through the services — a return reaches
 // the inspector's phone on its next sync, an order from the failed items
@@ -162,6 +164,47 @@ func TestReviewQueueAndCheckInTheBrowser(t *testing.T) {
 		}
 		if items, _ := o["items"].([]any); len(items) != 2 {
 			t.Errorf("order items %v, want the two failed ones", o["items"])
+		}
+
+		// The rest of the office's day on this order, end to end: the
+		// contractor answers and the inspector re-inspects on their phones
+		// (the API), the office verifies in the browser, the board shows
+		// the order closed and its PDF downloads.
+		orderID, contractor := m[1], county.Tokens[consoletest.Contractor]
+		apitest.Expect(t, e.Post("/api/v1/orders/"+orderID+"/acknowledge", contractor, nil), http.StatusOK)
+		after := uuid.NewString()
+		r := e.Post("/api/v1/orders/"+orderID+"/responses", contractor, map[string]any{
+			"text": "已设置连续围挡，工人均已佩戴安全帽。", "photo_ids": []string{after}, "captured_at": rfc3339(time.Now())})
+		apitest.Expect(t, r, http.StatusCreated)
+		rid := r.Map(t)["responses"].([]any)[0].(map[string]any)["id"].(string)
+		apitest.Expect(t, county.UploadResponsePhoto(t, consoletest.Contractor, orderID, rid, after,
+			consoletest.Photo(t, "orientation/landscape_1.jpg")), http.StatusCreated)
+		recheck, fixed := uuid.NewString(), uuid.NewString()
+		apitest.Expect(t, e.Post("/api/v1/checks", county.Tokens[consoletest.Inspector], map[string]any{
+			"id": recheck, "project_id": county.Road, "type": "verification", "template_version": 1,
+			"answers":  map[string]any{"defect_fixed": true, "fixed_photo": []string{fixed}},
+			"notes":    "围挡已连续设置，安全帽已佩戴。",
+			"location": map[string]any{"lat": 28.2049, "lon": 112.9731, "accuracy_m": 5}, "captured_at": rfc3339(time.Now().Add(time.Second)),
+		}), http.StatusCreated)
+		apitest.Expect(t, county.UploadCheckPhoto(t, consoletest.Inspector, recheck, fixed,
+			consoletest.Photo(t, "orientation/landscape_2.jpg")), http.StatusCreated)
+		tab.Go("/console/orders/" + orderID)
+		tab.Do(chromedp.SetValue("#verify-check", recheck))
+		tab.Submit("#verify-form button[type=submit]")
+		if text := tab.Text(); !strings.Contains(text, "已关闭") {
+			t.Fatalf("after verifying: %s", text)
+		}
+		tab.Go("/console/orders?status=closed")
+		if rows := consoletest.Eval[[]string](tab, `[...document.querySelectorAll('tr.order-row')].map(r => r.dataset.order)`); len(rows) != 1 || rows[0] != orderID {
+			t.Fatalf("closed board rows %v, want %s", rows, orderID)
+		}
+		tab.Submit(`tr.order-row a[href="/console/orders/` + orderID + `"]`)
+		got := consoletest.Eval[string](tab, `(() => { const x = new XMLHttpRequest();
+			x.open('GET', document.querySelector('a[href$="/report.pdf"]').getAttribute('href'), false);
+			x.overrideMimeType('text/plain; charset=x-user-defined'); x.send();
+			return x.status + ' ' + x.getResponseHeader('Content-Type') + ' ' + x.responseText.slice(0, 4); })()`)
+		if got != "200 application/pdf %PDF" {
+			t.Fatalf("the order's PDF from its page: %q", got)
 		}
 
 		// A refused action says why, with the API's status: the check was
