@@ -26,6 +26,15 @@ if ! ldconfig -p 2>/dev/null | grep -q 'libheif\.so\.1 '; then
     echo "could not install libheif1: the native HEIC tests will fail" >&2
 fi
 
+# The office console's browser tests drive Debian's headless Chromium
+# (chromedp); under FIELDPROOF_REQUIRE_SERVICES they FAIL without it. The CJK
+# fonts make the screenshots they write readable (Chinese is the default).
+if ! command -v chromium >/dev/null 2>&1; then
+  echo "installing chromium and fonts-noto-cjk (console browser tests)"
+  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; } ||
+    echo "could not install chromium: the console's browser tests will fail" >&2
+fi
+
 # A throw-away database for this run; each test then creates (and drops) its
 # own database on the same server.
 DB="fp_run_$$_$RANDOM"

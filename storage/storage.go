@@ -78,3 +78,12 @@ type Store interface {
 	// Name is "local" or "s3", for logs and /readyz.
 	Name() string
 }
+
+// Origin is where s's signed URLs point (scheme://host[:port]), for a web
+// page's Content-Security-Policy; "" for a backend that signs none.
+func Origin(s Store) string {
+	if o, ok := s.(interface{ Origin() string }); ok {
+		return o.Origin()
+	}
+	return ""
+}

@@ -8,7 +8,9 @@ import (
 )
 
 // auditCommand: `fieldproof audit verify` walks the hash chain of the audit
-// log and names the first entry that was edited, removed or reordered.
+// log and names the first entry that was edited, removed or reordered. The
+// run is recorded (as "cli"), so the console can show when the chain was
+// last verified.
 func auditCommand(ctx context.Context, args []string, stdout io.Writer) error {
 	if len(args) != 1 || args[0] != "verify" {
 		return usageError("usage: fieldproof audit verify\n")
@@ -18,7 +20,7 @@ func auditCommand(ctx context.Context, args []string, stdout io.Writer) error {
 		return err
 	}
 	defer a.close()
-	r, err := a.srv.Audit.Verify(ctx)
+	_, r, err := a.srv.Audit.VerifyFromCLI(ctx)
 	if err != nil {
 		return err
 	}

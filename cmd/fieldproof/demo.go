@@ -22,7 +22,8 @@ func loadDemo(ctx context.Context, stdout io.Writer) error {
 }
 
 func (a *app) loadDemo(ctx context.Context, stdout io.Writer) error {
-	lines, err := demo.Load(ctx, demo.Services{Auth: a.srv.Auth, Projects: a.srv.Projects}, time.Now())
+	lines, err := demo.Load(ctx, demo.Services{Auth: a.srv.Auth, Projects: a.srv.Projects,
+		Checks: a.srv.Checks, Photos: a.srv.Photos, Orders: a.srv.Orders}, time.Now())
 	if err != nil {
 		return fmt.Errorf("demo data: %w", err)
 	}

@@ -9,6 +9,9 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/fieldproof/fieldproof/internal/audit"
+	"github.com/fieldproof/fieldproof/internal/auth"
 )
 
 func freeAddr(t *testing.T) string {
@@ -109,5 +112,15 @@ func TestAuditVerifyOnAFreshDatabase(t *testing.T) {
 	}
 	if !strings.Contains(out.String(), "audit log intact: ") {
 		t.Fatalf("%q", out.String())
+	}
+	// The run is recorded, for the console's "last verified".
+	a, err := open(context.Background(), io.Discard, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.close()
+	last, err := a.srv.Audit.LastVerification(context.Background(), auth.Principal{UserID: "u", Role: auth.RoleAdmin})
+	if err != nil || last == nil || !last.OK || last.By != audit.ByCLI {
+		t.Fatalf("recorded run: %+v %v", last, err)
 	}
 }

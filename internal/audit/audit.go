@@ -77,13 +77,15 @@ type Filter struct {
 
 // Service records and verifies.
 type Service struct {
-	store     Store
-	now       func() time.Time
-	requestID func(context.Context) string
+	store         Store
+	verifications VerificationStore
+	now           func() time.Time
+	requestID     func(context.Context) string
 }
 
 // NewService builds the log. requestID reads the request id that the HTTP
-// layer put in the context (nil: none).
+// layer put in the context (nil: none). A store that is also a
+// VerificationStore records verification runs (VerifyAs, VerifyFromCLI).
 func NewService(store Store, now func() time.Time, requestID func(context.Context) string) *Service {
 	if now == nil {
 		now = time.Now
@@ -91,7 +93,8 @@ func NewService(store Store, now func() time.Time, requestID func(context.Contex
 	if requestID == nil {
 		requestID = func(context.Context) string { return "" }
 	}
-	return &Service{store: store, now: now, requestID: requestID}
+	vs, _ := store.(VerificationStore)
+	return &Service{store: store, verifications: vs, now: now, requestID: requestID}
 }
 
 // Record appends an entry for a write by p. changes is marshalled to JSON;

@@ -107,8 +107,9 @@ type Store interface {
 	// PhotoSubject is the check and flag names of one photo.
 	PhotoSubject(ctx context.Context, photoID string) (checkID string, flags []string, err error)
 	// ReviewQueue lists checks with a check or photo flag not yet decided,
-	// newest first, with what is still to decide.
-	ReviewQueue(ctx context.Context, beforeSeq int64, limit int) ([]QueueItem, error)
+	// newest first, with what is still to decide; up to f.Limit of those
+	// matching f.
+	ReviewQueue(ctx context.Context, f QueueFilter) ([]QueueItem, error)
 }
 
 // ProjectSource is what checks read of projects (internal/store.Projects).

@@ -148,23 +148,62 @@ func (s *Service) Decide(ctx context.Context, p auth.Principal, kind, id, decisi
 	return d, err
 }
 
+// QueueQuery is what a caller may ask of the review queue; empty fields do
+// not filter. Township and Unit are names, as the project list takes them.
+// Errors name the fields as the HTTP query parameters do.
+type QueueQuery struct {
+	// Flag keeps checks with that flag still to decide, on the check or on
+	// one of its photos.
+	Flag                                string
+	ProjectID, Township, Unit, AuthorID string
+	// From and To bound captured_at: From inclusive, To exclusive.
+	From, To *time.Time
+	Cursor   string
+	Limit    *int
+}
+
+// QueueFilter is a validated QueueQuery, for the store.
+type QueueFilter struct {
+	// Flag is a check flag, PhotoFlag a photo flag (at most one is set).
+	Flag, PhotoFlag                     string
+	ProjectID, Township, Unit, AuthorID string
+	// CheckID keeps one check (PendingFor); the API does not offer it.
+	CheckID   string
+	From, To  *time.Time
+	BeforeSeq int64
+	Limit     int
+}
+
+func (q QueueQuery) filter() (QueueFilter, error) {
+	lf, err := ListQuery{Flag: q.Flag, From: q.From, To: q.To, Cursor: q.Cursor, Limit: q.Limit}.filter()
+	if err != nil {
+		return QueueFilter{}, err
+	}
+	return QueueFilter{Flag: lf.Flag, PhotoFlag: lf.PhotoFlag, ProjectID: q.ProjectID, Township: q.Township,
+		Unit: q.Unit, AuthorID: q.AuthorID, From: lf.From, To: lf.To, BeforeSeq: lf.BeforeSeq, Limit: lf.Limit}, nil
+}
+
 // ReviewQueue lists flagged checks and photos still to decide, newest first.
-func (s *Service) ReviewQueue(ctx context.Context, p auth.Principal, cursor string, limit *int) (QueuePage, error) {
+// The queue is the office's (policy.ReviewChecks): it sees every check, so
+// the filters narrow it and never widen anyone's scope.
+func (s *Service) ReviewQueue(ctx context.Context, p auth.Principal, q QueueQuery) (QueuePage, error) {
 	if err := policy.ReviewChecks(p); err != nil {
 		return QueuePage{}, err
 	}
-	f, err := ListQuery{Cursor: cursor, Limit: limit}.filter()
+	f, err := q.filter()
 	if err != nil {
 		return QueuePage{}, err
 	}
-	items, err := s.d.Store.ReviewQueue(ctx, f.BeforeSeq, f.Limit+1)
+	want := f.Limit
+	f.Limit++ // one more tells whether there is a next page
+	items, err := s.d.Store.ReviewQueue(ctx, f)
 	if err != nil {
 		return QueuePage{}, err
 	}
 	var pg QueuePage
-	if len(items) > f.Limit {
-		items = items[:f.Limit]
-		pg.Next = keyset.Encode(items[f.Limit-1].Check.Seq)
+	if len(items) > want {
+		items = items[:want]
+		pg.Next = keyset.Encode(items[want-1].Check.Seq)
 	}
 	cs := make([]Check, len(items))
 	for i := range items {
@@ -178,6 +217,26 @@ func (s *Service) ReviewQueue(ctx context.Context, p auth.Principal, cursor stri
 	}
 	pg.Items = items
 	return pg, nil
+}
+
+// PendingFor is what is still to decide on one check and its photos (its
+// row of the review queue); empty when nothing is. Office and admin, as
+// the queue.
+func (s *Service) PendingFor(ctx context.Context, p auth.Principal, id string) ([]Pending, error) {
+	if err := policy.ReviewChecks(p); err != nil {
+		return nil, err
+	}
+	items, err := s.d.Store.ReviewQueue(ctx, QueueFilter{CheckID: id, Limit: 1})
+	if err != nil || len(items) == 0 {
+		return nil, err
+	}
+	return items[0].Pending, nil
+}
+
+// QueueFlags are the flags the review queue filters on, check flags first.
+func QueueFlags() []string {
+	return []string{FlagOffSite, FlagLowAccuracy, FlagLateSubmission, "gps_mismatch", "time_mismatch", "duplicate",
+		"possible_reuse", "no_exif", "no_capture_metadata", "undecodable"}
 }
 
 func (s *Service) record(ctx context.Context, p auth.Principal, action, entity, id string, changes any) error {

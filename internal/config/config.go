@@ -71,6 +71,11 @@ type Config struct {
 	// in it, and orders are numbered by its year unless
 	// FIELDPROOF_ORDER_NUMBER_TZ says otherwise.
 	Zone *time.Location
+	// MapTileURL (FIELDPROOF_MAP_TILE_URL) is the console's map tile URL
+	// template, e.g. https://{s}.tile.example.org/{z}/{x}/{y}.png; empty (the
+	// default) draws routes and points on a plain background, which needs
+	// no network beyond fieldproof itself.
+	MapTileURL string
 
 	LogLevel  slog.Level // FIELDPROOF_LOG_LEVEL: debug, info, warn, error
 	LogFormat string     // FIELDPROOF_LOG_FORMAT: json or text
@@ -242,6 +247,7 @@ func Parse(lookup func(string) (string, bool)) (Config, error) {
 		PublicRateLimit:  p.integer("FIELDPROOF_PUBLIC_RATE_LIMIT", 60),
 		PublicRateWindow: p.duration("FIELDPROOF_PUBLIC_RATE_WINDOW", time.Minute),
 		PDFFont:          p.str("FIELDPROOF_PDF_FONT", ""),
+		MapTileURL:       p.str("FIELDPROOF_MAP_TILE_URL", ""),
 		Zone:             p.zone("FIELDPROOF_TZ", "Asia/Shanghai"),
 		LogLevel:         p.level("FIELDPROOF_LOG_LEVEL", slog.LevelInfo),
 		LogFormat:        p.str("FIELDPROOF_LOG_FORMAT", "json"),

@@ -14,7 +14,10 @@ import (
 	"time"
 
 	"github.com/fieldproof/fieldproof/internal/auth"
+	"github.com/fieldproof/fieldproof/internal/checks"
 	"github.com/fieldproof/fieldproof/internal/errs"
+	"github.com/fieldproof/fieldproof/internal/orders"
+	"github.com/fieldproof/fieldproof/internal/photos"
 	"github.com/fieldproof/fieldproof/internal/projects"
 )
 
@@ -36,10 +39,14 @@ var Users = []struct {
 	{"contractor", "demo-contractor-pass", "黄伟（青山乡人民政府）", auth.RoleContractor, unitQingshan, ""},
 }
 
-// Services are what the loader drives.
+// Services are what the loader drives. Checks, Photos and Orders are
+// optional: without them the county has no checks or orders yet.
 type Services struct {
 	Auth     *auth.Service
 	Projects *projects.Service
+	Checks   *checks.Service
+	Photos   *photos.Service
+	Orders   *orders.Service
 }
 
 func f(v float64) *float64 { return &v }
@@ -91,12 +98,14 @@ func Load(ctx context.Context, s Services, now time.Time) ([]string, error) {
 	// Records name who made them; the demo is made by the first admin.
 	system := admins[0].Principal()
 	ids := map[string]string{}
+	users := map[string]auth.User{}
 	for _, u := range Users {
 		created, err := s.Auth.CreateUser(ctx, auth.NewUser{Username: u.Username, Password: u.Password, DisplayName: u.Name,
 			Role: u.Role, Unit: u.Unit, BadgeNo: u.Badge})
 		switch {
 		case err == nil:
 			ids[u.Username] = created.ID
+			users[u.Username] = created
 			out = append(out, fmt.Sprintf("user %-10s password %-22s (%s)", u.Username, u.Password, u.Role))
 		case errors.Is(err, errs.ErrConflict):
 			existing, err := s.Auth.ListUsers(ctx, auth.UserFilter{Query: u.Username, Limit: 10})
@@ -106,6 +115,7 @@ func Load(ctx context.Context, s Services, now time.Time) ([]string, error) {
 			for _, e := range existing {
 				if e.Username == u.Username {
 					ids[u.Username] = e.ID
+					users[u.Username] = e
 				}
 			}
 		default:
@@ -144,6 +154,11 @@ func Load(ctx context.Context, s Services, now time.Time) ([]string, error) {
 			}
 		}
 		out = append(out, "assigned inspector and volunteer to "+roadName)
+		more, err := activity(ctx, s, users, road, now)
+		if err != nil {
+			return out, err
+		}
+		out = append(out, more...)
 	}
 	return out, nil
 }

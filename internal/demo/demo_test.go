@@ -22,7 +22,8 @@ func TestDemoCountyIsChinese(t *testing.T) {
 		if _, _, err := e.Server.Auth.EnsureAdmin(ctx, "admin-pass-for-the-demo-test"); err != nil {
 			t.Fatal(err)
 		}
-		svc := demo.Services{Auth: e.Server.Auth, Projects: e.Server.Projects}
+		svc := demo.Services{Auth: e.Server.Auth, Projects: e.Server.Projects, Checks: e.Server.Checks,
+			Photos: e.Server.Photos, Orders: e.Server.Orders}
 		lines, err := demo.Load(ctx, svc, time.Date(2026, 7, 1, 0, 0, 0, 0, time.UTC))
 		if err != nil {
 			t.Fatal(err)
@@ -75,6 +76,18 @@ func TestDemoCountyIsChinese(t *testing.T) {
 		}
 		if !located {
 			t.Error("the demo contractor's unit has no located project")
+		}
+		// The console has work to show: a flagged check awaiting review and
+		// an order issued from it, which the road's contractor sees.
+		rq := e.Get("/api/v1/review-queue", office)
+		apitest.Expect(t, rq, http.StatusOK)
+		if n := len(rq.Map(t)["items"].([]any)); n != 1 {
+			t.Errorf("review queue: %d items, want the failed safety check", n)
+		}
+		ol := e.Get("/api/v1/orders", login(t, e, "contractor"))
+		apitest.Expect(t, ol, http.StatusOK)
+		if n := len(ol.Map(t)["items"].([]any)); n != 1 {
+			t.Errorf("the road's contractor sees %d orders, want 1", n)
 		}
 	})
 }

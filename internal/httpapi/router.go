@@ -6,6 +6,7 @@ package httpapi
 import (
 	"log/slog"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -43,6 +44,9 @@ type Deps struct {
 	Root []func(r *gin.Engine)
 	// Idempotency honours Idempotency-Key on authenticated POSTs; nil turns it off.
 	Idempotency *idempotency.Service
+	// NotFound answers unknown routes under a path prefix in that client's
+	// own way (the console's pages with a page); elsewhere it is problem+json.
+	NotFound map[string]gin.HandlerFunc
 }
 
 // New builds the engine.
@@ -59,7 +63,15 @@ func New(d Deps) (*gin.Engine, error) {
 	r.ContextWithFallback = true
 	metrics := mid.NewMetrics(d.Registry)
 	r.Use(mid.RequestID(), mid.Recover(d.Log), metrics.Handler(), mid.Log(d.Log))
-	r.NoRoute(func(c *gin.Context) { respond.Status(c, http.StatusNotFound, "route_not_found", "no such route") })
+	r.NoRoute(func(c *gin.Context) {
+		for prefix, h := range d.NotFound {
+			if strings.HasPrefix(c.Request.URL.Path, prefix) {
+				h(c)
+				return
+			}
+		}
+		respond.Status(c, http.StatusNotFound, "route_not_found", "no such route")
+	})
 	r.NoMethod(func(c *gin.Context) {
 		respond.Status(c, http.StatusMethodNotAllowed, "method_not_allowed", "this route does not accept that method")
 	})

@@ -3,9 +3,10 @@ package i18n
 // m pairs a message's two languages, Chinese first as the county reads it.
 func m(zh, en string) map[Lang]string { return map[Lang]string{ZH: zh, EN: en} }
 
-// catalog holds every message. Keys are dotted: the place they are used,
-// then what they say; enumerated values are "kind.value" (see Value).
-var catalog = map[Key]map[Lang]string{
+// coreMessages: reports and enumerated values. The catalog is this and
+// the per-client sets (catalog_console.go, …), joined once. Keys are
+// dotted: the place they are used, then what they say; enumerated values are "kind.value" (see Value).
+var coreMessages = map[Key]map[Lang]string{
 	// PDF evidence reports (internal/reports).
 	"report.footer":             m("fieldproof 证据报告　第 %d 页", "fieldproof evidence report - page %d"),
 	"report.project.title":      m("证据报告：%s %s", "Evidence report: %s %s"),

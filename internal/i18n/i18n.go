@@ -123,3 +123,22 @@ func Negotiate(explicit, acceptLanguage string) Lang {
 	}
 	return Default
 }
+
+// catalog is every message set joined. A key defined twice is a
+// programmer's mistake that would make one text silently win, so it stops
+// the program at start-up (and TestEveryKeyHasEveryLanguage at test time).
+var catalog = join(coreMessages, consoleMessages, consoleQueueMessages, consoleCheckMessages,
+	consoleProjectsMessages, consoleOrdersMessages)
+
+func join(sets ...map[Key]map[Lang]string) map[Key]map[Lang]string {
+	out := map[Key]map[Lang]string{}
+	for _, set := range sets {
+		for k, v := range set {
+			if _, dup := out[k]; dup {
+				panic("i18n: message key defined twice: " + string(k))
+			}
+			out[k] = v
+		}
+	}
+	return out
+}

@@ -33,6 +33,22 @@ func Refused(s Status, a Action) error {
 		Extra: map[string]any{"order_status": string(s), "allowed_actions": names}}
 }
 
+// actionPolicy names each caller-taken step as the policy knows it.
+var actionPolicy = map[Action]policy.Action{ActAcknowledge: policy.AcknowledgeOrder, ActRespond: policy.RespondOrder,
+	ActVerify: policy.VerifyOrder, ActReject: policy.RejectOrder, ActCancel: policy.CancelOrder}
+
+// actionsFor lists the steps p may take on o now: allowed by its status
+// and by the policy, so a page offers exactly what the service accepts.
+func actionsFor(p auth.Principal, o Order, rel policy.OrderRelation) []Action {
+	out := []Action{}
+	for _, a := range AllowedActions(o.Status) {
+		if pa, ok := actionPolicy[a]; ok && policy.Order(p, pa, rel) == nil {
+			out = append(out, a)
+		}
+	}
+	return out
+}
+
 // step is one lifecycle transition as apply carries it out.
 type step struct {
 	act        Action

@@ -166,6 +166,9 @@ type Detail struct {
 	View ViewLevel
 	// Now is when it was read, for the overdue flag.
 	Now time.Time
+	// Actions are what the caller may do to it now: the steps its status
+	// allows that the policy lets them take (the console's buttons).
+	Actions []Action
 }
 
 // ViewLevel mirrors policy.OrderView for callers that do not import policy.
@@ -178,16 +181,34 @@ const (
 	ViewFull
 )
 
-// Filter narrows an order list; the store applies it newest first.
+// Filter narrows an order list; the store applies it newest first, or
+// in Sort's order.
 type Filter struct {
 	Status, ProjectID, UnitID, Severity string
+	// Township (a name) and Category are the order's project's.
+	Township, Category string
+	// Open: true only open orders (issued, acknowledged, response
+	// submitted), false only finished ones (closed, cancelled).
+	Open *bool
 	// Overdue: true only overdue orders, false only those not overdue.
 	Overdue *bool
 	Now     time.Time
 	// Scope: policy.OrderListScope, the rule single reads use too.
-	Scope     policy.OrderScope
+	Scope policy.OrderScope
+	// Sort is SortNewest (BeforeSeq pages) or SortDue (After pages).
+	Sort      string
 	BeforeSeq int64
+	After     *DueKey
 	Limit     int
+}
+
+// DueKey is an order's place in the SortDue order: overdue ones first,
+// then by deadline, soonest first, then by seq. Overdue is decided at
+// Filter.Now exactly as Order.Overdue decides it.
+type DueKey struct {
+	Overdue  bool
+	Deadline time.Time
+	Seq      int64
 }
 
 // Triage decisions.

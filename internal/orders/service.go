@@ -347,7 +347,7 @@ func (s *Service) Get(ctx context.Context, p auth.Principal, id string) (Detail,
 	if err != nil {
 		return Detail{}, err
 	}
-	d := Detail{Order: o, View: levelOf(policy.OrderViewOf(p, rel)), Now: s.now()}
+	d := Detail{Order: o, View: levelOf(policy.OrderViewOf(p, rel)), Now: s.now(), Actions: actionsFor(p, o, rel)}
 	if d.Events, err = s.d.Store.Events(ctx, o.ID); err != nil {
 		return Detail{}, err
 	}

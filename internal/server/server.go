@@ -31,6 +31,8 @@ import (
 	"github.com/fieldproof/fieldproof/internal/org/orgdb"
 	"github.com/fieldproof/fieldproof/internal/projects"
 	"github.com/fieldproof/fieldproof/internal/projects/projectsdb"
+	"github.com/fieldproof/fieldproof/internal/reports"
+	"github.com/fieldproof/fieldproof/internal/review"
 	"github.com/fieldproof/fieldproof/internal/store"
 	"github.com/fieldproof/fieldproof/storage"
 )
@@ -41,6 +43,8 @@ type Server struct {
 	Orgs     *org.Service
 	Projects *projects.Service
 	Audit    *audit.Service
+	Review   *review.Service
+	Reports  *reports.Service
 	campaignParts
 	checkParts
 	photoParts
@@ -56,6 +60,7 @@ type Server struct {
 	mounts   []func(g *gin.RouterGroup)
 	public   []func(g *gin.RouterGroup)
 	root     []func(r *gin.Engine)
+	notFound map[string]gin.HandlerFunc
 	uploads  map[string]mid.Upload
 	workers  []func(ctx context.Context)
 	registry *prometheus.Registry
@@ -131,6 +136,9 @@ func New(o Options) (*Server, error) {
 	if err := s.wireReview(o); err != nil {
 		return nil, err
 	}
+	if err := s.wireConsole(o); err != nil {
+		return nil, err
+	}
 
 	h, err := httpapi.New(httpapi.Deps{
 		Log:            o.Log,
@@ -148,6 +156,7 @@ func New(o Options) (*Server, error) {
 		Public:      s.public,
 		Root:        s.root,
 		Idempotency: s.Idempotency,
+		NotFound:    s.notFound,
 	})
 	if err != nil {
 		return nil, err

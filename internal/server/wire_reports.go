@@ -17,6 +17,7 @@ func (s *Server) wireReports(o Options) error {
 	if err != nil {
 		return fmt.Errorf("FIELDPROOF_PDF_FONT: %w", err)
 	}
+	s.Reports = svc
 	s.mount(func(g *gin.RouterGroup) { reportapi.Register(g, svc) })
 	return nil
 }

@@ -27,8 +27,9 @@ func (s *Server) wireReview(o Options) error {
 	if err != nil {
 		return fmt.Errorf("review: %w", err)
 	}
-	svc := review.NewService(review.Deps{Store: reviewdb.New(o.DB), Checks: s.Checks, Orders: orderCounts,
+	s.Review = review.NewService(review.Deps{Store: reviewdb.New(o.DB), Checks: s.Checks, Orders: orderCounts,
 		OrderList: s.Orders, Now: o.Now})
+	svc := s.Review
 	lim := review.NewLimiter(reviewdb.NewRateWindows(o.DB), o.Config.PublicRateLimit, o.Config.PublicRateWindow, o.Now)
 	s.mount(func(g *gin.RouterGroup) { reviewapi.Register(g, svc) })
 	s.mountRoot(func(r *gin.Engine) { reviewapi.RegisterPublic(r, svc, lim) })

@@ -31,8 +31,8 @@ func main() {
 	conc := flag.Int("c", 32, "concurrent clients")
 	dur := flag.Duration("d", 20*time.Second, "how long to run")
 	maxReq := flag.Int("n", 1_000_000, "stop after this many requests in all")
-	op := flag.String("op", "list", "healthz, list, create or get")
-	path := flag.String("path", "/api/v1/projects", "the path (and query) of -op get")
+	op := flag.String("op", "list", "healthz, list, create, get (API, bearer token) or page (console, session cookie)")
+	path := flag.String("path", "/api/v1/projects", "the path (and query) of -op get or page")
 	user := flag.String("user", "admin", "username")
 	pass := flag.String("password", os.Getenv("FIELDPROOF_ADMIN_PASSWORD"), "password (default $FIELDPROOF_ADMIN_PASSWORD)")
 	label := flag.String("label", "", "row label in the report")
@@ -49,8 +49,15 @@ func run(base string, conc int, dur time.Duration, maxReq int, op, path, user, p
 	}
 	client := &http.Client{Timeout: 30 * time.Second, Transport: &http.Transport{
 		MaxIdleConns: conc * 2, MaxIdleConnsPerHost: conc * 2, IdleConnTimeout: 30 * time.Second}}
-	token := ""
-	if op != "healthz" {
+	token, cookie := "", ""
+	switch op {
+	case "healthz":
+	case "page":
+		var err error
+		if cookie, err = consoleSignIn(base, user, pass); err != nil {
+			return err
+		}
+	default:
 		var err error
 		if token, err = login(client, base, user, pass); err != nil {
 			return err
@@ -62,6 +69,7 @@ func run(base string, conc int, dur time.Duration, maxReq int, op, path, user, p
 		issued   atomic.Int64
 		mu       sync.Mutex
 		lat      []time.Duration
+		bytes    int64
 		statuses = map[int]int{}
 		wg       sync.WaitGroup
 	)
@@ -72,6 +80,7 @@ func run(base string, conc int, dur time.Duration, maxReq int, op, path, user, p
 		go func() {
 			defer wg.Done()
 			var local []time.Duration
+			var localBytes int64
 			localStatus := map[int]int{}
 			for ctx.Err() == nil {
 				n := issued.Add(1)
@@ -82,6 +91,9 @@ func run(base string, conc int, dur time.Duration, maxReq int, op, path, user, p
 				if err != nil {
 					return
 				}
+				if cookie != "" {
+					req.Header.Set("Cookie", cookie)
+				}
 				t0 := time.Now()
 				resp, err := client.Do(req)
 				if err != nil {
@@ -90,13 +102,15 @@ func run(base string, conc int, dur time.Duration, maxReq int, op, path, user, p
 					}
 					continue
 				}
-				_, _ = io.Copy(io.Discard, resp.Body)
+				nb, _ := io.Copy(io.Discard, resp.Body)
+				localBytes += nb
 				resp.Body.Close()
 				local = append(local, time.Since(t0))
 				localStatus[resp.StatusCode]++
 			}
 			mu.Lock()
 			lat = append(lat, local...)
+			bytes += localBytes
 			for k, v := range localStatus {
 				statuses[k] += v
 			}
@@ -116,8 +130,12 @@ func run(base string, conc int, dur time.Duration, maxReq int, op, path, user, p
 	if label == "" {
 		label = op
 	}
-	fmt.Printf("| %s | %d | %d | %.0f | %s | %s | %s | %v |\n", label, conc, len(lat), float64(len(lat))/elapsed.Seconds(),
-		pct(0.50), pct(0.95), pct(0.99), statuses)
+	size := ""
+	if (op == "get" || op == "page") && len(lat) > 0 {
+		size = fmt.Sprintf(", %d B each", bytes/int64(len(lat)))
+	}
+	fmt.Printf("| %s | %d | %d | %.0f | %s | %s | %s | %v%s |\n", label, conc, len(lat), float64(len(lat))/elapsed.Seconds(),
+		pct(0.50), pct(0.95), pct(0.99), statuses, size)
 	return nil
 }
 
@@ -129,7 +147,7 @@ func build(ctx context.Context, op, base, path, token string, runID, n int64) (*
 		req, err = http.NewRequestWithContext(ctx, http.MethodGet, base+"/healthz", nil)
 	case "list":
 		req, err = http.NewRequestWithContext(ctx, http.MethodGet, base+"/api/v1/projects?limit=50", nil)
-	case "get":
+	case "get", "page":
 		req, err = http.NewRequestWithContext(ctx, http.MethodGet, base+path, nil)
 	case "create":
 		body, _ := json.Marshal(map[string]any{

@@ -694,6 +694,13 @@ func (s *Store) Retain(ctx context.Context, key string, until time.Time) error {
 	return nil
 }
 
+// Origin is scheme://host[:port] of the endpoint, where signed URLs point:
+// a page that shows photos by them lets its images load from here.
+func (s *Store) Origin() string {
+	u := s.client.EndpointURL()
+	return u.Scheme + "://" + u.Host
+}
+
 // SignedURL implements storage.Store. Bytes PUT through the URL bypass
 // Put: they are not hashed or size-checked here and carry no
 // X-Amz-Meta-Sha256, so the caller must Stat and verify them before

@@ -130,3 +130,46 @@ func (s *Store) List(ctx context.Context, f audit.Filter) ([]audit.Entry, error)
 	}
 	return out, nil
 }
+
+var entVerification = store.NewEntity("audit_verification")
+
+type verificationRow struct {
+	ID          string `gorm:"primaryKey"`
+	At          time.Time
+	ByActor     string
+	OK          bool `gorm:"column:ok"`
+	Complete    bool
+	Entries     int64
+	FirstBadSeq *int64
+	Reason      string
+	Head        string
+}
+
+func (verificationRow) TableName() string { return "audit_verifications" }
+
+var _ audit.VerificationStore = (*Store)(nil)
+
+// SaveVerification records one run of the chain's verification.
+func (s *Store) SaveVerification(ctx context.Context, v audit.Verification) error {
+	ctx, cancel := s.db.Ctx(ctx)
+	defer cancel()
+	row := verificationRow{ID: v.ID, At: v.At.UTC(), ByActor: v.By, OK: v.OK, Complete: v.Complete, Entries: v.Entries,
+		FirstBadSeq: v.FirstBad, Reason: v.Reason, Head: v.Head}
+	return store.Translate(s.db.Conn(ctx).Create(&row).Error, entVerification, "insert audit_verifications")
+}
+
+// LastVerification returns the newest run.
+func (s *Store) LastVerification(ctx context.Context) (audit.Verification, bool, error) {
+	ctx, cancel := s.db.Ctx(ctx)
+	defer cancel()
+	var row verificationRow
+	err := s.db.Conn(ctx).Order("at DESC, id DESC").Limit(1).Take(&row).Error
+	switch {
+	case errors.Is(err, gorm.ErrRecordNotFound):
+		return audit.Verification{}, false, nil
+	case err != nil:
+		return audit.Verification{}, false, store.Translate(err, entVerification, "load audit_verifications")
+	}
+	return audit.Verification{ID: row.ID, At: row.At.UTC(), By: row.ByActor, OK: row.OK, Complete: row.Complete,
+		Entries: row.Entries, FirstBad: row.FirstBadSeq, Reason: row.Reason, Head: row.Head}, true, nil
+}

@@ -97,18 +97,53 @@ func (s *Store) PhotoSubject(ctx context.Context, photoID string) (string, []str
 const undecidedPhoto = `SELECT 1 FROM photos ph WHERE ph.parent_id = checks.id AND CAST(ph.flags AS TEXT) NOT IN ('{}', '')
 	AND NOT EXISTS (SELECT 1 FROM flag_decisions d WHERE d.subject_kind = 'photo' AND d.subject_id = ph.id)`
 
-// ReviewQueue lists checks with an undecided check or photo flag.
-func (s *Store) ReviewQueue(ctx context.Context, beforeSeq int64, limit int) ([]checks.QueueItem, error) {
+// undecidedCheck: the check itself has no decision yet.
+const undecidedCheck = `NOT EXISTS (SELECT 1 FROM flag_decisions d WHERE d.subject_kind = 'check' AND d.subject_id = checks.id)`
+
+// ReviewQueue lists checks with an undecided check or photo flag. Township
+// and unit are the project's, found by name through a join on projects.
+func (s *Store) ReviewQueue(ctx context.Context, f checks.QueueFilter) ([]checks.QueueItem, error) {
 	ctx, cancel := s.db.Ctx(ctx)
 	defer cancel()
 	q := s.db.Conn(ctx).Model(&checkRow{}).Where("checks.superseded_by = ''").
-		Where(`(checks.flags <> ',' AND NOT EXISTS (SELECT 1 FROM flag_decisions d WHERE d.subject_kind = 'check' AND d.subject_id = checks.id))
-			OR EXISTS (` + undecidedPhoto + `)`)
-	if beforeSeq > 0 {
-		q = q.Where("checks.seq < ?", beforeSeq)
+		Where(`(checks.flags <> ',' AND ` + undecidedCheck + `) OR EXISTS (` + undecidedPhoto + `)`)
+	if f.Flag != "" {
+		q = q.Where("checks.flags LIKE ? AND "+undecidedCheck, "%,"+f.Flag+",%")
+	}
+	if f.PhotoFlag != "" {
+		// Photo flags are JSON object keys; see List.
+		q = q.Where("EXISTS ("+undecidedPhoto+" AND CAST(ph.flags AS TEXT) LIKE ?)", `%"`+f.PhotoFlag+`"%`)
+	}
+	if f.CheckID != "" {
+		q = q.Where("checks.id = ?", f.CheckID)
+	}
+	if f.ProjectID != "" {
+		q = q.Where("checks.project_id = ?", f.ProjectID)
+	}
+	if f.AuthorID != "" {
+		q = q.Where("checks.author_id = ?", f.AuthorID)
+	}
+	if f.Township != "" || f.Unit != "" {
+		sub := s.db.Conn(ctx).Table("projects pr").Select("pr.id")
+		if f.Township != "" {
+			sub = sub.Joins("JOIN townships tw ON tw.id = pr.township_id").Where("tw.name = ?", f.Township)
+		}
+		if f.Unit != "" {
+			sub = sub.Joins("JOIN units un ON un.id = pr.unit_id").Where("un.name = ?", f.Unit)
+		}
+		q = q.Where("checks.project_id IN (?)", sub)
+	}
+	if f.From != nil {
+		q = q.Where("checks.captured_at >= ?", f.From.UTC())
+	}
+	if f.To != nil {
+		q = q.Where("checks.captured_at < ?", f.To.UTC())
+	}
+	if f.BeforeSeq > 0 {
+		q = q.Where("checks.seq < ?", f.BeforeSeq)
 	}
 	var rows []checkRow
-	if err := q.Order("checks.seq DESC").Limit(limit).Find(&rows).Error; err != nil {
+	if err := q.Order("checks.seq DESC").Limit(f.Limit).Find(&rows).Error; err != nil {
 		return nil, store.Translate(err, entCheck, "review queue")
 	}
 	if len(rows) == 0 {

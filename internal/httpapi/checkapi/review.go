@@ -7,6 +7,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/fieldproof/fieldproof/internal/auth"
+	"github.com/fieldproof/fieldproof/internal/checks"
 	"github.com/fieldproof/fieldproof/internal/httpapi/params"
 	"github.com/fieldproof/fieldproof/internal/httpapi/respond"
 )
@@ -74,12 +75,15 @@ type queueItemJSON struct {
 
 func (h *checkHandlers) queue(c *gin.Context) error {
 	p, _ := auth.PrincipalFrom(c.Request.Context())
-	r := params.Read(c.Request.URL.Query(), "cursor", "limit")
-	cursor, limit := r.String("cursor"), r.Int("limit")
+	r := params.Read(c.Request.URL.Query(), "flag", "project_id", "township", "unit", "author_id", "from", "to",
+		"cursor", "limit")
+	q := checks.QueueQuery{Flag: r.String("flag"), ProjectID: r.String("project_id"), Township: r.String("township"),
+		Unit: r.String("unit"), AuthorID: r.String("author_id"), From: r.Time("from"), To: r.Time("to"),
+		Cursor: r.String("cursor"), Limit: r.Int("limit")}
 	if err := r.Err(); err != nil {
 		return err
 	}
-	pg, err := h.svc.ReviewQueue(c.Request.Context(), p, cursor, limit)
+	pg, err := h.svc.ReviewQueue(c.Request.Context(), p, q)
 	if err != nil {
 		return err
 	}

@@ -109,9 +109,12 @@ type pageJSON[T any] struct {
 }
 
 func (h *handlers) list(c *gin.Context) error {
-	r := params.Read(c.Request.URL.Query(), "status", "project_id", "unit_id", "severity", "overdue", "cursor", "limit")
+	r := params.Read(c.Request.URL.Query(), "status", "project_id", "unit_id", "severity", "township", "category", "open",
+		"overdue", "sort", "cursor", "limit")
 	q := orders.ListQuery{Status: r.String("status"), ProjectID: r.String("project_id"), UnitID: r.String("unit_id"),
-		Severity: r.String("severity"), Cursor: r.String("cursor"), Overdue: r.Bool("overdue"), Limit: r.Int("limit")}
+		Severity: r.String("severity"), Township: r.String("township"), Category: r.String("category"),
+		Open: r.Bool("open"), Overdue: r.Bool("overdue"), Sort: r.String("sort"), Cursor: r.String("cursor"),
+		Limit: r.Int("limit")}
 	if err := r.Err(); err != nil {
 		return err
 	}

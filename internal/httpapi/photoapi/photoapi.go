@@ -38,6 +38,12 @@ func Register(g *gin.RouterGroup, svc *photos.Service, o Options) {
 	g.GET("/photos/:id/:variant", respond.H(h.open))
 }
 
+// RegisterContent mounts only the rendition download (the console shows
+// photos to its cookie sessions through the same handler and access rule).
+func RegisterContent(g *gin.RouterGroup, svc *photos.Service) {
+	g.GET("/photos/:id/:variant", respond.H((&handlers{svc: svc}).open))
+}
+
 // upload streams the multipart file part straight into the service.
 func (h *handlers) upload(c *gin.Context) error {
 	in, err := ReadUpload(c, h.o)

@@ -43,6 +43,23 @@ var statusOf = map[errs.Kind]int{
 	errs.KindUnavailable:      http.StatusServiceUnavailable,
 }
 
+// Classify gives the status an error is answered with and, for a domain
+// error, the error itself (nil for anything else, which is a 500). The
+// console's pages use it so that they answer every error exactly as the API
+// does, from this one table.
+func Classify(err error) (int, *errs.Error) {
+	var tooBig *http.MaxBytesError
+	if errors.As(err, &tooBig) {
+		return http.StatusRequestEntityTooLarge, &errs.Error{Kind: errs.KindTooLarge, Code: "body_too_large",
+			Message: "the request body exceeds " + strconv.FormatInt(tooBig.Limit, 10) + " bytes"}
+	}
+	e, ok := errs.As(err)
+	if !ok || statusOf[e.Kind] == 0 {
+		return http.StatusInternalServerError, nil
+	}
+	return statusOf[e.Kind], e
+}
+
 // RequestIDKey is where the request-id middleware leaves the id in the gin
 // context.
 const RequestIDKey = "request_id"

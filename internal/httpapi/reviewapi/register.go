@@ -21,8 +21,14 @@ type handlers struct {
 // Register mounts the dashboard and export routes on g, which must
 // already authenticate.
 func Register(g *gin.RouterGroup, svc *review.Service) {
+	g.GET("/dashboard/projects", respond.H((&handlers{svc: svc}).dashboard))
+	RegisterExports(g, svc)
+}
+
+// RegisterExports mounts only the export downloads (the console serves
+// them to its cookie sessions from the same handlers).
+func RegisterExports(g *gin.RouterGroup, svc *review.Service) {
 	h := &handlers{svc: svc}
-	g.GET("/dashboard/projects", respond.H(h.dashboard))
 	g.GET("/exports/checks.csv", respond.H(h.checksCSV))
 	g.GET("/exports/checks.geojson", respond.H(h.checksGeoJSON))
 	g.GET("/exports/projects.geojson", respond.H(h.projectsGeoJSON))

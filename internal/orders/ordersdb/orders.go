@@ -161,7 +161,8 @@ func (s *Store) Get(ctx context.Context, id string) (orders.Order, error) {
 
 var openStatuses = []string{string(orders.StatusIssued), string(orders.StatusAcknowledged), string(orders.StatusResponded)}
 
-// List runs a filtered keyset page, newest first.
+// List runs a filtered keyset page, newest first or overdue first
+// (orders.SortDue).
 func (s *Store) List(ctx context.Context, f orders.Filter) ([]orders.Order, error) {
 	ctx, cancel := s.db.Ctx(ctx)
 	defer cancel()
@@ -174,18 +175,51 @@ func (s *Store) List(ctx context.Context, f orders.Filter) ([]orders.Order, erro
 	}
 	scope, scopeArgs := scopesql.Order("orders.id", f.Scope)
 	q = q.Where(scope, scopeArgs...)
-	if f.Overdue != nil {
-		if *f.Overdue {
-			q = q.Where("status IN ? AND deadline < ?", openStatuses, store.TS(f.Now))
+	if f.Open != nil {
+		if *f.Open {
+			q = q.Where("status IN ?", openStatuses)
 		} else {
-			q = q.Where("NOT (status IN ? AND deadline < ?)", openStatuses, store.TS(f.Now))
+			q = q.Where("status NOT IN ?", openStatuses)
 		}
 	}
-	if f.BeforeSeq > 0 {
-		q = q.Where("seq < ?", f.BeforeSeq)
+	if f.Township != "" {
+		q = q.Where("EXISTS (SELECT 1 FROM projects f_p JOIN townships f_t ON f_t.id = f_p.township_id"+
+			" WHERE f_p.id = orders.project_id AND f_t.name = ?)", f.Township)
+	}
+	if f.Category != "" {
+		q = q.Where("EXISTS (SELECT 1 FROM projects f_p WHERE f_p.id = orders.project_id AND f_p.category = ?)", f.Category)
+	}
+	now := store.TS(f.Now)
+	if f.Overdue != nil {
+		if *f.Overdue {
+			q = q.Where("status IN ? AND deadline < ?", openStatuses, now)
+		} else {
+			q = q.Where("NOT (status IN ? AND deadline < ?)", openStatuses, now)
+		}
+	}
+	if f.Sort == orders.SortDue {
+		// overdue (0) before the rest (1), the very condition Order.Overdue
+		// and the overdue filter use
+		const bucket = "(CASE WHEN status IN ? AND deadline < ? THEN 0 ELSE 1 END)"
+		if k := f.After; k != nil {
+			b, d := 1, store.TS(k.Deadline)
+			if k.Overdue {
+				b = 0
+			}
+			q = q.Where("("+bucket+" > ? OR ("+bucket+" = ? AND (deadline > ? OR (deadline = ? AND seq > ?))))",
+				openStatuses, now, b, openStatuses, now, b, d, d, k.Seq)
+		}
+		// ordered by the selected alias: both dialects sort by an output
+		// column's name, and the condition's arguments stay bound
+		q = q.Select("orders.*, "+bucket+" AS due_bucket", openStatuses, now).Order("due_bucket, deadline, seq")
+	} else {
+		if f.BeforeSeq > 0 {
+			q = q.Where("seq < ?", f.BeforeSeq)
+		}
+		q = q.Order("seq DESC")
 	}
 	var rows []orderRow
-	if err := q.Order("seq DESC").Limit(f.Limit).Find(&rows).Error; err != nil {
+	if err := q.Limit(f.Limit).Find(&rows).Error; err != nil {
 		return nil, store.Translate(err, entOrder, "list orders")
 	}
 	return store.Convert(rows, orderRow.toDomain)

@@ -1,0 +1,63 @@
+package console
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/fieldproof/fieldproof/internal/audit"
+	"github.com/fieldproof/fieldproof/internal/checklists"
+	"github.com/fieldproof/fieldproof/internal/errs"
+	"github.com/fieldproof/fieldproof/internal/orders"
+)
+
+func (c *Console) exportsRoutes(g *gin.RouterGroup) {
+	g.GET("/exports", c.page(c.exports))
+	g.POST("/exports/verify", c.page(c.verifyAudit))
+}
+
+// verifyDeadline bounds "verify now": a long chain is walked in batches,
+// and a run that meets the deadline is recorded with how far it got (the
+// CLI, which has no deadline, walks any length).
+const verifyDeadline = 20 * time.Second
+
+// exportsData is the exports page: the download forms' choices, and the
+// audit chain's last verification when the reader may see the audit log.
+type exportsData struct {
+	CheckTypes    []checklists.Type
+	OrderStatuses []orders.Status
+	Severities    []orders.Severity
+	// Audit: the reader may view the audit log (the service said so).
+	Audit bool
+	Last  *audit.Verification
+}
+
+func (c *Console) exports(gc *gin.Context) error {
+	d := exportsData{CheckTypes: checklists.Types, OrderStatuses: orders.Statuses,
+		Severities: []orders.Severity{orders.SeverityMinor, orders.SeverityMajor, orders.SeverityCritical}}
+	last, err := c.d.Audit.LastVerification(gc.Request.Context(), principal(gc))
+	switch {
+	case errors.Is(err, errs.ErrForbidden):
+	case err != nil:
+		return err
+	default:
+		d.Audit, d.Last = true, last
+	}
+	c.render(gc, http.StatusOK, "exports", c.newView(gc, "exports", d))
+	return nil
+}
+
+// verifyAudit walks the audit chain now, within verifyDeadline, and
+// records the run; the exports page then shows it.
+func (c *Console) verifyAudit(gc *gin.Context) error {
+	ctx, cancel := context.WithTimeout(gc.Request.Context(), verifyDeadline)
+	defer cancel()
+	if _, err := c.d.Audit.VerifyAs(ctx, principal(gc)); err != nil {
+		return err
+	}
+	redirect(gc, Prefix+"/exports?done=audit_verified#audit")
+	return nil
+}

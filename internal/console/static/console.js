@@ -1,0 +1,13 @@
+// Progressive enhancement only: every page works without this file.
+// - forms with data-confirm ask before they are sent;
+// - elements with data-map get a Leaflet map (static/map.js), loaded only
+//   on the pages that have one.
+for (const form of document.querySelectorAll('form[data-confirm]')) {
+  form.addEventListener('submit', (ev) => {
+    if (!window.confirm(form.dataset.confirm)) ev.preventDefault();
+  });
+}
+const maps = document.querySelectorAll('[data-map]');
+if (maps.length > 0) {
+  import('./map.js').then((m) => maps.forEach((el) => m.draw(el)));
+}

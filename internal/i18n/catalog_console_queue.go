@@ -1,0 +1,38 @@
+package i18n
+
+// consoleQueueMessages: the review queue (console/queue.go) and the names
+// of the flags the office reviews ("flag.<name>", as the API spells them).
+var consoleQueueMessages = map[Key]map[Lang]string{
+	"console.title.queue":      m("审核队列", "Review queue"),
+	"console.queue.heading":    m("待审核的检查", "Checks awaiting review"),
+	"console.queue.filter":     m("筛选", "Filter"),
+	"console.queue.flag":       m("标记", "Flag"),
+	"console.queue.any":        m("全部", "Any"),
+	"console.queue.project":    m("项目", "Project"),
+	"console.queue.township":   m("乡镇", "Township"),
+	"console.queue.unit":       m("责任单位", "Responsible unit"),
+	"console.queue.author":     m("检查人", "Inspector"),
+	"console.queue.from":       m("检查日期自", "Captured from"),
+	"console.queue.to":         m("检查日期至", "Captured until"),
+	"console.queue.apply":      m("筛选", "Apply"),
+	"console.queue.clear":      m("清除筛选", "Clear"),
+	"console.queue.type":       m("检查类型", "Check type"),
+	"console.queue.result":     m("结论", "Result"),
+	"console.queue.flags":      m("待审标记", "Flags to decide"),
+	"console.queue.captured":   m("检查时间", "Captured"),
+	"console.queue.photos":     m("照片数", "Photos"),
+	"console.queue.empty":      m("没有符合条件的待审核检查。", "No checks awaiting review match."),
+	"console.queue.paging":     m("翻页", "Pages"),
+	"console.queue.next":       m("下一页", "Next page"),
+	"console.queue.first":      m("第一页", "First page"),
+	"flag.off_site":            m("不在现场", "off site"),
+	"flag.low_accuracy":        m("定位精度低", "low GPS accuracy"),
+	"flag.late_submission":     m("逾期提交", "late submission"),
+	"flag.gps_mismatch":        m("照片位置不符", "photo GPS mismatch"),
+	"flag.time_mismatch":       m("照片时间不符", "photo time mismatch"),
+	"flag.duplicate":           m("重复照片", "duplicate photo"),
+	"flag.possible_reuse":      m("疑似旧照片", "possibly reused photo"),
+	"flag.no_exif":             m("无EXIF信息", "no EXIF"),
+	"flag.no_capture_metadata": m("无拍摄信息", "no capture metadata"),
+	"flag.undecodable":         m("无法解码", "undecodable"),
+}
