@@ -109,9 +109,9 @@ func TestGeneratedGoClient(t *testing.T) {
 		!slices.Equal(c.PhotoIDs, []string{got.UploadedPhotoID}) {
 		t.Errorf("check read back: %+v", c)
 	}
-	// The client sends float32 coordinates (oapi-codegen's default for
-	// `type: number`): a metre or so off at most.
-	if d := max(abs(c.Location.Lat-photoLat), abs(c.Location.Lon-photoLon)); d > 1e-5 {
+	// Numbers are `format: double`, so the generated client sends the
+	// coordinates exactly (without it oapi-codegen makes them float32).
+	if d := max(abs(c.Location.Lat-photoLat), abs(c.Location.Lon-photoLon)); d > 1e-12 {
 		t.Errorf("location %+v, %g° from the one sent", c.Location, d)
 	}
 	if len(got.Photos) != 1 {

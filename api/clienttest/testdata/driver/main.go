@@ -80,7 +80,7 @@ func run(base, user, pass, project, photoPath string, lat, lon float64) error {
 		Type:            "progress",
 		TemplateVersion: 1,
 		Answers:         map[string]any{"percent_complete": 40, "note": "base course laid"},
-		Location:        fpclient.Location{Lat: float32(lat), Lon: float32(lon), AccuracyM: 6},
+		Location:        fpclient.Location{Lat: lat, Lon: lon, AccuracyM: 6},
 		CapturedAt:      time.Now().Add(-time.Hour).In(time.FixedZone("CST", 8*3600)),
 		PhotoIds:        &[]uuid.UUID{photoID},
 	})
