@@ -34,6 +34,12 @@ var JWTKey = []byte("apitest-signing-key-0123456789abcdef")
 // Password is every test user's password.
 const Password = "correct horse battery"
 
+// HashCost is the password hashing work in test servers: a suite creates and
+// logs in hundreds of users, and at production's cost (19 MiB, 2 passes)
+// under -race that alone took minutes. TestProductionHashCost (in
+// internal/server) proves a server left at the zero value uses production's.
+var HashCost = auth.HashCost{MemoryKiB: 64, Time: 1}
+
 // Env is one running API.
 type Env struct {
 	T       testing.TB
@@ -65,7 +71,8 @@ func New(t testing.TB, db *store.DB, objects storage.Store, backend string, twea
 	if tweak != nil {
 		tweak(&cfg)
 	}
-	srv, err := server.New(server.Options{Config: cfg, DB: db, Objects: objects, Log: storetest.Logger(t), JWTKey: JWTKey})
+	srv, err := server.New(server.Options{Config: cfg, DB: db, Objects: objects, Log: storetest.Logger(t), JWTKey: JWTKey,
+		HashCost: HashCost})
 	if err != nil {
 		t.Fatalf("build server: %v", err)
 	}
