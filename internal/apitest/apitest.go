@@ -83,6 +83,7 @@ func New(t testing.TB, db *store.DB, objects storage.Store, backend string, twea
 func EachBackend(t *testing.T, tweak func(*config.Config), fn func(t *testing.T, e *Env)) {
 	t.Helper()
 	t.Run("embedded", func(t *testing.T) {
+		t.Parallel()
 		objs, err := localfs.New(t.TempDir())
 		if err != nil {
 			t.Fatal(err)
@@ -90,6 +91,7 @@ func EachBackend(t *testing.T, tweak func(*config.Config), fn func(t *testing.T,
 		fn(t, New(t, storetest.SQLite(t), objs, "embedded", tweak))
 	})
 	t.Run("postgres_minio", func(t *testing.T) {
+		t.Parallel()
 		db := storetest.Postgres(t)
 		fn(t, New(t, db, S3(t), "postgres_minio", tweak))
 	})
