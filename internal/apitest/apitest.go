@@ -79,7 +79,12 @@ func New(t testing.TB, db *store.DB, objects storage.Store, backend string, twea
 	return &Env{T: t, Server: srv, DB: db, Objects: objects, Config: cfg, Backend: backend, tokens: map[string]string{}}
 }
 
-// EachBackend runs fn on SQLite + local disk and on PostgreSQL + MinIO.
+// EachBackend runs fn on SQLite + local disk and on PostgreSQL + MinIO, the
+// two at once (t.Parallel): the first is CPU in this process, the second
+// mostly waits on PostgreSQL and MinIO, and running them side by side took
+// about a third off internal/server's suite. So fn must not share mutable
+// state between its two runs, nor call t.Setenv; and a test must not do
+// anything after EachBackend returns, which is before fn has run.
 func EachBackend(t *testing.T, tweak func(*config.Config), fn func(t *testing.T, e *Env)) {
 	t.Helper()
 	t.Run("embedded", func(t *testing.T) {
