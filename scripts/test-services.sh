@@ -36,7 +36,8 @@ if ! command -v chromium >/dev/null 2>&1; then
 fi
 
 # A throw-away database for this run; each test then creates (and drops) its
-# own database on the same server.
+# own database on the same server, copied from a migrated template that
+# stays for later runs (fp_schema_<digest>, internal/store/storetest/template.go).
 DB="fp_run_$$_$RANDOM"
 psql -q -d postgres -c "CREATE DATABASE $DB" >/dev/null
 trap 'psql -q -d postgres -c "DROP DATABASE IF EXISTS $DB WITH (FORCE)" >/dev/null 2>&1 || true' EXIT

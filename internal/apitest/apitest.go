@@ -34,6 +34,12 @@ var JWTKey = []byte("apitest-signing-key-0123456789abcdef")
 // Password is every test user's password.
 const Password = "correct horse battery"
 
+// HashCost is the password hashing work in test servers: a suite creates and
+// logs in hundreds of users, and at production's cost (19 MiB, 2 passes)
+// under -race that alone took minutes. TestProductionHashCost (in
+// internal/server) proves a server left at the zero value uses production's.
+var HashCost = auth.HashCost{MemoryKiB: 64, Time: 1}
+
 // Env is one running API.
 type Env struct {
 	T       testing.TB
@@ -65,17 +71,24 @@ func New(t testing.TB, db *store.DB, objects storage.Store, backend string, twea
 	if tweak != nil {
 		tweak(&cfg)
 	}
-	srv, err := server.New(server.Options{Config: cfg, DB: db, Objects: objects, Log: storetest.Logger(t), JWTKey: JWTKey})
+	srv, err := server.New(server.Options{Config: cfg, DB: db, Objects: objects, Log: storetest.Logger(t), JWTKey: JWTKey,
+		HashCost: HashCost})
 	if err != nil {
 		t.Fatalf("build server: %v", err)
 	}
 	return &Env{T: t, Server: srv, DB: db, Objects: objects, Config: cfg, Backend: backend, tokens: map[string]string{}}
 }
 
-// EachBackend runs fn on SQLite + local disk and on PostgreSQL + MinIO.
+// EachBackend runs fn on SQLite + local disk and on PostgreSQL + MinIO, the
+// two at once (t.Parallel): the first is CPU in this process, the second
+// mostly waits on PostgreSQL and MinIO, and running them side by side took
+// about a third off internal/server's suite. So fn must not share mutable
+// state between its two runs, nor call t.Setenv; and a test must not do
+// anything after EachBackend returns, which is before fn has run.
 func EachBackend(t *testing.T, tweak func(*config.Config), fn func(t *testing.T, e *Env)) {
 	t.Helper()
 	t.Run("embedded", func(t *testing.T) {
+		t.Parallel()
 		objs, err := localfs.New(t.TempDir())
 		if err != nil {
 			t.Fatal(err)
@@ -83,6 +96,7 @@ func EachBackend(t *testing.T, tweak func(*config.Config), fn func(t *testing.T,
 		fn(t, New(t, storetest.SQLite(t), objs, "embedded", tweak))
 	})
 	t.Run("postgres_minio", func(t *testing.T) {
+		t.Parallel()
 		db := storetest.Postgres(t)
 		fn(t, New(t, db, S3(t), "postgres_minio", tweak))
 	})

@@ -51,9 +51,9 @@ func (g *hashGate) do(ctx context.Context, fn func()) error {
 	return nil
 }
 
-// hashPassword is HashPassword through the gate.
+// hashPassword hashes at the service's cost, through the gate.
 func (s *Service) hashPassword(ctx context.Context, pw string) (hash string, err error) {
-	if gerr := s.hashes.do(ctx, func() { hash, err = HashPassword(pw) }); gerr != nil {
+	if gerr := s.hashes.do(ctx, func() { hash, err = hashWith(pw, s.argon) }); gerr != nil {
 		return "", gerr
 	}
 	return hash, err

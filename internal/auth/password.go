@@ -25,6 +25,23 @@ type argonParams struct {
 
 var defaultArgon = argonParams{memoryKiB: 19 * 1024, time: 2, threads: 1, keyLen: 32, saltLen: 16}
 
+// HashCost is the argon2id work put into new password hashes. The zero value
+// means the production parameters above; anything else is for tests, where
+// hundreds of logins at 19 MiB × 2 passes each cost minutes under -race.
+// Hashes carry their parameters, so any cost verifies anywhere.
+type HashCost struct {
+	MemoryKiB uint32
+	Time      uint32
+}
+
+func (c HashCost) params() argonParams {
+	p := defaultArgon
+	if c != (HashCost{}) {
+		p.memoryKiB, p.time = max(c.MemoryKiB, 8), max(c.Time, 1)
+	}
+	return p
+}
+
 // MinPasswordLength follows NIST 800-63B for user-chosen secrets.
 const MinPasswordLength = 10
 
@@ -75,16 +92,20 @@ func VerifyPassword(hash, pw string) (bool, error) {
 	return subtle.ConstantTimeCompare(got, want) == 1, nil
 }
 
-// dummyHash is verified against when the user does not exist, so an unknown
-// username costs the same time as a wrong password.
-// It is made on first use, not at start, so importing the package costs nothing.
-var dummyHash = sync.OnceValue(func() string {
-	h, err := HashPassword("fieldproof-timing-equaliser")
-	if err != nil {
-		return "$argon2id$v=19$m=19456,t=2,p=1$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"
-	}
-	return h
-})
+// dummyHash returns the hash verified against when the user does not exist,
+// made with the service's own cost so an unknown username costs the same time
+// as a wrong password. It is made on first use, not at start, so building a
+// service costs nothing.
+func dummyHash(p argonParams) func() string {
+	return sync.OnceValue(func() string {
+		h, err := hashWith("fieldproof-timing-equaliser", p)
+		if err != nil {
+			return fmt.Sprintf("$argon2id$v=19$m=%d,t=%d,p=%d$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
+				p.memoryKiB, p.time, p.threads)
+		}
+		return h
+	})
+}
 
 // GeneratePassword makes a random password for the first admin and resets.
 func GeneratePassword() (string, error) {

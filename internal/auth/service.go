@@ -27,6 +27,8 @@ type Options struct {
 	// then answers 503 with Retry-After.
 	HashConcurrency int
 	HashWait        time.Duration
+	// HashCost is the work in new password hashes; zero: production's.
+	HashCost HashCost
 }
 
 // Auditor is the audit log as this package sees it (audit imports auth for
@@ -53,6 +55,8 @@ type Service struct {
 	opts   Options
 	now    func() time.Time
 	hashes *hashGate
+	argon  argonParams
+	dummy  func() string
 }
 
 // NewService builds the auth service.
@@ -65,8 +69,9 @@ func NewService(store Store, units UnitResolver, opts Options, now func() time.T
 	if err != nil {
 		return nil, err
 	}
+	argon := opts.HashCost.params()
 	return &Service{store: store, units: units, tokens: t, opts: opts, now: utc,
-		hashes: newHashGate(opts.HashConcurrency, opts.HashWait)}, nil
+		hashes: newHashGate(opts.HashConcurrency, opts.HashWait), argon: argon, dummy: dummyHash(argon)}, nil
 }
 
 // errBadCredentials is the one answer for unknown user, wrong password and
@@ -114,7 +119,7 @@ func (s *Service) Login(ctx context.Context, username, password, clientIP string
 		}
 	}
 	u, err := s.store.UserByUsername(ctx, username)
-	hash := dummyHash()
+	hash := s.dummy()
 	switch {
 	case err == nil:
 		hash = u.PasswordHash

@@ -84,7 +84,7 @@ func newWorld(t *testing.T, db *store.DB, objs storage.Store) *world {
 	t.Helper()
 	clk := &clock{t: start}
 	srv, err := server.New(server.Options{Config: apitest.Config(), DB: db, Objects: objs, Log: storetest.Logger(t),
-		JWTKey: apitest.JWTKey, Now: clk.Now})
+		JWTKey: apitest.JWTKey, Now: clk.Now, HashCost: apitest.HashCost})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -75,6 +75,9 @@ type Options struct {
 	JWTKey  []byte
 	// Now is the clock; nil means time.Now. Tests fix it.
 	Now func() time.Time
+	// HashCost is the argon2id work in new password hashes; zero (as
+	// cmd/fieldproof leaves it) means production's. Tests lower it.
+	HashCost auth.HashCost
 }
 
 // New builds every service and the router.
@@ -98,7 +101,7 @@ func New(o Options) (*Server, error) {
 			Tokens: auth.TokenConfig{Key: o.JWTKey, Issuer: cfg.JWTIssuer, Audience: cfg.JWTAudience,
 				AccessTTL: cfg.AccessTokenTTL, RefreshTTL: cfg.RefreshTokenTTL},
 			MaxFailures: cfg.LoginMaxFailures, MaxIPFailures: cfg.LoginIPFailures, Window: cfg.LoginWindow,
-			HashConcurrency: cfg.HashConcurrency, HashWait: cfg.HashWait, Audit: s.Audit,
+			HashConcurrency: cfg.HashConcurrency, HashWait: cfg.HashWait, HashCost: o.HashCost, Audit: s.Audit,
 		}, o.Now)
 	if err != nil {
 		return nil, err

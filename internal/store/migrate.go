@@ -2,7 +2,9 @@ package store
 
 import (
 	"context"
+	"crypto/sha256"
 	"embed"
+	"encoding/hex"
 	"fmt"
 	"io/fs"
 	"log/slog"
@@ -113,4 +115,37 @@ func sqliteFS(src fs.FS) (fs.FS, error) {
 		return nil
 	})
 	return out, err
+}
+
+// MigrationsDigest identifies the schema Migrate builds on dialect: a hash of
+// the migration files as that engine runs them. Tests key their template
+// databases (migrated once, then copied per test) by it, so a changed
+// migration makes a new template instead of reusing a stale one.
+func MigrationsDigest(d Dialect) (string, error) {
+	src, err := fs.Sub(migrationFiles, "migrations")
+	if err != nil {
+		return "", err
+	}
+	if d != Postgres {
+		if src, err = sqliteFS(src); err != nil {
+			return "", err
+		}
+	}
+	h := sha256.New()
+	err = fs.WalkDir(src, ".", func(path string, e fs.DirEntry, err error) error {
+		if err != nil || e.IsDir() {
+			return err
+		}
+		b, err := fs.ReadFile(src, path)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(h, "%s\x00%d\x00", path, len(b))
+		h.Write(b)
+		return nil
+	})
+	if err != nil {
+		return "", fmt.Errorf("migrations digest: %w", err)
+	}
+	return hex.EncodeToString(h.Sum(nil))[:16], nil
 }

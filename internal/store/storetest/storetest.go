@@ -31,16 +31,22 @@ type testWriter struct{ t testing.TB }
 
 func (w testWriter) Write(p []byte) (int, error) { w.t.Log(string(p)); return len(p), nil }
 
-// SQLite opens a fresh migrated SQLite database in t.TempDir().
+// SQLite opens a fresh migrated SQLite database in t.TempDir(): a copy of
+// the schema template (template.go).
 func SQLite(t testing.TB) *store.DB {
 	t.Helper()
-	return open(t, store.Options{SQLitePath: filepath.Join(t.TempDir(), "test.db")})
+	path := filepath.Join(t.TempDir(), "test.db")
+	if err := sqliteCopy(path); err != nil {
+		t.Fatalf("copy schema template: %v", err)
+	}
+	return open(t, store.Options{SQLitePath: path})
 }
 
-// Postgres opens a fresh migrated PostgreSQL database, dropped at cleanup.
+// Postgres opens a fresh migrated PostgreSQL database, dropped at cleanup:
+// a copy of the schema template (template.go).
 func Postgres(t testing.TB) *store.DB {
 	t.Helper()
-	return open(t, store.Options{URL: testenv.PostgresURL(t)})
+	return open(t, store.Options{URL: testenv.PostgresURLFrom(t, postgresTemplate)})
 }
 
 func open(t testing.TB, o store.Options) *store.DB {
