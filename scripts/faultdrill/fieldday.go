@@ -99,7 +99,7 @@ type orderOutcome struct {
 
 func runFieldday(ctx context.Context, o fielddayOpts) error {
 	f := &fieldday{o: o, c: newClient(60 * time.Second), run: uuid4()[:6], stats: newOpStats(),
-		st: Load{Statuses: map[string]int{}}}
+		st: Load{Statuses: map[string]int{}, Started: time.Now()}}
 	if err := f.setup(ctx); err != nil {
 		return fmt.Errorf("setup: %w", err)
 	}
