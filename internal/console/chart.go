@@ -91,6 +91,12 @@ func newBarChart(id, title string, groups []group, sorted bool) barChart {
 // countBy counts items by a key (a township, a unit…); an empty key is
 // counted under blank.
 func countBy[T any](items []T, key func(T) string, blank string) []group {
+	return sumBy(items, key, func(T) int { return 1 }, blank)
+}
+
+// sumBy adds up each item's weight by its key, groups in the order their
+// keys first appear; an empty key is counted under blank.
+func sumBy[T any](items []T, key func(T) string, weight func(T) int, blank string) []group {
 	idx := map[string]int{}
 	var out []group
 	for _, it := range items {
@@ -104,7 +110,7 @@ func countBy[T any](items []T, key func(T) string, blank string) []group {
 			idx[k] = i
 			out = append(out, group{Label: k})
 		}
-		out[i].Count++
+		out[i].Count += weight(it)
 	}
 	return out
 }

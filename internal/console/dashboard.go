@@ -96,22 +96,7 @@ func (c *Console) dashboard(gc *gin.Context) error {
 
 // sumTallies adds the orders' tallies up by one of their keys.
 func sumTallies(ts []orders.Tally, key func(orders.Tally) string, blank string) []group {
-	idx := map[string]int{}
-	var out []group
-	for _, t := range ts {
-		k := key(t)
-		if k == "" {
-			k = blank
-		}
-		i, ok := idx[k]
-		if !ok {
-			i = len(out)
-			idx[k] = i
-			out = append(out, group{Label: k})
-		}
-		out[i].Count += t.Count
-	}
-	return out
+	return sumBy(ts, key, func(t orders.Tally) int { return t.Count }, blank)
 }
 
 // campaignGroup is a campaign's tasks done of its total.

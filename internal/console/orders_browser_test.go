@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
-	"github.com/google/uuid"
 
 	"github.com/fieldproof/fieldproof/internal/apitest"
 	"github.com/fieldproof/fieldproof/internal/console/consoletest"
@@ -46,15 +45,7 @@ func TestOrdersBoardInTheBrowser(t *testing.T) {
 		lateID, lateNumber := boardOrder(t, c, map[string]any{"project_id": c.Road, "defect": "路肩未培土。",
 			"severity": "critical", "required_action": "立即培土压实。", "deadline": rfc3339(time.Now().Add(1500 * time.Millisecond))})
 
-		contractor := c.Tokens[consoletest.Contractor]
-		apitest.Expect(t, e.Post("/api/v1/orders/"+orderID+"/acknowledge", contractor, nil), http.StatusOK)
-		after := uuid.NewString()
-		r := e.Post("/api/v1/orders/"+orderID+"/responses", contractor, map[string]any{
-			"text": "已设置连续围挡，工人均已佩戴安全帽。", "photo_ids": []string{after}, "captured_at": rfc3339(time.Now())})
-		apitest.Expect(t, r, http.StatusCreated)
-		rid := r.Map(t)["responses"].([]any)[0].(map[string]any)["id"].(string)
-		apitest.Expect(t, c.UploadResponsePhoto(t, consoletest.Contractor, orderID, rid, after,
-			consoletest.Photo(t, "orientation/landscape_1.jpg")), http.StatusCreated)
+		after := c.AnswerOrder(t, orderID)
 		waitRendition(t, c, consoletest.Contractor, after)
 		time.Sleep(time.Until(time.Now().Add(1600 * time.Millisecond)))
 
@@ -97,13 +88,7 @@ func TestOrdersBoardInTheBrowser(t *testing.T) {
 		}
 
 		// The inspector files the re-inspection; its photo is not there yet.
-		checkID, fixed := uuid.NewString(), uuid.NewString()
-		apitest.Expect(t, e.Post("/api/v1/checks", c.Tokens[consoletest.Inspector], map[string]any{
-			"id": checkID, "project_id": c.Road, "type": "verification", "template_version": 1,
-			"answers":  map[string]any{"defect_fixed": true, "fixed_photo": []string{fixed}},
-			"notes":    "围挡已连续设置，安全帽已佩戴。",
-			"location": map[string]any{"lat": 28.2049, "lon": 112.9731, "accuracy_m": 5}, "captured_at": rfc3339(time.Now().Add(time.Second)),
-		}), http.StatusCreated)
+		checkID, fixed := c.FileReinspection(t)
 		tab.Go("/console/orders/" + orderID)
 		tab.Do(chromedp.SetValue("#verify-check", checkID))
 		tab.Submit("#verify-form button[type=submit]")

@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
-	"github.com/google/uuid"
 
 	"github.com/fieldproof/fieldproof/internal/apitest"
 	"github.com/fieldproof/fieldproof/internal/console/consoletest"
@@ -170,22 +169,9 @@ func TestReviewQueueAndCheckInTheBrowser(t *testing.T) {
 		// contractor answers and the inspector re-inspects on their phones
 		// (the API), the office verifies in the browser, the board shows
 		// the order closed and its PDF downloads.
-		orderID, contractor := m[1], county.Tokens[consoletest.Contractor]
-		apitest.Expect(t, e.Post("/api/v1/orders/"+orderID+"/acknowledge", contractor, nil), http.StatusOK)
-		after := uuid.NewString()
-		r := e.Post("/api/v1/orders/"+orderID+"/responses", contractor, map[string]any{
-			"text": "已设置连续围挡，工人均已佩戴安全帽。", "photo_ids": []string{after}, "captured_at": rfc3339(time.Now())})
-		apitest.Expect(t, r, http.StatusCreated)
-		rid := r.Map(t)["responses"].([]any)[0].(map[string]any)["id"].(string)
-		apitest.Expect(t, county.UploadResponsePhoto(t, consoletest.Contractor, orderID, rid, after,
-			consoletest.Photo(t, "orientation/landscape_1.jpg")), http.StatusCreated)
-		recheck, fixed := uuid.NewString(), uuid.NewString()
-		apitest.Expect(t, e.Post("/api/v1/checks", county.Tokens[consoletest.Inspector], map[string]any{
-			"id": recheck, "project_id": county.Road, "type": "verification", "template_version": 1,
-			"answers":  map[string]any{"defect_fixed": true, "fixed_photo": []string{fixed}},
-			"notes":    "围挡已连续设置，安全帽已佩戴。",
-			"location": map[string]any{"lat": 28.2049, "lon": 112.9731, "accuracy_m": 5}, "captured_at": rfc3339(time.Now().Add(time.Second)),
-		}), http.StatusCreated)
+		orderID := m[1]
+		county.AnswerOrder(t, orderID)
+		recheck, fixed := county.FileReinspection(t)
 		apitest.Expect(t, county.UploadCheckPhoto(t, consoletest.Inspector, recheck, fixed,
 			consoletest.Photo(t, "orientation/landscape_2.jpg")), http.StatusCreated)
 		tab.Go("/console/orders/" + orderID)

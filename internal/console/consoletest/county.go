@@ -157,3 +157,37 @@ func Photo(t testing.TB, name string) []byte {
 	}
 	return b
 }
+
+// AnswerOrder is the road's contractor acknowledging an order and
+// answering it with one photo, on their phone (the API); it returns the
+// response photo's id.
+func (c *County) AnswerOrder(t testing.TB, orderID string) string {
+	t.Helper()
+	tok := c.Tokens[Contractor]
+	apitest.Expect(t, c.Env.Post("/api/v1/orders/"+orderID+"/acknowledge", tok, nil), http.StatusOK)
+	photo := uuid.NewString()
+	r := c.Env.Post("/api/v1/orders/"+orderID+"/responses", tok, map[string]any{
+		"text": "已设置连续围挡，工人均已佩戴安全帽。", "photo_ids": []string{photo}, "captured_at": cst(time.Now())})
+	apitest.Expect(t, r, http.StatusCreated)
+	rid := r.Map(t)["responses"].([]any)[0].(map[string]any)["id"].(string)
+	apitest.Expect(t, c.UploadResponsePhoto(t, Contractor, orderID, rid, photo, Photo(t, "orientation/landscape_1.jpg")),
+		http.StatusCreated)
+	return photo
+}
+
+// FileReinspection is the inspector's on-site verification check on the
+// road, announcing one photo that is not uploaded yet (UploadCheckPhoto
+// sends it); it returns the check's and the photo's ids.
+func (c *County) FileReinspection(t testing.TB) (checkID, photoID string) {
+	t.Helper()
+	checkID, photoID = uuid.NewString(), uuid.NewString()
+	apitest.Expect(t, c.Env.Post("/api/v1/checks", c.Tokens[Inspector], map[string]any{
+		"id": checkID, "project_id": c.Road, "type": "verification", "template_version": 1,
+		"answers":  map[string]any{"defect_fixed": true, "fixed_photo": []string{photoID}},
+		"notes":    "围挡已连续设置，安全帽已佩戴。",
+		"location": map[string]any{"lat": 28.2049, "lon": 112.9731, "accuracy_m": 5}, "captured_at": cst(time.Now().Add(time.Second)),
+	}), http.StatusCreated)
+	return checkID, photoID
+}
+
+func cst(t time.Time) string { return t.In(time.FixedZone("CST", 8*3600)).Format(time.RFC3339Nano) }
