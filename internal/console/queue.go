@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -11,6 +12,7 @@ import (
 	"github.com/fieldproof/fieldproof/internal/auth"
 	"github.com/fieldproof/fieldproof/internal/checks"
 	"github.com/fieldproof/fieldproof/internal/errs"
+	"github.com/fieldproof/fieldproof/internal/httpapi/respond"
 	"github.com/fieldproof/fieldproof/internal/policy"
 	"github.com/fieldproof/fieldproof/internal/projects"
 )
@@ -20,8 +22,10 @@ func (c *Console) queueRoutes(g *gin.RouterGroup) {
 }
 
 // queueFilter is the filter form as submitted (GET), echoed back into it.
+// The project is typed (its code or name), since a county has too many to
+// choose from a list; links from a project's page name it by project_id.
 type queueFilter struct {
-	Flag, Project, Township, Unit, Author, From, To string
+	Flag, ProjectText, Township, Unit, Author, From, To string
 }
 
 // option is one choice of a filter's select.
@@ -35,10 +39,10 @@ type queueRow struct {
 }
 
 type queueData struct {
-	Filter                                    queueFilter
-	Flags, Projects, Townships, Units, People []option
-	Rows                                      []queueRow
-	Next                                      string
+	Filter                          queueFilter
+	Flags, Townships, Units, People []option
+	Rows                            []queueRow
+	Next                            string
 	// Paged: this is not the first page.
 	Paged bool
 }
@@ -47,10 +51,17 @@ type queueData struct {
 // /review-queue filters them; the service refuses whoever may not review.
 func (c *Console) queue(gc *gin.Context) error {
 	p, ctx := principal(gc), gc.Request.Context()
-	f := queueFilter{Flag: gc.Query("flag"), Project: gc.Query("project"), Township: gc.Query("township"),
+	f := queueFilter{Flag: gc.Query("flag"), ProjectText: strings.TrimSpace(gc.Query("project")), Township: gc.Query("township"),
 		Unit: gc.Query("unit"), Author: gc.Query("author"), From: gc.Query("from"), To: gc.Query("to")}
-	q := checks.QueueQuery{Flag: f.Flag, ProjectID: f.Project, Township: f.Township, Unit: f.Unit, AuthorID: f.Author,
-		Cursor: gc.Query("cursor")}
+	q := checks.QueueQuery{Flag: f.Flag, ProjectID: gc.Query("project_id"), Township: f.Township, Unit: f.Unit,
+		AuthorID: f.Author, Cursor: gc.Query("cursor")}
+	if q.ProjectID == "" && f.ProjectText != "" {
+		id, err := c.findProject(ctx, p, f.ProjectText)
+		if err != nil {
+			return c.queueRefused(gc, f, err)
+		}
+		q.ProjectID = id
+	}
 	if n, err := strconv.Atoi(gc.Query("limit")); err == nil {
 		q.Limit = &n // the service bounds it, as for the API
 	}
@@ -100,19 +111,33 @@ func (c *Console) queue(gc *gin.Context) error {
 	return nil
 }
 
-// queueOptions fills the filter form's choices from what the office may
-// read: the projects list, the county's townships and units, its people.
-func (c *Console) queueOptions(ctx context.Context, p auth.Principal, d *queueData, names people) error {
-	for _, fl := range checks.QueueFlags() {
-		d.Flags = append(d.Flags, option{Value: fl})
+// queueRefused shows the filter form again with why it found nothing to
+// look for (a project no one has), rather than an error page without it.
+func (c *Console) queueRefused(gc *gin.Context, f queueFilter, cause error) error {
+	status, e := respond.Classify(cause)
+	if e == nil {
+		return cause
 	}
-	limit := 200
-	pl, err := c.d.Projects.List(ctx, p, projects.ListQuery{Limit: &limit})
+	p, ctx := principal(gc), gc.Request.Context()
+	names, err := c.people(ctx, p)
 	if err != nil {
 		return err
 	}
-	for _, pr := range pl.Items {
-		d.Projects = append(d.Projects, option{Value: pr.ID, Label: pr.Code + " " + pr.Name})
+	d := queueData{Filter: f}
+	if err := c.queueOptions(ctx, p, &d, names); err != nil {
+		return err
+	}
+	v := c.newView(gc, "queue", d)
+	v.Problem = c.problem(v, status, e, gc.GetString(respond.RequestIDKey))
+	c.render(gc, status, "queue", v)
+	return nil
+}
+
+// queueOptions fills the filter form's choices from what the office may
+// read: the county's townships and units, its inspectors.
+func (c *Console) queueOptions(ctx context.Context, p auth.Principal, d *queueData, names *people) error {
+	for _, fl := range checks.QueueFlags() {
+		d.Flags = append(d.Flags, option{Value: fl})
 	}
 	ts, err := c.d.Orgs.ListTownships(ctx, p)
 	if err != nil {
@@ -151,14 +176,25 @@ func (c *Console) day(s, field string, addDays int) (*time.Time, error) {
 	return &t, nil
 }
 
-// people names the county's users for the pages (authors of checks).
+// people names the authors of checks for a reader who may know them
+// (policy.PeopleNames): the county's inspectors and office, listed for the
+// author filter, and anyone else looked up when first met on a page.
 type people struct {
-	list []auth.User
-	byID map[string]auth.User
+	list  []auth.User
+	byID  map[string]auth.User
+	allow bool
+	ctx   context.Context
+	auth  *auth.Service
 }
 
-func (n people) name(id string) string {
+func (n *people) name(id string) string {
 	u, ok := n.byID[id]
+	if !ok && n.allow {
+		if got, err := n.auth.GetUser(n.ctx, id); err == nil {
+			u, ok = got, true
+			n.byID[id] = got
+		}
+	}
 	switch {
 	case !ok:
 		return id
@@ -168,19 +204,52 @@ func (n people) name(id string) string {
 	return u.Username
 }
 
-// people lists whom the reader may name (policy.PeopleNames); for anyone
-// else the list is empty and authors print as ids.
-func (c *Console) people(ctx context.Context, p auth.Principal) (people, error) {
+func (c *Console) people(ctx context.Context, p auth.Principal) (*people, error) {
+	n := &people{byID: map[string]auth.User{}, ctx: ctx, auth: c.d.Auth}
 	if policy.PeopleNames(p) != nil {
-		return people{}, nil
+		return n, nil
 	}
-	us, err := c.d.Auth.ListUsers(ctx, auth.UserFilter{Limit: 200})
-	if err != nil {
-		return people{}, err
-	}
-	n := people{list: us, byID: make(map[string]auth.User, len(us))}
-	for _, u := range us {
-		n.byID[u.ID] = u
+	n.allow = true
+	for _, role := range []auth.Role{auth.RoleInspector, auth.RoleOffice} {
+		us, err := c.d.Auth.ListUsers(ctx, auth.UserFilter{Role: role, Limit: 500})
+		if err != nil {
+			return nil, err
+		}
+		for _, u := range us {
+			n.list = append(n.list, u)
+			n.byID[u.ID] = u
+		}
 	}
 	return n, nil
+}
+
+var errNoSuchProject = &errs.Error{Kind: errs.KindInvalid, Code: "project_not_matched",
+	Message: "no project of yours matches; type its code or name",
+	Fields:  []errs.FieldError{{Field: "project", Code: "not_found", Message: "no project matches"}}}
+
+var errSeveralProjects = &errs.Error{Kind: errs.KindInvalid, Code: "project_ambiguous",
+	Message: "several projects match; type the project's code",
+	Fields:  []errs.FieldError{{Field: "project", Code: "ambiguous", Message: "several projects match"}}}
+
+// findProject turns what the person typed (a code or a name, or part of
+// one) into the one project of their scope it means, by the projects
+// list's own search.
+func (c *Console) findProject(ctx context.Context, p auth.Principal, text string) (string, error) {
+	limit := 20
+	pg, err := c.d.Projects.List(ctx, p, projects.ListQuery{Text: text, Limit: &limit})
+	if err != nil {
+		return "", err
+	}
+	for _, pr := range pg.Items {
+		if strings.EqualFold(pr.Code, text) || pr.Name == text {
+			return pr.ID, nil
+		}
+	}
+	switch len(pg.Items) {
+	case 0:
+		return "", errNoSuchProject
+	case 1:
+		return pg.Items[0].ID, nil
+	}
+	return "", errSeveralProjects
 }

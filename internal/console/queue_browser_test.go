@@ -42,10 +42,6 @@ func TestReviewQueueAndCheckInTheBrowser(t *testing.T) {
 		if n := consoletest.Eval[int](tab, `document.querySelectorAll('`+row+` [data-flag="gps_mismatch"]').length`); n != 1 {
 			t.Errorf("the photo's gps_mismatch flag is not tagged on the row")
 		}
-		// The hostile project name is an option's text, never markup.
-		if got := consoletest.Eval[string](tab, `[...document.querySelectorAll('#q-project option')].map(o => o.textContent).join('\n')`); !strings.Contains(got, consoletest.HostileName) {
-			t.Errorf("project options %q lack the hostile name as text", got)
-		}
 		tab.Shoot("queue")
 
 		filter := func(sel, value string, want int) {
@@ -63,6 +59,24 @@ func TestReviewQueueAndCheckInTheBrowser(t *testing.T) {
 		filter("#q-township", "河塘镇", 0)
 		filter("#q-unit", consoletest.OtherUnit, 0)
 		filter("#q-author", county.Users[consoletest.Inspector].ID, 1)
+		// The project is typed: its code, its name, or enough of either.
+		filter("#q-project", "2026-RD-001", 1)
+		filter("#q-project", "上坝村通村", 1)
+		filter("#q-project", "河塘镇农村饮水", 0)
+		// The hostile project's name, typed back, is the input's text and
+		// the filter's answer, never markup.
+		filter("#q-project", consoletest.HostileName, 0)
+		if got := consoletest.Eval[string](tab, `document.querySelector('#q-project').value`); got != consoletest.HostileName {
+			t.Errorf("project input echoes %q", got)
+		}
+		filter("#q-project", "no such project", 0)
+		if !strings.Contains(tab.Text(), "没有找到与输入相符的项目") || consoletest.Eval[int](tab, `document.querySelectorAll('form.filters').length`) != 1 {
+			t.Errorf("an unmatched project is not said beside the filters: %s", tab.Text())
+		}
+		tab.Go("/console/queue?project_id=" + county.Road)
+		if rows() != 1 {
+			t.Errorf("project_id link: %d rows", rows())
+		}
 		if !strings.Contains(tab.Text(), "没有符合条件") && rows() == 0 {
 			t.Errorf("an empty queue says nothing")
 		}

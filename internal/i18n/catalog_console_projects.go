@@ -34,6 +34,7 @@ var consoleProjectsMessages = map[Key]map[Lang]string{
 	"console.project.schedule":     m("计划工期", "Schedule"),
 	"console.project.none":         m("未填写", "none"),
 	"console.project.report":       m("下载证据报告（PDF）", "Evidence report (PDF)"),
+	"console.project.queue":        m("本项目待审核的检查", "This project's checks awaiting review"),
 	"console.project.map":          m("位置与线路", "Location and route"),
 	"console.project.map_label":    m("项目线路或位置地图", "Map of the project's route or location"),
 	"console.project.chart":        m("进度与计划对比", "Progress against schedule"),
