@@ -58,7 +58,9 @@ echo
 echo "| request | clients | requests | req/s | p50 ms | p95 ms | p99 ms | statuses, size |"
 echo "|---|---|---|---|---|---|---|---|"
 "$WORK/loadgen" -base "$B" -c 1 -d "$D" -op healthz -label "GET /healthz (floor)"
-for pair in "/api/v1/review-queue?limit=50 /console/queue" "/api/v1/orders?limit=50 /console/orders"; do
+# Each page beside the API request that asks the service the same question:
+# the queue's first page; the board's default (open orders, overdue first).
+for pair in "/api/v1/review-queue /console/queue" "/api/v1/orders?open=true&sort=due /console/orders"; do
   set -- $pair
   "$WORK/loadgen" -base "$B" -c 1 -d "$D" -password "$PASS" -user office -op get -path "$1" -label "API GET $1"
   "$WORK/loadgen" -base "$B" -c 1 -d "$D" -password "$PASS" -user office -op page -path "$2" -label "console GET $2"
