@@ -33,6 +33,8 @@ type exportsData struct {
 	// Audit: the reader may view the audit log (the service said so).
 	Audit bool
 	Last  *audit.Verification
+	// ByName names who ran the last verification from the console.
+	ByName string
 }
 
 func (c *Console) exports(gc *gin.Context) error {
@@ -46,7 +48,12 @@ func (c *Console) exports(gc *gin.Context) error {
 	default:
 		d.Audit, d.Last = true, last
 	}
-	c.render(gc, http.StatusOK, "exports", c.newView(gc, "exports", d))
+	v := c.newView(gc, "exports", nil)
+	if d.Last != nil && d.Last.By != "cli" && d.Last.By != "" {
+		d.ByName = c.authorName(gc.Request.Context(), v, d.Last.By)
+	}
+	v.Data = d
+	c.render(gc, http.StatusOK, "exports", v)
 	return nil
 }
 
