@@ -1,7 +1,9 @@
 package console
 
 import (
+	"crypto/sha256"
 	"embed"
+	"encoding/hex"
 	"io/fs"
 	"net/http"
 	"path"
@@ -21,8 +23,28 @@ var staticRoot, _ = fs.Sub(staticFS, "static")
 // leafletDir is the vendored Leaflet's folder under static/vendor.
 const leafletDir = "vendor/leaflet-1.9.4"
 
-// serveStatic serves an embedded asset. Assets change only with the binary,
-// so they may be cached for a day; a new release changes Leaflet's path.
+// assetVersion is a digest of every embedded asset: pages ask for
+// /console/static/x?v=<it>, so a release with changed CSS or scripts is
+// fetched anew although assets are cached (Leaflet's path has its version).
+var assetVersion = func() string {
+	h := sha256.New()
+	_ = fs.WalkDir(staticRoot, ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, err := fs.ReadFile(staticRoot, p)
+		if err != nil {
+			return err
+		}
+		h.Write([]byte(p))
+		h.Write(b)
+		return nil
+	})
+	return hex.EncodeToString(h.Sum(nil))[:12]
+}()
+
+// serveStatic serves an embedded asset. Assets change only with the binary
+// and are asked for by version (assetVersion), so they may be cached a day.
 func serveStatic(gc *gin.Context) {
 	p := strings.TrimPrefix(path.Clean(gc.Param("path")), "/")
 	f, err := fs.ReadFile(staticRoot, p)

@@ -77,6 +77,8 @@ type view struct {
 	Path    string
 	TileURL string
 	Notice  string
+	// Assets is the static files' version, for their URLs.
+	Assets  string
 	Problem *problemView
 	Data    any
 
@@ -159,7 +161,7 @@ func (v *view) Query(key, value string) string {
 func (c *Console) newView(gc *gin.Context, nav string, data any) *view {
 	p := principal(gc)
 	v := &view{Lang: lang(gc), User: p, Signed: p.UserID != "", Nav: nav, Path: gc.Request.URL.RequestURI(),
-		TileURL: c.d.TileURL, Data: data, zone: c.d.Zone}
+		TileURL: c.d.TileURL, Data: data, zone: c.d.Zone, Assets: assetVersion}
 	if tok := sessionToken(gc); v.Signed && tok != "" {
 		v.CSRF = c.csrf.token(tok)
 	}

@@ -9,5 +9,6 @@ for (const form of document.querySelectorAll('form[data-confirm]')) {
 }
 const maps = document.querySelectorAll('[data-map]');
 if (maps.length > 0) {
-  import('./map.js').then((m) => maps.forEach((el) => m.draw(el)));
+  // The same ?v= as this module's URL, so a new release is fetched anew.
+  import('./map.js' + new URL(import.meta.url).search).then((m) => maps.forEach((el) => m.draw(el)));
 }
