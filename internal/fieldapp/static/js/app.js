@@ -31,6 +31,7 @@ async function start() {
   await load();
   db = await idb.open();
   api = new Api(db);
+  await outbox.recover(db);
   if ("serviceWorker" in navigator) navigator.serviceWorker.register("/app/sw.js", { scope: "/app/" }).catch(() => {});
   showNet();
   addEventListener("online", async () => { showNet(); await outbox.wake(db); send(); background(); });

@@ -59,6 +59,18 @@ export async function wake(db) {
   }
 }
 
+// recover marks checks a closed tab left "sending" as waiting again (they
+// are sent again, which their UUIDs make harmless). Under the outbox lock,
+// so a check another tab is really sending is left alone.
+export async function recover(db) {
+  const run = async () => {
+    for (const c of await idb.all(db, "checks")) {
+      if (c.state === SENDING) await idb.update(db, "checks", c.id, { state: WAITING });
+    }
+  };
+  return navigator.locks ? navigator.locks.request("fieldproof-outbox", run) : run();
+}
+
 let running = null;
 
 // drain sends what is due; concurrent calls (timer, online event, save)
