@@ -5,7 +5,7 @@ import * as idb from "./db.js";
 import { Api, AuthError } from "./api.js";
 import * as outbox from "./outbox.js";
 import * as work from "./work.js";
-import { load, t } from "./i18n.js";
+import { load, t, when } from "./i18n.js";
 
 const TICK = 3000;
 let db, api;
@@ -123,18 +123,20 @@ function renderSignIn() {
 
 async function renderWork() {
   const w = await work.cached(db);
+  const titles = Object.fromEntries((await work.checklists(db)).map((c) => [c.type, c.title]));
   const returned = Object.values(w.checks).filter((c) => c.state === "returned");
   const projects = Object.values(w.projects).sort((a, b) => a.code.localeCompare(b.code));
   const name = (id) => (w.projects[id] ? w.projects[id].name : id);
   main().replaceChildren(
     h("h1", { text: t("work.heading") }),
-    h("p", { class: "hint", id: "synced", text: w.synced ? t("work.synced") + new Date(w.synced).toLocaleString() : t("work.never") }),
+    h("p", { class: "hint", id: "synced", text: w.synced ? t("work.synced") + when(w.synced) : t("work.never") }),
     h("h2", { text: t("work.returned") }),
     returned.length === 0 ? h("p", { text: t("work.none_returned") }) :
       h("ul", { class: "list", id: "returned" }, returned.map((c) => h("li", { "data-check": c.id },
-        h("strong", { text: name(c.project_id) }), " · ", c.type,
+        h("strong", { text: name(c.project_id) }), " · ", titles[c.type] || c.type,
+        (c.flags || []).map((f) => h("span", { class: "flag", "data-flag": f, text: t("flag." + f) })),
         h("p", { class: "reason", text: t("work.reason") + (c.returned ? c.returned.note : "") }),
-        h("a", { href: "#/new?amend=" + c.id, text: t("work.amend") })))),
+        h("a", { class: "button", href: "#/new?amend=" + c.id, text: t("work.amend") })))),
     h("h2", { text: t("work.projects") }),
     projects.length === 0 ? h("p", { text: t("work.no_projects") }) :
       h("ul", { class: "list", id: "projects" }, projects.map((p) => h("li", { "data-project": p.id },
@@ -280,7 +282,7 @@ async function renderQueue() {
       h("ul", { class: "list", id: "queue" }, items.map((c) => h("li", { "data-state": c.state, "data-check": c.id },
         h("strong", { text: c.meta ? c.meta.project : c.body.project_id }), " · ", c.meta ? c.meta.title : c.body.type, " ",
         h("span", { class: "state", text: t("state." + c.state) }),
-        h("div", { class: "hint", text: t("queue.photos", c.photosSent, c.photoCount) + " · " + new Date(c.saved).toLocaleString() }),
+        h("div", { class: "hint", text: t("queue.photos", c.photosSent, c.photoCount) + " · " + when(c.saved) }),
         c.message ? h("p", { class: "error", text: c.message }) : null))),
     h("button", { type: "button", id: "send-now", text: t("queue.send_now"), onclick: async () => { await outbox.wake(db); send(); } }),
   );

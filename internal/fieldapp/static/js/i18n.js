@@ -16,3 +16,8 @@ export function t(key, ...args) {
   for (const a of args) m = m.replace("%s", String(a));
   return m;
 }
+
+// when prints a time in the reader's language.
+export function when(ms) {
+  return new Date(ms).toLocaleString(msgs.lang || "zh-CN");
+}
