@@ -34,6 +34,7 @@ export class Api {
   async keep(t) {
     await idb.put(this.db, "kv", {
       access: t.access_token, refresh: t.refresh_token, expiresAt: Date.now() + t.expires_in * 1000,
+      ttl: t.expires_in * 1000,
     }, "tokens");
   }
 
@@ -87,7 +88,9 @@ export class Api {
   async send(method, path, { json, form, idem } = {}) {
     let t = await this.tokens();
     if (!t) throw new AuthError("signed out");
-    if (t.expiresAt - 30000 < Date.now()) {
+    // Refresh a little before expiry (a quarter of the lifetime, at most
+    // 30 s), so a request does not die of a token that ran out on the way.
+    if (t.expiresAt - Math.min(30000, (t.ttl || 0) / 4) < Date.now()) {
       await this.refresh(t.access);
       t = await this.tokens();
     }

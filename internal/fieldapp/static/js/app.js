@@ -125,6 +125,8 @@ async function renderWork() {
   const w = await work.cached(db);
   const titles = Object.fromEntries((await work.checklists(db)).map((c) => [c.type, c.title]));
   const returned = Object.values(w.checks).filter((c) => c.state === "returned");
+  const mine = Object.values(w.checks).filter((c) => c.state === "filed")
+    .sort((a, b) => Date.parse(b.captured_at) - Date.parse(a.captured_at)).slice(0, 20);
   const projects = Object.values(w.projects).sort((a, b) => a.code.localeCompare(b.code));
   const name = (id) => (w.projects[id] ? w.projects[id].name : id);
   main().replaceChildren(
@@ -137,6 +139,13 @@ async function renderWork() {
         (c.flags || []).map((f) => h("span", { class: "flag", "data-flag": f, text: t("flag." + f) })),
         h("p", { class: "reason", text: t("work.reason") + (c.returned ? c.returned.note : "") }),
         h("a", { class: "button", href: "#/new?amend=" + c.id, text: t("work.amend") })))),
+    h("h2", { text: t("work.mine") }),
+    mine.length === 0 ? h("p", { text: t("work.none_mine") }) :
+      h("ul", { class: "list", id: "mine" }, mine.map((c) => h("li", { "data-check": c.id, "data-status": c.status },
+        h("strong", { text: name(c.project_id) }), " · ", titles[c.type] || c.type,
+        (c.flags || []).map((f) => h("span", { class: "flag", "data-flag": f, text: t("flag." + f) })),
+        h("div", { class: "hint", text: when(Date.parse(c.captured_at)) + " · " + t("result." + c.result) +
+          (c.status === "incomplete" ? " · " + t("work.incomplete") : "") })))),
     h("h2", { text: t("work.projects") }),
     projects.length === 0 ? h("p", { text: t("work.no_projects") }) :
       h("ul", { class: "list", id: "projects" }, projects.map((p) => h("li", { "data-project": p.id },
