@@ -158,3 +158,15 @@ func evalAwait(t *testing.T, tab *consoletest.Tab, expr string) bool {
 	}
 	return v
 }
+
+// evalAwaitString evaluates an expression that answers a promise of a string.
+func evalAwaitString(t *testing.T, tab *consoletest.Tab, expr string) string {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(tab.Ctx, 30*time.Second)
+	defer cancel()
+	v, err := chromedp.Run(ctx, chromedp.Evaluate[string](expr, chromedp.EvalAwaitPromise))
+	if err != nil {
+		t.Fatalf("evaluate: %v", err)
+	}
+	return v
+}

@@ -42,8 +42,13 @@ type App struct {
 // with changed files installs a new service worker (which replaces the
 // cached shell and leaves the outbox in IndexedDB alone). objectOrigin is
 // the object store's scheme://host when photo downloads redirect there.
-func New(objectOrigin string) (*App, error) {
+func New(objectOrigin string) (*App, error) { return newApp(objectOrigin, "") }
+
+// newApp is New with salt mixed into the version (tests make a "new
+// binary" with it).
+func newApp(objectOrigin, salt string) (*App, error) {
 	h := sha256.New()
+	h.Write([]byte(salt))
 	var shell []string
 	err := fs.WalkDir(staticRoot, ".", func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
