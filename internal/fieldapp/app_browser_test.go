@@ -345,5 +345,43 @@ func TestAppReturnedForCorrection(t *testing.T) {
 		}
 		tab.Shoot("app-work-returned")
 		tab.Check()
+
+		// The inspector answers with a new check that amends the returned one.
+		tab.Do(chromedp.Click(`#returned li a.button`), chromedp.WaitVisible("#item-fenced"))
+		consoletest.Eval[bool](tab, `(() => { for (const s of document.querySelectorAll('#items select')) s.value = 'yes'; return true; })()`)
+		waitFor(t, tab, "location", `document.getElementById('location').textContent.includes('±')`, 10*time.Second)
+		tab.Do(chromedp.SetUploadFiles("#photos", []string{photoPath(t, testPhotos[1])}), chromedp.Click("#save"),
+			chromedp.WaitVisible("#saved"))
+		waitFor(t, tab, "amendment sent", outboxEmpty+` && !!document.querySelector('#queue li[data-state=sent]')`, 30*time.Second)
+		amendment := consoletest.Eval[string](tab, `document.querySelector('#queue li[data-state=sent]').dataset.check`)
+		r := c.Env.Get("/api/v1/checks/"+c.Check, c.Tokens[consoletest.Office])
+		apitest.Expect(t, r, http.StatusOK)
+		if m := r.Map(t); m["state"] != "superseded" || m["superseded_by"] != amendment {
+			t.Fatalf("returned check after the amendment: state %v, superseded_by %v (want %s)", m["state"], m["superseded_by"], amendment)
+		}
+		tab.Do(chromedp.Click("#nav-work"), chromedp.WaitVisible("#sync"), chromedp.Click("#sync"))
+		waitFor(t, tab, "no longer returned", `!document.querySelector('#returned li') && !!document.querySelector('#mine li[data-check="`+amendment+`"]')`, 20*time.Second)
+		tab.Check()
+	})
+}
+
+// TestAppMarksOutOfLimits: a slump of 260 mm (the template allows 10–50)
+// is marked failed on the form, before anything is sent.
+func TestAppMarksOutOfLimits(t *testing.T) {
+	apitest.EachBackend(t, nil, func(t *testing.T, e *apitest.Env) {
+		consoletest.Seed(t, e)
+		tab := open(t, consoletest.Serve(t, e), onRoadLat, onRoadLon)
+		signIn(t, tab)
+		tab.Do(chromedp.Click("#nav-new"), chromedp.WaitVisible("#type"))
+		consoletest.Eval[bool](tab, `(() => { const s = document.getElementById('type'); s.value = 'concrete_mix';
+			s.dispatchEvent(new Event('change')); return true; })()`)
+		tab.Do(chromedp.SendKeys("#item-slump_mm", "30"))
+		if consoletest.Eval[bool](tab, `!document.getElementById('item-slump_mm-warn').hidden`) {
+			t.Fatal("30 mm marked out of limits")
+		}
+		tab.Do(chromedp.SetValue("#item-slump_mm", ""), chromedp.SendKeys("#item-slump_mm", "260"))
+		waitFor(t, tab, "260 mm marked", `!document.getElementById('item-slump_mm-warn').hidden`, 5*time.Second)
+		tab.Shoot("app-new-limits")
+		tab.Check()
 	})
 }

@@ -124,7 +124,12 @@ function renderSignIn() {
 async function renderWork() {
   const w = await work.cached(db);
   const titles = Object.fromEntries((await work.checklists(db)).map((c) => [c.type, c.title]));
-  const returned = Object.values(w.checks).filter((c) => c.state === "returned");
+  // A returned check is answered once its amendment (which names it in
+  // supersedes) is synced or waiting in the outbox; /sync does not resend
+  // the old check when it becomes superseded.
+  const amended = new Set(Object.values(w.checks).map((c) => c.supersedes).filter(Boolean));
+  for (const q of await outbox.list(db)) if (q.body.supersedes && q.state !== outbox.FAILED) amended.add(q.body.supersedes);
+  const returned = Object.values(w.checks).filter((c) => c.state === "returned" && !amended.has(c.id));
   const mine = Object.values(w.checks).filter((c) => c.state === "filed")
     .sort((a, b) => Date.parse(b.captured_at) - Date.parse(a.captured_at)).slice(0, 20);
   const projects = Object.values(w.projects).sort((a, b) => a.code.localeCompare(b.code));
