@@ -142,6 +142,9 @@ func New(o Options) (*Server, error) {
 	if err := s.wireConsole(o); err != nil {
 		return nil, err
 	}
+	if err := s.wireFieldApp(o); err != nil {
+		return nil, err
+	}
 
 	h, err := httpapi.New(httpapi.Deps{
 		Log:            o.Log,
