@@ -375,6 +375,9 @@ func TestAppMarksOutOfLimits(t *testing.T) {
 		tab.Do(chromedp.Click("#nav-new"), chromedp.WaitVisible("#type"))
 		consoletest.Eval[bool](tab, `(() => { const s = document.getElementById('type'); s.value = 'concrete_mix';
 			s.dispatchEvent(new Event('change')); return true; })()`)
+		if got := consoletest.Eval[string](tab, `document.querySelector('label[for="item-slump_mm"]').textContent`); !strings.HasPrefix(got, "坍落度") {
+			t.Errorf("the slump's label is %q, want the catalog's Chinese name", got)
+		}
 		tab.Do(chromedp.SendKeys("#item-slump_mm", "30"))
 		if consoletest.Eval[bool](tab, `!document.getElementById('item-slump_mm-warn').hidden`) {
 			t.Fatal("30 mm marked out of limits")

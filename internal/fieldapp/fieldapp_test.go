@@ -87,5 +87,12 @@ func TestAppMessagesNegotiated(t *testing.T) {
 		if _, leaked := m["console.brand"]; leaked {
 			t.Error("console messages served to the app")
 		}
+		// The checklists' items, types and flags are named as the console
+		// names them, from the same keys.
+		want := map[string]string{"zh-CN": "坍落度", "en": "Slump"}[c.lang]
+		if m["item.slump_mm"] != want || m["check_type.safety"] == "" || m["flag.off_site"] == "" {
+			t.Errorf("%s: item.slump_mm %q (want %q), check_type.safety %q, flag.off_site %q", c.lang,
+				m["item.slump_mm"], want, m["check_type.safety"], m["flag.off_site"])
+		}
 	}
 }

@@ -66,12 +66,4 @@ var consoleCheckMessages = map[Key]map[Lang]string{
 	"console.error.already_decided":      m("已审核过，审核意见不可更改。", "Already decided; decisions are final."),
 	"console.error.not_flagged":          m("没有需要审核的标记。", "There is no flag to decide on."),
 	"check_state.filed":                  m("已提交", "filed"),
-	"item.fenced":                        m("施工现场设置围挡", "Site fenced off"),
-	"item.warning_signs":                 m("设置警示标志", "Warning signs in place"),
-	"item.protective_gear":               m("工人佩戴安全防护用品", "Workers wear protective gear"),
-	"item.pupils_cannot_reach":           m("学生无法进入施工区域（学校）", "No pupils can reach the site (schools)"),
-	"item.safe_storage":                  m("材料堆放安全", "Materials stored safely"),
-	"item.night_lighting":                m("夜间照明", "Night lighting"),
-	"item.percent_complete":              m("完成比例", "Work complete"),
-	"item.note":                          m("说明", "Note"),
 }

@@ -127,7 +127,7 @@ func Negotiate(explicit, acceptLanguage string) Lang {
 // catalog is every message set joined. A key defined twice is a
 // programmer's mistake that would make one text silently win, so it stops
 // the program at start-up (and TestEveryKeyHasEveryLanguage at test time).
-var catalog = join(coreMessages, consoleMessages, consoleQueueMessages, consoleCheckMessages,
+var catalog = join(coreMessages, valueMessages, consoleMessages, consoleQueueMessages, consoleCheckMessages,
 	consoleProjectsMessages, consoleOrdersMessages, appMessages)
 
 func join(sets ...map[Key]map[Lang]string) map[Key]map[Lang]string {

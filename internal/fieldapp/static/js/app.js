@@ -5,7 +5,7 @@ import * as idb from "./db.js";
 import { Api, AuthError } from "./api.js";
 import * as outbox from "./outbox.js";
 import * as work from "./work.js";
-import { load, t, when } from "./i18n.js";
+import { load, named, t, when } from "./i18n.js";
 
 const TICK = 3000;
 let db, api;
@@ -123,7 +123,7 @@ function renderSignIn() {
 
 async function renderWork() {
   const w = await work.cached(db);
-  const titles = Object.fromEntries((await work.checklists(db)).map((c) => [c.type, c.title]));
+  const titles = Object.fromEntries((await work.checklists(db)).map((c) => [c.type, named("check_type", c.type, c.title)]));
   // A returned check is answered once its amendment (which names it in
   // supersedes) is synced or waiting in the outbox; /sync does not resend
   // the old check when it becomes superseded.
@@ -190,7 +190,7 @@ async function renderNew(params) {
   };
   fillProjects();
   const typeSel = h("select", { id: "type", name: "type" },
-    lists.map((c) => h("option", { value: c.type, text: c.title })));
+    lists.map((c) => h("option", { value: c.type, text: named("check_type", c.type, c.title) })));
   if (amend) { typeSel.value = amend.type; projectSel.disabled = true; typeSel.disabled = true; }
   const items = h("div", { id: "items" });
   const drawItems = () => items.replaceChildren(...lists.find((c) => c.type === typeSel.value).items.map(itemField));
@@ -225,7 +225,7 @@ async function renderNew(params) {
         const ids = [...el.files].map((f) => { const id = crypto.randomUUID(); files.push({ id, file: f }); return id; });
         v = ids.length ? ids : undefined;
       } else v = el.value === "" ? undefined : el.value;
-      if (v === undefined) { if (it.required) missing.push(it.label); } else answers[it.key] = v;
+      if (v === undefined) { if (it.required) missing.push(named("item", it.key, it.label)); } else answers[it.key] = v;
     }
     if (missing.length) { err.className = "error"; err.textContent = t("new.required") + missing.join("、"); return; }
     if (!fix) { err.className = "error"; err.textContent = t("new.no_location"); return; }
@@ -241,7 +241,7 @@ async function renderNew(params) {
     };
     if (amend) body.supersedes = amend.id;
     const p = w.projects[body.project_id];
-    await outbox.save(db, body, files, { project: p ? p.name : body.project_id, title: list.title });
+    await outbox.save(db, body, files, { project: p ? p.name : body.project_id, title: named("check_type", list.type, list.title) });
     notice = t("new.saved");
     location.hash = "#/queue";
     send();
@@ -261,7 +261,7 @@ async function renderNew(params) {
 
 function itemField(it) {
   const id = "item-" + it.key;
-  const label = h("label", { for: id, text: it.label + (it.required ? " *" : "") + (it.unit ? " (" + it.unit + ")" : "") });
+  const label = h("label", { for: id, text: named("item", it.key, it.label) + (it.required ? " *" : "") + (it.unit ? " (" + it.unit + ")" : "") });
   if (it.type === "yes_no") {
     return h("div", {}, label, h("select", { id }, h("option", { value: "", text: t("new.choose") }),
       h("option", { value: "yes", text: t("new.yes") }), h("option", { value: "no", text: t("new.no") })));

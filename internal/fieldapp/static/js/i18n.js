@@ -17,6 +17,13 @@ export function t(key, ...args) {
   return m;
 }
 
+// named is a value's name from the shared catalog (kind "item", "check_type",
+// "flag"…), else the fallback the server gave (a template's own label).
+export function named(kind, key, fallback) {
+  const m = msgs[kind + "." + key];
+  return m === undefined ? (fallback ?? key) : m;
+}
+
 // when prints a time in the reader's language.
 export function when(ms) {
   return new Date(ms).toLocaleString(msgs.lang || "zh-CN");

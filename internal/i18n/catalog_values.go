@@ -1,0 +1,50 @@
+package i18n
+
+// valueMessages name what the API spells as codes and every client shows:
+// the flags on checks and photos ("flag.<name>") and the items of the
+// default checklists ("item.<key>"; a template's own label is shown for a
+// key not named here, e.g. one an office published itself). The console and
+// the field app both read them (the app through /app/messages.json).
+var valueMessages = map[Key]map[Lang]string{
+	"flag.duplicate":           m("重复照片", "duplicate photo"),
+	"flag.gps_mismatch":        m("照片位置不符", "photo GPS mismatch"),
+	"flag.late_submission":     m("逾期提交", "late submission"),
+	"flag.low_accuracy":        m("定位精度低", "low GPS accuracy"),
+	"flag.no_capture_metadata": m("无拍摄信息", "no capture metadata"),
+	"flag.no_exif":             m("无EXIF信息", "no EXIF"),
+	"flag.off_site":            m("不在现场", "off site"),
+	"flag.possible_reuse":      m("疑似旧照片", "possibly reused photo"),
+	"flag.time_mismatch":       m("照片时间不符", "photo time mismatch"),
+	"flag.undecodable":         m("无法解码", "undecodable"),
+	"item.banner":              m("宣传横幅已悬挂", "Programme banner present"),
+	"item.banner_photo":        m("横幅照片", "Photo of the banner"),
+	"item.curing":              m("已按要求养护", "Curing in place"),
+	"item.damage_found":        m("发现损坏", "Damage found"),
+	"item.defect_fixed":        m("问题已整改", "Defect put right"),
+	"item.fenced":              m("施工现场设置围挡", "Site fenced off"),
+	"item.fixed_photo":         m("整改结果照片", "Photo of the result"),
+	"item.functioning":         m("运行正常（如龙头出水）", "Functioning (e.g. water flows at the tap)"),
+	"item.in_use":              m("正在使用", "In use"),
+	"item.joints_cut":          m("已切缝", "Joints cut"),
+	"item.keeper_and_rules":    m("有管护制度和管护人", "Management rules and a named keeper in place"),
+	"item.maintained":          m("管护到位", "Maintained"),
+	"item.mix_matches_design":  m("配合比（水泥：砂：石：水）符合批准的设计", "Mix proportions (cement : sand : aggregate : water) match the approved design"),
+	"item.mix_photo":           m("拌合料或送货单照片", "Photo of the mix or delivery note"),
+	"item.night_lighting":      m("夜间照明", "Night lighting"),
+	"item.note":                m("说明", "Note"),
+	"item.notice_board":        m("工程公示牌已设置（项目、投资、施工单位、监理、监督电话）", "Public notice board present (project, budget, contractor, supervisor, hotline)"),
+	"item.notice_board_photo":  m("公示牌照片", "Photo of the notice board"),
+	"item.observations":        m("检查情况", "Observations"),
+	"item.percent_complete":    m("完成比例", "Work complete"),
+	"item.protective_gear":     m("工人佩戴安全防护用品", "Workers wear protective gear"),
+	"item.pupils_cannot_reach": m("学生无法进入施工区域（学校）", "No pupils can reach the site (schools)"),
+	"item.safe_storage":        m("材料堆放安全", "Materials stored safely"),
+	"item.satisfactory":        m("工程质量合格", "Work satisfactory"),
+	"item.sign_board":          m("工程标识牌已设置", "Project sign board present"),
+	"item.sign_board_photo":    m("标识牌照片", "Photo of the sign board"),
+	"item.slump_mm":            m("坍落度", "Slump"),
+	"item.strength_grade":      m("送货单上的强度等级", "Strength grade on the delivery note"),
+	"item.thickness_cm":        m("路面厚度", "Pavement thickness"),
+	"item.warning_signs":       m("设置警示标志", "Warning signs in place"),
+	"item.width_m":             m("路面宽度", "Pavement width"),
+}
