@@ -98,7 +98,8 @@ func TestBannerAndSetPasswordAfterAnEarlierStart(t *testing.T) {
 	out, stop := serveUntilBanner(t, addr)
 	first := out.String()
 	stop()
-	for _, want := range []string{"one-time password", "API         " + base + "/api/v1", base + "/readyz"} {
+	for _, want := range []string{"one-time password", "API         " + base + "/api/v1", base + "/readyz",
+		"console     " + base + "/console/", "field app   " + base + "/app/"} {
 		if !strings.Contains(first, want) {
 			t.Errorf("first start lacks %q:\n%s", want, first)
 		}

@@ -83,11 +83,11 @@ func (a *app) ensureAdmin(ctx context.Context, stdout io.Writer) (existed bool, 
 // stdout beside the logs: the API's base URL from the address actually
 // listened on, and — when the admin was made at an earlier start, whose
 // one-time password scrolled past then — how to set its password now.
-// (The office console and the field app will add their URLs here when
-// this binary serves them.)
 func banner(w io.Writer, addr net.Addr, adminFromEarlierStart bool) {
 	base := baseURL(addr)
 	fmt.Fprintf(w, "\n  fieldproof is listening on %s\n", addr)
+	fmt.Fprintf(w, "    console     %s/console/ (the office, in a browser)\n", base)
+	fmt.Fprintf(w, "    field app   %s/app/ (inspectors and volunteers, on a phone)\n", base)
 	fmt.Fprintf(w, "    API         %s/api/v1\n", base)
 	fmt.Fprintf(w, "    contract    %s/api/openapi.yaml\n", base)
 	fmt.Fprintf(w, "    ready       %s/readyz (200 once the database and object store answer)\n", base)
