@@ -125,9 +125,9 @@ async function renderWork() {
   const w = await work.cached(db);
   const titles = Object.fromEntries((await work.checklists(db)).map((c) => [c.type, named("check_type", c.type, c.title)]));
   // A returned check is answered once its amendment (which names it in
-  // supersedes) is synced or waiting in the outbox; /sync does not resend
-  // the old check when it becomes superseded.
-  const amended = new Set(Object.values(w.checks).map((c) => c.supersedes).filter(Boolean));
+  // supersedes) is waiting in the outbox; once filed, /sync resends the old
+  // check as superseded.
+  const amended = new Set();
   for (const q of await outbox.list(db)) if (q.body.supersedes && q.state !== outbox.FAILED) amended.add(q.body.supersedes);
   const returned = Object.values(w.checks).filter((c) => c.state === "returned" && !amended.has(c.id));
   const mine = Object.values(w.checks).filter((c) => c.state === "filed")
