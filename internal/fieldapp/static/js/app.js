@@ -5,7 +5,7 @@ import * as idb from "./db.js";
 import { Api, AuthError } from "./api.js";
 import * as outbox from "./outbox.js";
 import * as work from "./work.js";
-import { load, named, t, when } from "./i18n.js";
+import { shownLang, chooseLang, load, named, t, when } from "./i18n.js";
 
 const TICK = 3000;
 let db, api;
@@ -37,6 +37,12 @@ async function start() {
   addEventListener("online", async () => { showNet(); await outbox.wake(db); send(); background(); });
   addEventListener("offline", showNet);
   addEventListener("hashchange", route);
+  document.getElementById("lang").addEventListener("click", async () => {
+    chooseLang(shownLang() === "en" ? "zh-CN" : "en");
+    await load();
+    showNet();
+    route();
+  });
   setInterval(send, TICK);
   await route();
   send();
@@ -68,8 +74,21 @@ async function background() {
   } catch { /* shown on the work page as the last sync time */ }
 }
 
+// sending holds how far each check's photo upload has gone (0–100), as
+// the outbox reports it; shown in the queue as "sending n%".
+const sending = {};
+
 let queueTimer = null;
-function refreshQueue() {
+function refreshQueue(ev) {
+  if (ev && ev.fraction !== undefined) {
+    // Progress comes many times a second: update the one line in place
+    // rather than re-rendering (which the debounce below would starve).
+    const pct = Math.floor(ev.fraction * 100);
+    sending[ev.check] = pct;
+    const el = document.querySelector(`#queue li[data-check="${ev.check}"] .progress`);
+    if (el) { el.textContent = " " + t("queue.progress", pct); el.dataset.percent = String(pct); }
+    return;
+  }
   clearTimeout(queueTimer);
   queueTimer = setTimeout(async () => {
     const p = await outbox.pending(db);
@@ -296,6 +315,9 @@ async function renderQueue() {
       h("ul", { class: "list", id: "queue" }, items.map((c) => h("li", { "data-state": c.state, "data-check": c.id },
         h("strong", { text: c.meta ? c.meta.project : c.body.project_id }), " · ", c.meta ? c.meta.title : c.body.type, " ",
         h("span", { class: "state", text: t("state." + c.state) }),
+        c.state === outbox.SENDING && sending[c.id] !== undefined ?
+          h("span", { class: "progress", "data-percent": String(sending[c.id]), text: " " + t("queue.progress", sending[c.id]) }) :
+          h("span", { class: "progress" }),
         h("div", { class: "hint", text: t("queue.photos", c.photosSent, c.photoCount) + " · " + when(c.saved) }),
         c.message ? h("p", { class: "error", text: c.message }) : null))),
     h("button", { type: "button", id: "send-now", text: t("queue.send_now"), onclick: async () => { await outbox.wake(db); send(); } }),
