@@ -12,6 +12,7 @@ let db, api;
 let fix = null;
 let watch = null;
 let notice = "";
+let saved = null;
 
 const main = () => document.getElementById("main");
 
@@ -308,7 +309,10 @@ function itemField(it) {
 async function renderQueue() {
   const items = await outbox.list(db);
   const shown = [];
-  if (notice) { shown.push(h("p", { class: "notice", id: "saved", text: notice })); notice = ""; }
+  // "Saved" stays a few seconds: the queue re-renders as sending starts,
+  // which would otherwise take it away before it is read.
+  if (notice) { saved = { text: notice, until: Date.now() + 4000 }; notice = ""; }
+  if (saved && Date.now() < saved.until) shown.push(h("p", { class: "notice", id: "saved", text: saved.text }));
   main().replaceChildren(
     h("h1", { text: t("queue.heading") }), ...shown,
     items.length === 0 ? h("p", { text: t("queue.empty") }) :
