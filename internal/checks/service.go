@@ -118,6 +118,13 @@ func (s *Service) Create(ctx context.Context, p auth.Principal, n NewCheck) (c C
 			} else if err != nil {
 				return err
 			}
+			// The old check's state changed too: an entry of its own puts it
+			// in the phones' change feed (/sync), so the author's phone stops
+			// showing it as returned.
+			if err := s.record(ctx, p, "check.supersede", SubjectCheck, c.Supersedes,
+				map[string]any{"superseded_by": c.ID}); err != nil {
+				return err
+			}
 		}
 		if c.TaskID != "" {
 			if err := s.d.Tasks.Link(ctx, p, c.TaskID, c); err != nil {

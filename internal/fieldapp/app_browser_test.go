@@ -36,6 +36,13 @@ func photoPath(t *testing.T, name string) string {
 func open(t *testing.T, site *consoletest.Site, lat, lon float64) *consoletest.Tab {
 	t.Helper()
 	tab := consoletest.Open(t, site, "inspector")
+	locate(t, site, tab, lat, lon)
+	return tab
+}
+
+// locate grants the tab the device's location and sets it.
+func locate(t *testing.T, site *consoletest.Site, tab *consoletest.Tab, lat, lon float64) {
+	t.Helper()
 	if tab == nil {
 		t.Fatal("no browser")
 	}
@@ -47,7 +54,6 @@ func open(t *testing.T, site *consoletest.Site, lat, lon float64) *consoletest.T
 	if _, err := chromedp.Call(tab.Ctx, geo, map[string]any{"latitude": lat, "longitude": lon, "accuracy": 6}); err != nil {
 		t.Fatalf("geolocation: %v", err)
 	}
-	return tab
 }
 
 // setOffline cuts (or restores) the tab's network, as a phone losing

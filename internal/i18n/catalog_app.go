@@ -56,6 +56,8 @@ var appMessages = map[Key]map[Lang]string{
 	"app.queue.heading":      m("待发送", "Outbox"),
 	"app.queue.empty":        m("没有待发送的记录。", "Nothing waiting to be sent."),
 	"app.queue.send_now":     m("立即发送", "Send now"),
+	"app.queue.progress":     m("已上传 %s%", "sending %s%"),
+	"app.lang.switch":        m("English", "中文"),
 	"app.queue.photos":       m("照片 %s/%s", "photos %s/%s"),
 	"app.state.waiting":      m("等待发送", "Waiting"),
 	"app.state.sending":      m("正在发送", "Sending"),

@@ -219,3 +219,33 @@ func TestSyncFollowsUnitChanges(t *testing.T) {
 		}
 	})
 }
+
+// An amendment changes the returned check it supersedes as well: the
+// author's next sync carries the old check again, now superseded, so the
+// phone stops listing it as returned.
+func TestSyncResendsTheCheckAnAmendmentSupersedes(t *testing.T) {
+	apitest.EachBackend(t, nil, func(t *testing.T, e *apitest.Env) {
+		w := newCheckWorld(t, e)
+		insp, office := w.tok[auth.RoleInspector], w.tok[auth.RoleOffice]
+		first := w.check(w.road)
+		apitest.Expect(t, e.Post("/api/v1/checks", insp, first), http.StatusCreated)
+		id := first["id"].(string)
+		apitest.Expect(t, e.Post("/api/v1/checks/"+id+"/return", office, map[string]any{"note": "measure again"}), http.StatusOK)
+		_, cursor := syncAll(t, e, insp, "", 1000)
+
+		amended := w.check(w.road)
+		amended["supersedes"] = id
+		apitest.Expect(t, e.Post("/api/v1/checks", insp, amended), http.StatusCreated)
+		items, _ := syncAll(t, e, insp, cursor, 1000)
+		states := map[string]any{}
+		for _, it := range byKind(items, "check") {
+			if it.Op != "upsert" {
+				t.Fatalf("check %s: op %s", it.ID, it.Op)
+			}
+			states[it.ID] = it.Check["state"]
+		}
+		if states[id] != "superseded" || states[amended["id"].(string)] != "filed" || len(states) != 2 {
+			t.Fatalf("sync after the amendment: %v", states)
+		}
+	})
+}

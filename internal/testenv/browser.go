@@ -19,6 +19,16 @@ import (
 // slows every test.
 func Browser(t testing.TB) context.Context {
 	t.Helper()
+	ctx, _ := BrowserProfile(t, t.TempDir())
+	return ctx
+}
+
+// BrowserProfile is Browser on the profile in dir, with stop to close the
+// whole browser (process and all) before the test ends: a second call on
+// the same dir is the same "device" after a restart — its service workers,
+// IndexedDB and storage kept. stop may be called more than once.
+func BrowserProfile(t testing.TB, dir string) (ctx context.Context, stop func()) {
+	t.Helper()
 	var path string
 	for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
 		if p, err := exec.LookPath(name); err == nil {
@@ -28,7 +38,7 @@ func Browser(t testing.TB) context.Context {
 	}
 	if path == "" {
 		missing(t, "chromium (headless browser for the console tests)")
-		return nil
+		return nil, func() {}
 	}
 	opts := append([]chromedp.ExecAllocatorOption{}, chromedp.DefaultExecAllocatorOptions[:]...)
 	opts = append(opts,
@@ -42,7 +52,7 @@ func Browser(t testing.TB) context.Context {
 		// otherwise send en-US.
 		chromedp.Flag("lang", "zh-CN"),
 		chromedp.Flag("accept-lang", "zh-CN,zh"),
-		chromedp.UserDataDir(t.TempDir()),
+		chromedp.UserDataDir(dir),
 		chromedp.WindowSize(1280, 900),
 	)
 	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
@@ -52,9 +62,10 @@ func Browser(t testing.TB) context.Context {
 		cancelAlloc()
 		t.Fatalf("start chromium %s: %v", path, err)
 	}
-	t.Cleanup(func() {
-		cancel()
+	stop = func() {
+		cancel() // closes the browser gracefully, as a person closing it
 		cancelAlloc()
-	})
-	return ctx
+	}
+	t.Cleanup(stop)
+	return ctx, stop
 }

@@ -58,7 +58,19 @@ type Tab struct {
 // cookies) and watches it for script errors and CSP violations.
 func Open(t testing.TB, s *Site, name string) *Tab {
 	t.Helper()
-	ctx := testenv.Browser(t)
+	return watch(testenv.Browser(t), t, s, name)
+}
+
+// OpenProfile is Open on the browser profile in dir, with close to end the
+// whole browser; opening dir again is the same device restarted.
+func OpenProfile(t testing.TB, s *Site, name, dir string) (tab *Tab, close func()) {
+	t.Helper()
+	ctx, stop := testenv.BrowserProfile(t, dir)
+	return watch(ctx, t, s, name), stop
+}
+
+func watch(ctx context.Context, t testing.TB, s *Site, name string) *Tab {
+	t.Helper()
 	if ctx == nil {
 		return nil
 	}

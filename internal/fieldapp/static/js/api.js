@@ -3,6 +3,7 @@
 // refresh means the session is over (AuthError); a network error is just
 // that, and the caller retries later.
 import * as idb from "./db.js";
+import { upload } from "./upload.js";
 
 export class AuthError extends Error {}
 
@@ -85,7 +86,8 @@ export class Api {
   // send makes one API request: json (an object) or form (FormData) as the
   // body, idem as the Idempotency-Key. It answers the Response; it throws
   // AuthError when signed out and TypeError when the network failed.
-  async send(method, path, { json, form, idem } = {}) {
+  // progress (a function of the fraction sent, 0–1) sends by upload.js.
+  async send(method, path, { json, form, idem, progress } = {}) {
     let t = await this.tokens();
     if (!t) throw new AuthError("signed out");
     // Refresh a little before expiry (a quarter of the lifetime, at most
@@ -94,16 +96,16 @@ export class Api {
       await this.refresh(t.access);
       t = await this.tokens();
     }
-    let res = await this.raw(method, path, t.access, json, form, idem);
+    let res = await this.raw(method, path, t.access, json, form, idem, progress);
     if (res.status === 401) {
       await this.refresh(t.access);
       t = await this.tokens();
-      res = await this.raw(method, path, t.access, json, form, idem);
+      res = await this.raw(method, path, t.access, json, form, idem, progress);
     }
     return res;
   }
 
-  raw(method, path, access, json, form, idem) {
+  raw(method, path, access, json, form, idem, progress) {
     const headers = { Authorization: "Bearer " + access, Accept: "application/json" };
     let body;
     if (json !== undefined) {
@@ -113,6 +115,7 @@ export class Api {
       body = form;
     }
     if (idem) headers["Idempotency-Key"] = idem;
+    if (progress) return upload(method, path, headers, body, progress);
     return fetch(path, { method, headers, body, cache: "no-store" });
   }
 

@@ -5,13 +5,14 @@ import * as idb from "./db.js";
 import { Api, AuthError } from "./api.js";
 import * as outbox from "./outbox.js";
 import * as work from "./work.js";
-import { load, named, t, when } from "./i18n.js";
+import { shownLang, chooseLang, load, named, t, when } from "./i18n.js";
 
 const TICK = 3000;
 let db, api;
 let fix = null;
 let watch = null;
 let notice = "";
+let saved = null;
 
 const main = () => document.getElementById("main");
 
@@ -37,6 +38,12 @@ async function start() {
   addEventListener("online", async () => { showNet(); await outbox.wake(db); send(); background(); });
   addEventListener("offline", showNet);
   addEventListener("hashchange", route);
+  document.getElementById("lang").addEventListener("click", async () => {
+    chooseLang(shownLang() === "en" ? "zh-CN" : "en");
+    await load();
+    showNet();
+    route();
+  });
   setInterval(send, TICK);
   await route();
   send();
@@ -68,8 +75,21 @@ async function background() {
   } catch { /* shown on the work page as the last sync time */ }
 }
 
+// sending holds how far each check's photo upload has gone (0–100), as
+// the outbox reports it; shown in the queue as "sending n%".
+const sending = {};
+
 let queueTimer = null;
-function refreshQueue() {
+function refreshQueue(ev) {
+  if (ev && ev.fraction !== undefined) {
+    // Progress comes many times a second: update the one line in place
+    // rather than re-rendering (which the debounce below would starve).
+    const pct = Math.floor(ev.fraction * 100);
+    sending[ev.check] = pct;
+    const el = document.querySelector(`#queue li[data-check="${ev.check}"] .progress`);
+    if (el) { el.textContent = " " + t("queue.progress", pct); el.dataset.percent = String(pct); }
+    return;
+  }
   clearTimeout(queueTimer);
   queueTimer = setTimeout(async () => {
     const p = await outbox.pending(db);
@@ -125,9 +145,9 @@ async function renderWork() {
   const w = await work.cached(db);
   const titles = Object.fromEntries((await work.checklists(db)).map((c) => [c.type, named("check_type", c.type, c.title)]));
   // A returned check is answered once its amendment (which names it in
-  // supersedes) is synced or waiting in the outbox; /sync does not resend
-  // the old check when it becomes superseded.
-  const amended = new Set(Object.values(w.checks).map((c) => c.supersedes).filter(Boolean));
+  // supersedes) is waiting in the outbox; once filed, /sync resends the old
+  // check as superseded.
+  const amended = new Set();
   for (const q of await outbox.list(db)) if (q.body.supersedes && q.state !== outbox.FAILED) amended.add(q.body.supersedes);
   const returned = Object.values(w.checks).filter((c) => c.state === "returned" && !amended.has(c.id));
   const mine = Object.values(w.checks).filter((c) => c.state === "filed")
@@ -289,13 +309,19 @@ function itemField(it) {
 async function renderQueue() {
   const items = await outbox.list(db);
   const shown = [];
-  if (notice) { shown.push(h("p", { class: "notice", id: "saved", text: notice })); notice = ""; }
+  // "Saved" stays a few seconds: the queue re-renders as sending starts,
+  // which would otherwise take it away before it is read.
+  if (notice) { saved = { text: notice, until: Date.now() + 4000 }; notice = ""; }
+  if (saved && Date.now() < saved.until) shown.push(h("p", { class: "notice", id: "saved", text: saved.text }));
   main().replaceChildren(
     h("h1", { text: t("queue.heading") }), ...shown,
     items.length === 0 ? h("p", { text: t("queue.empty") }) :
       h("ul", { class: "list", id: "queue" }, items.map((c) => h("li", { "data-state": c.state, "data-check": c.id },
         h("strong", { text: c.meta ? c.meta.project : c.body.project_id }), " · ", c.meta ? c.meta.title : c.body.type, " ",
         h("span", { class: "state", text: t("state." + c.state) }),
+        c.state === outbox.SENDING && sending[c.id] !== undefined ?
+          h("span", { class: "progress", "data-percent": String(sending[c.id]), text: " " + t("queue.progress", sending[c.id]) }) :
+          h("span", { class: "progress" }),
         h("div", { class: "hint", text: t("queue.photos", c.photosSent, c.photoCount) + " · " + when(c.saved) }),
         c.message ? h("p", { class: "error", text: c.message }) : null))),
     h("button", { type: "button", id: "send-now", text: t("queue.send_now"), onclick: async () => { await outbox.wake(db); send(); } }),

@@ -2,11 +2,27 @@
 // catalog in the reader's language (cached by the service worker).
 let msgs = {};
 
+// The reader's choice of language (the in-app switch), kept in this
+// browser; without one the server negotiates from Accept-Language.
+const LANG_KEY = "fieldproof-lang";
+let chosen = "";
+
+// shownLang is the language the app is showing.
+export function shownLang() { return msgs.lang || "zh-CN"; }
+
+export function chooseLang(lang) {
+  chosen = lang;
+  try { localStorage.setItem(LANG_KEY, lang); } catch { /* storage refused: this page only */ }
+}
+
 export async function load() {
-  const res = await fetch("/app/messages.json");
+  let lang = chosen;
+  try { lang = localStorage.getItem(LANG_KEY) || chosen; } catch { /* as chosen */ }
+  const res = await fetch("/app/messages.json" + (lang ? "?lang=" + encodeURIComponent(lang) : ""));
   msgs = await res.json();
   document.documentElement.lang = msgs.lang || "zh-CN";
   for (const el of document.querySelectorAll("[data-t]")) el.textContent = t(el.dataset.t);
+  document.title = t("brand");
 }
 
 // t returns the message; %s are replaced by args in order.

@@ -113,7 +113,8 @@ async function sendCheck(db, api, c, notify) {
       const form = new FormData();
       form.append("photo_id", photo.id);
       form.append("file", photo.file, photo.name);
-      const res = await api.send("POST", "/api/v1/checks/" + c.id + "/photos", { form });
+      const progress = (f) => notify({ check: c.id, photo: photo.id, fraction: f });
+      const res = await api.send("POST", "/api/v1/checks/" + c.id + "/photos", { form, progress });
       if (!res.ok) return await refused(db, c, res, photo, notify);
       await idb.del(db, "photos", photo.id);
       c = await idb.update(db, "checks", c.id, { photosSent: c.photoCount - (photos.length - photos.indexOf(photo) - 1), attempts: 0 });
