@@ -26,9 +26,12 @@ echo
 GO1=$("$WORK/photobench" -base "$B" -mode drain -n "$N" -file "$PHOTO")
 "$WORK/appbench" -base "$B" -n "${STARTS:-5}" -checks "$N" -photo "$PHOTO" | tee "$WORK/app.out"
 GO2=$("$WORK/photobench" -base "$B" -mode drain -n "$N" -file "$PHOTO")
-echo "$GO1"; echo "$GO2"
+echo "$GO1" | sed 's/one request at a time |/one request at a time, before the app |/'
+echo "$GO2" | sed 's/one request at a time |/one request at a time, after the app |/'
 echo
-APP=$(grep '^| field app outbox' "$WORK/app.out" | awk -F'|' '{print $6}')
-G1=$(echo "$GO1" | awk -F'|' '{print $6}'); G2=$(echo "$GO2" | awk -F'|' '{print $6}')
-awk -v a="$APP" -v g1="$G1" -v g2="$G2" 'BEGIN { printf "drain ratio, app / Go client: %.2f (Go client mean of before and after %.1f MB/s)\n", a/((g1+g2)/2), (g1+g2)/2 }'
+col() { grep "$1" "$2" | awk -F'|' '{print $6}'; }
+echo "$GO1" >"$WORK/go.out"; echo "$GO2" >>"$WORK/go.out"
+APP=$(col '^| field app outbox' "$WORK/app.out"); VIA=$(col '^| Go client through the same proxy' "$WORK/app.out")
+G=$(awk -F'|' '{s += $6} END {print s / NR}' "$WORK/go.out")
+awk -v a="$APP" -v g="$G" -v p="$VIA" 'BEGIN { printf "drain ratio, app / Go client: %.2f (Go client straight to the server, mean of before and after: %.1f MB/s); app / Go client through the same proxy: %.2f\n", a/g, g, a/p }'
 echo "load: $(uptime | sed 's/.*load average/load average/')"
