@@ -16,8 +16,8 @@ import (
 )
 
 func main() {
-	mode := flag.String("mode", "renditions", "renditions, upload, concurrent, heic or concurrent-heic")
-	n := flag.Int("n", 8, "distinct generated 12-megapixel JPEGs (renditions, concurrent) or rounds (upload)")
+	mode := flag.String("mode", "renditions", "renditions, upload, drain, concurrent, heic or concurrent-heic")
+	n := flag.Int("n", 8, "distinct generated 12-megapixel JPEGs (renditions, concurrent) or rounds (upload) or checks (drain)")
 	workers := flag.Int("workers", 2, "parallel workers (one per core here)")
 	rounds := flag.Int("rounds", 2, "times each file is processed")
 	o := opts{}
@@ -65,6 +65,9 @@ func run(o opts) error {
 		fmt.Println("| photo | uploads | API median ms | bare PutObject median ms | ratio | floor median ms | floor ratio |")
 		fmt.Println("|---|---|---|---|---|---|---|")
 		return benchUpload(o.base, o.user, o.password, o.file, o.s3, o.n, o.db)
+	}
+	if o.mode == "drain" {
+		return benchDrain(o.base, o.user, o.password, o.file, o.n)
 	}
 	dir, err := os.MkdirTemp("", "photobench")
 	if err != nil {
