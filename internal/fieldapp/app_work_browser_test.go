@@ -1,0 +1,175 @@
+package fieldapp_test
+
+import (
+	"net/http"
+	"net/http/httptest"
+	"sort"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/fieldproof/fieldproof/internal/apitest"
+	"github.com/fieldproof/fieldproof/internal/console/consoletest"
+)
+
+// signInAs signs user in through the app's form and waits until my work
+// shows ready (the page's own condition) and the service worker controls it.
+func signInAs(t *testing.T, tab *consoletest.Tab, user, ready string) {
+	t.Helper()
+	tab.Do(chromedp.Navigate(tab.Site.URL+"/app/"), chromedp.WaitVisible("#username"))
+	tab.Do(chromedp.SendKeys("#username", user), chromedp.SendKeys("#password", apitest.Password),
+		chromedp.Click("#signin button[type=submit]"))
+	waitFor(t, tab, user+"'s work synced", ready, 20*time.Second)
+	waitFor(t, tab, "service worker in control", `!!navigator.serviceWorker.controller`, 20*time.Second)
+	tab.Check()
+}
+
+// issueOrder has the office issue an order directly on the road.
+func issueOrder(t *testing.T, c *consoletest.County) string {
+	t.Helper()
+	r := c.Env.Post("/api/v1/orders", c.Tokens[consoletest.Office], map[string]any{"project_id": c.Road,
+		"defect": "K0+600 处路面横缝未切缝", "severity": "major", "required_action": "按板厚四分之一切缝",
+		"deadline": time.Now().Add(72 * time.Hour).Format(time.RFC3339)})
+	apitest.Expect(t, r, http.StatusCreated)
+	return r.Map(t)["id"].(string)
+}
+
+// TestAppContractorAnswersOrder: the road unit's contractor sees the
+// county's order in my work, answers it with two photos while without
+// signal (saved in the outbox), and when the signal returns the order is
+// acknowledged and answered once, with the photos byte for byte.
+func TestAppContractorAnswersOrder(t *testing.T) {
+	apitest.EachBackend(t, nil, func(t *testing.T, e *apitest.Env) {
+		c := consoletest.Seed(t, e)
+		order := issueOrder(t, c)
+		var off atomic.Bool
+		var cut atomic.Int32
+		srv := httptest.NewServer(noSignal(e.Server.Handler, &off, &cut))
+		t.Cleanup(srv.Close)
+		site := &consoletest.Site{Env: e, URL: srv.URL}
+		tab := open(t, site, onRoadLat, onRoadLon)
+		signInAs(t, tab, consoletest.Contractor, `!!document.querySelector('#orders li[data-order="`+order+`"] a.button')`)
+		tab.Shoot("app-contractor-work")
+
+		setOffline(t, tab, true)
+		off.Store(true)
+		tab.Do(chromedp.Click(`#orders li[data-order="`+order+`"] a.button`), chromedp.WaitVisible("#respond-text"))
+		photos := []string{testPhotos[0], testPhotos[3]}
+		tab.Do(chromedp.SendKeys("#respond-text", "已按板厚四分之一切缝并灌缝。"),
+			chromedp.SetUploadFiles("#respond-photos", []string{photoPath(t, photos[0]), photoPath(t, photos[1])}),
+			chromedp.Click("#respond-save"), chromedp.WaitVisible("#saved"))
+		waitFor(t, tab, "response queued", `document.querySelectorAll('#queue li[data-state=waiting]').length === 1 &&
+			document.body.dataset.photos === '2'`, 10*time.Second)
+		tab.Shoot("app-contractor-queued")
+		get := func() map[string]any {
+			r := c.Env.Get("/api/v1/orders/"+order, c.Tokens[consoletest.Office])
+			apitest.Expect(t, r, http.StatusOK)
+			return r.Map(t)
+		}
+		if s := get()["status"]; s != "issued" {
+			t.Fatalf("order %v while the phone had no signal", s)
+		}
+
+		off.Store(false)
+		setOffline(t, tab, false)
+		waitFor(t, tab, "response sent", outboxEmpty+` && document.querySelectorAll('#queue li[data-state=sent]').length === 1`, 60*time.Second)
+		tab.Check()
+		d := get()
+		if d["status"] != "response_submitted" {
+			t.Fatalf("order status %v, want response_submitted", d["status"])
+		}
+		resps := d["responses"].([]any)
+		if len(resps) != 1 {
+			t.Fatalf("%d responses, want 1", len(resps))
+		}
+		rsp := resps[0].(map[string]any)
+		if rsp["status"] != "complete" || len(rsp["missing_photo_ids"].([]any)) != 0 {
+			t.Fatalf("response %v, missing %v", rsp["status"], rsp["missing_photo_ids"])
+		}
+		var got []string
+		for _, p := range rsp["photos"].([]any) {
+			got = append(got, p.(map[string]any)["sha256"].(string))
+		}
+		if want := []string{sha(t, photos[0]), sha(t, photos[1])}; !sameSet(got, want) {
+			t.Fatalf("response photos %v, want %v", got, want)
+		}
+		acts := map[string]int{}
+		for _, ev := range d["timeline"].([]any) {
+			acts[ev.(map[string]any)["action"].(string)]++
+		}
+		if acts["acknowledge"] != 1 || acts["respond"] != 1 {
+			t.Fatalf("timeline %v, want one acknowledge and one respond", acts)
+		}
+		tab.Do(chromedp.Click("#nav-work"), chromedp.WaitVisible("#sync"), chromedp.Click("#sync"))
+		waitFor(t, tab, "order shown answered", `document.querySelector('#orders li[data-order="`+order+`"]').dataset.status === 'response_submitted' &&
+			!document.querySelector('#orders li[data-order="`+order+`"] a.button')`, 20*time.Second)
+		tab.Check()
+	})
+}
+
+// TestAppVolunteerSeesOnlyTheirRoad: a volunteer assigned to the road
+// sees the road, and only the road, in my work and in the project picker
+// (not the other unit's project nor the road unit's other project).
+func TestAppVolunteerSeesOnlyTheirRoad(t *testing.T) {
+	apitest.EachBackend(t, nil, func(t *testing.T, e *apitest.Env) {
+		c := consoletest.Seed(t, e)
+		site := consoletest.Serve(t, e)
+		tab := open(t, site, onRoadLat, onRoadLon)
+		signInAs(t, tab, consoletest.Volunteer, `!!document.querySelector('#projects li')`)
+		list := func(expr string) []string {
+			out := consoletest.Eval[[]string](tab, expr)
+			sort.Strings(out)
+			return out
+		}
+		if got := list(`[...document.querySelectorAll('#projects li')].map((li) => li.dataset.project)`); len(got) != 1 || got[0] != c.Road {
+			t.Fatalf("my work lists %v, want only the road %s", got, c.Road)
+		}
+		tab.Do(chromedp.Click("#nav-new"), chromedp.WaitVisible("#project"))
+		if got := list(`[...document.querySelectorAll('#project option')].map((o) => o.value)`); len(got) != 1 || got[0] != c.Road {
+			t.Fatalf("the project picker offers %v, want only the road %s", got, c.Road)
+		}
+		tab.Shoot("app-volunteer-new")
+		tab.Check()
+	})
+}
+
+// TestAppChainageOnRoad: standing beside the road between two vertices,
+// the form shows the chainage and side, and the server records the same
+// for the check filed there.
+func TestAppChainageOnRoad(t *testing.T) {
+	apitest.EachBackend(t, nil, func(t *testing.T, e *apitest.Env) {
+		c := consoletest.Seed(t, e)
+		site := consoletest.Serve(t, e)
+		// South of the second segment, a little past its middle.
+		tab := open(t, site, 28.2050, 112.9770)
+		signIn(t, tab)
+		fillCheck(t, tab, testPhotos[0])
+		consoletest.Eval[bool](tab, `(() => { const s = document.getElementById('project'); s.value = '`+c.Road+`';
+			s.dispatchEvent(new Event('change')); return true; })()`)
+		waitFor(t, tab, "chainage shown", `!!document.getElementById('chainage').dataset.chainage`, 10*time.Second)
+		shown := consoletest.Eval[string](tab, `document.getElementById('chainage').dataset.chainage`)
+		side := consoletest.Eval[string](tab, `document.getElementById('chainage').dataset.side`)
+		text := consoletest.Eval[string](tab, `document.getElementById('chainage').textContent`)
+		tab.Shoot("app-new-chainage")
+		tab.Do(chromedp.Click("#save"), chromedp.WaitVisible("#saved"))
+		waitFor(t, tab, "check sent", outboxEmpty+` && !!document.querySelector('#queue li[data-state=sent]')`, 30*time.Second)
+		id := consoletest.Eval[string](tab, `document.querySelector('#queue li[data-state=sent]').dataset.check`)
+		r := c.Env.Get("/api/v1/checks/"+id, c.Tokens[consoletest.Office])
+		apitest.Expect(t, r, http.StatusOK)
+		pl, ok := r.Map(t)["placement"].(map[string]any)
+		if !ok {
+			t.Fatalf("the server placed no chainage; the form showed %s", shown)
+		}
+		if pl["chainage"] != shown || pl["side"] != side {
+			t.Fatalf("form showed %s %s, server recorded %v %v", shown, side, pl["chainage"], pl["side"])
+		}
+		if want := shown + "（" + map[string]string{"left": "左侧", "right": "右侧", "on": "路上"}[side]; !strings.Contains(text, want) {
+			t.Fatalf("form text %q does not name the chainage and side (%q)", text, want)
+		}
+		t.Logf("chainage %s side %s (%s)", shown, side, text)
+		tab.Check()
+	})
+}
