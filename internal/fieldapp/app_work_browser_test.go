@@ -1,6 +1,8 @@
 package fieldapp_test
 
 import (
+	"encoding/json"
+	"math"
 	"net/http"
 	"net/http/httptest"
 	"sort"
@@ -13,6 +15,7 @@ import (
 
 	"github.com/fieldproof/fieldproof/internal/apitest"
 	"github.com/fieldproof/fieldproof/internal/console/consoletest"
+	"github.com/fieldproof/fieldproof/internal/geo"
 )
 
 // signInAs signs user in through the app's form and waits until my work
@@ -171,5 +174,65 @@ func TestAppChainageOnRoad(t *testing.T) {
 		}
 		t.Logf("chainage %s side %s (%s)", shown, side, text)
 		tab.Check()
+	})
+}
+
+// TestAppChainageMatchesServer: the app's chainage.js, run in the browser,
+// places a grid of points around the seeded road (beside it, past both
+// ends, on it, and too far away for a placement) exactly as the server's
+// geo package does.
+func TestAppChainageMatchesServer(t *testing.T) {
+	apitest.EachBackend(t, nil, func(t *testing.T, e *apitest.Env) {
+		site := consoletest.Serve(t, e)
+		tab := consoletest.Open(t, site, "inspector")
+		if tab == nil {
+			t.Fatal("no browser")
+		}
+		tab.Do(chromedp.Navigate(site.URL + "/app/"))
+		route := [][]float64{{112.9684, 28.2012}, {112.9731, 28.2049}, {112.9802, 28.2061}, {112.9866, 28.2110}}
+		line := make([]geo.Point, len(route))
+		for i, c := range route {
+			line[i] = geo.Point{Lat: c[1], Lon: c[0]}
+		}
+		var pts [][2]float64
+		for lat := 28.195; lat <= 28.216; lat += 0.0007 {
+			for lon := 112.962; lon <= 112.992; lon += 0.0009 {
+				pts = append(pts, [2]float64{lat, lon})
+			}
+		}
+		pts = append(pts, [2]float64{28.2049, 112.9731}, [2]float64{28.30, 112.97}, [2]float64{28.2012, 112.9684})
+		routeJSON, _ := json.Marshal(route)
+		ptsJSON, _ := json.Marshal(pts)
+		expr := `import('/app/js/chainage.js').then((m) => ` + string(ptsJSON) + `.map(([lat, lon]) =>
+			m.place({ lat, lon }, { route: { coordinates: ` + string(routeJSON) + ` } })))`
+		got, err := chromedp.Run(tab.Ctx, chromedp.Evaluate[[]map[string]any](expr, chromedp.EvalAwaitPromise))
+		if err != nil {
+			t.Fatalf("chainage.js: %v", err)
+		}
+		if len(got) != len(pts) {
+			t.Fatalf("%d answers for %d points", len(got), len(pts))
+		}
+		placed := 0
+		for i, p := range pts {
+			d, ch, side := geo.PointToLine(geo.Point{Lat: p[0], Lon: p[1]}, line)
+			if d > geo.MaxPlacementOffsetM {
+				if got[i] != nil {
+					t.Errorf("%v: app placed %v, server places nothing (%.0f m away)", p, got[i], d)
+				}
+				continue
+			}
+			if got[i] == nil {
+				t.Errorf("%v: app placed nothing, server %s", p, geo.FormatChainage(ch))
+				continue
+			}
+			placed++
+			if got[i]["chainage"] != geo.FormatChainage(ch) || got[i]["side"] != side.String() ||
+				math.Abs(got[i]["chainageM"].(float64)-ch) > 1e-6 || math.Abs(got[i]["offsetM"].(float64)-d) > 1e-6 {
+				t.Errorf("%v: app %v, server %s %s %.6f %.6f", p, got[i], geo.FormatChainage(ch), side, ch, d)
+			}
+		}
+		if placed < 100 {
+			t.Fatalf("only %d points placed", placed)
+		}
 	})
 }
