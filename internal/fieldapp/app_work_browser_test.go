@@ -1,6 +1,7 @@
 package fieldapp_test
 
 import (
+	"context"
 	"encoding/json"
 	"math"
 	"net/http"
@@ -12,10 +13,12 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+	"github.com/google/uuid"
 
 	"github.com/fieldproof/fieldproof/internal/apitest"
 	"github.com/fieldproof/fieldproof/internal/console/consoletest"
 	"github.com/fieldproof/fieldproof/internal/geo"
+	"github.com/fieldproof/fieldproof/internal/projects"
 )
 
 // signInAs signs user in through the app's form and waits until my work
@@ -234,5 +237,94 @@ func TestAppChainageMatchesServer(t *testing.T) {
 		if placed < 100 {
 			t.Fatalf("only %d points placed", placed)
 		}
+	})
+}
+
+// TestAppInspectorReinspectionsAndTasks: an order the contractor answered
+// shows among the inspector's re-inspections due, and a look-back task
+// assigned to them among their tasks; each opens the new-check form
+// pre-set (verification of the order's project; post_completion of the
+// task's project), and the task's check, filed, carries the task's id.
+func TestAppInspectorReinspectionsAndTasks(t *testing.T) {
+	apitest.EachBackend(t, nil, func(t *testing.T, e *apitest.Env) {
+		c := consoletest.Seed(t, e)
+		ctx := context.Background()
+		done, err := e.Server.Projects.Create(ctx, c.Users[consoletest.Admin].Principal(), projects.NewProject{
+			Code: "2019-RD-009", Name: "下坝村通组公路", Township: "青山乡", Unit: consoletest.RoadUnit,
+			Category: projects.CatRoad, Status: projects.StatusCompleted, PlannedStart: "2019-03-01", PlannedEnd: "2019-10-31",
+			Location: &projects.Point{Lat: 28.2060, Lon: 112.9740}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		office := c.Tokens[consoletest.Office]
+		r := e.Post("/api/v1/campaigns", office, map[string]any{"id": uuid.NewString(), "name": "2026年通组公路回头看",
+			"categories": []string{"road"}, "townships": []string{"青山乡"}, "completed_before": "2021-01-01", "due_date": "2099-12-31"})
+		if r.Status != http.StatusCreated && r.Status != http.StatusOK {
+			t.Fatalf("campaign: %d %s", r.Status, r.Body)
+		}
+		campaign := r.Map(t)["id"].(string)
+		r = e.Get("/api/v1/campaigns/"+campaign+"/tasks", office)
+		apitest.Expect(t, r, http.StatusOK)
+		task := ""
+		for _, it := range r.Map(t)["items"].([]any) {
+			if k := it.(map[string]any); k["project"].(map[string]any)["id"] == done.ID {
+				task = k["id"].(string)
+			}
+		}
+		if task == "" {
+			t.Fatal("the campaign has no task for the completed road")
+		}
+		apitest.Expect(t, e.Post("/api/v1/campaigns/"+campaign+"/tasks/"+task+"/assign", office,
+			map[string]any{"user_id": c.Users[consoletest.Inspector].ID}), http.StatusOK)
+
+		order := issueOrder(t, c)
+		contractor := c.Tokens[consoletest.Contractor]
+		apitest.Expect(t, e.Post("/api/v1/orders/"+order+"/acknowledge", contractor, map[string]any{}), http.StatusOK)
+		photo := uuid.NewString()
+		r = e.Post("/api/v1/orders/"+order+"/responses", contractor, map[string]any{"text": "已切缝。", "photo_ids": []string{photo}})
+		apitest.Expect(t, r, http.StatusCreated)
+		rid := r.Map(t)["responses"].([]any)[0].(map[string]any)["id"].(string)
+		apitest.Expect(t, c.UploadResponsePhoto(t, consoletest.Contractor, order, rid, photo, consoletest.Photo(t, testPhotos[0])), http.StatusCreated)
+
+		site := consoletest.Serve(t, e)
+		tab := open(t, site, onRoadLat, onRoadLon)
+		signInAs(t, tab, consoletest.Inspector, `!!document.querySelector('#reinspections li[data-order="`+order+`"]') &&
+			!!document.querySelector('#tasks li[data-task="`+task+`"]')`)
+		tab.Shoot("app-inspector-work")
+
+		tab.Do(chromedp.Click(`#reinspections li[data-order="`+order+`"] a.button`), chromedp.WaitVisible("#item-defect_fixed"))
+		if ty, pr := consoletest.Eval[string](tab, `document.getElementById('type').value`),
+			consoletest.Eval[string](tab, `document.getElementById('project').value`); ty != "verification" || pr != c.Road {
+			t.Fatalf("re-inspection form: type %s project %s, want verification of %s", ty, pr, c.Road)
+		}
+		tab.Check()
+
+		tab.Do(chromedp.Click("#nav-work"), chromedp.WaitVisible(`#tasks li[data-task="`+task+`"] a.button`),
+			chromedp.Click(`#tasks li[data-task="`+task+`"] a.button`), chromedp.WaitVisible("#item-damage_found"))
+		if ty, pr := consoletest.Eval[string](tab, `document.getElementById('type').value`),
+			consoletest.Eval[string](tab, `document.getElementById('project').value`); ty != "post_completion" || pr != done.ID {
+			t.Fatalf("task form: type %s project %s, want post_completion of %s", ty, pr, done.ID)
+		}
+		consoletest.Eval[bool](tab, `(() => { for (const s of document.querySelectorAll('#items select')) s.value = 'yes';
+			document.getElementById('item-damage_found').value = 'no'; return true; })()`)
+		waitFor(t, tab, "location", `document.getElementById('location').textContent.includes('±')`, 10*time.Second)
+		tab.Do(chromedp.SetUploadFiles("#photos", []string{photoPath(t, testPhotos[1])}), chromedp.Click("#save"), chromedp.WaitVisible("#saved"))
+		waitFor(t, tab, "task check sent", outboxEmpty+` && !!document.querySelector('#queue li[data-state=sent]')`, 30*time.Second)
+		id := consoletest.Eval[string](tab, `document.querySelector('#queue li[data-state=sent]').dataset.check`)
+		r = e.Get("/api/v1/checks/"+id, office)
+		apitest.Expect(t, r, http.StatusOK)
+		if m := r.Map(t); m["task_id"] != task || m["type"] != "post_completion" || m["project_id"] != done.ID {
+			t.Fatalf("filed check: task %v type %v project %v", m["task_id"], m["type"], m["project_id"])
+		}
+		r = e.Get("/api/v1/campaigns/"+campaign+"/tasks", office)
+		apitest.Expect(t, r, http.StatusOK)
+		for _, it := range r.Map(t)["items"].([]any) {
+			if k := it.(map[string]any); k["id"] == task && (k["status"] != "done" || k["check_id"] != id) {
+				t.Fatalf("task after the check: status %v check %v", k["status"], k["check_id"])
+			}
+		}
+		tab.Do(chromedp.Click("#nav-work"), chromedp.WaitVisible("#sync"), chromedp.Click("#sync"))
+		waitFor(t, tab, "task gone from my work", `!document.querySelector('#tasks li[data-task="`+task+`"]')`, 20*time.Second)
+		tab.Check()
 	})
 }
