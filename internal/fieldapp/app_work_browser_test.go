@@ -328,3 +328,75 @@ func TestAppInspectorReinspectionsAndTasks(t *testing.T) {
 		tab.Check()
 	})
 }
+
+// dropFirstAnswer runs the first POST whose path ends in suffix to the end
+// and cuts the connection before the answer (the server did it, the
+// phone does not know); *dropped is 1 after, or minus the status if the
+// server refused it.
+func dropFirstAnswer(next http.Handler, suffix string, want int, dropped *atomic.Int32) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodPost && strings.HasSuffix(r.URL.Path, suffix) && dropped.CompareAndSwap(0, 1) {
+			rec := httptest.NewRecorder()
+			next.ServeHTTP(rec, r)
+			if rec.Code != want {
+				dropped.Store(int32(-rec.Code))
+			}
+			if conn, _, err := http.NewResponseController(w).Hijack(); err == nil {
+				_ = conn.Close()
+			}
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// TestAppContractorLostAnswers: the answers to the acknowledgement, the
+// response and its first photo are each lost once; the outbox sends each
+// again (the same Idempotency-Key, the same photo id) and the order ends
+// with one acknowledgement, one response and its two photos.
+func TestAppContractorLostAnswers(t *testing.T) {
+	apitest.EachBackend(t, nil, func(t *testing.T, e *apitest.Env) {
+		c := consoletest.Seed(t, e)
+		order := issueOrder(t, c)
+		var ack, rsp, ph atomic.Int32
+		h := dropFirstAnswer(e.Server.Handler, "/acknowledge", http.StatusOK, &ack)
+		h = dropFirstAnswer(h, "/responses", http.StatusCreated, &rsp)
+		h = dropFirstAnswer(h, "/photos", http.StatusCreated, &ph)
+		srv := httptest.NewServer(h)
+		t.Cleanup(srv.Close)
+		site := &consoletest.Site{Env: e, URL: srv.URL}
+		tab := open(t, site, onRoadLat, onRoadLon)
+		signInAs(t, tab, consoletest.Contractor, `!!document.querySelector('#orders li[data-order="`+order+`"] a.button')`)
+		tab.Do(chromedp.Click(`#orders li[data-order="`+order+`"] a.button`), chromedp.WaitVisible("#respond-text"))
+		photos := []string{testPhotos[2], testPhotos[5]}
+		tab.Do(chromedp.SendKeys("#respond-text", "已整改。"),
+			chromedp.SetUploadFiles("#respond-photos", []string{photoPath(t, photos[0]), photoPath(t, photos[1])}),
+			chromedp.Click("#respond-save"), chromedp.WaitVisible("#saved"))
+		waitFor(t, tab, "response sent", outboxEmpty+` && document.querySelectorAll('#queue li[data-state=sent]').length === 1`, 60*time.Second)
+		tab.Check()
+		if ack.Load() != 1 || rsp.Load() != 1 || ph.Load() != 1 {
+			t.Fatalf("dropped answers: acknowledge %d, response %d, photo %d (1 = done and its answer lost)", ack.Load(), rsp.Load(), ph.Load())
+		}
+		r := c.Env.Get("/api/v1/orders/"+order, c.Tokens[consoletest.Office])
+		apitest.Expect(t, r, http.StatusOK)
+		d := r.Map(t)
+		resps := d["responses"].([]any)
+		if d["status"] != "response_submitted" || len(resps) != 1 {
+			t.Fatalf("order %v with %d responses, want response_submitted with 1", d["status"], len(resps))
+		}
+		var got []string
+		for _, p := range resps[0].(map[string]any)["photos"].([]any) {
+			got = append(got, p.(map[string]any)["sha256"].(string))
+		}
+		if want := []string{sha(t, photos[0]), sha(t, photos[1])}; !sameSet(got, want) {
+			t.Fatalf("response photos %v, want %v", got, want)
+		}
+		acts := map[string]int{}
+		for _, ev := range d["timeline"].([]any) {
+			acts[ev.(map[string]any)["action"].(string)]++
+		}
+		if acts["acknowledge"] != 1 || acts["respond"] != 1 {
+			t.Fatalf("timeline %v, want one acknowledge and one respond", acts)
+		}
+	})
+}
