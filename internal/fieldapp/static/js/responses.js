@@ -33,7 +33,7 @@ export async function save(db, orderId, body, photos, ack, meta) {
 
 // answered lists the order ids with a response waiting or sent.
 export function answered(items) {
-  return new Set(items.filter((c) => c.kind === KIND && c.state !== "failed").map((c) => c.orderId));
+  return new Set(items.filter((c) => c.kind === KIND && c.state !== FAILED).map((c) => c.orderId));
 }
 
 // send delivers one response item (outbox.js has marked it sending); the
