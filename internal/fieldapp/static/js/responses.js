@@ -44,7 +44,7 @@ export async function send(db, api, c, notify) {
   if (!c.acked) {
     const res = await api.send("POST", base + "/acknowledge", { json: {}, idem: "ack-" + c.id });
     if (!res.ok && res.status !== 409) return refused(db, c, res, null, notify);
-    c = await idb.update(db, "checks", c.id, { acked: true });
+    c = await idb.update(db, "checks", c.id, { acked: true, attempts: 0 });
   }
   if (!c.posted) {
     const res = await api.send("POST", base + "/responses", { json: c.body, idem: c.id });
