@@ -11,7 +11,7 @@ import (
 
 // sharedKinds are the enumerated values the app names as every client does,
 // served under their full keys ("flag.off_site", "item.fenced", …).
-var sharedKinds = []string{"flag.", "item.", "check_type.", "result.", "category.", "role.", "order_status.", "severity."}
+var sharedKinds = []string{"flag.", "item.", "check_type.", "result.", "category.", "role.", "order_status.", "severity.", "side."}
 
 // serveMessages answers the catalog's "app." messages in the negotiated
 // language (?lang=, else Accept-Language, else Chinese), keyed without the

@@ -5,6 +5,7 @@ import * as idb from "./db.js";
 import { Api, AuthError } from "./api.js";
 import * as outbox from "./outbox.js";
 import * as work from "./work.js";
+import * as extras from "./extras.js";
 import { shownLang, chooseLang, load, named, t, when } from "./i18n.js";
 
 const TICK = 3000;
@@ -112,6 +113,10 @@ async function route() {
   if (!signed) return renderSignIn();
   if (hash.startsWith("#/new")) return renderNew(new URLSearchParams(hash.split("?")[1] || ""));
   if (hash === "#/queue") return renderQueue();
+  if (hash.startsWith("#/respond")) {
+    return extras.renderRespond({ h, main, db, w: await work.cached(db), fix: () => fix, localTime,
+      done: () => { notice = t("new.saved"); location.hash = "#/queue"; send(); } }, new URLSearchParams(hash.split("?")[1] || ""));
+  }
   if (hash === "#/signout") { await api.signOut(); location.hash = "#/signin"; return; }
   return renderWork();
 }
@@ -148,7 +153,8 @@ async function renderWork() {
   // supersedes) is waiting in the outbox; once filed, /sync resends the old
   // check as superseded.
   const amended = new Set();
-  for (const q of await outbox.list(db)) if (q.body.supersedes && q.state !== outbox.FAILED) amended.add(q.body.supersedes);
+  const queued = await outbox.list(db);
+  for (const q of queued) if (q.body.supersedes && q.state !== outbox.FAILED) amended.add(q.body.supersedes);
   const returned = Object.values(w.checks).filter((c) => c.state === "returned" && !amended.has(c.id));
   const mine = Object.values(w.checks).filter((c) => c.state === "filed")
     .sort((a, b) => Date.parse(b.captured_at) - Date.parse(a.captured_at)).slice(0, 20);
@@ -164,6 +170,7 @@ async function renderWork() {
         (c.flags || []).map((f) => h("span", { class: "flag", "data-flag": f, text: t("flag." + f) })),
         h("p", { class: "reason", text: t("work.reason") + (c.returned ? c.returned.note : "") }),
         h("a", { class: "button", href: "#/new?amend=" + c.id, text: t("work.amend") })))),
+    ...extras.sections(h, w, queued),
     h("h2", { text: t("work.mine") }),
     mine.length === 0 ? h("p", { text: t("work.none_mine") }) :
       h("ul", { class: "list", id: "mine" }, mine.map((c) => h("li", { "data-check": c.id, "data-status": c.status },
@@ -194,6 +201,7 @@ async function renderNew(params) {
   const w = await work.cached(db);
   const lists = await work.checklists(db);
   const amend = params.get("amend") ? w.checks[params.get("amend")] : null;
+  const preset = extras.preset(w, params);
   const projects = Object.values(w.projects);
   if (projects.length === 0 || lists.length === 0) {
     main().replaceChildren(h("h1", { text: t("new.heading") }), h("p", { class: "error", text: t("new.no_projects") }));
@@ -201,7 +209,7 @@ async function renderNew(params) {
   }
   const projectSel = h("select", { id: "project", name: "project" });
   const fillProjects = () => {
-    const keep = projectSel.value || (amend && amend.project_id);
+    const keep = projectSel.value || (amend && amend.project_id) || (preset && preset.project);
     const sorted = projects.slice().sort((a, b) => fix ? work.distance(fix, a) - work.distance(fix, b) : a.code.localeCompare(b.code));
     projectSel.replaceChildren(...sorted.map((p) => {
       const d = fix ? work.distance(fix, p) : Infinity;
@@ -210,16 +218,20 @@ async function renderNew(params) {
     if (keep) projectSel.value = keep;
   };
   fillProjects();
+  projectSel.addEventListener("change", () => showFix());
   const typeSel = h("select", { id: "type", name: "type" },
     lists.map((c) => h("option", { value: c.type, text: named("check_type", c.type, c.title) })));
   if (amend) { typeSel.value = amend.type; projectSel.disabled = true; typeSel.disabled = true; }
+  if (preset && lists.some((c) => c.type === preset.type)) typeSel.value = preset.type;
   const items = h("div", { id: "items" });
   const drawItems = () => items.replaceChildren(...lists.find((c) => c.type === typeSel.value).items.map(itemField));
   typeSel.addEventListener("change", drawItems);
   drawItems();
   const loc = h("p", { id: "location", class: "hint", text: t("new.locating") });
   const err = h("div", { id: "new-error", role: "alert" });
+  const along = h("p", { id: "chainage", class: "hint", hidden: true });
   const showFix = () => {
+    extras.showChainage(along, fix, w.projects[projectSel.value]);
     if (fix) loc.textContent = fix.lat.toFixed(5) + ", " + fix.lon.toFixed(5) + " · " + t("new.accuracy", Math.round(fix.accuracy));
   };
   showFix();
@@ -261,6 +273,7 @@ async function renderNew(params) {
       captured_at: localTime(new Date()), photo_ids: photoIDs,
     };
     if (amend) body.supersedes = amend.id;
+    if (preset) Object.assign(body, preset.body);
     const p = w.projects[body.project_id];
     await outbox.save(db, body, files, { project: p ? p.name : body.project_id, title: named("check_type", list.type, list.title) });
     notice = t("new.saved");
@@ -274,7 +287,8 @@ async function renderNew(params) {
   h("label", { for: "notes", text: t("new.notes") }), h("textarea", { id: "notes", name: "notes" }),
   h("label", { for: "photos", text: t("new.photos") }),
   h("input", { id: "photos", name: "photos", type: "file", accept: "image/*", capture: "environment", multiple: true }),
-  h("label", { text: t("new.location") }), loc,
+  preset ? h("p", { class: "notice", id: "preset", text: preset.note }) : null,
+  h("label", { text: t("new.location") }), loc, along,
   err,
   h("button", { type: "submit", id: "save", text: t("new.save") }));
   main().replaceChildren(h("h1", { text: t("new.heading") }), form);

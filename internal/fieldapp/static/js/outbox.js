@@ -15,6 +15,7 @@
 //    simply sent again, which the UUIDs make harmless.
 import * as idb from "./db.js";
 import { AuthError, problem } from "./api.js";
+import * as responses from "./responses.js";
 
 export const WAITING = "waiting", SENDING = "sending", SENT = "sent", FAILED = "failed";
 
@@ -100,6 +101,7 @@ async function sendCheck(db, api, c, notify) {
   notify();
   let photo = null;
   try {
+    if (c.kind === responses.KIND) return await responses.send(db, api, c, notify);
     if (!c.posted) {
       const res = await api.send("POST", "/api/v1/checks", { json: c.body, idem: c.id });
       if (!res.ok) return await refused(db, c, res, null, notify);
@@ -135,7 +137,7 @@ async function sendCheck(db, api, c, notify) {
 }
 
 // refused handles an answer that is not a success.
-async function refused(db, c, res, photo, notify) {
+export async function refused(db, c, res, photo, notify) {
   if (res.status >= 500 || res.status === 429 || res.status === 408) {
     const ra = Number(res.headers.get("Retry-After"));
     await later(db, c, Number.isFinite(ra) ? ra * 1000 : 0, notify);

@@ -1,25 +1,28 @@
 // My work: what /sync brought, kept in IndexedDB so it is there offline.
 // Tombstones remove, a reset starts over (not the outbox: that is separate).
 import * as idb from "./db.js";
+import { AuthError } from "./api.js";
 
 export async function sync(db, api) {
   const prev = (await idb.get(db, "kv", "work")) || { cursor: "", projects: {}, checks: {} };
   let cursor = prev.cursor;
   let w = prev;
+  w.orders = w.orders || {};
   for (;;) {
     const page = await api.getJSON("/api/v1/sync" + (cursor ? "?cursor=" + encodeURIComponent(cursor) : ""));
-    if (page.reset) w = { cursor: "", projects: {}, checks: {} };
+    if (page.reset) w = { cursor: "", projects: {}, checks: {}, orders: {} };
     for (const it of page.items) {
-      const bucket = it.kind === "project" ? w.projects : it.kind === "check" ? w.checks : null;
+      const bucket = { project: w.projects, check: w.checks, order: w.orders }[it.kind];
       if (!bucket) continue;
       if (it.op === "delete") delete bucket[it.id];
-      else bucket[it.id] = it.kind === "project" ? it.project : it.check;
+      else bucket[it.id] = it[it.kind];
     }
     cursor = page.cursor;
     if (!page.more) break;
   }
   w.cursor = cursor;
   w.synced = Date.now();
+  Object.assign(w, await tasks(api, w));
   const lists = await api.getJSON("/api/v1/checklists");
   await idb.put(db, "kv", lists.items, "checklists");
   await idb.put(db, "kv", w, "work");
@@ -27,7 +30,35 @@ export async function sync(db, api) {
 }
 
 export async function cached(db) {
-  return (await idb.get(db, "kv", "work")) || { cursor: "", projects: {}, checks: {} };
+  const w = (await idb.get(db, "kv", "work")) || { cursor: "", projects: {}, checks: {} };
+  w.orders = w.orders || {};
+  w.tasks = w.tasks || [];
+  return w;
+}
+
+// tasks are who the user is (me: id, role) and the open look-back
+// campaign tasks assigned to them. /sync does not carry campaigns, so they
+// come from the campaign API, which refuses roles that take no part
+// (volunteers, contractors): for them the list is empty. A failure keeps
+// what was known.
+async function tasks(api, prev) {
+  const keep = { me: prev.me || null, tasks: prev.tasks || [] };
+  try {
+    const me = await api.getJSON("/api/v1/me");
+    keep.me = { id: me.id, role: me.role };
+    const res = await api.send("GET", "/api/v1/campaigns?limit=100");
+    if (res.status === 403) return { me: keep.me, tasks: [] };
+    if (!res.ok) return keep;
+    const out = [];
+    for (const c of (await res.json()).items) {
+      const page = await api.getJSON("/api/v1/campaigns/" + c.id + "/tasks?limit=100&assignee=" + encodeURIComponent(me.id));
+      for (const tk of page.items) if (tk.status !== "done" && tk.assignee_id === me.id) out.push({ ...tk, campaign: c.name });
+    }
+    return { me: keep.me, tasks: out };
+  } catch (err) {
+    if (err instanceof AuthError) throw err;
+    return keep;
+  }
 }
 
 export async function checklists(db) {
