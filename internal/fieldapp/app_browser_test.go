@@ -308,7 +308,7 @@ func TestAppLostAnswer(t *testing.T) {
 		fillCheck(t, tab, testPhotos[0])
 		tab.Shoot("app-new")
 		tab.Do(chromedp.Click("#save"), chromedp.WaitVisible("#saved"))
-		waitFor(t, tab, "outbox drained", outboxEmpty+` && !!document.querySelector('#queue li[data-state=sent]')`, 30*time.Second)
+		waitFor(t, tab, "outbox drained", outboxEmpty+` && !!document.querySelector('#queue li[data-state=sent]')`, consoletest.StepTimeout)
 		if d := dropped.Load(); d != 1 {
 			t.Fatalf("the dropped upload: %d (1 = stored and its answer dropped)", d)
 		}
@@ -358,7 +358,7 @@ func TestAppReturnedForCorrection(t *testing.T) {
 		waitFor(t, tab, "location", `document.getElementById('location').textContent.includes('±')`, 10*time.Second)
 		tab.Do(chromedp.SetUploadFiles("#photos", []string{photoPath(t, testPhotos[1])}), chromedp.Click("#save"),
 			chromedp.WaitVisible("#saved"))
-		waitFor(t, tab, "amendment sent", outboxEmpty+` && !!document.querySelector('#queue li[data-state=sent]')`, 30*time.Second)
+		waitFor(t, tab, "amendment sent", outboxEmpty+` && !!document.querySelector('#queue li[data-state=sent]')`, consoletest.StepTimeout)
 		amendment := consoletest.Eval[string](tab, `document.querySelector('#queue li[data-state=sent]').dataset.check`)
 		r := c.Env.Get("/api/v1/checks/"+c.Check, c.Tokens[consoletest.Office])
 		apitest.Expect(t, r, http.StatusOK)

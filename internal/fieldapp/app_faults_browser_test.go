@@ -60,7 +60,7 @@ func TestAppServerDown(t *testing.T) {
 		t.Cleanup(again.Close)
 		restarted := time.Now()
 		waitFor(t, tab, "queue sent after the restart", outboxEmpty+
-			` && document.querySelectorAll('#queue li[data-state=sent]').length === 2`, 30*time.Second)
+			` && document.querySelectorAll('#queue li[data-state=sent]').length === 2`, 30*time.Second) // the issue: sent within 30 s
 		t.Logf("sent %s after the server came back", time.Since(restarted).Round(100*time.Millisecond))
 		if Eval(tab, "performance.timeOrigin") != start {
 			t.Fatal("the page reloaded to send")
@@ -117,7 +117,7 @@ func TestAppTokenExpiresMidQueue(t *testing.T) {
 		off.Store(false)
 		setOffline(t, tab, false)
 		waitFor(t, tab, "queue drained after refresh", outboxEmpty+
-			` && document.querySelectorAll('#queue li[data-state=sent]').length === 2`, 30*time.Second)
+			` && document.querySelectorAll('#queue li[data-state=sent]').length === 2`, consoletest.StepTimeout)
 		if refreshed.Load() == before {
 			t.Fatal("the queue drained without a refresh")
 		}
@@ -138,7 +138,7 @@ func TestAppOffSite(t *testing.T) {
 		tab := open(t, site, 28.2110+0.018, 112.9866)
 		signIn(t, tab)
 		fileCheck(t, tab, testPhotos[0])
-		waitFor(t, tab, "sent", outboxEmpty+` && !!document.querySelector('#queue li[data-state=sent]')`, 30*time.Second)
+		waitFor(t, tab, "sent", outboxEmpty+` && !!document.querySelector('#queue li[data-state=sent]')`, consoletest.StepTimeout)
 		id := consoletest.Eval[string](tab, `document.querySelector('#queue li[data-state=sent]').dataset.check`)
 		tab.Do(chromedp.Click("#nav-work"), chromedp.WaitVisible("#sync"), chromedp.Click("#sync"))
 		waitFor(t, tab, "off-site flag shown", `!!document.querySelector('#mine li[data-check="`+id+`"] [data-flag=off_site]')`, 20*time.Second)
@@ -150,7 +150,7 @@ func TestAppOffSite(t *testing.T) {
 // evalAwait evaluates an expression that answers a promise of a boolean.
 func evalAwait(t *testing.T, tab *consoletest.Tab, expr string) bool {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(tab.Ctx, 30*time.Second)
+	ctx, cancel := context.WithTimeout(tab.Ctx, consoletest.StepTimeout)
 	defer cancel()
 	v, err := chromedp.Run(ctx, chromedp.Evaluate[bool](expr, chromedp.EvalAwaitPromise))
 	if err != nil {
@@ -162,7 +162,7 @@ func evalAwait(t *testing.T, tab *consoletest.Tab, expr string) bool {
 // evalAwaitString evaluates an expression that answers a promise of a string.
 func evalAwaitString(t *testing.T, tab *consoletest.Tab, expr string) string {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(tab.Ctx, 30*time.Second)
+	ctx, cancel := context.WithTimeout(tab.Ctx, consoletest.StepTimeout)
 	defer cancel()
 	v, err := chromedp.Run(ctx, chromedp.Evaluate[string](expr, chromedp.EvalAwaitPromise))
 	if err != nil {

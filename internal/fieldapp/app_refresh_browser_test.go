@@ -64,7 +64,7 @@ func TestAppRefreshOn401(t *testing.T) {
 		off.Store(false)
 		setOffline(t, tab, false)
 		waitFor(t, tab, "queue drained after a 401", outboxEmpty+
-			` && document.querySelectorAll('#queue li[data-state=sent]').length === 1`, 30*time.Second)
+			` && document.querySelectorAll('#queue li[data-state=sent]').length === 1`, consoletest.StepTimeout)
 		if refreshed.Load() == before {
 			t.Fatal("the queue drained without a refresh")
 		}
@@ -84,7 +84,7 @@ func TestAppRefreshOn401(t *testing.T) {
 		off.Store(false)
 		setOffline(t, tab, false)
 		waitFor(t, tab, "asked to sign in again", `!!document.querySelector('#signin #username') &&
-			document.getElementById('signin-error').textContent !== ''`, 30*time.Second)
+			document.getElementById('signin-error').textContent !== ''`, consoletest.StepTimeout)
 		waitFor(t, tab, "the check still queued", `document.body.dataset.pending === '1' && document.body.dataset.photos === '1'`, 10*time.Second)
 		if n := len(o.filed()); n != 1 {
 			t.Fatalf("server has %d checks before signing in again, want 1", n)
@@ -94,7 +94,7 @@ func TestAppRefreshOn401(t *testing.T) {
 			chromedp.Click("#signin button[type=submit]"))
 		tab.Do(chromedp.WaitVisible("#projects li"), chromedp.Click("#nav-queue"))
 		waitFor(t, tab, "queue drained after signing in", outboxEmpty+
-			` && document.querySelectorAll('#queue li[data-state=sent]').length === 2`, 30*time.Second)
+			` && document.querySelectorAll('#queue li[data-state=sent]').length === 2`, consoletest.StepTimeout)
 		if Eval(tab, "performance.timeOrigin") != start {
 			t.Fatal("the page reloaded")
 		}

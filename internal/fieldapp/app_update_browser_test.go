@@ -75,7 +75,7 @@ func TestAppShellUpdateKeepsOutbox(t *testing.T) {
 
 		apiDown.Store(false)
 		tab.Do(chromedp.Click("#send-now"))
-		waitFor(t, tab, "sent after the update", outboxEmpty+` && !!document.querySelector('#queue li[data-state=sent]')`, 30*time.Second)
+		waitFor(t, tab, "sent after the update", outboxEmpty+` && !!document.querySelector('#queue li[data-state=sent]')`, consoletest.StepTimeout)
 		o := office{t: t, c: c}
 		checks := o.filed()
 		if len(checks) != 1 || checks[0]["status"] != "complete" {

@@ -28,6 +28,12 @@ import (
 	"github.com/fieldproof/fieldproof/internal/testenv"
 )
 
+// StepTimeout bounds one browser step (a navigation, a click, an
+// evaluation) and the waits tests build on it. Generous: in CI the server
+// runs under -race on two cores shared with every other package's tests,
+// and a step that is merely slow must not fail; a broken one still does.
+const StepTimeout = 60 * time.Second
+
 // Site is a running fieldproof (the real router over a real database and
 // object store) reachable by the browser.
 type Site struct {
@@ -126,7 +132,7 @@ func (tb *Tab) note(p string) {
 // Do runs browser actions, failing the test on error.
 func (tb *Tab) Do(steps ...chromedp.Action[chromedp.Void]) {
 	tb.T.Helper()
-	ctx, cancel := context.WithTimeout(tb.Ctx, 30*time.Second)
+	ctx, cancel := context.WithTimeout(tb.Ctx, StepTimeout)
 	defer cancel()
 	if err := chromedp.Do(ctx, steps...); err != nil {
 		tb.T.Fatalf("%s: browser: %v", tb.Name, err)
@@ -136,7 +142,7 @@ func (tb *Tab) Do(steps ...chromedp.Action[chromedp.Void]) {
 // Eval evaluates a JavaScript expression and returns its value.
 func Eval[T any](tb *Tab, expr string) T {
 	tb.T.Helper()
-	ctx, cancel := context.WithTimeout(tb.Ctx, 30*time.Second)
+	ctx, cancel := context.WithTimeout(tb.Ctx, StepTimeout)
 	defer cancel()
 	v, err := chromedp.Run(ctx, chromedp.Evaluate[T](expr))
 	if err != nil {
@@ -271,7 +277,7 @@ func (tb *Tab) Shoot(name string) {
 				tb.T.Errorf("%s on %s: the page is %.0f px wider than a 390 px phone", tb.Name, tb.Path(), over)
 			}
 		}
-		ctx, cancel := context.WithTimeout(tb.Ctx, 30*time.Second)
+		ctx, cancel := context.WithTimeout(tb.Ctx, StepTimeout)
 		png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
 		cancel()
 		if err != nil {
