@@ -36,6 +36,7 @@ func photoPath(t *testing.T, name string) string {
 func open(t *testing.T, site *consoletest.Site, lat, lon float64) *consoletest.Tab {
 	t.Helper()
 	tab := consoletest.Open(t, site, "inspector")
+	tab.Phone = 360 // the issue: usable at 360 px wide
 	locate(t, site, tab, lat, lon)
 	return tab
 }

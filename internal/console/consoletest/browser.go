@@ -55,6 +55,9 @@ type Tab struct {
 	Ctx  context.Context
 	Site *Site
 	Name string
+	// Phone is the narrow width Shoot checks and shoots besides 1280 px:
+	// 390 unless a test sets it (the field app is held to 360).
+	Phone int64
 
 	mu       sync.Mutex
 	problems []string
@@ -259,22 +262,26 @@ func ScreenshotDir() string {
 	return filepath.Join(os.TempDir(), "fieldproof-screenshots")
 }
 
-// Shoot saves the current page at a desktop (1280 px) and a phone (390 px)
-// width, as <name>-1280.png and <name>-390.png, and checks that the page
-// does not scroll sideways on the phone (a layout that breaks there is
-// unusable from the road).
+// Shoot saves the current page at a desktop (1280 px) and a phone (Phone,
+// 390 px unless set) width, as <name>-1280.png and <name>-<phone>.png, and
+// checks that the page does not scroll sideways on the phone (a layout
+// that breaks there is unusable from the road).
 func (tb *Tab) Shoot(name string) {
 	tb.T.Helper()
 	dir := ScreenshotDir()
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		tb.T.Fatal(err)
 	}
-	for _, w := range []int64{1280, 390} {
+	phone := tb.Phone
+	if phone == 0 {
+		phone = 390
+	}
+	for _, w := range []int64{1280, phone} {
 		tb.Do(chromedp.EmulateViewport(w, 900))
 		time.Sleep(150 * time.Millisecond) // let a map re-layout
-		if w == 390 {
+		if w == phone {
 			if over := Eval[float64](tb, "document.documentElement.scrollWidth - window.innerWidth"); over > 1 {
-				tb.T.Errorf("%s on %s: the page is %.0f px wider than a 390 px phone", tb.Name, tb.Path(), over)
+				tb.T.Errorf("%s on %s: the page is %.0f px wider than a %d px phone", tb.Name, tb.Path(), over, phone)
 			}
 		}
 		ctx, cancel := context.WithTimeout(tb.Ctx, StepTimeout)
