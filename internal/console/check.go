@@ -149,10 +149,8 @@ func (c *Console) authorName(ctx context.Context, v *view, id string) string {
 		return id
 	case policy.PeopleNames(v.User) != nil:
 		return v.V("role", string(u.Role))
-	case u.DisplayName != "":
-		return u.DisplayName + " (" + u.Username + ")"
 	}
-	return u.Username
+	return personName(u)
 }
 
 // answers lays the check's answers against its template version's items.

@@ -21,6 +21,7 @@ import (
 	"github.com/fieldproof/fieldproof/internal/checklists"
 	"github.com/fieldproof/fieldproof/internal/checks"
 	"github.com/fieldproof/fieldproof/internal/errs"
+	"github.com/fieldproof/fieldproof/internal/httpapi/mid"
 	"github.com/fieldproof/fieldproof/internal/orders"
 	"github.com/fieldproof/fieldproof/internal/org"
 	"github.com/fieldproof/fieldproof/internal/photos"
@@ -109,6 +110,6 @@ func (c *Console) Register(r *gin.Engine) {
 // NotFound answers an unknown console path with a page (the API's unknown
 // routes stay problem+json).
 func (c *Console) NotFound(gc *gin.Context) {
-	writeSecurityHeaders(gc.Writer.Header(), contentPolicy(c.d.TileURL, c.d.ObjectOrigin))
+	mid.PageHeaders(gc.Writer.Header(), contentPolicy(c.d.TileURL, c.d.ObjectOrigin))
 	c.fail(gc, errs.NotFound("page"))
 }

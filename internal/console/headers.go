@@ -1,45 +1,27 @@
 package console
 
 import (
-	"net/http"
 	"net/url"
 	"strings"
 
 	"github.com/gin-gonic/gin"
+
+	"github.com/fieldproof/fieldproof/internal/httpapi/mid"
 )
 
-// securityHeaders: no inline script or style anywhere (the pages load
-// their code from /console/static), no framing, no sniffing, and nothing
-// but this origin (plus the configured tile server, and the object store
-// that photo downloads redirect to) to load from.
+// securityHeaders: the pages' policy (mid.PagePolicy: no inline script or
+// style, no framing, nothing but this origin), with images also from the
+// configured tile server and the object store photo downloads redirect to.
 func securityHeaders(tileURL, objectOrigin string) gin.HandlerFunc {
 	csp := contentPolicy(tileURL, objectOrigin)
 	return func(gc *gin.Context) {
-		writeSecurityHeaders(gc.Writer.Header(), csp)
+		mid.PageHeaders(gc.Writer.Header(), csp)
 		gc.Next()
 	}
 }
 
 func contentPolicy(tileURL, objectOrigin string) string {
-	img := "'self' data: blob:"
-	if o := tileOrigin(tileURL); o != "" {
-		img += " " + o
-	}
-	if objectOrigin != "" {
-		img += " " + objectOrigin
-	}
-	return strings.Join([]string{
-		"default-src 'self'", "script-src 'self'", "style-src 'self'", "img-src " + img,
-		"connect-src 'self'", "object-src 'none'", "base-uri 'none'", "form-action 'self'",
-		"frame-ancestors 'none'",
-	}, "; ")
-}
-
-func writeSecurityHeaders(h http.Header, csp string) {
-	h.Set("Content-Security-Policy", csp)
-	h.Set("X-Frame-Options", "DENY")
-	h.Set("X-Content-Type-Options", "nosniff")
-	h.Set("Referrer-Policy", "same-origin")
+	return mid.PagePolicy([]string{tileOrigin(tileURL), objectOrigin})
 }
 
 // tileOrigin is scheme://host of a tile URL template ({s}, {z}… left in the

@@ -195,10 +195,16 @@ func (n *people) name(id string) string {
 			n.byID[id] = got
 		}
 	}
-	switch {
-	case !ok:
+	if !ok {
 		return id
-	case u.DisplayName != "":
+	}
+	return personName(u)
+}
+
+// personName is how a page names a user: display name and username, or
+// the username alone.
+func personName(u auth.User) string {
+	if u.DisplayName != "" {
 		return u.DisplayName + " (" + u.Username + ")"
 	}
 	return u.Username

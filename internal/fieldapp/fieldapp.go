@@ -20,6 +20,8 @@ import (
 	"strings"
 
 	"github.com/gin-gonic/gin"
+
+	"github.com/fieldproof/fieldproof/internal/httpapi/mid"
 )
 
 // Prefix is where the app is mounted (and the service worker's scope).
@@ -87,7 +89,7 @@ func (a *App) Version() string { return a.version }
 func (a *App) Register(r *gin.Engine) {
 	r.GET(Prefix, func(gc *gin.Context) { gc.Redirect(http.StatusMovedPermanently, Prefix+"/") })
 	g := r.Group(Prefix, func(gc *gin.Context) {
-		writeSecurityHeaders(gc.Writer.Header(), a.csp)
+		mid.PageHeaders(gc.Writer.Header(), a.csp)
 		gc.Next()
 	})
 	g.GET("/*path", a.serve)

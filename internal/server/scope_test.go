@@ -190,13 +190,7 @@ func TestEveryListRouteHasAScopeEntry(t *testing.T) {
 	e := apitest.New(t, storetestSQLite(t), localObjects(t), "embedded", nil)
 	table := listScopes()
 	seen := map[string]bool{}
-	for _, r := range e.Server.Routes {
-		if strings.HasPrefix(r.Path, "/console") {
-			continue // the console's pages: internal/console's TestEveryConsoleRouteIsGuarded
-		}
-		if r.Path == "/app" || strings.HasPrefix(r.Path, "/app/") {
-			continue // the field app's static files: public, no data (internal/fieldapp)
-		}
+	for _, r := range apiRoutes(e.Server.Routes) {
 		key := r.Method + " " + r.Path
 		seen[key] = true
 		if _, ok := table[key]; !ok && r.Method == http.MethodGet && !strings.Contains(r.Path, ":") {

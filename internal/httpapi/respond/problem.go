@@ -69,20 +69,14 @@ const RequestIDKey = "request_id"
 // text (SQL, file paths, stack traces) never reaches a client.
 func Error(c *gin.Context, err error) {
 	rid := c.GetString(RequestIDKey)
-	var tooBig *http.MaxBytesError
-	if errors.As(err, &tooBig) {
-		err = &errs.Error{Kind: errs.KindTooLarge, Code: "body_too_large",
-			Message: "the request body exceeds " + strconv.FormatInt(tooBig.Limit, 10) + " bytes"}
-	}
-	e, ok := errs.As(err)
-	if !ok || statusOf[e.Kind] == 0 {
+	status, e := Classify(err)
+	if e == nil {
 		slog.ErrorContext(c.Request.Context(), "internal error", "err", err, "request_id", rid,
 			"method", c.Request.Method, "path", c.FullPath())
 		write(c, Problem{Status: http.StatusInternalServerError, Code: "internal",
 			Detail: "an internal error occurred; quote the request id when reporting it"}, nil)
 		return
 	}
-	status := statusOf[e.Kind]
 	if status >= 500 {
 		slog.WarnContext(c.Request.Context(), "dependency unavailable", "err", err, "request_id", rid, "path", c.FullPath())
 	}
