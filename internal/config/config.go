@@ -60,6 +60,8 @@ type Config struct {
 	Checks CheckConfig
 	Photos PhotoConfig
 	Orders OrderConfig
+	// Monthly: the monthly supervision cycle (issue 16).
+	Monthly MonthlyConfig
 
 	PublicRateLimit  int           // FIELDPROOF_PUBLIC_RATE_LIMIT: requests per client address per window on /public/v1
 	PublicRateWindow time.Duration // FIELDPROOF_PUBLIC_RATE_WINDOW
@@ -117,6 +119,14 @@ type OrderConfig struct {
 	WebhookMaxAttempts int            // FIELDPROOF_WEBHOOK_MAX_ATTEMPTS: before a delivery is left failed
 	WebhookBackoffBase time.Duration  // FIELDPROOF_WEBHOOK_BACKOFF_BASE
 	WebhookBackoffMax  time.Duration  // FIELDPROOF_WEBHOOK_BACKOFF_MAX
+}
+
+// MonthlyConfig holds the settings of the monthly supervision cycle.
+type MonthlyConfig struct {
+	DueDay           int           // FIELDPROOF_MONTHLY_DUE_DAY: reports are due by the end of this day of the month (1–31; a shorter month's last day)
+	PointRadiusM     float64       // FIELDPROOF_MONTHLY_POINT_RADIUS_M: a photo farther than this from its photo point is off_point
+	JumpShare        float64       // FIELDPROOF_MONTHLY_JUMP_SHARE: growth above this share of the target in one month is a jump
+	ReminderInterval time.Duration // FIELDPROOF_MONTHLY_REMINDER_INTERVAL: how often reminders and overdue notices are looked for
 }
 
 // PhotoConfig holds the limits and thresholds of the photo pipeline.
@@ -244,6 +254,12 @@ func Parse(lookup func(string) (string, bool)) (Config, error) {
 			WebhookBackoffBase: p.duration("FIELDPROOF_WEBHOOK_BACKOFF_BASE", 30*time.Second),
 			WebhookBackoffMax:  p.duration("FIELDPROOF_WEBHOOK_BACKOFF_MAX", time.Hour),
 		},
+		Monthly: MonthlyConfig{
+			DueDay:           p.integer("FIELDPROOF_MONTHLY_DUE_DAY", 28),
+			PointRadiusM:     float64(p.integer("FIELDPROOF_MONTHLY_POINT_RADIUS_M", 50)),
+			JumpShare:        p.share("FIELDPROOF_MONTHLY_JUMP_SHARE", 0.3),
+			ReminderInterval: p.duration("FIELDPROOF_MONTHLY_REMINDER_INTERVAL", 15*time.Minute),
+		},
 		PublicRateLimit:  p.integer("FIELDPROOF_PUBLIC_RATE_LIMIT", 60),
 		PublicRateWindow: p.duration("FIELDPROOF_PUBLIC_RATE_WINDOW", time.Minute),
 		PDFFont:          p.str("FIELDPROOF_PDF_FONT", ""),
@@ -263,6 +279,12 @@ func Parse(lookup func(string) (string, bool)) (Config, error) {
 	}
 	if c.JWTKey != "" && len(c.JWTKey) < 32 {
 		p.fail("FIELDPROOF_JWT_KEY", "must be at least 32 characters")
+	}
+	if c.Monthly.DueDay < 1 || c.Monthly.DueDay > 31 {
+		p.fail("FIELDPROOF_MONTHLY_DUE_DAY", "must be a day of the month, 1 to 31")
+	}
+	if c.Monthly.PointRadiusM <= 0 {
+		p.fail("FIELDPROOF_MONTHLY_POINT_RADIUS_M", "must be more than 0")
 	}
 	if c.LogFormat != "json" && c.LogFormat != "text" {
 		p.fail("FIELDPROOF_LOG_FORMAT", "must be json or text")
@@ -381,6 +403,20 @@ func (p *parser) zone(name, def string) *time.Location {
 		return time.UTC
 	}
 	return loc
+}
+
+// share reads a fraction in (0, 1].
+func (p *parser) share(name string, def float64) float64 {
+	v, ok := p.raw(name)
+	if !ok {
+		return def
+	}
+	f, err := strconv.ParseFloat(v, 64)
+	if err != nil || !(f > 0 && f <= 1) {
+		p.fail(name, "must be a number greater than 0 and at most 1")
+		return def
+	}
+	return f
 }
 
 func (p *parser) list(name string) []string {

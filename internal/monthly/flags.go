@@ -1,0 +1,142 @@
+package monthly
+
+import (
+	"context"
+	"time"
+
+	"github.com/fieldproof/fieldproof/internal/geo"
+	"github.com/fieldproof/fieldproof/internal/photos"
+)
+
+// ValueFlags judges one cumulative figure against the indicator as it
+// stood before the month (prev.Value when prev.HasValue): a figure that
+// went down, one above the target, and one that grew by more than
+// jumpShare of the target in the month. All are accepted; the office sees
+// the flags.
+func ValueFlags(prev Indicator, value, jumpShare float64) []string {
+	var out []string
+	base := 0.0
+	if prev.HasValue {
+		base = prev.Value
+		if value < prev.Value {
+			out = append(out, FlagDecreased)
+		}
+	}
+	if prev.Target > 0 && value > prev.Target {
+		out = append(out, FlagExceedsTarget)
+	}
+	if prev.Target > 0 && value-base > jumpShare*prev.Target {
+		out = append(out, FlagJump)
+	}
+	return out
+}
+
+// PhotoFlags judges one stored photo of a point: off_point when its own
+// EXIF GPS is farther than radiusM from the point, outside_period when its
+// EXIF capture time is outside the period's month in zone (a camera clock
+// without an offset is read in zone), reused when the pipeline found the
+// same picture (exact bytes or perceptual hash) in an earlier report:
+// reusedFrom is the period of the report the matching photo belongs to
+// ("" when it belongs to none).
+func PhotoFlags(ph photos.Photo, pt Point, period Period, zone *time.Location, radiusM float64, reused bool) []string {
+	var out []string
+	if ph.EXIF.Lat != nil && ph.EXIF.Lon != nil {
+		d := geo.Distance(geo.Point{Lat: *ph.EXIF.Lat, Lon: *ph.EXIF.Lon}, geo.Point{Lat: pt.Lat, Lon: pt.Lon})
+		if d > radiusM {
+			out = append(out, FlagOffPoint)
+		}
+	}
+	if t, ok := takenAt(ph.EXIF, zone); ok {
+		if t.Before(period.Start(zone)) || !t.Before(period.End(zone)) {
+			out = append(out, FlagOutsidePeriod)
+		}
+	}
+	if reused {
+		out = append(out, FlagReused)
+	}
+	return out
+}
+
+func takenAt(e photos.EXIF, zone *time.Location) (time.Time, bool) {
+	if t, ok := e.TakenInstant(); ok {
+		return t, true
+	}
+	if e.TakenAt == nil {
+		return time.Time{}, false
+	}
+	t := *e.TakenAt // the camera's wall clock, no offset: the county's
+	return time.Date(t.Year(), t.Month(), t.Day(), t.Hour(), t.Minute(), t.Second(), t.Nanosecond(), zone), true
+}
+
+// stored maps the report's stored photos by id.
+func (s *Service) stored(ctx context.Context, reportID string) (map[string]photos.Photo, error) {
+	out := map[string]photos.Photo{}
+	if s.d.Photos == nil {
+		return out, nil
+	}
+	phs, err := s.d.Photos.ListByParent(ctx, reportID)
+	if err != nil {
+		return nil, err
+	}
+	for _, ph := range phs {
+		out[ph.ID] = ph
+	}
+	return out, nil
+}
+
+// withPhotos attaches the stored photos of r and their flags, computed
+// now from the photos' EXIF and the pipeline's duplicate detection.
+func (s *Service) withPhotos(ctx context.Context, r Report) (Report, error) {
+	stored, err := s.stored(ctx, r.ID)
+	if err != nil {
+		return Report{}, err
+	}
+	r.Stored, r.PhotoFlags = stored, map[string][]string{}
+	if len(r.Photos) == 0 {
+		return r, nil
+	}
+	points, err := s.d.Store.Points(ctx, r.ProjectID)
+	if err != nil {
+		return Report{}, err
+	}
+	byID := map[string]Point{}
+	for _, pt := range points {
+		byID[pt.ID] = pt
+	}
+	var refs []string
+	for _, ph := range stored {
+		refs = append(refs, reuseRefs(ph)...)
+	}
+	periods, err := s.d.Store.ReportPeriodsOfPhotos(ctx, refs)
+	if err != nil {
+		return Report{}, err
+	}
+	for _, rp := range r.Photos {
+		ph, ok := stored[rp.PhotoID]
+		if !ok {
+			continue
+		}
+		reused := false
+		for _, ref := range reuseRefs(ph) {
+			// The matching photo is in a report of an earlier month (the
+			// pipeline points at the earlier photo, so the same month is
+			// another project's report of the same month: reused too).
+			if p, ok := periods[ref]; ok && p <= r.Period {
+				reused = true
+			}
+		}
+		r.PhotoFlags[rp.PhotoID] = PhotoFlags(ph, byID[rp.PointID], r.Period, s.o.Zone, s.o.PointRadiusM, reused)
+	}
+	return r, nil
+}
+
+func reuseRefs(ph photos.Photo) []string {
+	var out []string
+	if d := ph.Flags.Duplicate; d != nil {
+		out = append(out, d.PhotoID)
+	}
+	if d := ph.Flags.PossibleReuse; d != nil {
+		out = append(out, d.PhotoID)
+	}
+	return out
+}

@@ -1,0 +1,87 @@
+package orders
+
+import (
+	"context"
+	"encoding/json"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/fieldproof/fieldproof/internal/auth"
+	"github.com/fieldproof/fieldproof/internal/jobs"
+)
+
+// Notice is a message not tied to an order (the monthly cycle's reminders):
+// it goes to a unit's contractors and the office, and to the webhooks, by
+// the same notifications and delivery queue as order events.
+type Notice struct {
+	// Event names it for webhooks ("monthly.reminder").
+	Event string
+	// Subject is what it is about ("2026-06"); notifications keep it where
+	// an order's number would be.
+	Subject string
+	Message string
+	// UnitID: the unit whose contractors are told.
+	UnitID string
+	At     time.Time
+	// Data is added to the webhook body as "notice".
+	Data map[string]any
+}
+
+type noticeBody struct {
+	Event      string         `json:"event"`
+	OccurredAt time.Time      `json:"occurred_at"`
+	Notice     map[string]any `json:"notice"`
+}
+
+// NotifyUnit tells a unit's contractors and the office about n, and every
+// webhook subscribed to all events, in the caller's transaction. Order
+// notifications are untouched: this only adds rows with no order.
+func (s *Service) NotifyUnit(ctx context.Context, n Notice) error {
+	at := n.At.UTC().Truncate(time.Microsecond)
+	users, err := s.d.Store.Recipients(ctx, Audience{Roles: []auth.Role{auth.RoleOffice}, UnitContractors: n.UnitID})
+	if err != nil {
+		return err
+	}
+	ns := make([]Notification, 0, len(users))
+	for _, u := range users {
+		ns = append(ns, Notification{ID: uuid.NewString(), UserID: u, Event: n.Event, OrderNumber: n.Subject,
+			Message: n.Message, CreatedAt: at})
+	}
+	if len(ns) > 0 {
+		if err := s.d.Store.InsertNotifications(ctx, ns); err != nil {
+			return err
+		}
+	}
+	hooks, err := s.d.Store.ListWebhooks(ctx)
+	if err != nil {
+		return err
+	}
+	data := map[string]any{"subject": n.Subject, "unit_id": n.UnitID, "message": n.Message}
+	for k, v := range n.Data {
+		data[k] = v
+	}
+	body, err := json.Marshal(noticeBody{Event: n.Event, OccurredAt: at, Notice: data})
+	if err != nil {
+		return err
+	}
+	for _, h := range hooks {
+		if !h.Active || !subscribed(h, n.Event) {
+			continue
+		}
+		d := Delivery{ID: uuid.NewString(), WebhookID: h.ID, Event: n.Event, Payload: string(body),
+			Status: DeliveryPending, CreatedAt: at}
+		if err := s.d.Store.InsertDelivery(ctx, d); err != nil {
+			return err
+		}
+		if s.d.Jobs == nil {
+			continue
+		}
+		p, _ := json.Marshal(deliveryPayload{DeliveryID: d.ID})
+		if err := s.d.Jobs.Enqueue(ctx, jobs.Job{ID: "webhook-" + d.ID, Kind: JobDeliver, Payload: p,
+			MaxAttempts: s.o.WebhookMaxAttempts}, at); err != nil {
+			return err
+		}
+	}
+	return nil
+}
