@@ -20,7 +20,7 @@ const (
 	MaxCaption = 500
 	// MaxValue bounds any figure: nothing a county builds in a month is
 	// counted in trillions, so such a number is a typing error.
-	MaxValue = 1e12
+	MaxValue = 1e9
 	// AbsurdTimes: a cumulative figure more than this many times its
 	// target is refused as a typing error rather than flagged.
 	AbsurdTimes = 10

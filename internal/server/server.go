@@ -49,6 +49,7 @@ type Server struct {
 	checkParts
 	photoParts
 	orderParts
+	monthlyParts
 
 	Handler http.Handler
 	// Routes lists every registered route, for the route × role tests that
@@ -128,6 +129,10 @@ func New(o Options) (*Server, error) {
 		return nil, err
 	}
 	if err := s.wireOrders(o); err != nil {
+		return nil, err
+	}
+	// The monthly cycle builds on projects, photos and orders.
+	if err := s.wireMonthly(o); err != nil {
 		return nil, err
 	}
 	if err := s.wireSync(o); err != nil {

@@ -38,7 +38,7 @@ func (s *Server) wirePhotos(o Options) error {
 	var err error
 	s.Photos, err = photos.New(photos.Deps{
 		Store: photosdb.NewPhotos(o.DB), Jobs: jobsdb.New(o.DB), Objects: o.Objects,
-		Parents: s.Checks.AsParents(), Routes: []photos.Route{responses.Route()},
+		Parents: s.Checks.AsParents(), Routes: []photos.Route{responses.Route(), monthlyPhotoRoute(o).Route()},
 		Direct: &photos.DirectDeps{Uploads: photosdb.NewUploads(o.DB), Secret: o.JWTKey},
 		Audit:  s.Audit, Config: cfg.Photos, RetentionDays: cfg.S3.RetentionDays, Log: o.Log,
 		Now: o.Now, Intents: photosdb.NewIntents(o.DB),
