@@ -30,33 +30,26 @@ var system = auth.Principal{}
 // SendNotices sends what is due at now: from three days before the due
 // day until the due time, a reminder to each unit with a project of the
 // current period not yet submitted; after the due time, an overdue notice
-// to each unit still missing one (for the current period and the one
-// before, so a server that was down on the day still sends it). Each
+// to each unit still missing one, until the month ends. Only the current
+// month is looked at: which projects were under construction in an
+// earlier month is not known, so an old month is never nagged about. Each
 // (period, unit, kind) is claimed by a unique row in the notice's own
 // transaction, so however many replicas run this, a unit hears once.
 func (s *Service) SendNotices(ctx context.Context, now time.Time) (int, error) {
 	if s.d.Notifier == nil {
 		return 0, nil
 	}
-	cur := PeriodOf(now, s.o.Zone)
-	sent := 0
-	for _, pd := range []Period{cur.Prev(), cur} {
-		kind := ""
-		switch {
-		case !now.Before(pd.DueAt(s.o.DueDay, s.o.Zone)):
-			kind = kindOverdue
-		case !now.Before(pd.RemindAt(s.o.DueDay, s.o.Zone)):
-			kind = kindReminder
-		default:
-			continue
-		}
-		n, err := s.notifyPeriod(ctx, pd, kind, now)
-		sent += n
-		if err != nil {
-			return sent, err
-		}
+	pd := PeriodOf(now, s.o.Zone)
+	kind := ""
+	switch {
+	case !now.Before(pd.DueAt(s.o.DueDay, s.o.Zone)):
+		kind = kindOverdue
+	case !now.Before(pd.RemindAt(s.o.DueDay, s.o.Zone)):
+		kind = kindReminder
+	default:
+		return 0, nil
 	}
-	return sent, nil
+	return s.notifyPeriod(ctx, pd, kind, now)
 }
 
 func (s *Service) notifyPeriod(ctx context.Context, pd Period, kind string, now time.Time) (int, error) {
