@@ -37,6 +37,8 @@ type hidden struct {
 	// notification: another user's (Unit B's contractor's).
 	notification string
 	campaign     string
+	// The monthly cycle's (monthly_test.go): Unit B's report and photo point.
+	monthlyReport, photoPoint string
 }
 
 // oracle builds the pair of requests for one route: on the hidden object,
@@ -77,6 +79,14 @@ func hCampaign(h hidden) string { return h.campaign }
 func hNote(h hidden) string     { return h.notification }
 
 func oracles() map[string]oracle {
+	out := baseOracles()
+	for k, v := range monthlyOracles() {
+		out[k] = v
+	}
+	return out
+}
+
+func baseOracles() map[string]oracle {
 	none := func(why string) oracle { return oracle{skip: why} }
 	return map[string]oracle{
 		"GET /api/v1/projects/:id":             same(http.MethodGet, "/api/v1/projects/:id", nil, hProject),
@@ -309,5 +319,6 @@ func hideOnUnitB(t *testing.T, f *fixture) hidden {
 	h.formerBy[auth.RoleContractor] = f.fileCheck(moved).ID
 	apitest.Expect(t, e.Do(apitest.Request{Method: http.MethodPatch, Token: otok, Path: "/api/v1/projects/" + moved,
 		Body: map[string]any{"responsible_unit": "Unit B"}}), http.StatusOK)
+	hideMonthly(t, f, &h, otok, btok)
 	return h
 }
