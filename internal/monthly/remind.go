@@ -12,7 +12,9 @@ import (
 	"github.com/fieldproof/fieldproof/internal/policy"
 )
 
-// Events of the notices the cycle sends (notifications and webhooks).
+// Events of the notices the cycle sends (notifications and webhooks), the
+// names orders.EventMonthlyReminder and EventMonthlyOverdue let webhooks
+// subscribe to.
 const (
 	EventReminder = "monthly.reminder"
 	EventOverdue  = "monthly.overdue"

@@ -17,7 +17,7 @@ const (
 )
 
 // Events lists every event a webhook may subscribe to.
-var Events = []string{EventIssued, EventResponded, EventRejected, EventOverdue}
+var Events = []string{EventIssued, EventResponded, EventRejected, EventOverdue, EventMonthlyReminder, EventMonthlyOverdue}
 
 func validEvent(e string) bool {
 	for _, k := range Events {

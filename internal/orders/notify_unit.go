@@ -11,6 +11,13 @@ import (
 	"github.com/fieldproof/fieldproof/internal/jobs"
 )
 
+// Events of the monthly cycle (internal/monthly sends them through
+// NotifyUnit under these names).
+const (
+	EventMonthlyReminder = "monthly.reminder"
+	EventMonthlyOverdue  = "monthly.overdue"
+)
+
 // Notice is a message not tied to an order (the monthly cycle's reminders):
 // it goes to a unit's contractors and the office, and to the webhooks, by
 // the same notifications and delivery queue as order events.

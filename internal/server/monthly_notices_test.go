@@ -185,6 +185,14 @@ func TestMonthlyNoticesOnceUnderTwoReplicas(t *testing.T) {
 		if n := deliveries(monthly.EventReminder); n != 2 {
 			t.Errorf("%d reminder deliveries, want 2", n)
 		}
+		// The unit's contractor finds it among their notifications.
+		pg, err := srvs[1].Orders.Notifications(ctx, ca, true, "", nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(pg.Items) != 1 || pg.Items[0].Event != monthly.EventReminder || pg.Items[0].OrderNumber != "2026-06" {
+			t.Errorf("Unit A's contractor's notifications: %+v", pg.Items)
+		}
 		// 29 June, 01:00: past the due day. A-2 comes in late; B-1 never.
 		clk.Set(time.Date(2026, 6, 29, 1, 0, 0, 0, z))
 		file(ca, a2, "2026-06", false)

@@ -48,7 +48,7 @@ func (s *Store) InsertNotifications(ctx context.Context, ns []orders.Notificatio
 func (s *Store) ListNotifications(ctx context.Context, userID string, scope policy.OrderScope, unreadOnly bool, beforeSeq int64, limit int) ([]orders.Notification, error) {
 	ctx, cancel := s.db.Ctx(ctx)
 	defer cancel()
-	cond, args := scopesql.Order("notifications.order_id", scope)
+	cond, args := noticeScope(scope)
 	q := s.db.Conn(ctx).Where("user_id = ?", userID).Where(cond, args...)
 	if unreadOnly {
 		q = q.Where("read_at IS NULL")
@@ -72,7 +72,7 @@ func (s *Store) ListNotifications(ctx context.Context, userID string, scope poli
 func (s *Store) MarkRead(ctx context.Context, userID string, scope policy.OrderScope, id string, at time.Time) (orders.Notification, error) {
 	ctx, cancel := s.db.Ctx(ctx)
 	defer cancel()
-	cond, args := scopesql.Order("notifications.order_id", scope)
+	cond, args := noticeScope(scope)
 	if err := s.db.Conn(ctx).Model(&notificationRow{}).Where("id = ? AND user_id = ? AND read_at IS NULL", id, userID).
 		Where(cond, args...).Update("read_at", store.TS(at)).Error; err != nil {
 		return orders.Notification{}, store.Translate(err, entNotification, "mark notification")
@@ -82,6 +82,14 @@ func (s *Store) MarkRead(ctx context.Context, userID string, scope policy.OrderS
 		return orders.Notification{}, store.Translate(err, entNotification, "load notification")
 	}
 	return r.toDomain(), nil
+}
+
+// noticeScope is the order scope of a user's notifications; a notice not
+// tied to an order (the monthly cycle's reminders, order_id '') is its
+// addressee's whatever their scope.
+func noticeScope(scope policy.OrderScope) (string, []any) {
+	cond, args := scopesql.Order("notifications.order_id", scope)
+	return "(notifications.order_id = '' OR " + cond + ")", args
 }
 
 type webhookRow struct {
