@@ -85,7 +85,7 @@ func (s *Store) MarkRead(ctx context.Context, userID string, scope policy.OrderS
 }
 
 // noticeScope is the order scope of a user's notifications; a notice not
-// tied to an order (the monthly cycle's reminders, order_id ”) is its
+// tied to an order (the monthly cycle's reminders: an empty order_id) is its
 // addressee's whatever their scope.
 func noticeScope(scope policy.OrderScope) (string, []any) {
 	cond, args := scopesql.Order("notifications.order_id", scope)
