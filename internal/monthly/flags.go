@@ -35,9 +35,7 @@ func ValueFlags(prev Indicator, value, jumpShare float64) []string {
 // EXIF GPS is farther than radiusM from the point, outside_period when its
 // EXIF capture time is outside the period's month in zone (a camera clock
 // without an offset is read in zone), reused when the pipeline found the
-// same picture (exact bytes or perceptual hash) in an earlier report:
-// reusedFrom is the period of the report the matching photo belongs to
-// ("" when it belongs to none).
+// same picture (exact bytes or perceptual hash) in another report.
 func PhotoFlags(ph photos.Photo, pt Point, period Period, zone *time.Location, radiusM float64, reused bool) []string {
 	var out []string
 	if ph.EXIF.Lat != nil && ph.EXIF.Lon != nil {
@@ -116,12 +114,13 @@ func (s *Service) withPhotos(ctx context.Context, r Report) (Report, error) {
 		if !ok {
 			continue
 		}
+		// The pipeline points a repeat at the photo seen first (exact bytes)
+		// or a near one (perceptual hash); a repeat of a photo of any
+		// monthly report — an earlier month's, usually — is reused. The
+		// first use carries no reference and is not flagged.
 		reused := false
 		for _, ref := range reuseRefs(ph) {
-			// The matching photo is in a report of an earlier month (the
-			// pipeline points at the earlier photo, so the same month is
-			// another project's report of the same month: reused too).
-			if p, ok := periods[ref]; ok && p <= r.Period {
+			if _, ok := periods[ref]; ok {
 				reused = true
 			}
 		}

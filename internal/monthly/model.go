@@ -217,7 +217,7 @@ type Store interface {
 	ListReports(ctx context.Context, f ListFilter) ([]Report, error)
 	// ReportsOfProject lists a project's reports, oldest period first.
 	ReportsOfProject(ctx context.Context, projectID string) ([]Report, error)
-	// ReportParentsOf maps photo ids that belong to monthly reports to
+	// ReportPeriodsOfPhotos maps photo ids that belong to monthly reports to
 	// their report's period.
 	ReportPeriodsOfPhotos(ctx context.Context, photoIDs []string) (map[string]Period, error)
 
