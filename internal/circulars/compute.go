@@ -98,7 +98,9 @@ func Compute(in Input) Circular {
 		slices.SortFunc(s.Behind, func(a, b BehindProject) int {
 			return cmp.Or(cmp.Compare(a.GapPoints, b.GapPoints), cmp.Compare(a.Code, b.Code))
 		})
-		byCode := func(a, b ProjectRef) int { return cmp.Or(cmp.Compare(a.Code, b.Code), cmp.Compare(a.ProjectID, b.ProjectID)) }
+		byCode := func(a, b ProjectRef) int {
+			return cmp.Or(cmp.Compare(a.Code, b.Code), cmp.Compare(a.ProjectID, b.ProjectID))
+		}
 		slices.SortFunc(s.MissingReports, byCode)
 		slices.SortFunc(s.LateReports, byCode)
 		slices.SortFunc(s.OverdueOrders, func(a, b OverdueOrder) int {

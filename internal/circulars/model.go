@@ -97,11 +97,11 @@ type Input struct {
 // Figures are the circular's headline figures. Projects is the sum of the
 // six schedule statuses; ReportsDue of the three report states.
 type Figures struct {
-	Projects                                                int
+	Projects                                                  int
 	OnSchedule, Behind, Stalled, Completed, Ahead, NotStarted int
-	ReportsDue, ReportsOnTime, ReportsLate, ReportsMissing      int
-	OrdersOpened, OrdersClosed, OrdersOverdue                   int
-	LookBackInspected, LookBackFindings                         int
+	ReportsDue, ReportsOnTime, ReportsLate, ReportsMissing    int
+	OrdersOpened, OrdersClosed, OrdersOverdue                 int
+	LookBackInspected, LookBackFindings                       int
 }
 
 // BehindProject is a row of a unit's "behind schedule" table.
