@@ -187,6 +187,13 @@ func (s *Service) Import(ctx context.Context, p auth.Principal, format ImportFor
 			}
 			return err
 		}
+		inds := make([]Indicator, len(out))
+		for i, proj := range out {
+			inds[i] = firstIndicatorOf(proj)
+		}
+		if err := s.store.InsertIndicators(ctx, inds); err != nil {
+			return err
+		}
 		if s.opts.Audit == nil {
 			return nil
 		}

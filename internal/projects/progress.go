@@ -87,9 +87,17 @@ func (s *Service) ReportProgress(ctx context.Context, p auth.Principal, id strin
 		if err != nil {
 			return err
 		}
-		d := latest.Date
-		proj.Progress = Progress{Percent: latest.Percent, Quantity: latest.Quantity, Date: &d}
+		// A monthly report accepted for a later date stays the latest.
+		if d := latest.Date; proj.Progress.Date == nil || !d.Before(*proj.Progress.Date) {
+			proj.Progress = Progress{Percent: latest.Percent, Quantity: latest.Quantity, Date: &d}
+		}
+		if err := s.recordProgressValue(ctx, p, proj, r); err != nil {
+			return err
+		}
 		proj.refreshSchedule()
+		if err := s.refreshIndicators(ctx, &proj); err != nil {
+			return err
+		}
 		proj.UpdatedAt = now
 		if err := s.store.UpdateProject(ctx, proj); err != nil {
 			return err

@@ -31,10 +31,12 @@ func window(start, end *time.Time) (from, to time.Time, ok bool) {
 	return dateOf(*start), dateOf(*end).Add(day), true
 }
 
-// scheduleApplies: only work that should be moving can fall behind; a
-// suspended project is tracked by its suspension, a completed one is done.
+// scheduleApplies: work that should be moving can fall behind. A suspended
+// project (停工) is still judged against its schedule — the circular names it
+// among the projects behind, which is where the office wants to see it; a
+// completed one is done.
 func scheduleApplies(st Status) bool {
-	return st == StatusPlanned || st == StatusUnderConstruction
+	return st == StatusPlanned || st == StatusUnderConstruction || st == StatusSuspended
 }
 
 // OnTrackUntil is the moment a project with this status, schedule and

@@ -35,7 +35,8 @@ func TestBehindScheduleRule(t *testing.T) {
 		{"zero progress at mid-year", StatusPlanned, start, end, 0, mid, true, ptrF(50)},
 		{"completed, zero progress recorded", StatusCompleted, start, end, 0, mid, false, ptrF(50)},
 		{"accepted", StatusAccepted, start, end, 10, mid, false, ptrF(50)},
-		{"suspended", StatusSuspended, start, end, 10, mid, false, ptrF(50)},
+		// A suspension does not stop the schedule (序时进度 counts calendar time).
+		{"suspended", StatusSuspended, start, end, 10, mid, true, ptrF(50)},
 		{"fully done before the end", StatusUnderConstruction, start, end, 100, mid, false, ptrF(50)},
 		{"past the end, 99% done", StatusUnderConstruction, start, end, 99, time.Date(2027, 2, 1, 0, 0, 0, 0, time.UTC), true, ptrF(100)},
 		{"no dates", StatusUnderConstruction, nil, nil, 0, mid, false, nil},

@@ -131,6 +131,9 @@ func (s *Service) Create(ctx context.Context, p auth.Principal, np NewProject) (
 			}
 			return err
 		}
+		if err := s.store.InsertIndicators(ctx, []Indicator{firstIndicatorOf(proj)}); err != nil {
+			return err
+		}
 		return s.audit(ctx, p, "project.create", proj.ID, map[string]any{"code": proj.Code, "name": proj.Name})
 	})
 	if err != nil {

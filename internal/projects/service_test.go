@@ -251,15 +251,16 @@ func TestProgressAndBehindSchedule(t *testing.T) {
 		if err != nil || len(hist) != 3 || hist[0].Percent != 60 || hist[2].Percent != 10 {
 			t.Fatalf("history %+v %v", hist, err)
 		}
-		// Suspended projects are not "behind".
+		// A suspended project is still judged against its schedule: the
+		// suspension does not stop the calendar (序时进度).
 		if _, err := e.svc.ChangeStatus(e.ctx, e.office, p.ID, projects.StatusSuspended); err != nil {
 			t.Fatal(err)
 		}
 		if _, err := report(projects.NewProgress{Date: "2026-07-02", Percent: ptr(5.0)}); err != nil {
 			t.Fatal(err)
 		}
-		if got := list(); len(got) != 0 {
-			t.Fatalf("suspended project listed as behind: %v", got)
+		if got := list(); len(got) != 1 {
+			t.Fatalf("suspended project at 5%% at mid-year must be behind: %v", got)
 		}
 		if _, err := e.svc.ChangeStatus(e.ctx, e.office, p.ID, projects.StatusUnderConstruction); err != nil {
 			t.Fatal(err)

@@ -63,6 +63,9 @@ func (s *Service) ChangeStatus(ctx context.Context, p auth.Principal, id string,
 		from := proj.Status
 		proj.Status = to
 		proj.refreshSchedule()
+		if err := s.refreshIndicators(ctx, &proj); err != nil {
+			return err
+		}
 		proj.UpdatedAt = s.now()
 		if err := s.store.UpdateProject(ctx, proj); err != nil {
 			return err

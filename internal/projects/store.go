@@ -52,6 +52,8 @@ type Store interface {
 	// DeleteAssignment reports whether there was one to delete.
 	DeleteAssignment(ctx context.Context, projectID, userID string) (bool, error)
 	ListAssignments(ctx context.Context, projectID string) ([]Assignment, error)
+
+	IndicatorStore
 }
 
 // OrgResolver turns township and unit names into records, creating new ones
@@ -80,4 +82,19 @@ type Assignment struct {
 	BadgeNo     string
 	AssignedBy  string
 	CreatedAt   time.Time
+}
+
+// IndicatorStore keeps assessment indicators and their dated figures.
+type IndicatorStore interface {
+	InsertIndicators(ctx context.Context, inds []Indicator) error
+	// IndicatorsOf returns each project's indicators by position.
+	IndicatorsOf(ctx context.Context, projectIDs []string) (map[string][]Indicator, error)
+	// UpdateIndicator writes every mutable column.
+	UpdateIndicator(ctx context.Context, ind Indicator) error
+	// InsertIndicatorValue records a figure unless one from the same
+	// (indicator, source, source id) exists; it reports whether it did.
+	InsertIndicatorValue(ctx context.Context, v DatedValue) (bool, error)
+	// IndicatorValuesAsOf returns, per indicator id, the latest figure
+	// dated on or before day.
+	IndicatorValuesAsOf(ctx context.Context, projectIDs []string, day time.Time) (map[string]DatedValue, error)
 }

@@ -39,6 +39,9 @@ func (s *Service) Update(ctx context.Context, p auth.Principal, id string, u Upd
 			return err
 		}
 		proj.refreshSchedule()
+		if err := s.refreshIndicators(ctx, &proj); err != nil {
+			return err
+		}
 		proj.UpdatedAt = s.now()
 		if err := s.store.UpdateProject(ctx, proj); err != nil {
 			return err
