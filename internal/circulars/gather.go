@@ -82,3 +82,48 @@ func (PlaceholderReportsAllMissing) ReportsOf(_ context.Context, _ Period, progr
 	}
 	return out, nil
 }
+
+// Indicators reads projects' indicators with their values as of a date
+// (*projects.Service, which has no policy on this path: the circular's
+// service has decided the caller may publish it).
+type Indicators interface {
+	IndicatorsOf(ctx context.Context, projectIDs []string, at *time.Time) (map[string][]projects.Indicator, error)
+}
+
+// ProjectSchedules judges the projects with internal/projects' own rule
+// (projects.ScheduleOf: the worst indicator, stalled at half time with
+// nothing done), from their indicators' values as of the circular's date,
+// in one bulk read for all of them.
+type ProjectSchedules struct {
+	Indicators Indicators
+}
+
+var _ Schedules = ProjectSchedules{}
+
+// SchedulesOf judges ps at the instant at; values are those dated on or
+// before the day before at (a finished month is judged at the first
+// instant of the next, with the figures reported in it).
+func (s ProjectSchedules) SchedulesOf(ctx context.Context, ps []projects.Project, at time.Time) (map[string]Schedule, error) {
+	ids := make([]string, len(ps))
+	for i, p := range ps {
+		ids[i] = p.ID
+	}
+	day := dayBefore(at)
+	inds, err := s.Indicators.IndicatorsOf(ctx, ids, &day)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string]Schedule, len(ps))
+	for _, p := range ps {
+		sc := projects.ScheduleOf(p, inds[p.ID], at)
+		out[p.ID] = Schedule{Status: ScheduleStatus(sc.Status), GapPoints: sc.GapPoints}
+	}
+	return out, nil
+}
+
+// dayBefore is the last calendar day (midnight UTC) that ends on or before
+// the instant at: the day whose schedule a circular judged at at reports.
+func dayBefore(at time.Time) time.Time {
+	y, m, d := at.UTC().Add(-time.Nanosecond).Date()
+	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
+}

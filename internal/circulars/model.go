@@ -77,7 +77,8 @@ type Input struct {
 	County string
 	Period Period
 	// At is the date (midnight UTC) whose schedule the circular reports:
-	// the period's last day, or today while the period is still running.
+	// the period's last day, or today while the period is still running
+	// (judged at the end of that day, or now).
 	At    time.Time
 	Units []Unit
 	// Projects are the programme's projects in the circular, Reports the

@@ -115,22 +115,22 @@ func ParseFormat(s string) (Format, error) {
 	return "", v.Err()
 }
 
-// asOf is the date whose schedule a period's circular reports: the
-// period's last day, or today (in the county) while the month runs. A
+// judgedAt is the instant whose schedule a period's circular reports: the
+// end of the period's last day (the first instant of the next, in UTC
+// dates as projects' plans are written), or now while the month runs. A
 // period that has not begun has no circular.
-func (s *Service) asOf(p Period) (time.Time, error) {
-	now := s.d.Now().In(s.d.Zone)
+func (s *Service) judgedAt(p Period) (time.Time, error) {
+	now := s.d.Now()
 	if now.Before(p.Start(s.d.Zone)) {
 		v := errs.NewValidation(errs.KindUnprocessable)
 		v.Add("period", "not_started", "the period "+p.String()+" has not begun")
 		return time.Time{}, v.Err()
 	}
-	last := p.LastDay()
-	today := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC)
-	if today.Before(last) {
-		return today, nil
+	end := p.LastDay().AddDate(0, 0, 1)
+	if now.Before(end) {
+		return now.UTC(), nil
 	}
-	return last, nil
+	return end, nil
 }
 
 // draft gathers and computes a period's circular.
@@ -139,7 +139,7 @@ func (s *Service) draft(ctx context.Context, period string, version int) (Draft,
 	if err != nil {
 		return Draft{}, err
 	}
-	at, err := s.asOf(p)
+	at, err := s.judgedAt(p)
 	if err != nil {
 		return Draft{}, err
 	}
@@ -147,7 +147,7 @@ func (s *Service) draft(ctx context.Context, period string, version int) (Draft,
 	if err != nil {
 		return Draft{}, err
 	}
-	in.County, in.Period, in.At = s.d.County, p, at
+	in.County, in.Period, in.At = s.d.County, p, dayBefore(at)
 	return Draft{Circular: Compute(in), Meta: Meta{Version: version, Made: s.d.Now().UTC(), Zone: s.d.Zone},
 		renderer: s.d.Renderer}, nil
 }

@@ -86,8 +86,9 @@ type Store interface {
 	List(ctx context.Context, period string, beforeSeq int64, limit int) ([]Published, error)
 }
 
-// Gatherer collects a period's facts; the service adds the county name.
-// at is the date whose schedule status the circular reports.
+// Gatherer collects a period's facts; the service adds the county name
+// and the date. at is the instant whose schedule status the circular
+// reports (the end of the period, or now while it runs).
 type Gatherer interface {
 	Gather(ctx context.Context, period Period, at time.Time) (Input, error)
 }

@@ -49,6 +49,7 @@ type Server struct {
 	checkParts
 	photoParts
 	orderParts
+	circularParts
 
 	Handler http.Handler
 	// Routes lists every registered route, for the route × role tests that
@@ -134,6 +135,9 @@ func New(o Options) (*Server, error) {
 		return nil, err
 	}
 	if err := s.wireReports(o); err != nil {
+		return nil, err
+	}
+	if err := s.wireCirculars(o); err != nil {
 		return nil, err
 	}
 	if err := s.wireReview(o); err != nil {
