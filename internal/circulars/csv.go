@@ -38,6 +38,7 @@ func WriteCSV(w io.Writer, c Circular, m Meta, lang i18n.Lang) error {
 		return err
 	}
 	cw := csv.NewWriter(bw)
+	cw.UseCRLF = true // as Excel writes CSV
 	t := func(k string, args ...any) string { return i18n.T(lang, i18n.Key(k), args...) }
 	header := []string{}
 	for _, k := range []string{"section", "unit", "leader", "project_code", "project_name", "township", "status", "gap",
