@@ -52,7 +52,13 @@ func (s Sources) Gather(ctx context.Context, period Period, at time.Time) (Input
 		return Input{}, err
 	}
 	start, end := period.Start(s.Zone), period.End(s.Zone)
-	if in.OrdersOpened, in.OrdersClosed, in.Overdue, err = s.Programme.Orders(ctx, start, end); err != nil {
+	// Overdue at the period's end; while the month runs, overdue now (an
+	// order is not overdue before its deadline has passed).
+	overdueAt := end
+	if at.Before(end) {
+		overdueAt = at
+	}
+	if in.OrdersOpened, in.OrdersClosed, in.Overdue, err = s.Programme.Orders(ctx, start, end, overdueAt); err != nil {
 		return Input{}, err
 	}
 	if in.LookBackInspected, in.LookBackFindings, err = s.Programme.LookBack(ctx, start, end); err != nil {

@@ -138,8 +138,8 @@ type Programme interface {
 	// (dates, inclusive).
 	Projects(ctx context.Context, from, to time.Time) ([]projects.Project, error)
 	// Orders counts the orders issued and closed in [start, end) and
-	// lists those still open at end with their deadline before it.
-	Orders(ctx context.Context, start, end time.Time) (opened, closed int, overdue []OverdueOrder, err error)
+	// lists those still open at overdueAt with their deadline before it.
+	Orders(ctx context.Context, start, end, overdueAt time.Time) (opened, closed int, overdue []OverdueOrder, err error)
 	// LookBack counts the look-back inspections filed in [start, end)
 	// and those that failed (a finding).
 	LookBack(ctx context.Context, start, end time.Time) (inspected, findings int, err error)

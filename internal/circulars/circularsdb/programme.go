@@ -70,10 +70,10 @@ func (s *Store) Projects(ctx context.Context, from, to time.Time) ([]projects.Pr
 }
 
 // Orders counts the orders issued and closed in [start, end), and lists
-// those open at end — issued before it, not closed or cancelled before it —
-// whose deadline had passed by then, with their unit (the order's own, as
+// those open at overdueAt — issued before it, not closed or cancelled
+// before it — whose deadline had passed by then, with their unit (the order's own, as
 // the policy follows it) and project. Oldest deadline first.
-func (s *Store) Orders(ctx context.Context, start, end time.Time) (int, int, []circulars.OverdueOrder, error) {
+func (s *Store) Orders(ctx context.Context, start, end, overdueAt time.Time) (int, int, []circulars.OverdueOrder, error) {
 	ctx, cancel := s.db.Ctx(ctx)
 	defer cancel()
 	b, e := store.TS(start), store.TS(end)
@@ -89,12 +89,13 @@ func (s *Store) Orders(ctx context.Context, start, end time.Time) (int, int, []c
 		ID, Number, UnitID, Code, Name string
 		Deadline                       time.Time
 	}
+	od := store.TS(overdueAt)
 	err = s.db.Conn(ctx).Table("orders o").
 		Select("o.id, o.number, o.unit_id, p.code, p.name, o.deadline").
 		Joins("JOIN projects p ON p.id = o.project_id").
-		Where("o.created_at < ? AND o.deadline < ? AND (o.closed_at IS NULL OR o.closed_at >= ?)", e, e, e).
+		Where("o.created_at < ? AND o.deadline < ? AND (o.closed_at IS NULL OR o.closed_at >= ?)", od, od, od).
 		Where("NOT EXISTS (?)", s.db.Conn(ctx).Table("order_events ev").Select("1").
-			Where("ev.order_id = o.id AND ev.to_status = ? AND ev.at < ?", "cancelled", e)).
+			Where("ev.order_id = o.id AND ev.to_status = ? AND ev.at < ?", "cancelled", od)).
 		Order("o.deadline, o.number").Scan(&rows).Error
 	if err != nil {
 		return 0, 0, nil, store.Translate(err, entOrder, "list a circular's overdue orders")
