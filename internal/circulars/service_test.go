@@ -26,7 +26,9 @@ type memStore struct {
 	steal bool
 }
 
-func (m *memStore) InTx(ctx context.Context, fn func(ctx context.Context) error) error { return fn(ctx) }
+func (m *memStore) InTx(ctx context.Context, fn func(ctx context.Context) error) error {
+	return fn(ctx)
+}
 func (m *memStore) LastVersion(_ context.Context, period string) (int, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
