@@ -181,14 +181,19 @@ func (s *Service) CreateUnit(ctx context.Context, p auth.Principal, name string,
 const MaxLeaderLen = 100
 
 // SetUnitLeader names a unit's responsible leader (负责人), "" to clear
-// it. The office and admins edit units; the change is audited with the
-// old and new names, since the circular prints it.
-func (s *Service) SetUnitLeader(ctx context.Context, p auth.Principal, id, leader string) (Unit, error) {
+// it; nil (the field left out) is refused. The office and admins edit
+// units; the change is audited with the old and new names, since the
+// circular prints it.
+func (s *Service) SetUnitLeader(ctx context.Context, p auth.Principal, id string, leaderIn *string) (Unit, error) {
 	if err := policy.Global(p, policy.ManageOrganisation); err != nil {
 		return Unit{}, err
 	}
-	leader = strings.TrimSpace(leader)
 	v := errs.NewValidation(errs.KindUnprocessable)
+	v.Check(leaderIn == nil, "leader", "required", "leader is required (an empty string clears it)")
+	var leader string
+	if leaderIn != nil {
+		leader = strings.TrimSpace(*leaderIn)
+	}
 	v.Check(utf8.RuneCountInString(leader) > MaxLeaderLen, "leader", "too_long", "must be at most 100 characters")
 	v.Check(!utf8.ValidString(leader), "leader", "invalid", "must be valid UTF-8 text")
 	if err := v.Err(); err != nil {

@@ -326,6 +326,24 @@ func TestCircularOfAMonthByHand(t *testing.T) {
 			}
 		}
 
+		// Naming a leader is audited with the old and new names.
+		r = e.Get("/api/v1/audit?entity=unit", w.office)
+		apitest.Expect(t, r, http.StatusOK)
+		named := 0
+		for _, it := range r.Map(t)["items"].([]any) {
+			en := it.(map[string]any)
+			if en["action"] == "unit.update" {
+				ch := en["changes"].(map[string]any)["leader"].(map[string]any)
+				if ch["from"] != "" || (ch["to"] != "王强" && ch["to"] != "李梅") {
+					t.Errorf("unit.update changes %v", ch)
+				}
+				named++
+			}
+		}
+		if named != 2 {
+			t.Errorf("%d unit.update entries, want 2", named)
+		}
+
 		// A stored file that no longer matches its hash is never served.
 		pub, err := e.Server.Circulars.Get(context.Background(), auth.Principal{UserID: "x", Role: auth.RoleOffice}, pubs[0]["id"].(string))
 		if err != nil {
@@ -359,6 +377,26 @@ func TestCircularOfAMonthByHand(t *testing.T) {
 		} {
 			if r := e.Get(path, w.office); r.Status != status {
 				t.Errorf("GET %s: %d, want %d: %s", path, r.Status, status, r.Body)
+			}
+		}
+		units, err := e.Server.Orgs.ListUnits(context.Background(), auth.Principal{Role: auth.RoleOffice})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, c := range []struct {
+			id     string
+			body   any
+			status int
+		}{
+			{units[0].ID, map[string]any{"leader": strings.Repeat("王", 101)}, http.StatusUnprocessableEntity},
+			{units[0].ID, map[string]any{}, http.StatusUnprocessableEntity},
+			{units[0].ID, map[string]any{"leader": 7}, http.StatusBadRequest},
+			{uuid.NewString(), map[string]any{"leader": "王强"}, http.StatusNotFound},
+			{"not-a-unit", map[string]any{"leader": "王强"}, http.StatusNotFound},
+		} {
+			r := e.Do(apitest.Request{Method: http.MethodPatch, Path: "/api/v1/units/" + c.id, Token: w.office, Body: c.body})
+			if r.Status != c.status {
+				t.Errorf("PATCH unit %s %v: %d, want %d: %s", c.id, c.body, r.Status, c.status, r.Body)
 			}
 		}
 		if r := e.Post("/api/v1/periods/"+next+"/circulars", w.office, nil); r.Status != http.StatusUnprocessableEntity {

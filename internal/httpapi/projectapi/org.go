@@ -6,7 +6,6 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"github.com/fieldproof/fieldproof/internal/errs"
 	"github.com/fieldproof/fieldproof/internal/httpapi/mid"
 	"github.com/fieldproof/fieldproof/internal/httpapi/respond"
 	"github.com/fieldproof/fieldproof/internal/org"
@@ -110,12 +109,7 @@ func (h *handlers) updateUnit(c *gin.Context) error {
 	if err := respond.Decode(c, &req); err != nil {
 		return err
 	}
-	if req.Leader == nil {
-		v := errs.NewValidation(errs.KindUnprocessable)
-		v.Add("leader", "required", "leader is required (an empty string clears it)")
-		return v.Err()
-	}
-	u, err := h.orgs.SetUnitLeader(c.Request.Context(), mid.Principal(c), id, *req.Leader)
+	u, err := h.orgs.SetUnitLeader(c.Request.Context(), mid.Principal(c), id, req.Leader)
 	if err != nil {
 		return err
 	}
