@@ -6,6 +6,7 @@
 package circularapi
 
 import (
+	"log/slog"
 	"net/http"
 	"strconv"
 	"time"
@@ -120,8 +121,21 @@ func (h *handlers) preview(c *gin.Context) error {
 	c.Header("Content-Language", string(lang))
 	c.Header("Vary", "Accept-Language")
 	c.Status(http.StatusOK)
-	// A failure now (the client went away) can only end the stream.
-	return d.Write(c.Writer, f, lang)
+	err = d.Write(c.Writer, f, lang)
+	if err == nil {
+		return nil
+	}
+	if !c.Writer.Written() {
+		// Nothing sent yet (a PDF is laid out whole first): an ordinary
+		// problem+json answer, without the file's headers.
+		c.Writer.Header().Del("Content-Disposition")
+		return err
+	}
+	// Part of a CSV or JSON is out: abort the connection, so the client
+	// sees a broken transfer rather than a file that looks complete.
+	slog.WarnContext(c.Request.Context(), "circular aborted mid-stream", "err", err,
+		"request_id", c.GetString(respond.RequestIDKey), "path", c.FullPath())
+	panic(http.ErrAbortHandler)
 }
 
 // publish stores the period's circular, in Chinese (the county's document
