@@ -36,6 +36,8 @@ import (
 //	CR-F  县教育局          +10 … +200               none      not_started
 //	CR-G  县教育局          2019, completed                    (not in the circular: an earlier year's)
 //	CR-H  县教育局          2019, completed                    (not in the circular)
+//	CR-I  县水利局          −100 … 0, completed                 completed    (in: its window meets this year)
+//	CR-J  县水利局          +400 … +500, planned               (not in the circular: not begun by the month's end)
 //
 // All of A–F are under construction. Orders this month: four issued (on A,
 // B, D, E); B's is past its deadline (overdue), D's was past its deadline
@@ -76,6 +78,8 @@ func newCircularWorld(t *testing.T, e *apitest.Env) *circularWorld {
 		{"CR-E", "县交通运输局", day(-100), day(99), projects.StatusUnderConstruction, projects.CatRoad, 55},
 		{"CR-F", "县教育局", day(10), day(200), projects.StatusUnderConstruction, projects.CatSchool, 0},
 		{"CR-G", "县教育局", "2019-01-01", "2019-06-30", projects.StatusCompleted, projects.CatDrinkingWater, 0},
+		{"CR-I", "县水利局", day(-100), day(0), projects.StatusCompleted, projects.CatDrinkingWater, 0},
+		{"CR-J", "县水利局", day(400), day(500), projects.StatusPlanned, projects.CatDrinkingWater, 0},
 		{"CR-H", "县教育局", "2019-01-01", "2019-06-30", projects.StatusCompleted, projects.CatDrinkingWater, 0},
 	} {
 		got, err := e.Server.Projects.Create(ctx, admin.Principal(), projects.NewProject{Code: p.code,
@@ -198,7 +202,7 @@ func TestCircularOfAMonthByHand(t *testing.T) {
 			}
 		}
 		r.JSON(t, &doc)
-		want := map[string]int{"projects": 6, "on_schedule": 1, "behind": 1, "stalled": 1, "completed": 1, "ahead": 1,
+		want := map[string]int{"projects": 7, "on_schedule": 1, "behind": 1, "stalled": 1, "completed": 2, "ahead": 1,
 			"not_started": 1, "reports_due": 6, "reports_on_time": 0, "reports_late": 0, "reports_missing": 6,
 			"orders_opened": 4, "orders_closed": 1, "orders_overdue": 1, "look_back_inspected": 2, "look_back_findings": 1}
 		for k, v := range want {
@@ -230,7 +234,7 @@ func TestCircularOfAMonthByHand(t *testing.T) {
 			codes(doc.Units[2].MissingReports) != "CR-C CR-D" || doc.Units[1].Leader != "" {
 			t.Errorf("reports: %+v", doc.Units)
 		}
-		if len(doc.Ahead) != 1 || doc.Ahead[0].Unit != "县水利局" || doc.Ahead[0].Leader != "李梅" || doc.Ahead[0].Projects != 2 {
+		if len(doc.Ahead) != 1 || doc.Ahead[0].Unit != "县水利局" || doc.Ahead[0].Leader != "李梅" || doc.Ahead[0].Projects != 3 {
 			t.Errorf("ahead: %+v", doc.Ahead)
 		}
 
@@ -240,9 +244,9 @@ func TestCircularOfAMonthByHand(t *testing.T) {
 		if !bytes.HasPrefix(r.Body, []byte("\ufeff表,责任单位,负责人,项目编号,项目名称,乡镇,序时状态,差距（百分点）,整改通知编号,整改期限,指标,数值\r\n")) {
 			t.Errorf("csv head: %q", r.Body[:min(200, len(r.Body))])
 		}
-		for _, line := range []string{"总体情况,,,,,,,,,,项目总数,6\r\n", "慢序时项目,县交通运输局,王强,CR-B,项目CR-B,青山乡,停滞,-",
+		for _, line := range []string{"总体情况,,,,,,,,,,项目总数,7\r\n", "慢序时项目,县交通运输局,王强,CR-B,项目CR-B,青山乡,停滞,-",
 			"未报月报,县教育局,,CR-F,项目CR-F,青山乡,", "逾期未整改的整改通知,县交通运输局,王强,CR-B,项目CR-B,,,," + w.orders["CR-B"].Number,
-			"超序时单位,县水利局,李梅,,,,,,,,,2\r\n"} {
+			"超序时单位,县水利局,李梅,,,,,,,,,3\r\n"} {
 			if !bytes.Contains(r.Body, []byte(line)) {
 				t.Errorf("csv lacks %q:\n%s", line, r.Body)
 			}
@@ -255,10 +259,10 @@ func TestCircularOfAMonthByHand(t *testing.T) {
 		r = e.Get(base+"/circular?format=pdf", w.office)
 		apitest.Expect(t, r, http.StatusOK)
 		text := strings.Join(strings.Fields(pdfText(t, r.Body)), " ")
-		for _, s := range []string{"青山县重点民生实事项目督查通报", "预览稿（未发布）", "项目总数 6", "未报 6", "逾期未整改 1",
+		for _, s := range []string{"青山县重点民生实事项目督查通报", "预览稿（未发布）", "项目总数 7", "未报 6", "逾期未整改 1",
 			"本月下达整改通知 4", "本月整改销号 1", "回头看检查 2", "回头看发现问题 1", "县交通运输局（负责人：王强）",
 			"县教育局（负责人：未登记）", "CR-B 项目CR-B（青山乡，停滞）", w.orders["CR-B"].Number + " CR-B 项目CR-B",
-			"县水利局（负责人：李梅），2 个项目均超序时或已完工"} {
+			"县水利局（负责人：李梅），3 个项目均超序时或已完工"} {
 			if !strings.Contains(text, s) {
 				t.Errorf("PDF lacks %q:\n%s", s, text)
 			}
