@@ -1,9 +1,12 @@
 package circulars
 
 import (
+	"context"
 	"reflect"
 	"testing"
 	"time"
+
+	"github.com/fieldproof/fieldproof/internal/projects"
 )
 
 // A small county's June, worked by hand:
@@ -136,5 +139,32 @@ func TestParsePeriod(t *testing.T) {
 		if _, err := ParsePeriod(bad); err == nil {
 			t.Errorf("%q accepted", bad)
 		}
+	}
+}
+
+type fakeIndicators struct{ asked *time.Time }
+
+func (f *fakeIndicators) IndicatorsOf(_ context.Context, ids []string, at *time.Time) (map[string][]projects.Indicator, error) {
+	f.asked = at
+	return map[string][]projects.Indicator{ids[0]: {{ID: "i", ProjectID: ids[0], Name: "路面", Unit: "km", Target: 10, Value: 3}}}, nil
+}
+
+// June's circular judges a road planned over 2026 at the end of 30 June
+// (the first instant of 1 July) with the figures dated up to 30 June:
+// planned 181/365 = 49.59 %, reported 3/10 km = 30 %, gap −19.59 points.
+func TestProjectSchedulesAtTheEndOfJune(t *testing.T) {
+	d := func(s string) *time.Time { t, _ := time.Parse("2006-01-02", s); return &t }
+	f := &fakeIndicators{}
+	at := Period{2026, time.June}.LastDay().AddDate(0, 0, 1)
+	got, err := ProjectSchedules{Indicators: f}.SchedulesOf(context.Background(), []projects.Project{{ID: "p",
+		PlannedStart: d("2026-01-01"), PlannedEnd: d("2026-12-31"), Status: projects.StatusUnderConstruction}}, at)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f.asked == nil || f.asked.Format("2006-01-02") != "2026-06-30" {
+		t.Fatalf("values asked as of %v, want 2026-06-30", f.asked)
+	}
+	if s := got["p"]; s.Status != Behind || s.GapPoints != -19.59 {
+		t.Fatalf("schedule %+v, want behind −19.59", s)
 	}
 }
