@@ -17,7 +17,7 @@ type Sources struct {
 	Schedules Schedules
 	Reports   Reports
 	// Zone is the county's: a period's month starts and ends at its
-	// midnights.
+	// midnights (nil: UTC).
 	Zone *time.Location
 }
 
@@ -51,7 +51,11 @@ func (s Sources) Gather(ctx context.Context, period Period, at time.Time) (Input
 	if in.Reports, err = s.Reports.ReportsOf(ctx, period, ps); err != nil {
 		return Input{}, err
 	}
-	start, end := period.Start(s.Zone), period.End(s.Zone)
+	zone := s.Zone
+	if zone == nil {
+		zone = time.UTC
+	}
+	start, end := period.Start(zone), period.End(zone)
 	// Overdue at the period's end; while the month runs, overdue now (an
 	// order is not overdue before its deadline has passed).
 	overdueAt := end
