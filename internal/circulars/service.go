@@ -148,7 +148,7 @@ func (s *Service) draft(ctx context.Context, period string, version int) (Draft,
 		return Draft{}, err
 	}
 	in.County, in.Period, in.At = s.d.County, p, dayBefore(at)
-	return Draft{Circular: Compute(in), Meta: Meta{Version: version, Made: s.d.Now().UTC(), Zone: s.d.Zone},
+	return Draft{Circular: Compute(in), Meta: Meta{Version: version, Made: s.d.Now().UTC().Truncate(time.Microsecond), Zone: s.d.Zone},
 		renderer: s.d.Renderer}, nil
 }
 
