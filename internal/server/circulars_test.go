@@ -416,3 +416,79 @@ func codes[T interface{ ~struct{ Code string } }](xs []T) string {
 	}
 	return strings.Join(out, " ")
 }
+
+// Last month's circular counts orders at last month's end, however they
+// have moved since (all moved in time by SQL, as the months passed):
+//
+//	order  issued          deadline        since                          last month
+//	W      two months ago  two months ago  open                           overdue (issued before)
+//	X      day 5           day 10          closed this month              issued, overdue at its end
+//	Y      day 3           day 10          closed on day 20               issued, closed
+//	Z      day 2           day 8           cancelled on day 15            issued (not overdue)
+//	V      now             default         open                           (not last month's)
+//
+// Issued 3, closed 1, overdue 2 (W then X, oldest deadline first).
+func TestCircularOfLastMonthCountsOrdersAtItsEnd(t *testing.T) {
+	apitest.EachBackend(t, nil, func(t *testing.T, e *apitest.Env) {
+		ctx := context.Background()
+		admin := e.CreateUser("admin1", auth.RoleAdmin, "", "")
+		office := e.CreateUser("office1", auth.RoleOffice, "", "")
+		tok := e.Login(office.Username)
+		proj, err := e.Server.Projects.Create(ctx, admin.Principal(), projects.NewProject{Code: "LM-1", Name: "上坝村通村公路",
+			Category: projects.CatRoad, Township: "青山乡", Unit: "县交通运输局", Status: projects.StatusUnderConstruction,
+			Location: &projects.Point{Lat: 28.2, Lon: 112.9}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		sh, _ := time.LoadLocation("Asia/Shanghai")
+		now := time.Now().In(sh)
+		last := time.Date(now.Year(), now.Month()-1, 1, 0, 0, 0, 0, sh)
+		day := func(n int) time.Time { return last.AddDate(0, 0, n-1).Add(9 * time.Hour).UTC() }
+		ids := map[string]string{}
+		numbers := map[string]string{}
+		for _, k := range []string{"W", "X", "Y", "Z", "V"} {
+			d, err := e.Server.Orders.Create(ctx, office.Principal(), orders.NewOrder{ProjectID: proj.ID, Defect: "缺陷 " + k,
+				Severity: orders.SeverityMinor, RequiredAction: "整改"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			ids[k], numbers[k] = d.ID, d.Number
+		}
+		exec := func(sql string, args ...any) {
+			t.Helper()
+			if err := e.DB.Conn(ctx).Exec(sql, args...).Error; err != nil {
+				t.Fatal(err)
+			}
+		}
+		if _, err := e.Server.Orders.Cancel(ctx, office.Principal(), ids["Z"], "重复下达"); err != nil {
+			t.Fatal(err)
+		}
+		twoAgo := last.AddDate(0, -1, 3).UTC()
+		exec("UPDATE orders SET created_at = ?, deadline = ? WHERE id = ?", twoAgo, twoAgo.Add(24*time.Hour), ids["W"])
+		exec("UPDATE orders SET created_at = ?, deadline = ?, status = 'closed', closed_at = ? WHERE id = ?", day(5), day(10), time.Now().UTC(), ids["X"])
+		exec("UPDATE orders SET created_at = ?, deadline = ?, status = 'closed', closed_at = ? WHERE id = ?", day(3), day(10), day(20), ids["Y"])
+		exec("UPDATE orders SET created_at = ?, deadline = ? WHERE id = ?", day(2), day(8), ids["Z"])
+		exec("UPDATE order_events SET at = ? WHERE order_id = ? AND to_status = 'cancelled'", day(15), ids["Z"])
+
+		r := e.Get("/api/v1/periods/"+last.Format("2006-01")+"/circular", tok)
+		apitest.Expect(t, r, http.StatusOK)
+		var doc struct {
+			AsOf    string         `json:"as_of"`
+			Figures map[string]int `json:"figures"`
+			Units   []struct {
+				OverdueOrders []struct{ Number string } `json:"overdue_orders"`
+			}
+		}
+		r.JSON(t, &doc)
+		if doc.Figures["orders_opened"] != 3 || doc.Figures["orders_closed"] != 1 || doc.Figures["orders_overdue"] != 2 {
+			t.Errorf("orders: %v", doc.Figures)
+		}
+		if len(doc.Units) != 1 || len(doc.Units[0].OverdueOrders) != 2 || doc.Units[0].OverdueOrders[0].Number != numbers["W"] ||
+			doc.Units[0].OverdueOrders[1].Number != numbers["X"] {
+			t.Errorf("overdue: %+v, want %s then %s", doc.Units, numbers["W"], numbers["X"])
+		}
+		if want := last.AddDate(0, 1, -1).Format("2006-01-02"); doc.AsOf != want {
+			t.Errorf("as of %s, want the month's last day %s", doc.AsOf, want)
+		}
+	})
+}
