@@ -79,6 +79,11 @@ type Config struct {
 	// no network beyond fieldproof itself.
 	MapTileURL string
 
+	// CountyName (FIELDPROOF_COUNTY_NAME) heads the monthly circular
+	// (督查通报), e.g. "青山县"; the default "本县" ("this county") reads
+	// correctly in any county until it is set.
+	CountyName string
+
 	LogLevel  slog.Level // FIELDPROOF_LOG_LEVEL: debug, info, warn, error
 	LogFormat string     // FIELDPROOF_LOG_FORMAT: json or text
 }
@@ -264,6 +269,7 @@ func Parse(lookup func(string) (string, bool)) (Config, error) {
 		PublicRateWindow: p.duration("FIELDPROOF_PUBLIC_RATE_WINDOW", time.Minute),
 		PDFFont:          p.str("FIELDPROOF_PDF_FONT", ""),
 		MapTileURL:       p.str("FIELDPROOF_MAP_TILE_URL", ""),
+		CountyName:       p.str("FIELDPROOF_COUNTY_NAME", "本县"),
 		Zone:             p.zone("FIELDPROOF_TZ", "Asia/Shanghai"),
 		LogLevel:         p.level("FIELDPROOF_LOG_LEVEL", slog.LevelInfo),
 		LogFormat:        p.str("FIELDPROOF_LOG_FORMAT", "json"),

@@ -36,9 +36,13 @@ func (k UnitKind) Valid() bool {
 // Unit is a responsible unit (责任单位): a bureau, a township government or a
 // contracting firm.
 type Unit struct {
-	ID        string
-	Name      string
-	Kind      UnitKind
+	ID   string
+	Name string
+	Kind UnitKind
+	// Leader is the unit's responsible leader (负责人): its head, who
+	// answers for its projects (一把手负责制) and whom the monthly
+	// circular names. "" until entered.
+	Leader    string
 	CreatedAt time.Time
 }
 

@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/google/uuid"
 
@@ -173,6 +175,54 @@ func (s *Service) CreateUnit(ctx context.Context, p auth.Principal, name string,
 		return Unit{}, err
 	}
 	return u, nil
+}
+
+// MaxLeaderLen bounds a unit leader's name and title (in characters).
+const MaxLeaderLen = 100
+
+// SetUnitLeader names a unit's responsible leader (负责人), "" to clear
+// it; nil (the field left out) is refused. The office and admins edit
+// units; the change is audited with the old and new names, since the
+// circular prints it.
+func (s *Service) SetUnitLeader(ctx context.Context, p auth.Principal, id string, leaderIn *string) (Unit, error) {
+	if err := policy.Global(p, policy.ManageOrganisation); err != nil {
+		return Unit{}, err
+	}
+	v := errs.NewValidation(errs.KindUnprocessable)
+	v.Check(leaderIn == nil, "leader", "required", "leader is required (an empty string clears it)")
+	var leader string
+	if leaderIn != nil {
+		leader = strings.TrimSpace(*leaderIn)
+	}
+	v.Check(utf8.RuneCountInString(leader) > MaxLeaderLen, "leader", "too_long", "must be at most 100 characters")
+	v.Check(!utf8.ValidString(leader), "leader", "invalid", "must be valid UTF-8 text")
+	if err := v.Err(); err != nil {
+		return Unit{}, err
+	}
+	var out Unit
+	err := s.inTxOrNot(ctx, func(ctx context.Context) error {
+		u, err := s.store.UnitByID(ctx, id)
+		if err != nil {
+			return err
+		}
+		if err := s.store.SetUnitLeader(ctx, id, leader); err != nil {
+			return err
+		}
+		out = u
+		out.Leader = leader
+		if s.audit == nil {
+			return nil
+		}
+		return s.audit.Record(ctx, p, "unit.update", "unit", id, map[string]any{"leader": map[string]string{"from": u.Leader, "to": leader}})
+	})
+	return out, err
+}
+
+func (s *Service) inTxOrNot(ctx context.Context, fn func(ctx context.Context) error) error {
+	if s.inTx == nil {
+		return fn(ctx)
+	}
+	return s.inTx(ctx, fn)
 }
 
 func (s *Service) newUnit(name string, kind UnitKind) (Unit, error) {

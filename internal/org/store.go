@@ -16,4 +16,8 @@ type Store interface {
 	UnitByName(ctx context.Context, name string) (Unit, error)
 	InsertUnit(ctx context.Context, u Unit) error
 	InsertUnitIfAbsent(ctx context.Context, u Unit) error
+	// UnitByID loads a unit; errs.ErrNotFound when there is none.
+	UnitByID(ctx context.Context, id string) (Unit, error)
+	// SetUnitLeader writes a unit's leader.
+	SetUnitLeader(ctx context.Context, id, leader string) error
 }

@@ -190,6 +190,13 @@ func baseOracles() map[string]oracle {
 		"GET /api/v1/checklists/:type/versions/:version": none("checklist versions are public to every role"),
 		"POST /api/v1/checklists/:type":                  none("the type is a fixed vocabulary, not an object; office only"),
 		"PUT /api/v1/uploads/:token":                     none("the signed token is the credential; there is no caller to hide from"),
+
+		// The monthly circular and the leader it names (access_circulars_test.go).
+		"GET /api/v1/periods/:period/circular":   none("a period is a month, not an object; office only, refused 403 before any lookup"),
+		"POST /api/v1/periods/:period/circulars": none("a period is a month, not an object; office only, refused 403 before any lookup"),
+		"GET /api/v1/circulars/:id":              none("every reader of circulars reads every one; volunteers are refused 403 before any lookup"),
+		"GET /api/v1/circulars/:id/download":     none("every reader of circulars reads every one; volunteers are refused 403 before any lookup"),
+		"PATCH /api/v1/units/:id":                none("office only: every other role is refused 403 before any lookup"),
 	}
 }
 

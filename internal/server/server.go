@@ -50,6 +50,7 @@ type Server struct {
 	photoParts
 	orderParts
 	monthlyParts
+	circularParts
 
 	Handler http.Handler
 	// Routes lists every registered route, for the route × role tests that
@@ -139,6 +140,9 @@ func New(o Options) (*Server, error) {
 		return nil, err
 	}
 	if err := s.wireReports(o); err != nil {
+		return nil, err
+	}
+	if err := s.wireCirculars(o); err != nil {
 		return nil, err
 	}
 	if err := s.wireReview(o); err != nil {

@@ -7,6 +7,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/fieldproof/fieldproof/internal/auth"
+	"github.com/fieldproof/fieldproof/internal/circulars"
 	"github.com/fieldproof/fieldproof/internal/httpapi/monthlyapi"
 	"github.com/fieldproof/fieldproof/internal/monthly"
 	"github.com/fieldproof/fieldproof/internal/monthly/monthlydb"
@@ -83,4 +84,32 @@ type unitNotifier struct{ o *orders.Service }
 func (n unitNotifier) NotifyUnit(ctx context.Context, x monthly.Notice) error {
 	return n.o.NotifyUnit(ctx, orders.Notice{Event: x.Event, Subject: x.Subject, Message: x.Message, UnitID: x.UnitID,
 		At: x.At, Data: map[string]any{"period": string(x.Period)}})
+}
+
+// circularReports gives the monthly circular each project's report
+// standing from the period status (monthly.StatusOf): on time when first
+// submitted by the due time, late after it, missing when never submitted.
+// A project of the programme the status does not list (not under
+// construction, no report) owed none.
+type circularReports struct{ m *monthly.Service }
+
+func (a circularReports) ReportsOf(ctx context.Context, period circulars.Period, programme []projects.Project) ([]circulars.ReportFacts, error) {
+	st, err := a.m.StatusOf(ctx, period.String())
+	if err != nil {
+		return nil, err
+	}
+	byID := make(map[string]monthly.ProjectReport, len(st.Projects))
+	for _, pr := range st.Projects {
+		byID[pr.ProjectID] = pr
+	}
+	var out []circulars.ReportFacts
+	for _, p := range programme {
+		pr, ok := byID[p.ID]
+		if !ok {
+			continue
+		}
+		out = append(out, circulars.ReportFacts{ProjectID: p.ID, Code: p.Code, Name: p.Name, UnitID: p.UnitID,
+			Township: p.Township, State: circulars.ReportState(pr.Standing())})
+	}
+	return out, nil
 }

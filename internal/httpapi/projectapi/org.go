@@ -21,6 +21,7 @@ type unitResponse struct {
 	ID        string    `json:"id"`
 	Name      string    `json:"name"`
 	Kind      string    `json:"kind"`
+	Leader    string    `json:"leader"`
 	CreatedAt time.Time `json:"created_at"`
 }
 
@@ -38,7 +39,7 @@ func toTownshipResponse(t org.Township) townshipResponse {
 }
 
 func toUnitResponse(u org.Unit) unitResponse {
-	return unitResponse{ID: u.ID, Name: u.Name, Kind: string(u.Kind), CreatedAt: u.CreatedAt.UTC()}
+	return unitResponse{ID: u.ID, Name: u.Name, Kind: string(u.Kind), Leader: u.Leader, CreatedAt: u.CreatedAt.UTC()}
 }
 
 func (h *handlers) listTownships(c *gin.Context) error {
@@ -90,5 +91,28 @@ func (h *handlers) createUnit(c *gin.Context) error {
 		return err
 	}
 	respond.JSON(c, http.StatusCreated, toUnitResponse(u))
+	return nil
+}
+
+// updateUnitRequest is a unit PATCH: only its leader (负责人) changes; a
+// unit's name is the key projects and users name it by.
+type updateUnitRequest struct {
+	Leader *string `json:"leader"`
+}
+
+func (h *handlers) updateUnit(c *gin.Context) error {
+	id, err := pathUUID(c, "id", "unit")
+	if err != nil {
+		return err
+	}
+	var req updateUnitRequest
+	if err := respond.Decode(c, &req); err != nil {
+		return err
+	}
+	u, err := h.orgs.SetUnitLeader(c.Request.Context(), mid.Principal(c), id, req.Leader)
+	if err != nil {
+		return err
+	}
+	respond.JSON(c, http.StatusOK, toUnitResponse(u))
 	return nil
 }

@@ -37,6 +37,7 @@ func Register(g *gin.RouterGroup, svc *projects.Service, orgs *org.Service) {
 	g.POST("/townships", respond.H(h.createTownship))
 	g.GET("/units", respond.H(h.listUnits))
 	g.POST("/units", respond.H(h.createUnit))
+	g.PATCH("/units/:id", respond.H(h.updateUnit))
 }
 
 // pathUUID returns the named path parameter if it is a canonical UUID. Ids

@@ -6,6 +6,7 @@ import (
 
 	"gorm.io/gorm/clause"
 
+	"github.com/fieldproof/fieldproof/internal/errs"
 	"github.com/fieldproof/fieldproof/internal/org"
 	"github.com/fieldproof/fieldproof/internal/store"
 )
@@ -40,13 +41,14 @@ type unitRow struct {
 	ID        string `gorm:"primaryKey"`
 	Name      string
 	Kind      string
+	Leader    string
 	CreatedAt time.Time
 }
 
 func (unitRow) TableName() string { return "units" }
 
 func (r unitRow) toDomain() org.Unit {
-	return org.Unit{ID: r.ID, Name: r.Name, Kind: org.UnitKind(r.Kind), CreatedAt: r.CreatedAt.UTC()}
+	return org.Unit{ID: r.ID, Name: r.Name, Kind: org.UnitKind(r.Kind), Leader: r.Leader, CreatedAt: r.CreatedAt.UTC()}
 }
 
 // onNameConflict makes an INSERT a no-op when the name is taken (both
@@ -121,7 +123,7 @@ func (s *Store) UnitByName(ctx context.Context, name string) (org.Unit, error) {
 func (s *Store) InsertUnit(ctx context.Context, u org.Unit) error {
 	ctx, cancel := s.db.Ctx(ctx)
 	defer cancel()
-	row := unitRow{ID: u.ID, Name: u.Name, Kind: string(u.Kind), CreatedAt: u.CreatedAt.UTC()}
+	row := unitRow{ID: u.ID, Name: u.Name, Kind: string(u.Kind), Leader: u.Leader, CreatedAt: u.CreatedAt.UTC()}
 	return store.Translate(s.db.Conn(ctx).Create(&row).Error, entUnit, "insert unit")
 }
 
@@ -129,6 +131,29 @@ func (s *Store) InsertUnit(ctx context.Context, u org.Unit) error {
 func (s *Store) InsertUnitIfAbsent(ctx context.Context, u org.Unit) error {
 	ctx, cancel := s.db.Ctx(ctx)
 	defer cancel()
-	row := unitRow{ID: u.ID, Name: u.Name, Kind: string(u.Kind), CreatedAt: u.CreatedAt.UTC()}
+	row := unitRow{ID: u.ID, Name: u.Name, Kind: string(u.Kind), Leader: u.Leader, CreatedAt: u.CreatedAt.UTC()}
 	return store.Translate(s.db.Conn(ctx).Clauses(onNameConflict).Create(&row).Error, entUnit, "insert unit")
+}
+
+// UnitByID loads a unit by id.
+func (s *Store) UnitByID(ctx context.Context, id string) (org.Unit, error) {
+	ctx, cancel := s.db.Ctx(ctx)
+	defer cancel()
+	var r unitRow
+	err := s.db.Conn(ctx).Where("id = ?", id).Take(&r).Error
+	return r.toDomain(), store.Translate(err, entUnit, "load unit")
+}
+
+// SetUnitLeader writes a unit's leader.
+func (s *Store) SetUnitLeader(ctx context.Context, id, leader string) error {
+	ctx, cancel := s.db.Ctx(ctx)
+	defer cancel()
+	res := s.db.Conn(ctx).Model(&unitRow{}).Where("id = ?", id).Update("leader", leader)
+	if res.Error != nil {
+		return store.Translate(res.Error, entUnit, "set unit leader")
+	}
+	if res.RowsAffected == 0 {
+		return errs.NotFound("unit")
+	}
+	return nil
 }

@@ -1,0 +1,139 @@
+package circulars
+
+import (
+	"context"
+	"time"
+
+	"github.com/fieldproof/fieldproof/internal/projects"
+)
+
+// Sources is the default Gatherer: the programme's facts from the
+// database, schedule status from the projects' indicators, report states
+// from the monthly reports. It makes a fixed number of bulk calls per
+// circular (units, projects, schedules, reports, orders, look-back),
+// whatever the county's size.
+type Sources struct {
+	Programme Programme
+	Schedules Schedules
+	Reports   Reports
+	// Zone is the county's: a period's month starts and ends at its
+	// midnights (nil: UTC).
+	Zone *time.Location
+}
+
+var _ Gatherer = Sources{}
+
+// Gather reads the period's facts.
+func (s Sources) Gather(ctx context.Context, period Period, at time.Time) (Input, error) {
+	in := Input{Period: period, At: at}
+	var err error
+	if in.Units, err = s.Programme.Units(ctx); err != nil {
+		return Input{}, err
+	}
+	yearStart := time.Date(period.Year, time.January, 1, 0, 0, 0, 0, time.UTC)
+	ps, err := s.Programme.Projects(ctx, yearStart, period.LastDay())
+	if err != nil {
+		return Input{}, err
+	}
+	sched, err := s.Schedules.SchedulesOf(ctx, ps, at)
+	if err != nil {
+		return Input{}, err
+	}
+	in.Projects = make([]ProjectFacts, len(ps))
+	for i, p := range ps {
+		sc := sched[p.ID]
+		if sc.Status == "" {
+			sc.Status = NotStarted
+		}
+		in.Projects[i] = ProjectFacts{ID: p.ID, Code: p.Code, Name: p.Name, UnitID: p.UnitID, Township: p.Township,
+			Status: sc.Status, GapPoints: sc.GapPoints}
+	}
+	if in.Reports, err = s.Reports.ReportsOf(ctx, period, ps); err != nil {
+		return Input{}, err
+	}
+	zone := s.Zone
+	if zone == nil {
+		zone = time.UTC
+	}
+	start, end := period.Start(zone), period.End(zone)
+	// Overdue at the period's end; while the month runs, overdue now (an
+	// order is not overdue before its deadline has passed).
+	overdueAt := end
+	if at.Before(end) {
+		overdueAt = at
+	}
+	if in.OrdersOpened, in.OrdersClosed, in.Overdue, err = s.Programme.Orders(ctx, start, end, overdueAt); err != nil {
+		return Input{}, err
+	}
+	if in.LookBackInspected, in.LookBackFindings, err = s.Programme.LookBack(ctx, start, end); err != nil {
+		return Input{}, err
+	}
+	return in, nil
+}
+
+// PlaceholderReportsAllMissing stands in for the monthly reports until
+// internal/monthly's period status (monthly.StatusOf) is wired: it says
+// every project under construction owed a report and filed none. It is
+// NOT the rule — only a placeholder so the rest of the circular works end
+// to end; the lead replaces it with an adapter over monthly.StatusOf
+// (on time: submitted by the due time; late: submitted after; missing:
+// never submitted).
+type PlaceholderReportsAllMissing struct{}
+
+// ReportsOf lists every project under construction as missing.
+func (PlaceholderReportsAllMissing) ReportsOf(_ context.Context, _ Period, programme []projects.Project) ([]ReportFacts, error) {
+	var out []ReportFacts
+	for _, p := range programme {
+		if p.Status != projects.StatusUnderConstruction {
+			continue
+		}
+		out = append(out, ReportFacts{ProjectID: p.ID, Code: p.Code, Name: p.Name, UnitID: p.UnitID,
+			Township: p.Township, State: ReportMissing})
+	}
+	return out, nil
+}
+
+// Indicators reads projects' indicators with their values as of a date
+// (*projects.Service, which has no policy on this path: the circular's
+// service has decided the caller may publish it).
+type Indicators interface {
+	IndicatorsOf(ctx context.Context, projectIDs []string, at *time.Time) (map[string][]projects.Indicator, error)
+}
+
+// ProjectSchedules judges the projects with internal/projects' own rule
+// (projects.ScheduleOf: the worst indicator, stalled at half time with
+// nothing done), from their indicators' values as of the circular's date,
+// in one bulk read for all of them.
+type ProjectSchedules struct {
+	Indicators Indicators
+}
+
+var _ Schedules = ProjectSchedules{}
+
+// SchedulesOf judges ps at the instant at; values are those dated on or
+// before the day before at (a finished month is judged at the first
+// instant of the next, with the figures reported in it).
+func (s ProjectSchedules) SchedulesOf(ctx context.Context, ps []projects.Project, at time.Time) (map[string]Schedule, error) {
+	ids := make([]string, len(ps))
+	for i, p := range ps {
+		ids[i] = p.ID
+	}
+	day := dayBefore(at)
+	inds, err := s.Indicators.IndicatorsOf(ctx, ids, &day)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string]Schedule, len(ps))
+	for _, p := range ps {
+		sc := projects.ScheduleOf(p, inds[p.ID], at)
+		out[p.ID] = Schedule{Status: ScheduleStatus(sc.Status), GapPoints: sc.GapPoints}
+	}
+	return out, nil
+}
+
+// dayBefore is the last calendar day (midnight UTC) that ends on or before
+// the instant at: the day whose schedule a circular judged at at reports.
+func dayBefore(at time.Time) time.Time {
+	y, m, d := at.UTC().Add(-time.Nanosecond).Date()
+	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
+}
