@@ -234,6 +234,15 @@ func TestMonthlyNoticesOnceUnderTwoReplicas(t *testing.T) {
 			t.Errorf("by township %+v", st.ByTownship)
 		}
 		_, _ = cb, b1
+		// The circular counts the same standings.
+		d, err := s.Circulars.Preview(ctx, office, "2026-06")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if f := d.Circular.Figures; f.ReportsDue != 3 || f.ReportsOnTime != 1 || f.ReportsLate != 1 || f.ReportsMissing != 1 {
+			t.Errorf("circular reports: due %d, on time %d, late %d, missing %d; want 3, 1, 1, 1", f.ReportsDue,
+				f.ReportsOnTime, f.ReportsLate, f.ReportsMissing)
+		}
 
 		// July: the same picture from the same point again is reused; June's is not.
 		clk.Set(time.Date(2026, 7, 10, 9, 0, 0, 0, z))
