@@ -66,7 +66,7 @@ func parentOf(r Report) photos.Parent {
 	for i, ph := range r.Photos {
 		ids[i] = ph.PhotoID
 	}
-	return photos.Parent{Kind: ParentKind, ID: r.ID, ProjectID: r.ProjectID, ExpectedPhotoIDs: ids}
+	return photos.Parent{Kind: ParentKind, ID: r.ID, ProjectID: r.ProjectID, ExpectedPhotoIDs: ids, OnlyExpected: true}
 }
 
 // UploadPhoto stores one photo of a report through the photo pipeline.

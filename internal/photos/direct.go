@@ -148,6 +148,9 @@ func (s *Service) CreateUpload(ctx context.Context, p auth.Principal, in UploadR
 	if err != nil {
 		return Ticket{}, nil, err
 	}
+	if err := parent.takes(in.PhotoID); err != nil {
+		return Ticket{}, nil, err
+	}
 	if prev, err := s.store.Get(ctx, in.PhotoID); err == nil {
 		ph, _, err := s.replay(prev, parent.ID, in.SHA256)
 		if err != nil {

@@ -27,6 +27,9 @@ type Parent struct {
 	Route [][2]float64
 	// ExpectedPhotoIDs are the client photo UUIDs the check announced.
 	ExpectedPhotoIDs []string
+	// OnlyExpected: the parent takes no photo it did not announce (a
+	// monthly report's photos are one per photo point); see expected.go.
+	OnlyExpected bool
 }
 
 // Parents looks up photo parents and decides access.

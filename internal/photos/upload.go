@@ -45,6 +45,9 @@ func (s *Service) Upload(ctx context.Context, p auth.Principal, in UploadInput) 
 	if err != nil {
 		return Photo{}, false, err
 	}
+	if err := parent.takes(in.PhotoID); err != nil {
+		return Photo{}, false, err
+	}
 	sp, err := s.spool(in.Body)
 	if err != nil {
 		return Photo{}, false, err

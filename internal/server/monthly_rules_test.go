@@ -1,8 +1,10 @@
 package server_test
 
 import (
+	"bytes"
 	"context"
 	"fmt"
+	"mime/multipart"
 	"net/http"
 	"testing"
 
@@ -166,4 +168,43 @@ func replaceComma(s string) string {
 		}
 	}
 	return string(out)
+}
+
+// A report takes only the photos it names for its points, whichever photo
+// route the bytes come by: its own, the generic one or a direct upload.
+func TestMonthlyPhotosOnlyForItsPoints(t *testing.T) {
+	apitest.EachBackend(t, nil, func(t *testing.T, e *apitest.Env) {
+		w := newMonthWorld(t, e)
+		pt := w.point(t, w.road, "起点", w.photo1Lat, w.photo1Lon)
+		named := uuid.NewString()
+		r := e.Post("/api/v1/monthly-reports", w.contractor, map[string]any{"id": uuid.NewString(), "project_id": w.road,
+			"period": w.period, "values": []any{map[string]any{"indicator_id": w.indicators(t, w.road)[0], "value": 1}},
+			"photos": []any{map[string]any{"point_id": pt, "photo_id": named, "caption": "起点"}}})
+		apitest.Expect(t, r, http.StatusCreated)
+		id := r.Map(t)["id"].(string)
+		generic := func(photoID string) apitest.Response {
+			b, ct := photoFormBytes(photoID, w.photo1)
+			return e.Do(apitest.Request{Method: http.MethodPost, Path: "/api/v1/checks/" + id + "/photos", Token: w.contractor,
+				Body: b, Content: ct})
+		}
+		expectField(t, generic(uuid.NewString()), http.StatusUnprocessableEntity, "photo_id", "not_announced")
+		expectField(t, e.Post("/api/v1/checks/"+id+"/photos/uploads", w.contractor, declaration(w.photo1, uuid.NewString())),
+			http.StatusUnprocessableEntity, "photo_id", "not_announced")
+		apitest.Expect(t, generic(named), http.StatusCreated)
+		r = e.Get("/api/v1/monthly-reports/"+id, w.contractor)
+		apitest.Expect(t, r, http.StatusOK)
+		if ph := r.Map(t)["photos"].([]any)[0].(map[string]any); ph["stored"] == nil {
+			t.Errorf("the named photo sent by the generic route is not the point's: %v", ph)
+		}
+	})
+}
+
+func photoFormBytes(photoID string, file []byte) ([]byte, string) {
+	var b bytes.Buffer
+	mw := multipart.NewWriter(&b)
+	_ = mw.WriteField("photo_id", photoID)
+	fw, _ := mw.CreateFormFile("file", "x.jpg")
+	_, _ = fw.Write(file)
+	_ = mw.Close()
+	return b.Bytes(), mw.FormDataContentType()
 }
