@@ -200,6 +200,9 @@ type Store interface {
 	InsertPoint(ctx context.Context, pt Point) error
 	Point(ctx context.Context, id string) (Point, error)
 	Points(ctx context.Context, projectID string) ([]Point, error)
+	// UpdatePoint writes a point's name, position, bearing and note; a
+	// name taken on the project is errs.ErrConflict.
+	UpdatePoint(ctx context.Context, pt Point) error
 
 	// InsertReport adds a report; a taken id or (project, period) is
 	// errs.ErrConflict.

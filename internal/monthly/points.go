@@ -59,9 +59,7 @@ func (s *Service) CreatePoint(ctx context.Context, p auth.Principal, projectID s
 			"name": pt.Name, "lat": pt.Lat, "lon": pt.Lon, "bearing": pt.Bearing, "note": pt.Note})
 	})
 	if errors.Is(err, errs.ErrConflict) {
-		return Point{}, &errs.Error{Kind: errs.KindConflict, Code: "point_exists",
-			Message: "this project already has a photo point of that name",
-			Fields:  []errs.FieldError{{Field: "name", Code: "duplicate", Message: "already used on this project"}}}
+		return Point{}, pointExists()
 	}
 	return pt, err
 }
@@ -133,4 +131,74 @@ func (s *Service) Series(ctx context.Context, p auth.Principal, pointID string) 
 		}
 	}
 	return pt, out, nil
+}
+
+// PointPatch changes some of a point's fields (nil: unchanged).
+type PointPatch struct {
+	Name, Note        *string
+	Lat, Lon, Bearing *float64
+}
+
+// UpdatePoint corrects a photo point (same people as CreatePoint);
+// audited with what it was. Photos already taken stay with the point:
+// moving it re-judges their off_point flag, since flags are computed when
+// read.
+func (s *Service) UpdatePoint(ctx context.Context, p auth.Principal, id string, patch PointPatch) (Point, error) {
+	pt, err := s.d.Store.Point(ctx, id)
+	if errors.Is(err, errs.ErrNotFound) {
+		return Point{}, errs.NotFound("photo_point")
+	} else if err != nil {
+		return Point{}, err
+	}
+	_, rel, err := s.project(ctx, p, pt.ProjectID)
+	if errors.Is(err, errs.ErrNotFound) {
+		return Point{}, errs.NotFound("photo_point")
+	} else if err != nil {
+		return Point{}, err
+	}
+	if err := policy.Monthly(p, policy.ManagePhotoPoints, rel); err != nil {
+		return Point{}, err
+	}
+	before := pt
+	n := NewPoint{Name: pt.Name, Lat: &pt.Lat, Lon: &pt.Lon, Bearing: &pt.Bearing, Note: pt.Note}
+	if patch.Name != nil {
+		n.Name = *patch.Name
+	}
+	if patch.Note != nil {
+		n.Note = *patch.Note
+	}
+	if patch.Lat != nil {
+		n.Lat = patch.Lat
+	}
+	if patch.Lon != nil {
+		n.Lon = patch.Lon
+	}
+	if patch.Bearing != nil {
+		n.Bearing = patch.Bearing
+	}
+	if err := n.validate(); err != nil {
+		return Point{}, err
+	}
+	pt.Name, pt.Lat, pt.Lon, pt.Bearing, pt.Note = n.Name, *n.Lat, *n.Lon, *n.Bearing, n.Note
+	err = s.d.Store.InTx(ctx, func(ctx context.Context) error {
+		if err := s.d.Store.UpdatePoint(ctx, pt); err != nil {
+			return err
+		}
+		return s.audit(ctx, p, "photo_point.update", "photo_point", pt.ID, map[string]any{
+			"before": pointAudit(before), "after": pointAudit(pt)})
+	})
+	if errors.Is(err, errs.ErrConflict) {
+		return Point{}, pointExists()
+	}
+	return pt, err
+}
+
+func pointAudit(pt Point) map[string]any {
+	return map[string]any{"name": pt.Name, "lat": pt.Lat, "lon": pt.Lon, "bearing": pt.Bearing, "note": pt.Note}
+}
+
+func pointExists() error {
+	return &errs.Error{Kind: errs.KindConflict, Code: "point_exists",
+		Message: "this project already has a photo point of that name",
+		Fields:  []errs.FieldError{{Field: "name", Code: "duplicate", Message: "already used on this project"}}}
 }

@@ -44,6 +44,11 @@ func monthlyRules() map[string]rule {
 			return apitest.Request{Method: http.MethodPost, Path: "/api/v1/projects/" + f.monthlyProject() + "/photo-points",
 				Body: pointBody("东端桥头")}
 		}},
+		"PATCH /api/v1/photo-points/:id": {roles: staff, req: func(f *fixture, _ string) apitest.Request {
+			pt := f.photoPoint(f.monthlyProject())
+			return apitest.Request{Method: http.MethodPatch, Path: "/api/v1/photo-points/" + pt,
+				Body: map[string]any{"bearing": 180, "note": "改为朝南"}}
+		}},
 		"GET /api/v1/photo-points/:id/series": {roles: all, req: func(f *fixture, _ string) apitest.Request {
 			pt := f.photoPoint(f.monthlyProject())
 			return apitest.Request{Method: http.MethodGet, Path: "/api/v1/photo-points/" + pt + "/series"}

@@ -17,9 +17,11 @@ func monthlyOracles() map[string]oracle {
 	hPoint := func(h hidden) string { return h.photoPoint }
 	content := jsonBody(map[string]any{"narrative": "x", "values": []any{}, "photos": []any{}})
 	return map[string]oracle{
-		"GET /api/v1/projects/:id/photo-points":   same(http.MethodGet, "/api/v1/projects/:id/photo-points", nil, hProject),
-		"POST /api/v1/projects/:id/photo-points":  same(http.MethodPost, "/api/v1/projects/:id/photo-points", jsonBody(pointBody("桥头")), hProject),
-		"GET /api/v1/photo-points/:id/series":     same(http.MethodGet, "/api/v1/photo-points/:id/series", nil, hPoint),
+		"GET /api/v1/projects/:id/photo-points":  same(http.MethodGet, "/api/v1/projects/:id/photo-points", nil, hProject),
+		"POST /api/v1/projects/:id/photo-points": same(http.MethodPost, "/api/v1/projects/:id/photo-points", jsonBody(pointBody("桥头")), hProject),
+		"GET /api/v1/photo-points/:id/series":    same(http.MethodGet, "/api/v1/photo-points/:id/series", nil, hPoint),
+		"PATCH /api/v1/photo-points/:id": same(http.MethodPatch, "/api/v1/photo-points/:id",
+			jsonBody(map[string]any{"note": "x"}), hPoint),
 		"GET /api/v1/monthly-reports/:id":         same(http.MethodGet, "/api/v1/monthly-reports/:id", nil, hReport),
 		"PUT /api/v1/monthly-reports/:id":         same(http.MethodPut, "/api/v1/monthly-reports/:id", content, hReport),
 		"POST /api/v1/monthly-reports/:id/submit": same(http.MethodPost, "/api/v1/monthly-reports/:id/submit", nil, hReport),

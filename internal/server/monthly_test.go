@@ -138,6 +138,18 @@ func TestMonthlyReportFlow(t *testing.T) {
 		far := w.point(t, w.road, "终点", w.photo2Lat+0.01, w.photo2Lon)
 		r := e.Post("/api/v1/projects/"+w.road+"/photo-points", w.office, pointBody("起点"))
 		expectField(t, r, http.StatusConflict, "name", "duplicate")
+		patch := func(tok string, b map[string]any) apitest.Response {
+			return e.Do(apitest.Request{Method: http.MethodPatch, Path: "/api/v1/photo-points/" + far, Token: tok, Body: b})
+		}
+		expectField(t, patch(w.office, map[string]any{"name": "起点"}), http.StatusConflict, "name", "duplicate")
+		expectField(t, patch(w.office, map[string]any{"bearing": 360}), http.StatusUnprocessableEntity, "bearing", "out_of_range")
+		apitest.Expect(t, patch(w.inspector, map[string]any{"note": "x"}), http.StatusForbidden) // not assigned
+		apitest.Expect(t, patch(w.contractor, map[string]any{"note": "x"}), http.StatusForbidden)
+		r = patch(w.office, map[string]any{"note": "朝北拍终点"})
+		apitest.Expect(t, r, http.StatusOK)
+		if m := r.Map(t); m["note"] != "朝北拍终点" || m["name"] != "终点" || m["bearing"] != 270.0 {
+			t.Errorf("patched point %v", m)
+		}
 
 		inds := w.indicators(t, w.road)
 		p1, p2 := uuid.NewString(), uuid.NewString()

@@ -34,6 +34,7 @@ func Register(g *gin.RouterGroup, svc *monthly.Service, o Options) {
 	h := &handlers{svc: svc, o: o}
 	g.GET("/projects/:id/photo-points", respond.H(h.points))
 	g.POST("/projects/:id/photo-points", respond.H(h.createPoint))
+	g.PATCH("/photo-points/:id", respond.H(h.updatePoint))
 	g.GET("/photo-points/:id/series", respond.H(h.series))
 	g.POST("/monthly-reports", respond.H(h.create))
 	g.GET("/monthly-reports", respond.H(h.list))
@@ -71,6 +72,26 @@ func (h *handlers) createPoint(c *gin.Context) error {
 		return err
 	}
 	respond.JSON(c, http.StatusCreated, toPointJSON(pt))
+	return nil
+}
+
+func (h *handlers) updatePoint(c *gin.Context) error {
+	var req struct {
+		Name    *string  `json:"name"`
+		Lat     *float64 `json:"lat"`
+		Lon     *float64 `json:"lon"`
+		Bearing *float64 `json:"bearing"`
+		Note    *string  `json:"note"`
+	}
+	if err := respond.Decode(c, &req); err != nil {
+		return err
+	}
+	pt, err := h.svc.UpdatePoint(c.Request.Context(), mid.Principal(c), c.Param("id"), monthly.PointPatch{Name: req.Name,
+		Note: req.Note, Lat: req.Lat, Lon: req.Lon, Bearing: req.Bearing})
+	if err != nil {
+		return err
+	}
+	respond.JSON(c, http.StatusOK, toPointJSON(pt))
 	return nil
 }
 

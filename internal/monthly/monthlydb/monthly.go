@@ -90,6 +90,21 @@ func (s *Store) Points(ctx context.Context, projectID string) ([]monthly.Point, 
 	return out, nil
 }
 
+// UpdatePoint writes a point's mutable columns.
+func (s *Store) UpdatePoint(ctx context.Context, pt monthly.Point) error {
+	ctx, cancel := s.db.Ctx(ctx)
+	defer cancel()
+	res := s.db.Conn(ctx).Model(&pointRow{}).Where("id = ?", pt.ID).Updates(map[string]any{"name": pt.Name,
+		"lat": pt.Lat, "lon": pt.Lon, "bearing": pt.Bearing, "note": pt.Note})
+	if res.Error != nil {
+		return store.Translate(res.Error, entPoint, "update photo point")
+	}
+	if res.RowsAffected == 0 {
+		return store.Translate(gorm.ErrRecordNotFound, entPoint, "update photo point")
+	}
+	return nil
+}
+
 type reportRow struct {
 	Seq           int64 `gorm:"primaryKey;autoIncrement"`
 	ID            string
