@@ -244,10 +244,21 @@ func TestCircularScreenInTheBrowser(t *testing.T) {
 		if text := tab.Text(); !strings.Contains(text, "Monthly supervision circular") || !strings.Contains(text, "Published versions") {
 			t.Errorf("English page:\n%s", text)
 		}
+		tab.Shoot("circular-en")
 
 		// Readers of published circulars: no menu entry, the versions
 		// only, refused the preview and publishing; downloads allowed.
 		pdfID := consoletest.Eval[string](tab, `document.querySelector('table.published tr.version').dataset.id`)
+		reader := consoletest.Open(t, site, "contractor")
+		reader.Phone = 1024
+		reader.SignInTo(consoletest.Contractor, "/console/circulars?period="+w.period)
+		if n := consoletest.Eval[float64](reader, `document.querySelectorAll('nav a[href="/console/circulars"], #preview, #publish-form').length`); n != 0 {
+			t.Errorf("the contractor's page has %v of: the menu entry, the preview, the publish form", n)
+		}
+		if rows := consoletest.Eval[[]string](reader, `[...document.querySelectorAll('table.published tr.version')].map(r => r.dataset.version + ' ' + r.querySelector('.sha256').textContent)`); len(rows) != 2 || rows[1] != "1 "+hashes[0] {
+			t.Errorf("the contractor's published versions: %v", rows)
+		}
+		reader.Shoot("circular-reader")
 		for _, who := range []string{consoletest.Contractor, consoletest.Inspector} {
 			c := client(t)
 			csrf := signIn(t, c, site.URL, who)
