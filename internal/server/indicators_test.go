@@ -1,9 +1,11 @@
 package server_test
 
 import (
+	"fmt"
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/fieldproof/fieldproof/internal/apitest"
 	"github.com/fieldproof/fieldproof/internal/auth"
@@ -129,6 +131,65 @@ func TestIndicatorsOverHTTP(t *testing.T) {
 		for _, a := range []string{"indicator.create", "indicator.update", "indicator.delete"} {
 			if !strings.Contains(joined, a) {
 				t.Fatalf("audit %v lacks %s", actions, a)
+			}
+		}
+	})
+}
+
+// TestScheduleOnDashboardAndPublic: the dashboard counts the county by
+// schedule status, today and on a past day (judged on the figures of that
+// day), and the public list shows each project's status.
+func TestScheduleOnDashboardAndPublic(t *testing.T) {
+	apitest.EachBackend(t, nil, func(t *testing.T, e *apitest.Env) {
+		e.CreateUser("office1", auth.RoleOffice, "", "")
+		tok := e.Login("office1")
+		year := time.Now().UTC().Year()
+		y := func(n int, md string) string { return fmt.Sprintf("%d-%s", year+n, md) }
+		mk := func(code, start, end string) string {
+			r := e.Post("/api/v1/projects", tok, map[string]any{"code": code, "name": "道路 " + code, "category": "road",
+				"township": "Qingshan", "responsible_unit": "Unit A", "planned_start": start, "planned_end": end,
+				"status": "under_construction", "target_quantity": 10, "target_unit": "km",
+				"location": map[string]any{"lat": 28.2, "lon": 112.9}})
+			apitest.Expect(t, r, http.StatusCreated)
+			return r.Map(t)["id"].(string)
+		}
+		report := func(id, date string, km float64) {
+			r := e.Post("/api/v1/projects/"+id+"/progress", tok, map[string]any{"date": date, "quantity": km})
+			apitest.Expect(t, r, http.StatusCreated)
+		}
+		// The year before last to next year: a whole past schedule (so the
+		// share due is 100% whatever today is), and one not begun.
+		mk("SD-1", y(-2, "01-01"), y(-1, "12-31"))                             // nothing: stalled
+		mk("SD-2", y(1, "01-01"), y(1, "12-31"))                               // not started
+		report(mk("SD-3", y(-2, "01-01"), y(-1, "12-31")), y(-1, "11-01"), 10) // completed
+		report(mk("SD-4", y(-2, "01-01"), y(-1, "12-31")), y(-1, "06-01"), 5)  // behind
+		counts := func(path string) map[string]float64 {
+			r := e.Get(path, tok)
+			apitest.Expect(t, r, http.StatusOK)
+			out := map[string]float64{}
+			for _, it := range r.Map(t)["schedule_counts"].([]any) {
+				m := it.(map[string]any)
+				out[m["status"].(string)] = m["count"].(float64)
+			}
+			return out
+		}
+		got := counts("/api/v1/dashboard/projects")
+		if len(got) != 6 || got["stalled"] != 1 || got["behind"] != 1 || got["not_started"] != 1 || got["completed"] != 1 {
+			t.Fatalf("today: %v", got)
+		}
+		// On 1 March of last year (about 58% due), nothing was reported
+		// yet: three stalled, one not started.
+		got = counts("/api/v1/dashboard/projects?date=" + y(-1, "03-01"))
+		if got["stalled"] != 3 || got["not_started"] != 1 || got["completed"] != 0 {
+			t.Fatalf("on 1 March: %v", got)
+		}
+		r := e.Do(apitest.Request{Method: http.MethodGet, Path: "/public/v1/projects"})
+		apitest.Expect(t, r, http.StatusOK)
+		want := map[string]string{"SD-1": "stalled", "SD-2": "not_started", "SD-3": "completed", "SD-4": "behind"}
+		for _, it := range r.Map(t)["items"].([]any) {
+			m := it.(map[string]any)
+			if m["schedule_status"] != want[m["code"].(string)] {
+				t.Errorf("public %s: %v", m["code"], m["schedule_status"])
 			}
 		}
 	})
