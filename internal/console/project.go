@@ -20,6 +20,10 @@ type projectData struct {
 	// Route and Points are the map's data attributes (map.js).
 	Route, Points string
 	Chart         *progressChart
+	// Sched is the project's schedule status now; Indicators each
+	// indicator's.
+	Sched      *scheduleTag
+	Indicators []indicatorRow
 	Reports       []projects.ProgressReport
 	Checks        checks.Page
 	Orders        orders.Page
@@ -46,8 +50,13 @@ func (c *Console) projectPage(gc *gin.Context) error {
 	if err != nil {
 		return err
 	}
+	inds, err := c.projectIndicators(ctx, p, id, time.Now())
+	if err != nil {
+		return err
+	}
 	d := projectData{Project: proj, Start: day(proj.PlannedStart), End: day(proj.PlannedEnd), Reports: history,
-		Checks: cs, Orders: os, OrderDefects: os.View >= orders.ViewUnit}
+		Checks: cs, Orders: os, OrderDefects: os.View >= orders.ViewUnit, Sched: projectScheduleTag(proj),
+		Indicators: inds}
 	d.Route, d.Points = projectMap(proj)
 	pts := make([]progressPoint, len(history))
 	for i, r := range history {

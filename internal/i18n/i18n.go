@@ -128,7 +128,8 @@ func Negotiate(explicit, acceptLanguage string) Lang {
 // programmer's mistake that would make one text silently win, so it stops
 // the program at start-up (and TestEveryKeyHasEveryLanguage at test time).
 var catalog = join(coreMessages, valueMessages, consoleMessages, consoleQueueMessages, consoleCheckMessages,
-	consoleProjectsMessages, consoleOrdersMessages, appMessages, appWorkMessages)
+	consoleProjectsMessages, consoleOrdersMessages, appMessages, appWorkMessages,
+	indicatorMessages)
 
 func join(sets ...map[Key]map[Lang]string) map[Key]map[Lang]string {
 	out := map[Key]map[Lang]string{}
