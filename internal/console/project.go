@@ -24,9 +24,9 @@ type projectData struct {
 	// indicator's.
 	Sched      *scheduleTag
 	Indicators []indicatorRow
-	Reports       []projects.ProgressReport
-	Checks        checks.Page
-	Orders        orders.Page
+	Reports    []projects.ProgressReport
+	Checks     checks.Page
+	Orders     orders.Page
 	// OrderDefects: the reader may read what each order is about
 	// (the service's view level, not the page's decision).
 	OrderDefects bool
