@@ -54,6 +54,8 @@ type indicatorRow struct {
 	Tag   scheduleTag
 	Plan  string // "2026-06 60% · 2026-09 100%"; "" for the linear plan
 	First bool   // follows the project's target
+	// PlanText is the plan as the edit form writes it, "2026-06:60;2026-09:100".
+	PlanText string
 }
 
 // projectIndicators reads the project's indicators and judges them now.
@@ -73,12 +75,13 @@ func (c *Console) projectIndicators(ctx context.Context, p auth.Principal, id st
 	out := make([]indicatorRow, len(sch.Indicators))
 	for i, is := range sch.Indicators {
 		ind := plans[is.IndicatorID]
-		var parts []string
+		var parts, text []string
 		for _, pt := range ind.Plan {
 			parts = append(parts, fmt.Sprintf("%s %g%%", pt.Month, pt.Percent))
+			text = append(text, fmt.Sprintf("%s:%g", pt.Month, pt.Percent))
 		}
 		out[i] = indicatorRow{IndicatorSchedule: is, Tag: newScheduleTag(is.Status, is.GapPoints, is.Scheduled),
-			Plan: strings.Join(parts, " · "), First: ind.Position == 1}
+			Plan: strings.Join(parts, " · "), First: ind.Position == 1, PlanText: strings.Join(text, ";")}
 	}
 	return out, nil
 }

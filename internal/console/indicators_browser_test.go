@@ -63,6 +63,59 @@ func TestScheduleStatusInTheConsole(t *testing.T) {
 		}
 		tab.Shoot("project-indicators")
 
+		// Add an indicator from the page; a bad plan is refused with the
+		// form as filled; then the plan is fixed, and the indicator deleted.
+		tab.Do(chromedp.Click(`details:has(form.add-indicator) > summary`))
+		tab.Do(chromedp.SendKeys("#new-name", "教室"), chromedp.SendKeys("#new-unit", "间"),
+			chromedp.SendKeys("#new-target", "6"), chromedp.SendKeys("#new-plan", "2026-13:50"))
+		tab.Submit("form.add-indicator button[type=submit]")
+		if code := consoletest.Eval[string](tab, `(document.querySelector('.problem') || {dataset: {}}).dataset.code || ''`); code != "validation_failed" {
+			t.Fatalf("bad plan: problem %q: %s", code, tab.Text())
+		}
+		if v := consoletest.Eval[string](tab, `document.querySelector('#new-name').value`); v != "教室" {
+			t.Fatalf("the refused form lost its name: %q", v)
+		}
+		tab.Shoot("project-indicator-refused")
+		consoletest.Eval[string](tab, `document.querySelector('#new-plan').value = ''`)
+		tab.Submit("form.add-indicator button[type=submit]")
+		if p := tab.Path(); !strings.Contains(p, "done=indicator_saved") {
+			t.Fatalf("after adding: %s", p)
+		}
+		rows = consoletest.Eval[[]string](tab, `Array.from(document.querySelectorAll('table.indicators tbody tr td:first-child')).map(r => r.textContent.trim())`)
+		if strings.Join(rows, ",") != "形象进度,受益户数,教室" {
+			t.Fatalf("after adding: %v", rows)
+		}
+		inds, err := e.Server.Projects.Indicators(context.Background(), admin, county.Road)
+		if err != nil || len(inds) != 3 {
+			t.Fatal(inds, err)
+		}
+		cls := inds[2].ID
+		tab.Do(chromedp.Click(`details:has(#plan-`+cls+`) > summary`))
+		consoletest.Eval[string](tab, "document.querySelector('#plan-"+cls+"').value = '"+month+":100'")
+		tab.Submit(`form[action$="/indicators/` + cls + `"] button[type=submit]`)
+		if inds, _ := e.Server.Projects.Indicators(context.Background(), admin, county.Road); len(inds[2].Plan) != 1 || inds[2].Plan[0].Percent != 100 {
+			t.Fatalf("plan not saved: %+v", inds[2])
+		}
+		tab.Do(chromedp.Click(`details:has(#plan-`+cls+`) > summary`))
+		tab.Submit(`form[action$="/indicators/` + cls + `/delete"] button[type=submit]`)
+		if p := tab.Path(); !strings.Contains(p, "done=indicator_deleted") {
+			t.Fatalf("after deleting: %s", p)
+		}
+		if inds, _ := e.Server.Projects.Indicators(context.Background(), admin, county.Road); len(inds) != 2 {
+			t.Fatalf("after deleting: %+v", inds)
+		}
+
+		// The responsible unit reads the table but gets no forms.
+		unit := consoletest.Open(t, site, "contractor")
+		unit.SignInTo(consoletest.Contractor, "/console/projects/"+county.Road)
+		unit.Go("/console/projects/" + county.Road)
+		if n := consoletest.Eval[int](unit, `document.querySelectorAll('table.indicators tbody tr').length`); n != 2 {
+			t.Fatalf("the unit sees %d indicators", n)
+		}
+		if n := consoletest.Eval[int](unit, `document.querySelectorAll('form.edit-indicator, form.add-indicator').length`); n != 0 {
+			t.Fatalf("the unit is offered %d indicator forms", n)
+		}
+
 		// The dashboard counts projects by status, as the service does.
 		tab.Go("/console/dashboard")
 		bars := consoletest.Eval[[]string](tab, `Array.from(document.querySelectorAll('figure[aria-labelledby="chart-schedule-t"] title')).map(t => t.textContent)`)

@@ -13,6 +13,7 @@ import (
 func (c *Console) projectsRoutes(g *gin.RouterGroup) {
 	g.GET("/projects", c.page(c.projectList))
 	g.GET("/projects/:id", c.page(c.projectPage))
+	c.indicatorRoutes(g)
 }
 
 // projectListData is the projects screen: the service's page and the

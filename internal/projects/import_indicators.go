@@ -85,6 +85,11 @@ func (r *importRow) indicatorsFromValues(name fieldNamer, vals map[string]string
 	}
 }
 
+// ParsePlan reads a plan written as a clerk writes it in a cell or a form
+// field, "2026-06:60;2026-09:100"; false when it is not such a list (the
+// months and shares are validated where the plan is used).
+func ParsePlan(s string) ([]PlanPoint, bool) { return parsePlanCell(s) }
+
 // parsePlanCell reads "2026-06:60;2026-09:100".
 func parsePlanCell(s string) ([]PlanPoint, bool) {
 	s = strings.NewReplacer("；", ";", "：", ":").Replace(s)
