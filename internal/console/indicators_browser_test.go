@@ -90,13 +90,13 @@ func TestScheduleStatusInTheConsole(t *testing.T) {
 			t.Fatal(inds, err)
 		}
 		cls := inds[2].ID
-		tab.Do(chromedp.Click(`details:has(#plan-`+cls+`) > summary`))
+		tab.Do(chromedp.Click(`details:has(#plan-` + cls + `) > summary`))
 		consoletest.Eval[string](tab, "document.querySelector('#plan-"+cls+"').value = '"+month+":100'")
 		tab.Submit(`form[action$="/indicators/` + cls + `"] button[type=submit]`)
 		if inds, _ := e.Server.Projects.Indicators(context.Background(), admin, county.Road); len(inds[2].Plan) != 1 || inds[2].Plan[0].Percent != 100 {
 			t.Fatalf("plan not saved: %+v", inds[2])
 		}
-		tab.Do(chromedp.Click(`details:has(#plan-`+cls+`) > summary`))
+		tab.Do(chromedp.Click(`details:has(#plan-` + cls + `) > summary`))
 		tab.Submit(`form[action$="/indicators/` + cls + `/delete"] button[type=submit]`)
 		if p := tab.Path(); !strings.Contains(p, "done=indicator_deleted") {
 			t.Fatalf("after deleting: %s", p)

@@ -29,9 +29,9 @@ type projectData struct {
 	// (policy.EditIndicators); Form refills a refused indicator form.
 	CanEditIndicators bool
 	Form              map[string]string
-	Reports    []projects.ProgressReport
-	Checks     checks.Page
-	Orders     orders.Page
+	Reports           []projects.ProgressReport
+	Checks            checks.Page
+	Orders            orders.Page
 	// OrderDefects: the reader may read what each order is about
 	// (the service's view level, not the page's decision).
 	OrderDefects bool
