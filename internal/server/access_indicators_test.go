@@ -5,6 +5,8 @@ import (
 	"net/http"
 	"testing"
 
+	"github.com/google/uuid"
+
 	"github.com/fieldproof/fieldproof/internal/apitest"
 	"github.com/fieldproof/fieldproof/internal/auth"
 	"github.com/fieldproof/fieldproof/internal/projects"
@@ -85,4 +87,31 @@ func TestIndicatorRoutesRefuseOtherUnits(t *testing.T) {
 			apitest.Expect(t, r, http.StatusNotFound)
 		}
 	})
+}
+
+// indicatorOracles: another unit's project and its first indicator answer
+// exactly as unknown ones do (oracle_test.go).
+func indicatorOracles() map[string]oracle {
+	plan := jsonBody(map[string]any{"plan": []map[string]any{{"month": "2026-06", "percent": 50}}})
+	first := func(h hidden) string { return h.project + "-i1" }
+	unknownFirst := func(method string, body func(string) any) oracle {
+		return oracle{pairs: func(_ *fixture, h hidden) [][2]apitest.Request {
+			mk := func(id string) apitest.Request {
+				r := apitest.Request{Method: method, Path: "/api/v1/indicators/" + id}
+				if body != nil {
+					r.Body = body(id)
+				}
+				return r
+			}
+			return [][2]apitest.Request{{mk(first(h)), mk(uuid.NewString() + "-i1")}, {mk(first(h)), mk(uuid.NewString())}}
+		}}
+	}
+	return map[string]oracle{
+		"GET /api/v1/projects/:id/indicators": same(http.MethodGet, "/api/v1/projects/:id/indicators", nil, hProject),
+		"POST /api/v1/projects/:id/indicators": same(http.MethodPost, "/api/v1/projects/:id/indicators",
+			jsonBody(map[string]any{"name": "户数", "unit": "户", "target": 120}), hProject),
+		"GET /api/v1/projects/:id/schedule": same(http.MethodGet, "/api/v1/projects/:id/schedule", nil, hProject),
+		"PATCH /api/v1/indicators/:id":      unknownFirst(http.MethodPatch, plan),
+		"DELETE /api/v1/indicators/:id":     unknownFirst(http.MethodDelete, nil),
+	}
 }
