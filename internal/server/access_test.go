@@ -83,7 +83,8 @@ func body(method, path string, b func(f *fixture) any) func(*fixture, string) ap
 // access_<domain>_test.go.
 func rules() map[string]rule {
 	out := map[string]rule{}
-	for _, set := range []map[string]rule{platformRules(), checkRules(), photoRules(), directRules(), orderRules(), reviewRules(), campaignRules(), circularRules()} {
+	for _, set := range []map[string]rule{platformRules(), checkRules(), photoRules(), directRules(), orderRules(), reviewRules(), campaignRules(),
+		circularRules(), indicatorRules()} {
 		for k, v := range set {
 			out[k] = v
 		}
