@@ -72,8 +72,7 @@ type figure struct {
 
 type publishedRow struct {
 	circulars.Published
-	By   string
-	PDF  circulars.File
+	By   string // who published it, as the reader may name them
 	Just bool
 }
 
@@ -103,6 +102,7 @@ func (c *Console) showCirculars(gc *gin.Context, period, just string, status int
 	}
 	limit := circularVersions
 	pg, err := c.d.Circulars.List(ctx, p, period, "", &limit)
+	listed := err == nil
 	if err != nil {
 		// A reader the service refuses is refused the page; a bad period
 		// is said on the page, which still offers the picker.
@@ -115,14 +115,15 @@ func (c *Console) showCirculars(gc *gin.Context, period, just string, status int
 	d.More = pg.Next != ""
 	for _, pub := range pg.Circulars {
 		row := publishedRow{Published: pub, By: c.authorName(ctx, v, pub.PublishedBy), Just: pub.ID == just}
-		row.PDF, _ = pub.File(circulars.PDF)
 		if row.Just {
 			r := row
 			d.Just = &r
 		}
 		d.Published = append(d.Published, row)
 	}
-	if problem == nil {
+	// After a refused publication the preview is still shown, so the
+	// office can try again from it.
+	if listed {
 		draft, err := c.d.Circulars.Preview(ctx, p, period)
 		switch {
 		case errors.Is(err, errs.ErrForbidden):

@@ -197,7 +197,7 @@ func TestCircularScreenInTheBrowser(t *testing.T) {
 			t.Fatalf("declining published: %v versions", n)
 		}
 		office := client(t)
-		signIn(t, office, site.URL, consoletest.Office)
+		officeCSRF := signIn(t, office, site.URL, consoletest.Office)
 		var hashes []string
 		for v := 1; v <= 2; v++ {
 			consoletest.Eval[bool](tab, `(window.confirm = () => true, true)`)
@@ -239,6 +239,13 @@ func TestCircularScreenInTheBrowser(t *testing.T) {
 		}
 		if code, _ := get(t, office, site.URL+"/console/circulars?period=2026-13"); code != http.StatusBadRequest {
 			t.Errorf("a month that is not one: %d, want 400", code)
+		}
+		// Publishing them is refused with the reason, on the page.
+		for period, want := range map[string]int{next: http.StatusUnprocessableEntity, "2026-13": http.StatusBadRequest} {
+			code, body := postForm(t, office, site.URL+"/console/circulars/"+period+"/publish", url.Values{"_csrf": {officeCSRF}})
+			if code != want || !strings.Contains(body, `class="problem"`) || !strings.Contains(body, `id="period"`) {
+				t.Errorf("publishing %s: %d, want %d with the reason on the page", period, code, want)
+			}
 		}
 		tab.Go("/console/circulars?period=" + w.period + "&lang=en")
 		if text := tab.Text(); !strings.Contains(text, "Monthly supervision circular") || !strings.Contains(text, "Published versions") {
