@@ -33,8 +33,10 @@ type circularsData struct {
 	Period string
 	// Label is the period in words ("2026年11月").
 	Label string
-	// Max is the latest month the picker offers (the running one).
-	Max string
+	// Max is the latest month the picker offers (the running one);
+	// Prev and Next the neighbouring periods ("" when there is none to
+	// offer: not a period, or next would be after Max).
+	Max, Prev, Next string
 	// Preview is nil when the reader may not generate circulars, or
 	// when the period has none (PreviewProblem then says why).
 	Preview        *circularPreview
@@ -99,6 +101,11 @@ func (c *Console) showCirculars(gc *gin.Context, period, just string, status int
 	d := circularsData{Period: period, Max: time.Now().In(c.d.Zone).Format("2006-01"), Lang: string(v.Lang)}
 	if pp, err := circulars.ParsePeriod(period); err == nil {
 		d.Label = v.T("circular.period", pp.Year, int(pp.Month))
+		first := time.Date(pp.Year, pp.Month, 1, 0, 0, 0, 0, time.UTC)
+		d.Prev = first.AddDate(0, -1, 0).Format("2006-01")
+		if n := first.AddDate(0, 1, 0).Format("2006-01"); n <= d.Max {
+			d.Next = n
+		}
 	}
 	limit := circularVersions
 	pg, err := c.d.Circulars.List(ctx, p, period, "", &limit)

@@ -166,6 +166,10 @@ func TestCircularScreenInTheBrowser(t *testing.T) {
 				t.Errorf("preview lacks %q:\n%s", want, text)
 			}
 		}
+		if steps := consoletest.Eval[[]string](tab, `[...document.querySelectorAll('.month-steps a')].map(a => a.id + ' ' + new URL(a.href).search)`); len(steps) != 2 ||
+			steps[0] != "prev-month ?period="+prevMonth(w.period) || steps[1] != "next-month ?period="+nextMonth(w.period) {
+			t.Errorf("month steps %v", steps)
+		}
 		behind := consoletest.Eval[[]string](tab, `[...document.querySelectorAll('.unit-section[data-unit="县交通运输局"] .behind-table tbody tr')].map(r => r.dataset.code + ' ' + r.querySelector('.gap').textContent)`)
 		if len(behind) != 2 || !strings.HasPrefix(behind[0], "CM-B -75.") || behind[1] != "CM-A -30.5" {
 			t.Errorf("县交通运输局's projects behind: %v, want CM-B (stalled, worst) then CM-A at -30.5", behind)
@@ -280,6 +284,12 @@ func TestCircularScreenInTheBrowser(t *testing.T) {
 			}
 			getWant(t, c, site.URL+"/console/files/circulars/"+pdfID+"/download", http.StatusOK)
 		}
+		adm := client(t)
+		signIn(t, adm, site.URL, consoletest.Admin)
+		if body := getWant(t, adm, site.URL+"/console/circulars", http.StatusOK); !strings.Contains(body, `href="/console/circulars"`) ||
+			!strings.Contains(body, `id="publish-form"`) {
+			t.Error("the admin may stand in for the office, and the page does not offer it")
+		}
 		vol := client(t)
 		signIn(t, vol, site.URL, consoletest.Volunteer)
 		if _, body := get(t, vol, site.URL+"/console/orders"); strings.Contains(body, `href="/console/circulars"`) {
@@ -295,4 +305,15 @@ func TestCircularScreenInTheBrowser(t *testing.T) {
 			t.Errorf("%d publications, want 2", n)
 		}
 	})
+}
+
+func prevMonth(p string) string { return shiftMonth(p, -1) }
+func nextMonth(p string) string { return shiftMonth(p, 1) }
+
+func shiftMonth(p string, n int) string {
+	t, err := time.Parse("2006-01", p)
+	if err != nil {
+		panic(err)
+	}
+	return t.AddDate(0, n, 0).Format("2006-01")
 }

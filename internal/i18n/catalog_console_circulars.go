@@ -8,6 +8,8 @@ var consoleCircularsMessages = map[Key]map[Lang]string{
 	"console.nav.circulars":              m("月度通报", "Monthly circular"),
 	"console.title.circulars":            m("月度督查通报", "Monthly supervision circular"),
 	"console.circulars.period":           m("通报月份", "Month"),
+	"console.circulars.prev":             m("‹ 上月", "‹ Previous month"),
+	"console.circulars.next":             m("下月 ›", "Next month ›"),
 	"console.circulars.show":             m("查看", "Show"),
 	"console.circulars.preview":          m("通报预览", "Preview"),
 	"console.circulars.preview_note":     m("预览稿未发布，数据为当前计算结果。", "A preview is not published; its figures are computed now."),
