@@ -97,36 +97,56 @@ func (s *Service) withPhotos(ctx context.Context, r Report) (Report, error) {
 	if err != nil {
 		return Report{}, err
 	}
-	byID := map[string]Point{}
-	for _, pt := range points {
-		byID[pt.ID] = pt
-	}
-	var refs []string
-	for _, ph := range stored {
-		refs = append(refs, reuseRefs(ph)...)
-	}
-	periods, err := s.d.Store.ReportPeriodsOfPhotos(ctx, refs)
+	flags, err := s.photoFlags(ctx, []Report{r}, map[string][]Point{r.ProjectID: points},
+		map[string]map[string]photos.Photo{r.ID: stored})
 	if err != nil {
 		return Report{}, err
 	}
-	for _, rp := range r.Photos {
-		ph, ok := stored[rp.PhotoID]
-		if !ok {
-			continue
-		}
-		// The pipeline points a repeat at the photo seen first (exact bytes)
-		// or a near one (perceptual hash); a repeat of a photo of any
-		// monthly report — an earlier month's, usually — is reused. The
-		// first use carries no reference and is not flagged.
-		reused := false
-		for _, ref := range reuseRefs(ph) {
-			if _, ok := periods[ref]; ok {
-				reused = true
-			}
-		}
-		r.PhotoFlags[rp.PhotoID] = PhotoFlags(ph, byID[rp.PointID], r.Period, s.o.Zone, s.o.PointRadiusM, reused)
-	}
+	r.PhotoFlags = flags[r.ID]
 	return r, nil
+}
+
+// photoFlags judges the stored photos of reports (by report id) against
+// their points (by project id): report id → photo id → flags. One query
+// resolves every duplicate reference at once.
+func (s *Service) photoFlags(ctx context.Context, rs []Report, points map[string][]Point,
+	stored map[string]map[string]photos.Photo) (map[string]map[string][]string, error) {
+	var refs []string
+	for _, byID := range stored {
+		for _, ph := range byID {
+			refs = append(refs, reuseRefs(ph)...)
+		}
+	}
+	periods, err := s.d.Store.ReportPeriodsOfPhotos(ctx, refs)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string]map[string][]string, len(rs))
+	for _, r := range rs {
+		byPoint := map[string]Point{}
+		for _, pt := range points[r.ProjectID] {
+			byPoint[pt.ID] = pt
+		}
+		out[r.ID] = map[string][]string{}
+		for _, rp := range r.Photos {
+			ph, ok := stored[r.ID][rp.PhotoID]
+			if !ok {
+				continue
+			}
+			// The pipeline points a repeat at the photo seen first (exact
+			// bytes) or a near one (perceptual hash); a repeat of a photo of
+			// any monthly report — an earlier month's, usually — is reused.
+			// The first use carries no reference and is not flagged.
+			reused := false
+			for _, ref := range reuseRefs(ph) {
+				if _, ok := periods[ref]; ok {
+					reused = true
+				}
+			}
+			out[r.ID][rp.PhotoID] = PhotoFlags(ph, byPoint[rp.PointID], r.Period, s.o.Zone, s.o.PointRadiusM, reused)
+		}
+	}
+	return out, nil
 }
 
 func reuseRefs(ph photos.Photo) []string {

@@ -220,6 +220,11 @@ type Store interface {
 	ListReports(ctx context.Context, f ListFilter) ([]Report, error)
 	// ReportsOfProject lists a project's reports, oldest period first.
 	ReportsOfProject(ctx context.Context, projectID string) ([]Report, error)
+	// PointsOf lists the points of many projects, by project id.
+	PointsOf(ctx context.Context, projectIDs []string) (map[string][]Point, error)
+	// PhotosOfReports lists the stored photos of many reports (id, parent,
+	// EXIF and pipeline flags only), by report id and photo id.
+	PhotosOfReports(ctx context.Context, reportIDs []string) (map[string]map[string]photos.Photo, error)
 	// ReportPeriodsOfPhotos maps photo ids that belong to monthly reports to
 	// their report's period.
 	ReportPeriodsOfPhotos(ctx context.Context, photoIDs []string) (map[string]Period, error)

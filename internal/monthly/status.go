@@ -84,6 +84,10 @@ func (s *Service) StatusOf(ctx context.Context, period string) (PeriodStatus, er
 	}
 	st := PeriodStatus{Period: pd, DueAt: pd.DueAt(s.o.DueDay, s.o.Zone).UTC(), Closed: closed,
 		Projects: make([]ProjectReport, 0, len(rows))}
+	photoFlags, err := s.statusPhotoFlags(ctx, rows)
+	if err != nil {
+		return PeriodStatus{}, err
+	}
 	now := s.d.Now()
 	for _, row := range rows {
 		pr := ProjectReport{ProjectID: row.ProjectID, ProjectCode: row.ProjectCode, ProjectName: row.ProjectName,
@@ -93,6 +97,9 @@ func (s *Service) StatusOf(ctx context.Context, period string) (PeriodStatus, er
 			pr.ReportID, pr.State, pr.SubmittedAt = r.ID, r.State, r.SubmittedAt
 			for _, v := range r.Values {
 				pr.Flags = appendNew(pr.Flags, v.Flags...)
+			}
+			for _, rp := range r.Photos {
+				pr.Flags = appendNew(pr.Flags, photoFlags[r.ID][rp.PhotoID]...)
 			}
 		}
 		if pr.SubmittedAt != nil {
@@ -105,6 +112,33 @@ func (s *Service) StatusOf(ctx context.Context, period string) (PeriodStatus, er
 	st.ByUnit = tally(st.Projects, func(pr ProjectReport) (string, string) { return pr.UnitID, pr.UnitName })
 	st.ByTownship = tally(st.Projects, func(pr ProjectReport) (string, string) { return pr.TownshipID, pr.Township })
 	return st, nil
+}
+
+// statusPhotoFlags judges every photo of the period's reports in three
+// queries (points, photos, duplicate references), whatever the county's
+// size.
+func (s *Service) statusPhotoFlags(ctx context.Context, rows []StatusRow) (map[string]map[string][]string, error) {
+	var rs []Report
+	var reportIDs, projectIDs []string
+	for _, row := range rows {
+		if row.Report != nil && len(row.Report.Photos) > 0 {
+			rs = append(rs, *row.Report)
+			reportIDs = append(reportIDs, row.Report.ID)
+			projectIDs = append(projectIDs, row.ProjectID)
+		}
+	}
+	if len(rs) == 0 {
+		return map[string]map[string][]string{}, nil
+	}
+	points, err := s.d.Store.PointsOf(ctx, projectIDs)
+	if err != nil {
+		return nil, err
+	}
+	stored, err := s.d.Store.PhotosOfReports(ctx, reportIDs)
+	if err != nil {
+		return nil, err
+	}
+	return s.photoFlags(ctx, rs, points, stored)
 }
 
 func tally(prs []ProjectReport, key func(ProjectReport) (string, string)) []StatusCount {

@@ -299,15 +299,20 @@ func TestMonthlyReportFlow(t *testing.T) {
 		apitest.Expect(t, r, http.StatusOK)
 		var st struct {
 			Projects []struct {
-				ProjectID string `json:"project_id"`
-				State     string `json:"state"`
-				Standing  string `json:"standing"`
+				ProjectID string   `json:"project_id"`
+				State     string   `json:"state"`
+				Standing  string   `json:"standing"`
+				Flags     []string `json:"flags"`
 			} `json:"projects"`
 		}
 		r.JSON(t, &st)
 		states := map[string]string{}
 		for _, p := range st.Projects {
 			states[p.ProjectID] = p.State + "/" + p.Standing
+			// The figure (12.5 → 13 of the target) and the photos' flags, once each.
+			if p.ProjectID == w.road && !(containsStr(p.Flags, "off_point") && containsStr(p.Flags, "outside_period")) {
+				t.Errorf("the road's flags in the status: %v", p.Flags)
+			}
 		}
 		if states[w.road] != "accepted/on_time" || states[w.roadB] != "missing/missing" {
 			t.Errorf("status %v", states)

@@ -12,6 +12,7 @@ import (
 	"gorm.io/gorm/clause"
 
 	"github.com/fieldproof/fieldproof/internal/monthly"
+	"github.com/fieldproof/fieldproof/internal/photos"
 	"github.com/fieldproof/fieldproof/internal/store"
 )
 
@@ -103,6 +104,56 @@ func (s *Store) UpdatePoint(ctx context.Context, pt monthly.Point) error {
 		return store.Translate(gorm.ErrRecordNotFound, entPoint, "update photo point")
 	}
 	return nil
+}
+
+// PointsOf lists the points of many projects.
+func (s *Store) PointsOf(ctx context.Context, projectIDs []string) (map[string][]monthly.Point, error) {
+	out := map[string][]monthly.Point{}
+	if len(projectIDs) == 0 {
+		return out, nil
+	}
+	ctx, cancel := s.db.Ctx(ctx)
+	defer cancel()
+	var rows []pointRow
+	if err := s.db.Conn(ctx).Where("project_id IN ?", projectIDs).Order("created_at, id").Find(&rows).Error; err != nil {
+		return nil, store.Translate(err, entPoint, "list photo points")
+	}
+	for _, r := range rows {
+		out[r.ProjectID] = append(out[r.ProjectID], r.toDomain())
+	}
+	return out, nil
+}
+
+// PhotosOfReports reads what flags need of the reports' stored photos: the
+// EXIF and the pipeline's flags are the photos' own JSON documents.
+func (s *Store) PhotosOfReports(ctx context.Context, reportIDs []string) (map[string]map[string]photos.Photo, error) {
+	out := map[string]map[string]photos.Photo{}
+	if len(reportIDs) == 0 {
+		return out, nil
+	}
+	ctx, cancel := s.db.Ctx(ctx)
+	defer cancel()
+	var rows []struct {
+		ID, ParentID, Exif, Flags string
+	}
+	if err := s.db.Conn(ctx).Table("photos").Select("id, parent_id, exif, flags").
+		Where("parent_kind = ? AND parent_id IN ?", monthly.ParentKind, reportIDs).Scan(&rows).Error; err != nil {
+		return nil, store.Translate(err, entReport, "report photos")
+	}
+	for _, r := range rows {
+		ph := photos.Photo{ID: r.ID, ParentKind: monthly.ParentKind, ParentID: r.ParentID}
+		if err := json.Unmarshal([]byte(r.Exif), &ph.EXIF); err != nil {
+			return nil, fmt.Errorf("decode exif of photo %s: %w", r.ID, err)
+		}
+		if err := json.Unmarshal([]byte(r.Flags), &ph.Flags); err != nil {
+			return nil, fmt.Errorf("decode flags of photo %s: %w", r.ID, err)
+		}
+		if out[r.ParentID] == nil {
+			out[r.ParentID] = map[string]photos.Photo{}
+		}
+		out[r.ParentID][r.ID] = ph
+	}
+	return out, nil
 }
 
 type reportRow struct {
