@@ -85,7 +85,8 @@ func TestMonthlyNoticesOnceUnderTwoReplicas(t *testing.T) {
 			return u.Principal()
 		}
 		admin, office := user("admin1", auth.RoleAdmin, ""), user("office1", auth.RoleOffice, "")
-		ca, cb := user("contractora", auth.RoleContractor, "Unit A"), user("contractorb", auth.RoleContractor, "Unit B")
+		ca := user("contractora", auth.RoleContractor, "Unit A")
+		user("contractorb", auth.RoleContractor, "Unit B") // hears Unit B's notices
 		project := func(code, name, unit string) string {
 			p, err := s.Projects.Create(ctx, admin, projects.NewProject{Code: code, Name: name, Category: projects.CatRoad,
 				Township: "青山镇", Unit: unit, Status: projects.StatusPlanned, PlannedStart: "2026-01-01", PlannedEnd: "2026-12-31",
@@ -98,7 +99,8 @@ func TestMonthlyNoticesOnceUnderTwoReplicas(t *testing.T) {
 			}
 			return p.ID
 		}
-		a1, a2, b1 := project("A-1", "石桥路", "Unit A"), project("A-2", "东河路", "Unit A"), project("B-1", "卫生院", "Unit B")
+		a1, a2 := project("A-1", "石桥路", "Unit A"), project("A-2", "东河路", "Unit A")
+		project("B-1", "卫生院", "Unit B") // never reported
 		if _, err := s.Orders.CreateWebhook(ctx, admin, orders.NewWebhook{URL: "http://127.0.0.1:9/hook",
 			Secret: "0123456789abcdef-secret"}); err != nil {
 			t.Fatal(err)
@@ -233,7 +235,6 @@ func TestMonthlyNoticesOnceUnderTwoReplicas(t *testing.T) {
 		if len(st.ByTownship) != 1 || st.ByTownship[0].Projects != 3 || st.ByTownship[0].Late != 1 {
 			t.Errorf("by township %+v", st.ByTownship)
 		}
-		_, _ = cb, b1
 		// The circular counts the same standings.
 		d, err := s.Circulars.Preview(ctx, office, "2026-06")
 		if err != nil {
