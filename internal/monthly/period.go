@@ -73,10 +73,12 @@ func (p Period) DueAt(dueDay int, zone *time.Location) time.Time {
 }
 
 // RemindAt is when reminders go out: the start of the day three days
-// before the due day (28th due: the morning of the 25th).
+// before the due day (28th due: the morning of the 25th), but not before
+// the month begins, when its report cannot be filed yet (a due day of the
+// 2nd is reminded on the 1st).
 func (p Period) RemindAt(dueDay int, zone *time.Location) time.Time {
 	y, m := p.month()
-	return time.Date(y, m, p.DueDay(dueDay)-3, 0, 0, 0, 0, zone)
+	return time.Date(y, m, max(p.DueDay(dueDay)-3, 1), 0, 0, 0, 0, zone)
 }
 
 func (p Period) String() string { return string(p) }

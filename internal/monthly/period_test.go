@@ -46,6 +46,9 @@ func TestDueAt(t *testing.T) {
 	if got := p.RemindAt(28, z).Format(time.RFC3339); got != "2026-06-25T00:00:00+08:00" {
 		t.Errorf("remind at %s, want the 25th", got)
 	}
+	if got := p.RemindAt(2, z).Format(time.RFC3339); got != "2026-06-01T00:00:00+08:00" {
+		t.Errorf("due on the 2nd: remind at %s, want the 1st", got)
+	}
 	// 23:59 on the 28th in the county is 15:59 UTC: still on time.
 	due := p.DueAt(28, z)
 	if !time.Date(2026, 6, 28, 15, 59, 0, 0, time.UTC).Before(due) || time.Date(2026, 6, 28, 16, 0, 0, 0, time.UTC).Before(due) {
