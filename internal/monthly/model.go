@@ -222,8 +222,8 @@ type Store interface {
 	ReportsOfProject(ctx context.Context, projectID string) ([]Report, error)
 	// PointsOf lists the points of many projects, by project id.
 	PointsOf(ctx context.Context, projectIDs []string) (map[string][]Point, error)
-	// PhotosOfReports lists the stored photos of many reports (id, parent,
-	// EXIF and pipeline flags only), by report id and photo id.
+	// PhotosOfReports lists the stored photos of many reports (what a
+	// report shows of them), by report id and photo id.
 	PhotosOfReports(ctx context.Context, reportIDs []string) (map[string]map[string]photos.Photo, error)
 	// ReportPeriodsOfPhotos maps photo ids that belong to monthly reports to
 	// their report's period.

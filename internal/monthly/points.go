@@ -109,25 +109,25 @@ func (s *Service) Series(ctx context.Context, p auth.Principal, pointID string) 
 	if err != nil {
 		return Point{}, nil, err
 	}
-	out := []SeriesEntry{}
+	var reported []Report
 	for _, r := range rs {
-		if r.State == StateDraft {
-			continue
+		if r.State != StateDraft {
+			reported = append(reported, r)
 		}
+	}
+	if reported, err = s.withPhotosOf(ctx, reported); err != nil {
+		return Point{}, nil, err
+	}
+	out := []SeriesEntry{}
+	for _, r := range reported {
 		for _, rp := range r.Photos {
 			if rp.PointID != pt.ID {
 				continue
 			}
-			full, err := s.withPhotos(ctx, r)
-			if err != nil {
-				return Point{}, nil, err
+			if ph, ok := r.Stored[rp.PhotoID]; ok {
+				out = append(out, SeriesEntry{Period: r.Period, ReportID: r.ID, State: r.State, Caption: rp.Caption,
+					Photo: ph, Flags: r.PhotoFlags[rp.PhotoID]})
 			}
-			ph, ok := full.Stored[rp.PhotoID]
-			if !ok {
-				continue
-			}
-			out = append(out, SeriesEntry{Period: r.Period, ReportID: r.ID, State: r.State, Caption: rp.Caption,
-				Photo: ph, Flags: full.PhotoFlags[rp.PhotoID]})
 		}
 	}
 	return pt, out, nil

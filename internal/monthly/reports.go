@@ -8,6 +8,7 @@ import (
 
 	"github.com/fieldproof/fieldproof/internal/auth"
 	"github.com/fieldproof/fieldproof/internal/errs"
+	"github.com/fieldproof/fieldproof/internal/photos"
 	"github.com/fieldproof/fieldproof/internal/policy"
 	"github.com/fieldproof/fieldproof/internal/projects"
 )
@@ -420,9 +421,35 @@ func (s *Service) List(ctx context.Context, p auth.Principal, f ListFilter) ([]R
 	if err != nil {
 		return nil, err
 	}
+	return s.withPhotosOf(ctx, rs)
+}
+
+// withPhotosOf is withPhotos for many reports in a fixed number of
+// queries (points, photos, duplicate references).
+func (s *Service) withPhotosOf(ctx context.Context, rs []Report) ([]Report, error) {
+	if len(rs) == 0 {
+		return rs, nil
+	}
+	ids, projectIDs := make([]string, len(rs)), make([]string, len(rs))
+	for i, r := range rs {
+		ids[i], projectIDs[i] = r.ID, r.ProjectID
+	}
+	points, err := s.d.Store.PointsOf(ctx, projectIDs)
+	if err != nil {
+		return nil, err
+	}
+	stored, err := s.d.Store.PhotosOfReports(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	flags, err := s.photoFlags(ctx, rs, points, stored)
+	if err != nil {
+		return nil, err
+	}
 	for i := range rs {
-		if rs[i], err = s.withPhotos(ctx, rs[i]); err != nil {
-			return nil, err
+		rs[i].Stored, rs[i].PhotoFlags = stored[rs[i].ID], flags[rs[i].ID]
+		if rs[i].Stored == nil {
+			rs[i].Stored = map[string]photos.Photo{}
 		}
 	}
 	return rs, nil

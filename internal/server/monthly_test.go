@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -234,6 +235,17 @@ func TestMonthlyReportFlow(t *testing.T) {
 		}
 		if u := got.Photos[0].Stored.URLs["preview"]; u != "/api/v1/photos/"+p1+"/preview" {
 			t.Errorf("preview url %q", u)
+		}
+		// The list shows each report exactly as its single read does.
+		list := e.Get("/api/v1/monthly-reports?project_id="+w.road, w.office)
+		apitest.Expect(t, list, http.StatusOK)
+		var items struct {
+			Items []map[string]any `json:"items"`
+		}
+		list.JSON(t, &items)
+		if single := e.Get("/api/v1/monthly-reports/"+id, w.office).Map(t); len(items.Items) != 1 ||
+			!reflect.DeepEqual(items.Items[0], single) {
+			t.Errorf("list %v\nsingle %v", items.Items, single)
 		}
 		// Another unit's contractor: no such report.
 		r = e.Get("/api/v1/monthly-reports/"+id, w.contractorB)

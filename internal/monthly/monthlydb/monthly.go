@@ -124,7 +124,8 @@ func (s *Store) PointsOf(ctx context.Context, projectIDs []string) (map[string][
 	return out, nil
 }
 
-// PhotosOfReports reads what flags need of the reports' stored photos: the
+// PhotosOfReports reads the reports' stored photos in one query: what a
+// report shows of them (not the object key or the phone's own fix); the
 // EXIF and the pipeline's flags are the photos' own JSON documents.
 func (s *Store) PhotosOfReports(ctx context.Context, reportIDs []string) (map[string]map[string]photos.Photo, error) {
 	out := map[string]map[string]photos.Photo{}
@@ -134,14 +135,20 @@ func (s *Store) PhotosOfReports(ctx context.Context, reportIDs []string) (map[st
 	ctx, cancel := s.db.Ctx(ctx)
 	defer cancel()
 	var rows []struct {
-		ID, ParentID, Exif, Flags string
+		ID, ParentID, ProjectID, UploadedBy, Sha256, ContentType string
+		Width, Height                                            int
+		Exif, Flags, RenditionStatus                             string
+		CreatedAt                                                time.Time
 	}
-	if err := s.db.Conn(ctx).Table("photos").Select("id, parent_id, exif, flags").
+	if err := s.db.Conn(ctx).Table("photos").
+		Select("id, parent_id, project_id, uploaded_by, sha256, content_type, width, height, exif, flags, rendition_status, created_at").
 		Where("parent_kind = ? AND parent_id IN ?", monthly.ParentKind, reportIDs).Scan(&rows).Error; err != nil {
 		return nil, store.Translate(err, entReport, "report photos")
 	}
 	for _, r := range rows {
-		ph := photos.Photo{ID: r.ID, ParentKind: monthly.ParentKind, ParentID: r.ParentID}
+		ph := photos.Photo{ID: r.ID, ParentKind: monthly.ParentKind, ParentID: r.ParentID, ProjectID: r.ProjectID,
+			UploadedBy: r.UploadedBy, SHA256: r.Sha256, ContentType: r.ContentType, Width: r.Width, Height: r.Height,
+			RenditionStatus: r.RenditionStatus, CreatedAt: r.CreatedAt.UTC()}
 		if err := json.Unmarshal([]byte(r.Exif), &ph.EXIF); err != nil {
 			return nil, fmt.Errorf("decode exif of photo %s: %w", r.ID, err)
 		}
