@@ -65,7 +65,7 @@ async function send() {
   } catch (err) {
     if (err instanceof AuthError) { notice = t("signin.expired"); location.hash = "#/signin"; }
   }
-  refreshQueue();
+  refreshQueue({ now: true });
 }
 
 async function background() {
@@ -95,6 +95,8 @@ function refreshQueue(ev) {
   // At most one redraw per QUEUE_EVERY ms (the first at once), so a fast
   // drain does not spend its time between requests redrawing; a change
   // during a redraw schedules one more, so the last state is always drawn.
+  // A drain's end ({now}) is drawn at once.
+  if (ev && ev.now) { clearTimeout(queueTimer); queueTimer = null; queueAt = 0; }
   if (queueTimer !== null) return;
   queueTimer = setTimeout(async () => {
     queueTimer = null;
