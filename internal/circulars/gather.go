@@ -71,28 +71,6 @@ func (s Sources) Gather(ctx context.Context, period Period, at time.Time) (Input
 	return in, nil
 }
 
-// PlaceholderReportsAllMissing stands in for the monthly reports until
-// internal/monthly's period status (monthly.StatusOf) is wired: it says
-// every project under construction owed a report and filed none. It is
-// NOT the rule — only a placeholder so the rest of the circular works end
-// to end; the lead replaces it with an adapter over monthly.StatusOf
-// (on time: submitted by the due time; late: submitted after; missing:
-// never submitted).
-type PlaceholderReportsAllMissing struct{}
-
-// ReportsOf lists every project under construction as missing.
-func (PlaceholderReportsAllMissing) ReportsOf(_ context.Context, _ Period, programme []projects.Project) ([]ReportFacts, error) {
-	var out []ReportFacts
-	for _, p := range programme {
-		if p.Status != projects.StatusUnderConstruction {
-			continue
-		}
-		out = append(out, ReportFacts{ProjectID: p.ID, Code: p.Code, Name: p.Name, UnitID: p.UnitID,
-			Township: p.Township, State: ReportMissing})
-	}
-	return out, nil
-}
-
 // Indicators reads projects' indicators with their values as of a date
 // (*projects.Service, which has no policy on this path: the circular's
 // service has decided the caller may publish it).
