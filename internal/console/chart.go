@@ -51,6 +51,8 @@ type group struct {
 	Label string
 	Count int
 	Of    int
+	// Bad draws the bar in the warning colour (projects behind…).
+	Bad bool
 }
 
 // newBarChart lays out groups, largest first when sorted is set.
@@ -70,7 +72,8 @@ func newBarChart(id, title string, groups []group, sorted bool) barChart {
 	}
 	c.Empty = max == 0
 	for i, g := range groups {
-		r := barRow{Label: g.Label, Short: shorten(g.Label, barLabelRunes), Count: g.Count, Of: g.Of, Y: i*barRowH + 5, TextY: i*barRowH + 5 + barH - 3}
+		r := barRow{Label: g.Label, Short: shorten(g.Label, barLabelRunes), Count: g.Count, Of: g.Of, Y: i*barRowH + 5, TextY: i*barRowH + 5 + barH - 3,
+			Bad: g.Bad}
 		r.Value = fmt.Sprint(g.Count)
 		if g.Of > 0 {
 			r.Value = fmt.Sprintf("%d / %d", g.Count, g.Of)

@@ -20,6 +20,7 @@ import (
 	"github.com/fieldproof/fieldproof/internal/campaigns"
 	"github.com/fieldproof/fieldproof/internal/checklists"
 	"github.com/fieldproof/fieldproof/internal/checks"
+	"github.com/fieldproof/fieldproof/internal/circulars"
 	"github.com/fieldproof/fieldproof/internal/errs"
 	"github.com/fieldproof/fieldproof/internal/httpapi/mid"
 	"github.com/fieldproof/fieldproof/internal/orders"
@@ -47,6 +48,8 @@ type Deps struct {
 	Campaigns  *campaigns.Service
 	Reports    *reports.Service
 	Audit      *audit.Service
+	// Circulars is the monthly supervision circular (督查通报).
+	Circulars *circulars.Service
 	// Zone is the county's time zone (FIELDPROOF_TZ): pages print times in it.
 	Zone *time.Location
 	// TileURL is a Leaflet tile URL template (FIELDPROOF_MAP_TILE_URL);
@@ -74,8 +77,8 @@ type Console struct {
 
 // New parses every template (a broken one fails start-up, not a page view).
 func New(d Deps) (*Console, error) {
-	if d.Auth == nil || d.Zone == nil || len(d.Key) == 0 {
-		return nil, errors.New("console: Auth, Zone and Key are required")
+	if d.Auth == nil || d.Zone == nil || len(d.Key) == 0 || d.Circulars == nil {
+		return nil, errors.New("console: Auth, Circulars, Zone and Key are required")
 	}
 	pages, err := parsePages()
 	if err != nil {

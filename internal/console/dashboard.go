@@ -61,7 +61,12 @@ func (c *Console) dashboard(gc *gin.Context) error {
 		{Label: v.T("console.dashboard.not_inspected", rd.Days), Count: len(rd.NotInspected)},
 	}, false)
 	blank := v.T("console.dashboard.blank")
+	var sg []group
+	for _, sc := range rd.Schedule {
+		sg = append(sg, group{Label: v.V("schedule_status", string(sc.Status)), Count: sc.Count})
+	}
 	d.Projects = []barChart{
+		newBarChart("chart-schedule", v.T("console.dashboard.schedule"), sg, false),
 		newBarChart("chart-behind-status", v.T("console.dashboard.behind_by_status"),
 			countBy(rd.Behind, func(p projects.Project) string { return v.V("project_status", string(p.Status)) }, blank), true),
 		newBarChart("chart-behind-township", v.T("console.dashboard.behind_by_township"),

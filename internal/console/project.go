@@ -8,6 +8,7 @@ import (
 
 	"github.com/fieldproof/fieldproof/internal/checks"
 	"github.com/fieldproof/fieldproof/internal/orders"
+	"github.com/fieldproof/fieldproof/internal/policy"
 	"github.com/fieldproof/fieldproof/internal/projects"
 )
 
@@ -20,34 +21,58 @@ type projectData struct {
 	// Route and Points are the map's data attributes (map.js).
 	Route, Points string
 	Chart         *progressChart
-	Reports       []projects.ProgressReport
-	Checks        checks.Page
-	Orders        orders.Page
+	// Sched is the project's schedule status now; Indicators each
+	// indicator's.
+	Sched      *scheduleTag
+	Indicators []indicatorRow
+	// CanEditIndicators: the policy lets the reader edit them
+	// (policy.EditIndicators); Form refills a refused indicator form.
+	CanEditIndicators bool
+	Form              map[string]string
+	Reports           []projects.ProgressReport
+	Checks            checks.Page
+	Orders            orders.Page
 	// OrderDefects: the reader may read what each order is about
 	// (the service's view level, not the page's decision).
 	OrderDefects bool
 }
 
 func (c *Console) projectPage(gc *gin.Context) error {
-	ctx, p, id := gc.Request.Context(), principal(gc), gc.Param("id")
-	proj, err := c.d.Projects.Get(ctx, p, id)
+	v, err := c.projectView(gc, gc.Param("id"), nil)
 	if err != nil {
 		return err
+	}
+	c.render(gc, http.StatusOK, "project", v)
+	return nil
+}
+
+// projectView builds a project's page; form refills a refused form.
+func (c *Console) projectView(gc *gin.Context, id string, form map[string]string) (*view, error) {
+	ctx, p := gc.Request.Context(), principal(gc)
+	proj, err := c.d.Projects.Get(ctx, p, id)
+	if err != nil {
+		return nil, err
 	}
 	history, err := c.d.Projects.ProgressHistory(ctx, p, id)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	cs, err := c.d.Checks.ListForProject(ctx, p, id, checks.ListQuery{Cursor: gc.Query("checks_cursor")})
 	if err != nil {
-		return err
+		return nil, err
 	}
 	os, err := c.d.Orders.List(ctx, p, orders.ListQuery{ProjectID: id, Cursor: gc.Query("orders_cursor")})
 	if err != nil {
-		return err
+		return nil, err
+	}
+	inds, err := c.projectIndicators(ctx, p, id, time.Now())
+	if err != nil {
+		return nil, err
 	}
 	d := projectData{Project: proj, Start: day(proj.PlannedStart), End: day(proj.PlannedEnd), Reports: history,
-		Checks: cs, Orders: os, OrderDefects: os.View >= orders.ViewUnit}
+		Checks: cs, Orders: os, OrderDefects: os.View >= orders.ViewUnit, Sched: projectScheduleTag(proj),
+		Indicators: inds, Form: form,
+		CanEditIndicators: policy.Indicators(p, policy.EditIndicators, policy.ProjectRelation{UnitID: proj.UnitID}) == nil}
 	d.Route, d.Points = projectMap(proj)
 	pts := make([]progressPoint, len(history))
 	for i, r := range history {
@@ -59,8 +84,7 @@ func (c *Console) projectPage(gc *gin.Context) error {
 	d.Chart = newProgressChart(proj.PlannedStart, proj.PlannedEnd, pts, todayUTC,
 		func(t time.Time) string { return t.UTC().Format(projects.DateLayout) })
 	v.Title = proj.Name
-	c.render(gc, http.StatusOK, "project", v)
-	return nil
+	return v, nil
 }
 
 // day prints a schedule date (a calendar day kept as midnight UTC).

@@ -137,6 +137,8 @@ func (v *view) Can(what string) bool {
 		return policy.Global(v.User, policy.ViewAudit) == nil
 	case "reports":
 		return policy.Reports(v.User) == nil
+	case "circulars":
+		return policy.Circulars(v.User, policy.GenerateCircular) == nil
 	}
 	return false
 }

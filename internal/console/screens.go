@@ -12,5 +12,6 @@ func (c *Console) screens() []func(g *gin.RouterGroup) {
 		c.dashboardRoutes,
 		c.exportsRoutes,
 		c.ordersRoutes,
+		c.circularsRoutes,
 	}
 }

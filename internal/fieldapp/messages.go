@@ -11,7 +11,8 @@ import (
 
 // sharedKinds are the enumerated values the app names as every client does,
 // served under their full keys ("flag.off_site", "item.fenced", …).
-var sharedKinds = []string{"flag.", "item.", "check_type.", "result.", "category.", "role.", "order_status.", "severity.", "side."}
+var sharedKinds = []string{"flag.", "item.", "check_type.", "result.", "category.", "role.", "order_status.", "severity.", "side.",
+	"schedule_status."}
 
 // serveMessages answers the catalog's "app." messages in the negotiated
 // language (?lang=, else Accept-Language, else Chinese), keyed without the

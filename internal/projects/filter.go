@@ -34,6 +34,9 @@ type ListQuery struct {
 	Township string // name
 	Unit     string // name
 	Behind   *bool
+	// Schedule keeps projects whose schedule status (ScheduleOf at now)
+	// is one of these; nil does not filter.
+	Schedule []ScheduleStatus
 	Text     string // in name or code, case-insensitive
 	BBox     *BBox  // on the project's location
 	Cursor   string // from a previous Page
@@ -81,6 +84,9 @@ func (q ListQuery) filter() (Filter, error) {
 		Township: org.CleanName(q.Township), Unit: org.CleanName(q.Unit), Text: strings.TrimSpace(q.Text)}
 	v.Check(f.Status != "" && !f.Status.Valid(), "status", "invalid", "must be one of "+joinStatuses(Statuses))
 	v.Check(f.Category != "" && !f.Category.Valid(), "category", "invalid", "must be one of "+joinCategories())
+	for _, st := range q.Schedule {
+		v.Check(!st.Valid(), "schedule_status", "invalid", "must be a comma-separated list of "+joinScheduleStatuses())
+	}
 	v.Check(utf8.RuneCountInString(f.Township) > org.MaxNameLen, "township", "too_long", "is too long")
 	v.Check(utf8.RuneCountInString(f.Unit) > org.MaxNameLen, "unit", "too_long", "is too long")
 	v.Check(!utf8.ValidString(f.Text) || utf8.RuneCountInString(f.Text) > 100, "q", "too_long",
@@ -116,8 +122,13 @@ func (s *Service) List(ctx context.Context, p auth.Principal, q ListQuery) (Page
 	now := s.now()
 	f.Now = now
 	want := f.Limit
-	f.Limit++ // one more tells whether there is a next page
-	items, err := s.store.ListProjects(ctx, f)
+	var items []Project
+	if len(q.Schedule) > 0 {
+		items, err = s.listBySchedule(ctx, f, want, q.Schedule)
+	} else {
+		f.Limit++ // one more tells whether there is a next page
+		items, err = s.store.ListProjects(ctx, f)
+	}
 	if err != nil {
 		return Page{}, err
 	}
@@ -128,6 +139,11 @@ func (s *Service) List(ctx context.Context, p auth.Principal, q ListQuery) (Page
 	}
 	for i := range page.Items {
 		page.Items[i].decorate(now)
+	}
+	if len(q.Schedule) == 0 {
+		if err := s.attachSchedules(ctx, page.Items, now); err != nil {
+			return Page{}, err
+		}
 	}
 	return page, nil
 }

@@ -43,13 +43,14 @@ func isImportColumn(name string) bool {
 			return true
 		}
 	}
-	return false
+	return isIndicatorColumn(name)
 }
 
 // importRow is one data row or feature, parsed but not yet validated.
 type importRow struct {
 	np   NewProject
-	line int // CSV line number, for messages; 0 for GeoJSON
+	inds []importIndicator // indicator_<n>_* groups, by n
+	line int               // CSV line number, for messages; 0 for GeoJSON
 	errs []errs.FieldError
 }
 
@@ -85,6 +86,7 @@ func (r *importRow) fromValues(name fieldNamer, vals map[string]string) {
 		Contractor: Contractor{Name: get("contractor_name"), Contact: get("contractor_contact")},
 		Budget:     get("budget"), FundingSource: get("funding_source"), PlannedStart: get("planned_start"),
 		PlannedEnd: get("planned_end"), Status: Status(strings.ToLower(get("status"))), TargetUnit: get("target_unit")}
+	r.indicatorsFromValues(name, vals)
 	if s := get("target_quantity"); s != "" {
 		if f, err := strconv.ParseFloat(s, 64); err != nil {
 			r.fail(name("target_quantity"), "invalid", "must be a number")
@@ -159,7 +161,7 @@ func (s *Service) Import(ctx context.Context, p auth.Principal, format ImportFor
 	if len(rows) == 0 {
 		return nil, unprocessable("rows", "empty", "the file holds no projects")
 	}
-	drafts, err := s.checkRows(rows)
+	drafts, extra, err := s.checkRows(rows)
 	if err != nil {
 		return nil, err
 	}
@@ -180,16 +182,16 @@ func (s *Service) Import(ctx context.Context, p auth.Principal, format ImportFor
 			}
 			out[i] = proj
 		}
+		inds, err := s.importIndicators(p, out, extra)
+		if err != nil {
+			return err
+		}
 		if err := s.store.InsertProjects(ctx, out); err != nil {
 			if errors.Is(err, errs.ErrConflict) {
 				// Another import took a code since checkCodesFree.
 				return errs.Conflict("duplicate_code", "a code in the file was taken meanwhile; import again").Wrap(err)
 			}
 			return err
-		}
-		inds := make([]Indicator, len(out))
-		for i, proj := range out {
-			inds[i] = firstIndicatorOf(proj)
 		}
 		if err := s.store.InsertIndicators(ctx, inds); err != nil {
 			return err
@@ -199,8 +201,11 @@ func (s *Service) Import(ctx context.Context, p auth.Principal, format ImportFor
 		}
 		changes := make([]audit.Change, len(out))
 		for i, proj := range out {
-			changes[i] = audit.Change{Action: "project.import", Entity: "project", EntityID: proj.ID,
-				Changes: map[string]any{"code": proj.Code, "name": proj.Name}}
+			c := map[string]any{"code": proj.Code, "name": proj.Name}
+			if len(extra[i]) > 0 {
+				c["indicators"] = extra[i]
+			}
+			changes[i] = audit.Change{Action: "project.import", Entity: "project", EntityID: proj.ID, Changes: c}
 		}
 		return s.opts.Audit.RecordAll(ctx, p, changes)
 	})
@@ -242,9 +247,10 @@ func (re *rowErrors) err() error {
 		Fields:  re.fields}
 }
 
-func (s *Service) checkRows(rows []importRow) ([]draft, error) {
+func (s *Service) checkRows(rows []importRow) ([]draft, [][]NewIndicator, error) {
 	re := rowErrors{total: len(rows)}
 	drafts := make([]draft, len(rows))
+	extra := make([][]NewIndicator, len(rows))
 	first := map[string]int{}
 	for i, row := range rows {
 		name := rowNamer(i)
@@ -253,6 +259,7 @@ func (s *Service) checkRows(rows []importRow) ([]draft, error) {
 			v.Add(f.Field, f.Code, f.Message)
 		}
 		drafts[i] = s.check(row.np, name, v)
+		extra[i] = checkImportIndicators(v, name, drafts[i], row.inds)
 		if c := drafts[i].code; drafts[i].codeOK {
 			if j, dup := first[c]; dup {
 				v.Add(name("code"), "duplicate", fmt.Sprintf("repeats the code of rows[%d]", j))
@@ -262,7 +269,7 @@ func (s *Service) checkRows(rows []importRow) ([]draft, error) {
 		}
 		re.add(row, fieldsOf(v.Err()))
 	}
-	return drafts, re.err()
+	return drafts, extra, re.err()
 }
 
 // checkCodesFree refuses codes already in the database, row by row.

@@ -103,7 +103,7 @@ func checkHeader(h []string) error {
 		switch {
 		case !isImportColumn(c):
 			v.Add(fmt.Sprintf("header[%d]", i), "unknown_column",
-				fmt.Sprintf("%q is not a column; use %s", c, strings.Join(importColumns, ",")))
+				fmt.Sprintf("%q is not a column; use %s%s", c, strings.Join(importColumns, ","), indicatorColumnsHint))
 		case seen[c]:
 			v.Add(fmt.Sprintf("header[%d]", i), "duplicate_column", fmt.Sprintf("%q appears twice", c))
 		}

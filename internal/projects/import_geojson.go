@@ -83,7 +83,7 @@ func featureRow(i int, f feature) importRow {
 	for k, raw := range f.Properties {
 		field := name("properties." + k)
 		if !isImportColumn(k) {
-			row.fail(field, "unknown_field", "is not a project field; use "+strings.Join(importColumns, ","))
+			row.fail(field, "unknown_field", "is not a project field; use "+strings.Join(importColumns, ",")+indicatorColumnsHint)
 			continue
 		}
 		s, ok := propertyText(raw)

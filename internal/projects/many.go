@@ -34,6 +34,9 @@ func (s *Service) GetMany(ctx context.Context, p auth.Principal, ids []string) (
 		return nil, err
 	}
 	now := s.now()
+	if err := s.attachSchedules(ctx, ps, now); err != nil {
+		return nil, err
+	}
 	for _, proj := range ps {
 		assigned := false
 		for _, a := range as[proj.ID] {

@@ -125,6 +125,11 @@ type Project struct {
 	// Computed by the service at read time from its clock.
 	ElapsedPercent *float64
 	BehindSchedule bool
+	// Schedule is the project's schedule status (序时进度) at the
+	// service's clock, from its indicators; filled by Get, List, Create,
+	// Update, ChangeStatus and GetMany, nil where a project is read
+	// elsewhere.
+	Schedule *Schedule
 }
 
 // GeoLine is a route as a client or an import file gives it: a GeoJSON

@@ -104,7 +104,7 @@ func (s *Service) Get(ctx context.Context, p auth.Principal, id string) (Project
 		return Project{}, err
 	}
 	proj.decorate(s.now())
-	return proj, nil
+	return proj, s.attachSchedule(ctx, &proj, s.now())
 }
 
 // Create adds a project, creating its township and unit if they are new.
@@ -140,7 +140,7 @@ func (s *Service) Create(ctx context.Context, p auth.Principal, np NewProject) (
 		return Project{}, err
 	}
 	proj.decorate(s.now())
-	return proj, nil
+	return proj, s.attachSchedule(ctx, &proj, s.now())
 }
 
 // orgCache remembers names already resolved during one import.

@@ -77,5 +77,5 @@ func (s *Service) ChangeStatus(ctx context.Context, p auth.Principal, id string,
 		return Project{}, err
 	}
 	out.decorate(s.now())
-	return out, nil
+	return out, s.attachSchedule(ctx, &out, s.now())
 }

@@ -54,6 +54,7 @@ type Store interface {
 	ListAssignments(ctx context.Context, projectID string) ([]Assignment, error)
 
 	IndicatorStore
+	IndicatorEditStore
 }
 
 // OrgResolver turns township and unit names into records, creating new ones
@@ -97,4 +98,14 @@ type IndicatorStore interface {
 	// IndicatorValuesAsOf returns, per indicator id, the latest figure
 	// dated on or before day.
 	IndicatorValuesAsOf(ctx context.Context, projectIDs []string, day time.Time) (map[string]DatedValue, error)
+}
+
+// IndicatorEditStore is what editing indicators needs beyond IndicatorStore.
+type IndicatorEditStore interface {
+	// IndicatorByID loads one indicator; errs.ErrNotFound when absent.
+	IndicatorByID(ctx context.Context, id string) (Indicator, error)
+	// CountIndicatorValues counts an indicator's recorded figures.
+	CountIndicatorValues(ctx context.Context, indicatorID string) (int64, error)
+	// DeleteIndicator removes an indicator that has no figures.
+	DeleteIndicator(ctx context.Context, id string) error
 }

@@ -55,7 +55,7 @@ func (s *Service) Update(ctx context.Context, p auth.Principal, id string, u Upd
 		return Project{}, err
 	}
 	out.decorate(s.now())
-	return out, nil
+	return out, s.attachSchedule(ctx, &out, s.now())
 }
 
 // rescaleProgress keeps the latest progress honest when the target changes:

@@ -72,6 +72,9 @@ type Dashboard struct {
 	OrdersLinked bool
 	// NotInspected: no check by an inspector or the office in Days days.
 	NotInspected []UninspectedProject
+	// Schedule counts every project by schedule status (序时进度) at AsOf,
+	// worst first; Behind above is its behind and stalled together.
+	Schedule []ScheduleCount
 }
 
 func (q DashboardQuery) resolve(now time.Time) (date, asOf time.Time, days int, err error) {
@@ -140,6 +143,12 @@ func (s *Service) Dashboard(ctx context.Context, p auth.Principal, q DashboardQu
 	}
 	for i := range d.NotInspected {
 		d.NotInspected[i].Project = decorated(d.NotInspected[i].Project, asOf)
+	}
+	// A past day is judged on the figures dated on or before it.
+	past := asOf.Equal(date.Add(24*time.Hour)) && asOf.Before(s.now())
+	d.Schedule, err = s.scheduleCounts(ctx, asOf, past)
+	if err != nil {
+		return Dashboard{}, err
 	}
 	return d, nil
 }

@@ -27,7 +27,11 @@ type PublicProject struct {
 	TargetUnit     string
 	ProgressDate   *time.Time
 	BehindSchedule bool
-	Orders         OrderTally
+	// Schedule is the schedule status (序时进度) now. Its gap is not
+	// published: it moves every second, and the list's ETag must move only
+	// when the data (or a status) does.
+	Schedule projects.ScheduleStatus
+	Orders   OrderTally
 }
 
 // publicBatch bounds one read of the public list; the list itself is the
@@ -52,8 +56,12 @@ func (s *Service) PublicProjects(ctx context.Context) ([]PublicProject, error) {
 		if err != nil {
 			return nil, err
 		}
+		sch, err := s.schedules(ctx, batch, now, false)
+		if err != nil {
+			return nil, err
+		}
 		for _, p := range batch {
-			out = append(out, PublicProject{Code: p.Code, Name: p.Name, Category: p.Category, Township: p.Township,
+			out = append(out, PublicProject{Schedule: sch[p.ID].Status, Code: p.Code, Name: p.Name, Category: p.Category, Township: p.Township,
 				Unit: p.Unit, Status: p.Status, PlannedStart: p.PlannedStart, PlannedEnd: p.PlannedEnd,
 				ProgressPct: p.Progress.Percent, ProgressQty: p.Progress.Quantity, TargetQuantity: p.TargetQuantity,
 				TargetUnit: p.TargetUnit, ProgressDate: p.Progress.Date,

@@ -98,6 +98,9 @@ type Deps struct {
 	Orders OrderCounts
 	// OrderList pages through orders as GET /orders does (orders.Service).
 	OrderList OrderLister
+	// Indicators judges schedule status (序时进度) on each project's
+	// indicators (projects.Service); nil judges each on its own progress.
+	Indicators IndicatorSource
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
 }

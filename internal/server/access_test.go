@@ -84,7 +84,7 @@ func body(method, path string, b func(f *fixture) any) func(*fixture, string) ap
 func rules() map[string]rule {
 	out := map[string]rule{}
 	for _, set := range []map[string]rule{platformRules(), checkRules(), photoRules(), directRules(), orderRules(), reviewRules(), campaignRules(),
-		circularRules(), monthlyRules()} {
+		circularRules(), monthlyRules(), indicatorRules()} {
 		for k, v := range set {
 			out[k] = v
 		}

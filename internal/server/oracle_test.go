@@ -88,7 +88,7 @@ func oracles() map[string]oracle {
 
 func baseOracles() map[string]oracle {
 	none := func(why string) oracle { return oracle{skip: why} }
-	return map[string]oracle{
+	out := map[string]oracle{
 		"GET /api/v1/projects/:id":             same(http.MethodGet, "/api/v1/projects/:id", nil, hProject),
 		"PATCH /api/v1/projects/:id":           same(http.MethodPatch, "/api/v1/projects/:id", jsonBody(map[string]any{"name": "Renamed"}), hProject),
 		"POST /api/v1/projects/:id/status":     same(http.MethodPost, "/api/v1/projects/:id/status", jsonBody(map[string]any{"status": "under_construction"}), hProject),
@@ -198,6 +198,13 @@ func baseOracles() map[string]oracle {
 		"GET /api/v1/circulars/:id/download":     none("every reader of circulars reads every one; volunteers are refused 403 before any lookup"),
 		"PATCH /api/v1/units/:id":                none("office only: every other role is refused 403 before any lookup"),
 	}
+	// Each domain's further entries, from its own file.
+	for _, set := range []map[string]oracle{indicatorOracles()} {
+		for k, v := range set {
+			out[k] = v
+		}
+	}
+	return out
 }
 
 // TestEveryIDRouteHasAnOracleEntry: a route naming an object in its path

@@ -184,6 +184,9 @@ var publicKeys = map[string]bool{
 	"status": true, "planned_start": true, "planned_end": true, "progress_percent": true, "progress_quantity": true,
 	"target_quantity": true, "target_unit": true, "progress_date": true, "behind_schedule": true,
 	"open_orders": true, "closed_orders": true,
+	// The schedule status (序时进度), derived from the published progress
+	// and dates; its gap is left out (it changes by the second).
+	"schedule_status": true,
 }
 
 func walkKeys(v any, visit func(key string)) {

@@ -112,6 +112,7 @@ func New(o Options) (*Server, error) {
 		projects.Options{DefaultGeofenceM: cfg.DefaultGeofenceM, MaxVolunteersPerProject: cfg.MaxVolunteersPerProject,
 			Audit: s.Audit})
 	s.mount(func(g *gin.RouterGroup) { projectapi.Register(g, s.Projects, s.Orgs) })
+	s.wireIndicators(o)
 	s.mount(func(g *gin.RouterGroup) { auditapi.Register(g, s.Audit) })
 
 	// Each service is complete when built, so one is built before those

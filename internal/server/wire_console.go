@@ -4,6 +4,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/fieldproof/fieldproof/internal/console"
+	"github.com/fieldproof/fieldproof/internal/httpapi/circularapi"
 	"github.com/fieldproof/fieldproof/internal/httpapi/photoapi"
 	"github.com/fieldproof/fieldproof/internal/httpapi/reportapi"
 	"github.com/fieldproof/fieldproof/internal/httpapi/reviewapi"
@@ -17,12 +18,13 @@ func (s *Server) wireConsole(o Options) error {
 	con, err := console.New(console.Deps{
 		Log: o.Log, Auth: s.Auth, Checks: s.Checks, Checklists: s.Checklists, Photos: s.Photos, Orders: s.Orders,
 		Projects: s.Projects, Orgs: s.Orgs, Review: s.Review, Campaigns: s.Campaigns, Reports: s.Reports,
-		Audit: s.Audit, Zone: o.Config.Zone, TileURL: o.Config.MapTileURL, Key: o.JWTKey,
+		Audit: s.Audit, Circulars: s.Circulars, Zone: o.Config.Zone, TileURL: o.Config.MapTileURL, Key: o.JWTKey,
 		ObjectOrigin: storage.Origin(o.Objects),
 		Files: func(g *gin.RouterGroup) {
 			photoapi.RegisterContent(g, s.Photos)
 			reviewapi.RegisterExports(g, s.Review)
 			reportapi.Register(g, s.Reports)
+			circularapi.RegisterFiles(g, s.Circulars)
 		},
 	})
 	if err != nil {

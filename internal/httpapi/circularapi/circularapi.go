@@ -32,6 +32,17 @@ func Register(g *gin.RouterGroup, svc *circulars.Service) {
 	g.GET("/circulars/:id/download", respond.H(h.download))
 }
 
+// RegisterFiles mounts only the downloads — a period's preview file and a
+// published circular's stored bytes — on another authenticated group (the
+// console's cookie session), so the console's download is the API's own
+// answer under the same policy. Publishing is not among them: the console
+// publishes through its own form, with its CSRF token.
+func RegisterFiles(g *gin.RouterGroup, svc *circulars.Service) {
+	h := &handlers{svc: svc}
+	g.GET("/periods/:period/circular", respond.H(h.preview))
+	g.GET("/circulars/:id/download", respond.H(h.download))
+}
+
 type fileJSON struct {
 	Format      string `json:"format"`
 	SHA256      string `json:"sha256"`

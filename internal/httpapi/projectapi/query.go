@@ -9,7 +9,7 @@ import (
 	"github.com/fieldproof/fieldproof/internal/projects"
 )
 
-var listParams = []string{"status", "category", "township", "unit", "behind_schedule", "q", "bbox", "cursor", "limit"}
+var listParams = []string{"status", "category", "township", "unit", "behind_schedule", "schedule_status", "q", "bbox", "cursor", "limit"}
 
 // parseListQuery reads GET /projects parameters.
 func parseListQuery(vals url.Values) (projects.ListQuery, error) {
@@ -17,6 +17,15 @@ func parseListQuery(vals url.Values) (projects.ListQuery, error) {
 	q := projects.ListQuery{Status: projects.Status(r.String("status")), Category: projects.Category(r.String("category")),
 		Township: r.String("township"), Unit: r.String("unit"), Text: r.String("q"), Cursor: r.String("cursor"),
 		Behind: r.Bool("behind_schedule"), Limit: r.Int("limit")}
+	if s := r.String("schedule_status"); s != "" {
+		st, ok := projects.ParseScheduleStatuses(s)
+		if ok {
+			q.Schedule = st
+		} else {
+			r.Fail("schedule_status", "invalid",
+				"must be a comma-separated list of stalled, behind, on_schedule, not_started, ahead, completed")
+		}
+	}
 	if s := r.String("bbox"); s != "" {
 		parts := strings.Split(s, ",")
 		var f [4]float64

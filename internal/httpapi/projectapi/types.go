@@ -195,8 +195,17 @@ type projectResponse struct {
 	Progress          progressOut    `json:"progress"`
 	ElapsedPercent    *float64       `json:"elapsed_percent"`
 	BehindSchedule    bool           `json:"behind_schedule"`
+	Schedule          *scheduleBrief `json:"schedule"`
 	CreatedAt         time.Time      `json:"created_at"`
 	UpdatedAt         time.Time      `json:"updated_at"`
+}
+
+// scheduleBrief is a project's schedule status (序时进度) as lists show
+// it: its worst indicator's status and gap; GET /projects/{id}/schedule
+// has the indicators. Null where it was not computed.
+type scheduleBrief struct {
+	Status    string  `json:"status"`
+	GapPoints float64 `json:"gap_points"`
 }
 
 // projectDetail is one project, with its route.
@@ -223,6 +232,9 @@ func toProjectResponse(p projects.Project) projectResponse {
 		Progress:       progressOut{Percent: p.Progress.Percent, Quantity: p.Progress.Quantity, Date: dateOut(p.Progress.Date)},
 		ElapsedPercent: p.ElapsedPercent, BehindSchedule: p.BehindSchedule, CreatedAt: p.CreatedAt.UTC(),
 		UpdatedAt: p.UpdatedAt.UTC()}
+	if p.Schedule != nil {
+		r.Schedule = &scheduleBrief{Status: string(p.Schedule.Status), GapPoints: p.Schedule.GapPoints}
+	}
 	if p.BudgetCents != nil {
 		// A JSON number with exactly two decimals, built from integer fen.
 		n := json.Number(projects.FormatYuan(*p.BudgetCents))

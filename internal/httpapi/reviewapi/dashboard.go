@@ -49,6 +49,14 @@ type dashboardJSON struct {
 	ZeroProgress []dashProjectJSON `json:"zero_progress"`
 	Failed       []failedJSON      `json:"failed_checks_without_order"`
 	NotInspected []uninspectedJSON `json:"not_inspected"`
+	// Schedule counts the county's projects by schedule status (序时进度),
+	// every status present, worst first.
+	Schedule []scheduleCountJSON `json:"schedule_counts"`
+}
+
+type scheduleCountJSON struct {
+	Status string `json:"status"`
+	Count  int    `json:"count"`
 }
 
 func toDashProject(p projects.Project) dashProjectJSON {
@@ -82,6 +90,10 @@ func (h *handlers) dashboard(c *gin.Context) error {
 	for i, f := range d.Failed {
 		out.Failed[i] = failedJSON{dashProjectJSON: toDashProject(f.Project), FailedChecks: f.FailedChecks,
 			LastFailedAt: f.LastFailedAt}
+	}
+	out.Schedule = make([]scheduleCountJSON, len(d.Schedule))
+	for i, sc := range d.Schedule {
+		out.Schedule[i] = scheduleCountJSON{Status: string(sc.Status), Count: sc.Count}
 	}
 	for i, u := range d.NotInspected {
 		out.NotInspected[i] = uninspectedJSON{dashProjectJSON: toDashProject(u.Project), LastInspectedAt: u.LastInspectedAt}

@@ -32,6 +32,7 @@ type publicProjectJSON struct {
 	TargetUnit       string   `json:"target_unit"`
 	ProgressDate     *string  `json:"progress_date"`
 	BehindSchedule   bool     `json:"behind_schedule"`
+	ScheduleStatus   string   `json:"schedule_status"`
 	OpenOrders       int      `json:"open_orders"`
 	ClosedOrders     int      `json:"closed_orders"`
 }
@@ -50,7 +51,7 @@ func toPublicJSON(p review.PublicProject) publicProjectJSON {
 		ResponsibleUnit: p.Unit, Status: string(p.Status), PlannedStart: dateText(p.PlannedStart),
 		PlannedEnd: dateText(p.PlannedEnd), ProgressPercent: p.ProgressPct, ProgressQuantity: p.ProgressQty,
 		TargetQuantity: p.TargetQuantity, TargetUnit: p.TargetUnit, ProgressDate: dateText(p.ProgressDate),
-		BehindSchedule: p.BehindSchedule, OpenOrders: p.Orders.Open, ClosedOrders: p.Orders.Closed}
+		BehindSchedule: p.BehindSchedule, ScheduleStatus: string(p.Schedule), OpenOrders: p.Orders.Open, ClosedOrders: p.Orders.Closed}
 }
 
 // publicProjects answers the disclosure list: rate limited per client
