@@ -68,8 +68,10 @@ import (
 //	             (YR-04 April 300 < March 320: decreased)
 //
 // Filing: on-time reports on the 20th at 10:00 (YR-01 in October on the
-// 23rd, after its photos were taken); YR-04 late in February (29 Feb,
-// 09:00, after the due time, 29 Feb 00:00) and June (30 June); YR-05 never.
+// 23rd, after its photos were taken; YR-04 in September at 23:30 on the
+// 28th); YR-04 late in February (29 Feb, 09:00, after the due time, 29 Feb
+// 00:00) and June (30 June), YR-03 late in October (00:30 on the 29th);
+// YR-05 never.
 // The notice pass (the reminder worker's body) runs on the 24th at 23:00
 // (nothing), on the 25th at 08:00 (reminders) and the 29th at 10:00
 // (overdue), each twice.
@@ -323,7 +325,8 @@ func (y *yearWorld) month(m time.Month) {
 	for _, code := range []string{"YR-01", "YR-02", "YR-03", "YR-04"} {
 		figs := yearFigures[code]
 		if int(m) > len(figs) || figs[m-1] == nil || (code == "YR-01" && m == time.October) ||
-			(code == "YR-04" && (m == time.February || m == time.June)) {
+			(code == "YR-04" && (m == time.February || m == time.June || m == time.September)) ||
+			(code == "YR-03" && m == time.October) {
 			continue
 		}
 		vals := figs[m-1]
@@ -354,12 +357,25 @@ func (y *yearWorld) month(m time.Month) {
 	y.notices(0, period(m)+"-24")
 	y.at(2008, m, 25, 8)
 	// 县教育局 every month (YR-05); 县交通运输局 in May (YR-02); 县水利局 in
-	// February and June (YR-04).
+	// February, June and September (YR-04) and October (YR-03).
 	reminders := 1
-	if m == time.May || m == time.February || m == time.June {
+	switch m {
+	case time.February, time.May, time.June, time.September, time.October:
 		reminders = 2
 	}
 	y.notices(reminders, period(m)+"-25")
+
+	// The due time is the end of the 28th in the county, not in UTC: YR-04
+	// files at 23:30 on 28 September (15:30 UTC), on time; YR-03 at 00:30
+	// on 29 October (still the 28th, 16:30, in UTC), late.
+	switch m {
+	case time.September:
+		y.clk.Set(time.Date(2008, m, 28, 23, 30, 0, 0, y.zone))
+		filed["YR-04"] = y.file("YR-04", m, yearFigures["YR-04"][m-1])
+	case time.October:
+		y.clk.Set(time.Date(2008, m, 29, 0, 30, 0, 0, y.zone))
+		filed["YR-03"] = y.file("YR-03", m, yearFigures["YR-03"][m-1])
+	}
 
 	// Late: YR-04 in February before the overdue pass, in June after it.
 	if m == time.February {
@@ -432,8 +448,8 @@ func (y *yearWorld) returnAndResubmit(r map[string]any) {
 	y.at(2008, time.March, 21, 9)
 	y.do(http.MethodPost, "/api/v1/monthly-reports/"+id+"/return", y.office, map[string]any{"reason": "路基数字有误：应为 6 公里"}, http.StatusOK)
 	st := y.status(time.March)
-	if s := st.standing["YR-03"]; s != "returned/on_time" {
-		t.Errorf("YR-03 returned: %s, want returned/on_time", s)
+	if s := st.standing["YR-03"]; s != "returned/on_time/jump" {
+		t.Errorf("YR-03 returned: %s, want returned/on_time/jump (its 16 km still stand)", s)
 	}
 	y.at(2008, time.March, 22, 9)
 	tok := y.unit["县水利局"]
@@ -540,9 +556,10 @@ func (y *yearWorld) status(m time.Month) yearStatus {
 	apitest.Expect(y.t, r, http.StatusOK)
 	var st struct {
 		Projects []struct {
-			ProjectCode string `json:"project_code"`
-			State       string `json:"state"`
-			Standing    string `json:"standing"`
+			ProjectCode string   `json:"project_code"`
+			State       string   `json:"state"`
+			Standing    string   `json:"standing"`
+			Flags       []string `json:"flags"`
 		} `json:"projects"`
 		ByUnit     []yearCount `json:"by_unit"`
 		ByTownship []yearCount `json:"by_township"`
@@ -551,6 +568,9 @@ func (y *yearWorld) status(m time.Month) yearStatus {
 	out := yearStatus{standing: map[string]string{}}
 	for _, p := range st.Projects {
 		out.standing[p.ProjectCode] = p.State + "/" + p.Standing
+		if len(p.Flags) > 0 {
+			out.standing[p.ProjectCode] += "/" + strings.Join(p.Flags, ",")
+		}
 	}
 	var u, w []string
 	for _, c := range st.ByUnit {
@@ -573,19 +593,20 @@ func (y *yearWorld) status(m time.Month) yearStatus {
 //	5      1/0/1 (YR-02 missing)       0/0/1    2/0/0                  1/0/1            2/0/1
 //	6      2/0/0                       0/0/1    1/1/0                  1/0/1            2/1/0
 //	7, 8   2/0/0                       0/0/1    2/0/0                  1/0/1            3/0/0
-//	9–11   1/0/0 (YR-02 completed)     0/0/1    2/0/0                  1/0/1            2/0/0
+//	9–11   1/0/0 (YR-02 completed)     0/0/1    2/0/0; 10: 1/1/0       10: 0/1/1        2/0/0
 //	12     — (both completed)          0/0/1    2/0/0                  1/0/1            1/0/0
 func (y *yearWorld) checkStatus(m time.Month) {
 	jt := map[time.Month]string{1: "1/0/0", 2: "1/0/0", 3: "2/0/0", 4: "2/0/0", 5: "1/0/1", 6: "2/0/0", 7: "2/0/0", 8: "2/0/0",
 		9: "1/0/0", 10: "1/0/0", 11: "1/0/0"}[m]
-	sl := map[bool]string{true: "1/1/0", false: "2/0/0"}[m == time.February || m == time.June]
+	sl := map[bool]string{true: "1/1/0", false: "2/0/0"}[m == time.February || m == time.June || m == time.October]
 	qs := map[time.Month]string{1: "2/0/0", 2: "1/1/0", 3: "3/0/0", 4: "3/0/0", 5: "2/0/1", 6: "2/1/0", 7: "3/0/0", 8: "3/0/0",
 		9: "2/0/0", 10: "2/0/0", 11: "2/0/0", 12: "1/0/0"}[m]
 	wantUnit := "县交通运输局 " + jt + "; 县教育局 0/0/1; 县水利局 " + sl
 	if m == time.December {
 		wantUnit = "县教育局 0/0/1; 县水利局 " + sl
 	}
-	wantTown := "白水乡 1/0/1; 青山镇 " + qs
+	bs := map[bool]string{true: "0/1/1", false: "1/0/1"}[m == time.October]
+	wantTown := "白水乡 " + bs + "; 青山镇 " + qs
 	st := y.status(m)
 	if st.byUnit != wantUnit {
 		y.t.Errorf("%s by unit: %s\n want %s", period(m), st.byUnit, wantUnit)
@@ -593,8 +614,20 @@ func (y *yearWorld) checkStatus(m time.Month) {
 	if st.byTownship != wantTown {
 		y.t.Errorf("%s by township: %s\n want %s", period(m), st.byTownship, wantTown)
 	}
-	if s := st.standing["YR-05"]; s != "missing/missing" {
-		y.t.Errorf("%s YR-05: %s", period(m), s)
+	// Each project's state/standing(/figure flags) on some months.
+	for code, w := range map[time.Month]map[string]string{
+		time.January:   {"YR-05": "missing/missing"},
+		time.February:  {"YR-04": "accepted/late", "YR-05": "missing/missing"},
+		time.March:     {"YR-03": "accepted/on_time"}, // returned and resubmitted, its jump corrected
+		time.April:     {"YR-04": "accepted/on_time/decreased"},
+		time.May:       {"YR-02": "missing/missing", "YR-01": "accepted/on_time"},
+		time.September: {"YR-04": "accepted/on_time"},
+		time.October:   {"YR-03": "accepted/late"},
+		time.December:  {"YR-05": "missing/missing", "YR-03": "accepted/on_time"},
+	}[m] {
+		if got := st.standing[code]; got != w {
+			y.t.Errorf("%s %s: %s, want %s", period(m), code, got, w)
+		}
 	}
 }
 
@@ -819,7 +852,7 @@ func (y *yearWorld) checkNotices() {
 	all := []string{"01", "02", "03", "04", "05", "06", "07", "08", "09", "10", "11", "12"}
 	for unit, w := range map[string]struct{ reminder, overdue []string }{
 		"县交通运输局": {[]string{"05"}, []string{"05"}},
-		"县水利局":   {[]string{"02", "06"}, []string{"06"}},
+		"县水利局":   {[]string{"02", "06", "09", "10"}, []string{"06"}},
 		"县教育局":   {all, all},
 	} {
 		r := y.e.Get("/api/v1/notifications?limit=200", y.unit[unit])
