@@ -60,7 +60,8 @@ import (
 //
 //	month        1   2   3    4    5    6    7    8    9    10   11   12
 //	YR-01 km     1   2   3    4    5.5  6.5  7.5  8.5  9.5  11   12   (completed 30 Nov)
-//	YR-02 %      -   -   15   30   —    55   80   100  (completed 31 Aug; May's report missing)
+//	YR-02 %      -   -   15   30   40†  55   80   100  (completed 31 Aug)
+//	             († May's report missing at May's end; filed on 5 June, a month late)
 //	YR-03 km     2   4   6*   7    9    10   12   14   15   17   18   20
 //	YR-03 户     40  80  120  160  200  220  290  320  360  400  400  400
 //	YR-04 户     80  150 320  300  380  420  500  560  620  700  760  800
@@ -116,7 +117,9 @@ type yearWorld struct {
 	inds   map[string][]string // project code → indicator ids by position
 	points map[string]string   // point name → id
 	photos map[string][]byte   // file name → bytes
-	orders []string            // order numbers
+	orders []string            // the order's number and id
+	// published is June's circular, published on 1 July.
+	published string
 }
 
 // at sets the clock to the given day and hour in the county.
@@ -162,6 +165,28 @@ func runYear(t *testing.T, db *store.DB, objs storage.Store, backend string, twe
 		y.month(m)
 	}
 	y.checkNotices()
+	y.checkPublished()
+}
+
+// checkPublished: June's published circular, downloaded at the year's end,
+// holds June's figures as worked out above.
+func (y *yearWorld) checkPublished() {
+	r := y.e.Get("/api/v1/circulars/"+y.published+"/download?format=json", y.office)
+	apitest.Expect(y.t, r, http.StatusOK)
+	var doc struct {
+		Period  string         `json:"period"`
+		Version int            `json:"version"`
+		Figures map[string]int `json:"figures"`
+	}
+	r.JSON(y.t, &doc)
+	if doc.Period != "2008-06" || doc.Version != 1 {
+		y.t.Errorf("published: period %s version %d", doc.Period, doc.Version)
+	}
+	for k, want := range yearCircularFigures[time.June] {
+		if doc.Figures[k] != want {
+			y.t.Errorf("published June %s = %d, want %d", k, doc.Figures[k], want)
+		}
+	}
 }
 
 // setUp: the admin (the one account not made over HTTP: someone has to be
@@ -312,6 +337,17 @@ func (y *yearWorld) month(m time.Month) {
 	filed := map[string]map[string]any{}
 
 	if m == time.June {
+		// YR-02's May report comes in a month late, on 5 June, and is
+		// accepted the next day: May's status now counts it late.
+		y.at(2008, m, 5, 10)
+		r := y.file("YR-02", time.May, []float64{40})
+		y.at(2008, m, 6, 10)
+		y.do(http.MethodPost, "/api/v1/monthly-reports/"+r["id"].(string)+"/accept", y.office, nil, http.StatusOK)
+		st := y.status(time.May)
+		if st.byUnit != "县交通运输局 1/1/0; 县教育局 0/0/1; 县水利局 2/0/0" || st.byTownship != "白水乡 1/0/1; 青山镇 2/1/0" ||
+			st.standing["YR-02"] != "accepted/late" {
+			t.Errorf("May after YR-02's late report: %+v", st)
+		}
 		// An order on YR-02 on the 10th with a deadline of the 20th, never
 		// done: overdue at the end of June and of July; cancelled in August.
 		y.at(2008, m, 10, 10)
@@ -420,6 +456,24 @@ func (y *yearWorld) month(m time.Month) {
 
 	// The next month's changes, after the checks.
 	switch m {
+	case time.January:
+		// The office closes January: nothing more can be filed for it. A
+		// period not yet due cannot be closed.
+		y.do(http.MethodPost, "/api/v1/periods/2008-01/close", y.office, nil, http.StatusOK)
+		r := y.e.Post("/api/v1/monthly-reports", y.unit["县教育局"], map[string]any{"id": uuid.NewString(),
+			"project_id": y.ids["YR-05"], "period": "2008-01", "values": []map[string]any{{"indicator_id": y.inds["YR-05"][0], "value": 1}}})
+		if r.Status != http.StatusConflict || !strings.Contains(string(r.Body), "period_closed") {
+			t.Errorf("a report for closed January: %d %s", r.Status, r.Body)
+		}
+		y.do(http.MethodPost, "/api/v1/periods/2008-02/close", y.office, nil, http.StatusUnprocessableEntity)
+	case time.June:
+		// June's circular is published; at the year's end it still says
+		// what it said on 1 July.
+		pub := y.do(http.MethodPost, "/api/v1/periods/2008-06/circulars", y.office, nil, http.StatusCreated)
+		if pub["version"] != 1.0 || len(pub["sha256"].(string)) != 64 {
+			t.Errorf("published June: %v", pub)
+		}
+		y.published = pub["id"].(string)
 	case time.February:
 		y.at(2008, time.March, 1, 10)
 		y.do(http.MethodPost, "/api/v1/projects/"+y.ids["YR-02"]+"/status", y.office, map[string]any{"status": "under_construction"}, http.StatusOK)
