@@ -391,7 +391,8 @@ func (y *yearWorld) month(m time.Month) {
 	// submitted from the 25th (three days before the 28th).
 	y.at(2008, m, 24, 23)
 	y.notices(0, period(m)+"-24")
-	y.at(2008, m, 25, 8)
+	// 00:30 on the 25th in the county (still the 24th in UTC).
+	y.clk.Set(time.Date(2008, m, 25, 0, 30, 0, 0, y.zone))
 	// 县教育局 every month (YR-05); 县交通运输局 in May (YR-02); 县水利局 in
 	// February, June and September (YR-04) and October (YR-03).
 	reminders := 1
@@ -404,11 +405,14 @@ func (y *yearWorld) month(m time.Month) {
 	// The due time is the end of the 28th in the county, not in UTC: YR-04
 	// files at 23:30 on 28 September (15:30 UTC), on time; YR-03 at 00:30
 	// on 29 October (still the 28th, 16:30, in UTC), late.
-	switch m {
-	case time.September:
+	if m == time.September {
 		y.clk.Set(time.Date(2008, m, 28, 23, 30, 0, 0, y.zone))
 		filed["YR-04"] = y.file("YR-04", m, yearFigures["YR-04"][m-1])
-	case time.October:
+	}
+	// Ten minutes before the due time: nothing new (the reminders went).
+	y.clk.Set(time.Date(2008, m, 28, 23, 50, 0, 0, y.zone))
+	y.notices(0, period(m)+"-28")
+	if m == time.October {
 		y.clk.Set(time.Date(2008, m, 29, 0, 30, 0, 0, y.zone))
 		filed["YR-03"] = y.file("YR-03", m, yearFigures["YR-03"][m-1])
 	}
@@ -916,6 +920,15 @@ func (y *yearWorld) checkNotices() {
 			n := it.(map[string]any)
 			if ev := n["event"].(string); strings.HasPrefix(ev, "monthly.") {
 				got[ev] = append(got[ev], n["order_number"].(string))
+				// The notice names what is outstanding.
+				want := map[string]string{"县交通运输局": "青山镇邮政所", "县水利局": "青山镇饮水巩固提升",
+					"县教育局": "白水乡中心幼儿园"}[unit]
+				if unit == "县水利局" && n["order_number"] == "2008-10" {
+					want = "白水乡集中供水工程"
+				}
+				if !strings.Contains(n["message"].(string), want) {
+					y.t.Errorf("%s %s %s: %q does not name %s", unit, ev, n["order_number"], n["message"], want)
+				}
 			}
 		}
 		for ev, months := range map[string][]string{"monthly.reminder": w.reminder, "monthly.overdue": w.overdue} {
