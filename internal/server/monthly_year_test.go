@@ -166,6 +166,43 @@ func runYear(t *testing.T, db *store.DB, objs storage.Store, backend string, twe
 	}
 	y.checkNotices()
 	y.checkPublished()
+	y.checkMoved()
+}
+
+// checkMoved: at the year's end 县交通运输局's contractor moves to 县水利局.
+// With the token they already hold, the old unit's reports are gone at
+// once (not found, and not listed); the new unit's are theirs.
+func (y *yearWorld) checkMoved() {
+	t := y.t
+	tok := y.unit["县交通运输局"]
+	old := y.do(http.MethodGet, "/api/v1/monthly-reports?period=2008-11", tok, nil, http.StatusOK)["items"].([]any)
+	if len(old) != 1 {
+		t.Fatalf("县交通运输局's November reports: %v", old)
+	}
+	oldID := old[0].(map[string]any)["id"].(string)
+	var jt1 string
+	for _, it := range y.do(http.MethodGet, "/api/v1/users?q=jt1", y.admin, nil, http.StatusOK)["items"].([]any) {
+		if u := it.(map[string]any); u["username"] == "jt1" {
+			jt1 = u["id"].(string)
+		}
+	}
+	y.do(http.MethodPatch, "/api/v1/users/"+jt1, y.admin, map[string]any{"unit": "县水利局"}, http.StatusOK)
+	if r := y.e.Get("/api/v1/monthly-reports/"+oldID, tok); r.Status != http.StatusNotFound {
+		t.Errorf("a moved contractor reads the old unit's report: %d %s", r.Status, r.Body)
+	}
+	var codes []string
+	for _, it := range y.do(http.MethodGet, "/api/v1/monthly-reports?period=2008-11", tok, nil, http.StatusOK)["items"].([]any) {
+		id := it.(map[string]any)["project_id"].(string)
+		for code, pid := range y.ids {
+			if pid == id {
+				codes = append(codes, code)
+			}
+		}
+	}
+	sort.Strings(codes)
+	if strings.Join(codes, " ") != "YR-03 YR-04" {
+		t.Errorf("the moved contractor's November reports: %v, want YR-03 YR-04", codes)
+	}
 }
 
 // checkPublished: June's published circular, downloaded at the year's end,
