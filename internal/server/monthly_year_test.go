@@ -743,6 +743,14 @@ type want struct {
 //	YR-04  150/800 = 18.75 − 16.39 = +2.36 on_schedule
 //	YR-05  0 − 16.39 = −16.39 behind (half the schedule not yet due: not stalled)
 //
+// March (end: 91/366 = 24.86 %; YR-02 31 of 184 days = 16.85 %; 户 60 × 91/182 = 30 %):
+//
+//	YR-01  3/12 = 25 − 24.86 = +0.14 on_schedule
+//	YR-02  15 − 16.85 = −1.85 behind
+//	YR-03  km 6/20 = 30 − 24.86 = +5.14; 户 120/400 = 30 − 30 = 0: on_schedule 0
+//	YR-04  320/800 = 40 − 24.86 = +15.14: ahead (10 points or more)
+//	YR-05  0 − 24.86 = −24.86 behind
+//
 // June (end: 182/366 = 49.73 %; YR-02 122 of 184 days = 66.30 %; 户 plan 60 %):
 //
 //	YR-01  6.5/12 = 54.16 − 49.73 = +4.43 on_schedule
@@ -772,6 +780,8 @@ type want struct {
 var yearSchedules = map[time.Month]map[string]want{
 	time.February: {"YR-01": {"on_schedule", 0.27}, "YR-03": {"on_schedule", 0.22}, "YR-04": {"on_schedule", 2.36},
 		"YR-05": {"behind", -16.39}},
+	time.March: {"YR-01": {"on_schedule", 0.14}, "YR-02": {"behind", -1.85}, "YR-03": {"on_schedule", 0},
+		"YR-04": {"ahead", 15.14}, "YR-05": {"behind", -24.86}},
 	time.June: {"YR-01": {"on_schedule", 4.43}, "YR-02": {"behind", -11.30}, "YR-03": {"behind", -5},
 		"YR-04": {"on_schedule", 2.77}, "YR-05": {"behind", -49.73}},
 	time.July: {"YR-01": {"on_schedule", 4.30}, "YR-02": {"behind", -3.15}, "YR-03": {"on_schedule", 1.80},
@@ -787,6 +797,7 @@ var yearSchedules = map[time.Month]map[string]want{
 //
 //	        projects on  behind stalled done | due on_time late missing | orders opened closed overdue
 //	Feb     4        3   1      0       0    | 4   2       1    1       | 0 0 0
+//	Mar     5        2   2      0       0    | 5   4       0    1       | 0 0 0   (ahead 1: YR-04)
 //	Jun     5        2   3      0       0    | 5   3       1    1       | 1 0 1 (YR-02's, deadline 20 June)
 //	Jul     5        3   1      1       0    | 5   4       0    1       | 0 0 1
 //	Nov     5        1   1      1       2    | 4   3       0    1       | 0 0 0 (cancelled in August)
@@ -794,6 +805,8 @@ var yearSchedules = map[time.Month]map[string]want{
 var yearCircularFigures = map[time.Month]map[string]int{
 	time.February: {"projects": 4, "on_schedule": 3, "behind": 1, "stalled": 0, "completed": 0, "ahead": 0, "not_started": 0,
 		"reports_due": 4, "reports_on_time": 2, "reports_late": 1, "reports_missing": 1, "orders_opened": 0, "orders_closed": 0, "orders_overdue": 0},
+	time.March: {"projects": 5, "on_schedule": 2, "behind": 2, "stalled": 0, "completed": 0, "ahead": 1, "not_started": 0,
+		"reports_due": 5, "reports_on_time": 4, "reports_late": 0, "reports_missing": 1, "orders_opened": 0, "orders_closed": 0, "orders_overdue": 0},
 	time.June: {"projects": 5, "on_schedule": 2, "behind": 3, "stalled": 0, "completed": 0, "ahead": 0, "not_started": 0,
 		"reports_due": 5, "reports_on_time": 3, "reports_late": 1, "reports_missing": 1, "orders_opened": 1, "orders_closed": 0, "orders_overdue": 1},
 	time.July: {"projects": 5, "on_schedule": 3, "behind": 1, "stalled": 1, "completed": 0, "ahead": 0, "not_started": 0,
@@ -809,6 +822,9 @@ var yearCircularFigures = map[time.Month]map[string]int{
 // then the units ahead (or done) on every project.
 var yearCircularUnits = map[time.Month]string{
 	time.February: "县交通运输局 王强 1 [] [] [] 0; 县教育局 张伟 1 [YR-05 behind -16.39] [YR-05] [] 0; 县水利局 李梅 2 [] [] [YR-04] 0 | ahead:",
+	// March: 县水利局 is not praised: YR-04 is ahead, YR-03 only on schedule.
+	time.March: "县交通运输局 王强 2 [YR-02 behind -1.85] [] [] 0; 县教育局 张伟 1 [YR-05 behind -24.86] [YR-05] [] 0; " +
+		"县水利局 李梅 2 [] [] [] 0 | ahead:",
 	time.June: "县交通运输局 王强 2 [YR-02 behind -11.30] [] [] 1; 县教育局 张伟 1 [YR-05 behind -49.73] [YR-05] [] 0; " +
 		"县水利局 李梅 2 [YR-03 behind -5.00] [] [YR-04] 0 | ahead:",
 	time.July: "县交通运输局 王强 2 [YR-02 behind -3.15] [] [] 1; 县教育局 张伟 1 [YR-05 stalled -58.20] [YR-05] [] 0; " +
@@ -907,7 +923,7 @@ func (y *yearWorld) checkCircular(m time.Month) {
 		rows += len(u.Behind) + len(u.MissingReports) + len(u.LateReports) + len(u.OverdueOrders)
 	}
 	rows += len(doc.Ahead)
-	wantRows := map[time.Month]int{time.February: 17 + 1 + 1 + 1, time.June: 17 + 3 + 1 + 1 + 1, time.July: 17 + 2 + 1 + 1,
+	wantRows := map[time.Month]int{time.February: 17 + 1 + 1 + 1, time.March: 17 + 2 + 1, time.June: 17 + 3 + 1 + 1 + 1, time.July: 17 + 2 + 1 + 1,
 		time.November: 17 + 2 + 1 + 1, time.December: 17 + 1 + 1 + 2}[m]
 	if n := bytes.Count(r.Body, []byte("\r\n")); n != wantRows || rows != wantRows {
 		t.Errorf("%s csv: %d lines (the JSON's tables make %d), want %d", period(m), n, rows, wantRows)
