@@ -395,6 +395,7 @@ func (y *yearWorld) month(m time.Month) {
 	}
 	// The 20th: the units that are on time file.
 	y.at(2008, m, 20, 10)
+	y.refusals(m)
 	for _, code := range []string{"YR-01", "YR-02", "YR-03", "YR-04"} {
 		figs := yearFigures[code]
 		if int(m) > len(figs) || figs[m-1] == nil || (code == "YR-01" && m == time.October) ||
@@ -526,6 +527,38 @@ func (y *yearWorld) month(m time.Month) {
 			y.points[name] = y.do(http.MethodPost, "/api/v1/projects/"+y.ids["YR-01"]+"/photo-points", y.office,
 				map[string]any{"name": name, "lat": ll[0], "lon": ll[1], "bearing": 270, "note": "朝西"}, http.StatusCreated)["id"].(string)
 		}
+	}
+}
+
+// refusals: bad reports in the year's context are refused with the field
+// at fault, and leave nothing behind (the period status tables above
+// still hold).
+func (y *yearWorld) refusals(m time.Month) {
+	bad := func(unit, code, per string, value float64, field, fcode string, photo map[string]any) {
+		y.t.Helper()
+		body := map[string]any{"id": uuid.NewString(), "project_id": y.ids[code], "period": per,
+			"values": []map[string]any{{"indicator_id": y.inds[code][0], "value": value}}}
+		if photo != nil {
+			body["photos"] = []any{photo}
+		}
+		r := y.e.Post("/api/v1/monthly-reports", y.unit[unit], body)
+		if r.Status != http.StatusUnprocessableEntity || !strings.Contains(string(r.Body), `"field":"`+field+`","code":"`+fcode+`"`) {
+			y.t.Errorf("%s %s: %d %s, want 422 naming %s %s", code, per, r.Status, r.Body, field, fcode)
+		}
+	}
+	switch m {
+	case time.January:
+		bad("县教育局", "YR-05", "2008-01", -1, "values[0].value", "negative", nil)
+	case time.February:
+		// YR-02 is still planned: it owes nothing and may file nothing.
+		bad("县交通运输局", "YR-02", "2008-02", 5, "project_id", "not_under_construction", nil)
+	case time.November:
+		// YR-04 has no photo points; 起点 is the road's.
+		bad("县水利局", "YR-04", "2008-11", 760, "photos[0].point_id", "other_project",
+			map[string]any{"point_id": y.points["起点"], "photo_id": uuid.NewString(), "caption": "x"})
+	case time.December:
+		bad("县交通运输局", "YR-01", "2008-12", 12, "project_id", "not_under_construction", nil) // completed
+		bad("县水利局", "YR-04", "2009-01", 800, "period", "in_future", nil)
 	}
 }
 
