@@ -993,6 +993,17 @@ func (y *yearWorld) checkCircular(m time.Month) {
 // a reminder before the due day and an overdue notice after it — for the
 // months their unit had a report outstanding (see month).
 func (y *yearWorld) checkNotices() {
+	// The office hears every unit's: reminders 12 (教育局) + 1 (交通运输局)
+	// + 4 (水利局: Feb, Jun, Sep, Oct) = 17; overdue 12 + 1 + 1 = 14.
+	r := y.e.Get("/api/v1/notifications?limit=200", y.office)
+	apitest.Expect(y.t, r, http.StatusOK)
+	office := map[string]int{}
+	for _, it := range r.Map(y.t)["items"].([]any) {
+		office[it.(map[string]any)["event"].(string)]++
+	}
+	if office["monthly.reminder"] != 17 || office["monthly.overdue"] != 14 {
+		y.t.Errorf("the office's notices: %v, want 17 reminders and 14 overdue", office)
+	}
 	all := []string{"01", "02", "03", "04", "05", "06", "07", "08", "09", "10", "11", "12"}
 	for unit, w := range map[string]struct{ reminder, overdue []string }{
 		"县交通运输局": {[]string{"05"}, []string{"05"}},
