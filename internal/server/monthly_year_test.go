@@ -73,9 +73,11 @@ import (
 // 28th); YR-04 late in February (29 Feb, 09:00, after the due time, 29 Feb
 // 00:00) and June (30 June), YR-03 late in October (00:30 on the 29th);
 // YR-05 never.
-// The notice pass (the reminder worker's body) runs on the 24th at 23:00
-// (nothing), on the 25th at 08:00 (reminders) and the 29th at 10:00
-// (overdue), each twice.
+// The notice pass (the reminder worker's body, called directly: there is
+// no route for it) runs on the 24th at 23:00 (nothing), on the 25th at
+// 00:30 (reminders), on the 28th at 23:50 (nothing new) and on the 29th
+// at 10:00 (overdue), each twice. The office accepts each month's reports
+// on its last day; the month is checked on the first of the next.
 func TestSimulatedYear(t *testing.T) {
 	tweak := func(c *config.Config) {
 		c.CountyName = "青山县"
