@@ -139,6 +139,10 @@ func (v *view) Can(what string) bool {
 		return policy.Reports(v.User) == nil
 	case "circulars":
 		return policy.Circulars(v.User, policy.GenerateCircular) == nil
+	case "monthly":
+		return policy.MonthlyGlobal(v.User, policy.ViewPeriodStatus) == nil
+	case "close_period":
+		return policy.MonthlyGlobal(v.User, policy.ClosePeriod) == nil
 	}
 	return false
 }
