@@ -35,6 +35,8 @@ type monthlyData struct {
 	Tallies []tally
 	// DuePassed: the due time is behind us, so a missing report is overdue.
 	DuePassed bool
+	// DueDay is the last day to report (DueAt is the first instant after it).
+	DueDay string
 }
 
 // tally is one table of counts: by unit or by township.
@@ -83,6 +85,7 @@ func (c *Console) showMonthly(gc *gin.Context, period string, status int, proble
 	} else {
 		d.Status = &st
 		d.DuePassed = !time.Now().Before(st.DueAt)
+		d.DueDay = dueDay(st.DueAt, c.d.Zone)
 		d.Figures = monthlyFigures(v, st)
 		d.Tallies = []tally{{ID: "by-unit", Title: v.T("console.monthly.by_unit"), Name: v.T("console.monthly.unit"), Rows: st.ByUnit},
 			{ID: "by-township", Title: v.T("console.monthly.by_township"), Name: v.T("console.monthly.township"), Rows: st.ByTownship}}
@@ -134,6 +137,12 @@ func (c *Console) closePeriod(gc *gin.Context) error {
 	}
 	redirect(gc, Prefix+"/monthly?period="+period+"&done=period_closed")
 	return nil
+}
+
+// dueDay is the last day reports are due, the day before the instant
+// DueAt: "2026-11-28", not "2026-11-29 00:00".
+func dueDay(dueAt time.Time, zone *time.Location) string {
+	return dueAt.Add(-time.Nanosecond).In(zone).Format("2006-01-02")
 }
 
 // stateClass is a report state's tag colour.

@@ -1,9 +1,10 @@
 package console
 
 import (
-	"fmt"
+	"math"
 	"net/http"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -34,6 +35,7 @@ type reportData struct {
 	Label   string // the period in words
 	Author  string
 	DueAt   time.Time
+	DueDay  string
 	Late    bool
 	Closed  bool
 	// PrevLabel is the period of the last accepted report before this one
@@ -108,6 +110,7 @@ func (c *Console) reportView(gc *gin.Context, form map[string]string) (*view, er
 		d.Form = map[string]string{}
 	}
 	d.Late = r.SubmittedAt != nil && !r.SubmittedAt.Before(d.DueAt)
+	d.DueDay = dueDay(d.DueAt, c.d.Zone)
 	d.Author = c.authorName(ctx, v, r.AuthorID)
 	if d.Closed, err = c.d.Monthly.PeriodClosed(ctx, r.Period); err != nil {
 		return nil, err
@@ -146,7 +149,12 @@ func (c *Console) reportView(gc *gin.Context, form map[string]string) (*view, er
 		row := valueRow{Name: ind.Name, Unit: ind.Unit, Target: ind.Target, Value: x.Value, Reported: ok, Flags: x.Flags}
 		row.Prev, row.HasPrev = prevValues[ind.ID]
 		if ok && row.HasPrev {
-			row.Change = fmt.Sprintf("%+g", x.Value-row.Prev)
+			// Rounded to what a person writes: 0.8 − 1.0 is −0.2, not
+			// −0.19999999999999996.
+			row.Change = strconv.FormatFloat(math.Round((x.Value-row.Prev)*1e6)/1e6, 'f', -1, 64)
+			if x.Value > row.Prev {
+				row.Change = "+" + row.Change
+			}
 		}
 		d.Values = append(d.Values, row)
 	}

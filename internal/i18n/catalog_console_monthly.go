@@ -44,6 +44,7 @@ var consoleMonthlyMessages = map[Key]map[Lang]string{
 
 	"console.report.facts":             m("月报信息", "Report"),
 	"console.report.author":            m("填报人", "Filed by"),
+	"console.report.due_day":           m("%s 24 时前", "by the end of %s"),
 	"console.report.due":               m("报送截止", "Due by"),
 	"console.report.not_submitted":     m("尚未报送（草稿）", "Not submitted (draft)"),
 	"console.report.resubmitted_at":    m("最近重新报送", "Resubmitted"),
