@@ -198,6 +198,24 @@ func TestMonthlyScreensInTheBrowser(t *testing.T) {
 			t.Errorf("起点 faces %q after the correction", got)
 		}
 		tab.Shoot("monthly-points")
+		// Refusals come back on the page, with the form as filled.
+		oc := client(t)
+		csrf := signIn(t, oc, site.URL, consoletest.Office)
+		for _, bad := range []struct {
+			form url.Values
+			want int
+			text string
+		}{
+			{url.Values{"name": {"起点"}, "lat": {"28.2"}, "lon": {"112.9"}, "bearing": {"0"}}, http.StatusConflict, "同名定点"},
+			{url.Values{"name": {"桥头"}, "lat": {"北纬28度"}, "lon": {"112.9"}, "bearing": {"0"}}, http.StatusUnprocessableEntity, "北纬28度"},
+			{url.Values{"name": {"桥头"}, "lat": {"28.2"}, "lon": {"112.9"}, "bearing": {"360"}}, http.StatusUnprocessableEntity, "bearing"},
+		} {
+			bad.form.Set("_csrf", csrf)
+			code, body := postForm(t, oc, site.URL+"/console/projects/"+c.Road+"/photo-points", bad.form)
+			if code != bad.want || !strings.Contains(body, `class="problem"`) || !strings.Contains(body, bad.text) {
+				t.Errorf("adding %v: %d, want %d with %q on the page", bad.form, code, bad.want, bad.text)
+			}
+		}
 		r := e.Post("/api/v1/projects/"+c.Road+"/photo-points", c.Tokens[consoletest.Office],
 			map[string]any{"name": "终点", "lat": dscn21Lat + 0.01, "lon": dscn21Lon, "bearing": 270, "note": "朝西拍路面"})
 		apitest.Expect(t, r, http.StatusCreated)
@@ -326,8 +344,6 @@ func TestMonthlyScreensInTheBrowser(t *testing.T) {
 		tab.Shoot("monthly-review")
 
 		// Returning needs a reason.
-		oc := client(t)
-		csrf := signIn(t, oc, site.URL, consoletest.Office)
 		if code, body := postForm(t, oc, site.URL+"/console/monthly-reports/"+w.roadReport+"/return",
 			url.Values{"_csrf": {csrf}, "reason": {"  "}}); code != http.StatusUnprocessableEntity || !strings.Contains(body, `class="problem"`) {
 			t.Errorf("returning without a reason: %d", code)
@@ -388,6 +404,10 @@ func TestMonthlyScreensInTheBrowser(t *testing.T) {
 		}
 		if code, _ := postForm(t, oc, site.URL+"/console/monthly/"+w.period+"/close", url.Values{"_csrf": {csrf}}); code != http.StatusConflict {
 			t.Errorf("closing twice: %d, want 409", code)
+		}
+		if code, body := get(t, oc, site.URL+"/console/monthly?period=2026-13"); code != http.StatusUnprocessableEntity ||
+			!strings.Contains(body, `class="problem"`) || !strings.Contains(body, `id="period"`) {
+			t.Errorf("a month that is not one: %d, want 422 with the picker", code)
 		}
 		tab.Go("/console/monthly?period=" + w.period + "&lang=en")
 		if text := tab.Text(); !strings.Contains(text, "Monthly reporting status") || !strings.Contains(text, "By township") {

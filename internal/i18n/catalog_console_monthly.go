@@ -13,7 +13,7 @@ var consoleMonthlyMessages = map[Key]map[Lang]string{
 	"console.monthly.show":            m("查看", "Show"),
 	"console.monthly.prev":            m("‹ 上月", "‹ Previous month"),
 	"console.monthly.next":            m("下月 ›", "Next month ›"),
-	"console.monthly.due":             m("报送截止：%s", "Due by %s"),
+	"console.monthly.due":             m("报送截止：%s 24 时", "Due by the end of %s"),
 	"console.monthly.rule":            m("按首次报送时间判断按时或逾期；被退回的月报仍按首次报送计。未报送（含草稿）计为未报。", "On time or late is judged by the first submission; a returned report keeps it. Not submitted (drafts included) counts as missing."),
 	"console.monthly.closed":          m("已关闭", "Closed"),
 	"console.monthly.closed_note":     m("本月已关闭，月报不能再报送、修改或审核。", "This month is closed: its reports can no longer be filed, changed or reviewed."),
