@@ -341,7 +341,10 @@ func TestMonthlyScreensInTheBrowser(t *testing.T) {
 				t.Errorf("the review page lacks %q", want)
 			}
 		}
+		// A phone keeps the two months side by side.
+		tab.Phone = 390
 		tab.Shoot("monthly-review")
+		tab.Phone = 1024
 
 		// Returning needs a reason.
 		if code, body := postForm(t, oc, site.URL+"/console/monthly-reports/"+w.roadReport+"/return",
@@ -413,6 +416,7 @@ func TestMonthlyScreensInTheBrowser(t *testing.T) {
 		if text := tab.Text(); !strings.Contains(text, "Monthly reporting status") || !strings.Contains(text, "By township") {
 			t.Errorf("English page:\n%s", text)
 		}
+		tab.Shoot("monthly-status-en")
 
 		// Others: the inspector reads the status (no close) and corrects
 		// the points of the road it is assigned to, not another's; the
@@ -421,8 +425,8 @@ func TestMonthlyScreensInTheBrowser(t *testing.T) {
 		ins := client(t)
 		signIn(t, ins, site.URL, consoletest.Inspector)
 		if body := getWant(t, ins, site.URL+"/console/monthly?period="+w.period, http.StatusOK); !strings.Contains(body, `href="/console/monthly"`) ||
-			strings.Contains(body, "close-form") {
-			t.Error("the inspector's status page: want the menu entry and no close form")
+			strings.Contains(body, "close-form") || strings.Count(body, `class="report-link"`) != 3 {
+			t.Error("the inspector's status page: want the menu entry, the three reports and no close form")
 		}
 		if body := getWant(t, ins, site.URL+"/console/projects/"+c.Road, http.StatusOK); !strings.Contains(body, "add-point") {
 			t.Error("the inspector assigned to the road is not offered its points")

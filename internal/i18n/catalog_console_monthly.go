@@ -50,6 +50,7 @@ var consoleMonthlyMessages = map[Key]map[Lang]string{
 	"console.report.resubmitted_at":    m("最近重新报送", "Resubmitted"),
 	"console.report.accepted_at":       m("审核通过", "Accepted"),
 	"console.report.returned_note":     m("退回原因：", "Returned:"),
+	"console.report.returned_before":   m("上次退回原因：", "Returned before:"),
 	"console.report.closed":            m("本月已关闭，月报不能再审核。", "The month is closed; the report can no longer be reviewed."),
 	"console.report.words":             m("进展说明", "In the unit's words"),
 	"console.report.narrative":         m("本月进展", "Progress this month"),
