@@ -327,6 +327,11 @@ func TestMonthlyScreensInTheBrowser(t *testing.T) {
 		if len(geom) != 6 || geom[0] >= geom[1] || geom[2] != geom[3] {
 			t.Errorf("the two photos of 终点 are not side by side: %v", geom)
 		}
+		// The map places both points and where this month's two photos were taken.
+		tab.Do(chromedp.WaitVisible(`.point-map[data-ready="true"]`))
+		if n := consoletest.Eval[float64](tab, `JSON.parse(document.querySelector('.point-map').dataset.points).length`); n != 4 {
+			t.Errorf("the map has %v places, want 2 points and 2 photos", n)
+		}
 		consoletest.Eval[bool](tab, `(document.querySelector('#points-h').scrollIntoView(), true)`)
 		deadline := time.Now().Add(20 * time.Second)
 		for consoletest.Eval[float64](tab, `[...document.querySelectorAll('.point-pair img')].filter(i => i.complete && i.naturalWidth > 0).length`) != 4 {

@@ -45,6 +45,9 @@ type reportData struct {
 	Points    []pointPair
 	// Flags are every flag of the report's figures and photos.
 	Flags []string
+	// Map is map.js's data-points: each point with its radius, and where
+	// this report's photos say they were taken.
+	Map string
 	// CanReview: the reader may review and the report awaits it.
 	CanReview bool
 	Form      map[string]string
@@ -77,6 +80,7 @@ type pointPhoto struct {
 	State                        monthly.ReportState
 	Flags                        []string
 	Taken, GPS, Distance         string
+	Lat, Lon                     *float64
 	// Alt describes the picture; View speaks the reader's language in
 	// the shared partial (_pointphoto).
 	Alt  string
@@ -193,9 +197,24 @@ func (c *Console) reportView(gc *gin.Context, form map[string]string) (*view, er
 		}
 		d.Points = append(d.Points, pair)
 	}
+	d.Map = pointsMap(v, d.Points, c.d.Monthly.Options().PointRadiusM)
 	v.Data = d
 	v.Title = proj.Name + " · " + d.Label
 	return v, nil
+}
+
+// pointsMap places each point, ringed at the distance beyond which a
+// photo is off_point, and where this report's photos were taken.
+func pointsMap(v *view, pairs []pointPair, radius float64) string {
+	pts := []mapPoint{}
+	for _, pp := range pairs {
+		pts = append(pts, mapPoint{Lat: pp.Point.Lat, Lng: pp.Point.Lon, Kind: "check", Label: pp.Point.Name, Radius: radius})
+		if ph := pp.This; ph != nil && ph.Lat != nil && ph.Lon != nil {
+			pts = append(pts, mapPoint{Lat: *ph.Lat, Lng: *ph.Lon, Kind: "photo",
+				Label: v.T("console.report.map_photo", pp.Point.Name)})
+		}
+	}
+	return jsonAttr(pts)
 }
 
 // pointPhoto lays out one photo of a point: its capture time and place as
@@ -203,7 +222,7 @@ func (c *Console) reportView(gc *gin.Context, form map[string]string) (*view, er
 func (c *Console) pointPhoto(v *view, pt monthly.Point, ph photos.Photo, caption string, flags []string) *pointPhoto {
 	pv := photoOf(v, ph)
 	out := &pointPhoto{ID: ph.ID, Caption: caption, RenditionStatus: ph.RenditionStatus, Flags: flags,
-		Taken: pv.Taken, GPS: pv.GPS, View: v}
+		Taken: pv.Taken, GPS: pv.GPS, Lat: ph.EXIF.Lat, Lon: ph.EXIF.Lon, View: v}
 	if ph.EXIF.Lat != nil && ph.EXIF.Lon != nil {
 		out.Distance = distance(geo.Distance(geo.Point{Lat: *ph.EXIF.Lat, Lon: *ph.EXIF.Lon}, geo.Point{Lat: pt.Lat, Lon: pt.Lon}))
 	}
