@@ -23,6 +23,7 @@ import (
 	"github.com/fieldproof/fieldproof/internal/circulars"
 	"github.com/fieldproof/fieldproof/internal/errs"
 	"github.com/fieldproof/fieldproof/internal/httpapi/mid"
+	"github.com/fieldproof/fieldproof/internal/monthly"
 	"github.com/fieldproof/fieldproof/internal/orders"
 	"github.com/fieldproof/fieldproof/internal/org"
 	"github.com/fieldproof/fieldproof/internal/photos"
@@ -50,6 +51,8 @@ type Deps struct {
 	Audit      *audit.Service
 	// Circulars is the monthly supervision circular (督查通报).
 	Circulars *circulars.Service
+	// Monthly is the monthly reporting cycle (月报, 定点照片).
+	Monthly *monthly.Service
 	// Zone is the county's time zone (FIELDPROOF_TZ): pages print times in it.
 	Zone *time.Location
 	// TileURL is a Leaflet tile URL template (FIELDPROOF_MAP_TILE_URL);
@@ -77,8 +80,8 @@ type Console struct {
 
 // New parses every template (a broken one fails start-up, not a page view).
 func New(d Deps) (*Console, error) {
-	if d.Auth == nil || d.Zone == nil || len(d.Key) == 0 || d.Circulars == nil {
-		return nil, errors.New("console: Auth, Circulars, Zone and Key are required")
+	if d.Auth == nil || d.Zone == nil || len(d.Key) == 0 || d.Circulars == nil || d.Monthly == nil {
+		return nil, errors.New("console: Auth, Circulars, Monthly, Zone and Key are required")
 	}
 	pages, err := parsePages()
 	if err != nil {

@@ -29,9 +29,11 @@ type projectData struct {
 	// (policy.EditIndicators); Form refills a refused indicator form.
 	CanEditIndicators bool
 	Form              map[string]string
-	Reports           []projects.ProgressReport
-	Checks            checks.Page
-	Orders            orders.Page
+	// PhotoPoints are the project's fixed photo points (定点照片).
+	PhotoPoints *pointsSection
+	Reports     []projects.ProgressReport
+	Checks      checks.Page
+	Orders      orders.Page
 	// OrderDefects: the reader may read what each order is about
 	// (the service's view level, not the page's decision).
 	OrderDefects bool
@@ -69,7 +71,11 @@ func (c *Console) projectView(gc *gin.Context, id string, form map[string]string
 	if err != nil {
 		return nil, err
 	}
-	d := projectData{Project: proj, Start: day(proj.PlannedStart), End: day(proj.PlannedEnd), Reports: history,
+	points, err := c.projectPoints(ctx, p, id)
+	if err != nil {
+		return nil, err
+	}
+	d := projectData{Project: proj, PhotoPoints: points, Start: day(proj.PlannedStart), End: day(proj.PlannedEnd), Reports: history,
 		Checks: cs, Orders: os, OrderDefects: os.View >= orders.ViewUnit, Sched: projectScheduleTag(proj),
 		Indicators: inds, Form: form,
 		CanEditIndicators: policy.Indicators(p, policy.EditIndicators, policy.ProjectRelation{UnitID: proj.UnitID}) == nil}

@@ -139,6 +139,13 @@ func (v *view) Can(what string) bool {
 		return policy.Reports(v.User) == nil
 	case "circulars":
 		return policy.Circulars(v.User, policy.GenerateCircular) == nil
+	case "monthly":
+		return policy.MonthlyGlobal(v.User, policy.ViewPeriodStatus) == nil
+	case "close_period":
+		return policy.MonthlyGlobal(v.User, policy.ClosePeriod) == nil
+	case "review_monthly":
+		// Reviewing needs no relation beyond seeing the report.
+		return policy.Monthly(v.User, policy.ReviewMonthly, policy.ProjectRelation{}) == nil
 	}
 	return false
 }

@@ -13,5 +13,8 @@ func (c *Console) screens() []func(g *gin.RouterGroup) {
 		c.exportsRoutes,
 		c.ordersRoutes,
 		c.circularsRoutes,
+		c.monthlyRoutes,
+		c.monthlyReportRoutes,
+		c.photoPointRoutes,
 	}
 }

@@ -18,7 +18,7 @@ func (s *Server) wireConsole(o Options) error {
 	con, err := console.New(console.Deps{
 		Log: o.Log, Auth: s.Auth, Checks: s.Checks, Checklists: s.Checklists, Photos: s.Photos, Orders: s.Orders,
 		Projects: s.Projects, Orgs: s.Orgs, Review: s.Review, Campaigns: s.Campaigns, Reports: s.Reports,
-		Audit: s.Audit, Circulars: s.Circulars, Zone: o.Config.Zone, TileURL: o.Config.MapTileURL, Key: o.JWTKey,
+		Audit: s.Audit, Circulars: s.Circulars, Monthly: s.Monthly, Zone: o.Config.Zone, TileURL: o.Config.MapTileURL, Key: o.JWTKey,
 		ObjectOrigin: storage.Origin(o.Objects),
 		Files: func(g *gin.RouterGroup) {
 			photoapi.RegisterContent(g, s.Photos)
