@@ -118,6 +118,11 @@ func inBrowser(o opts) error {
 		return fmt.Errorf("no outbox count on the page")
 	}
 	evalString(ctx, `performance.setResourceTimingBufferSize(5000), performance.clearResourceTimings(), ''`)
+	// The page's clock when the signal comes back and when the outbox was
+	// seen empty, to split the drain into the wait before the first
+	// request, the requests, and the wait after the last answer.
+	t0, _ := chromedp.Run(ctx, chromedp.Evaluate[float64](`performance.now()`))
+	tEnd := 0.0
 	start := time.Now()
 	off.Store(false)
 	if err := setOffline(ctx, false); err != nil {
@@ -128,11 +133,12 @@ func inBrowser(o opts) error {
 	// Watch the count fall, to tell a slow start (a retry's wait) from a
 	// slow pace.
 	first := time.Duration(0)
-	probe := `[` + empty + `, document.body.dataset.pending]`
+	probe := `[` + empty + `, document.body.dataset.pending, performance.now()]`
 	for deadline := start.Add(10 * time.Minute); ; time.Sleep(50 * time.Millisecond) {
 		v, err := chromedp.Run(ctx, chromedp.Evaluate[[]any](probe))
-		if err == nil && len(v) == 2 {
+		if err == nil && len(v) == 3 {
 			if v[0] == true {
+				tEnd, _ = v[2].(float64)
 				break
 			}
 			if first == 0 && v[1] != fmt.Sprint(o.checks) {
@@ -167,6 +173,7 @@ func inBrowser(o opts) error {
 		fmt.Printf("; %.0f requests to /api/v1/checks, %.2f s of the %.2f s waiting for their answers", busy[0], busy[1]/1000, el.Seconds())
 	}
 	fmt.Print(")\n\n")
+	lanes(ctx, t0, tEnd)
 	if d, err := goDrain(site, o, o.checks); err != nil {
 		return fmt.Errorf("go client through the proxy: %w", err)
 	} else {
@@ -291,4 +298,37 @@ func list(v []float64) string {
 		out += fmt.Sprintf("%.0f", x)
 	}
 	return out
+}
+
+// lanes prints the outbox's requests by kind (Resource Timing): how many,
+// their time each (median, sum), and how much of the drain had at least
+// one request in flight, so overlapping requests are not counted twice and
+// the app's per-request pace shows beside the Go client's.
+func lanes(ctx context.Context, t0, tEnd float64) {
+	v, err := chromedp.Run(ctx, chromedp.Evaluate[[][]float64](`(() => {
+		const rs = performance.getEntriesByType('resource').filter((r) => r.name.includes('/api/v1/checks'));
+		const kinds = [rs.filter((r) => !r.name.endsWith('/photos')), rs.filter((r) => r.name.endsWith('/photos'))];
+		const out = kinds.map((k) => { const d = k.map((r) => r.duration).sort((a, b) => a - b);
+			return [d.length, d.length ? d[Math.floor(d.length / 2)] : 0, d.reduce((s, x) => s + x, 0)]; });
+		const iv = rs.map((r) => [r.startTime, r.responseEnd]).sort((a, b) => a[0] - b[0]);
+		let busy = 0, end = -1, first = iv.length ? iv[0][0] : 0, last = 0;
+		for (const [s, e] of iv) { if (s > end) { busy += e - s; end = e; } else if (e > end) { busy += e - end; end = e; } last = Math.max(last, e); }
+		let over = 0; for (let i = 0; i < iv.length; i++) for (let j = i + 1; j < iv.length && iv[j][0] < iv[i][1]; j++) over++;
+		out.push([busy, last - first, over, first, last]);
+		const med = (f) => { const d = kinds[1].map(f).sort((a, b) => a - b); return d.length ? d[Math.floor(d.length / 2)] : 0; };
+		out.push([med((r) => r.requestStart - r.startTime), med((r) => r.responseStart - r.requestStart), med((r) => r.responseEnd - r.responseStart),
+			rs.filter((r) => r.workerStart > 0 && r.workerMatchedSourceType !== 'network').length]);
+		return out;
+	})()`))
+	if err != nil || len(v) != 4 {
+		return
+	}
+	fmt.Println("| outbox requests | count | median ms | sum s |")
+	fmt.Println("|---|---|---|---|")
+	fmt.Printf("| POST /checks | %.0f | %.1f | %.2f |\n", v[0][0], v[0][1], v[0][2]/1000)
+	fmt.Printf("| POST /checks/{id}/photos | %.0f | %.1f | %.2f |\n", v[1][0], v[1][1], v[1][2]/1000)
+	fmt.Printf("\n(signal back to first request %.0f ms; first request to last answer %.2f s, of which %.2f s with a request in flight, %.0f pairs of requests overlapping; last answer to the outbox seen empty %.0f ms)\n\n",
+		v[2][3]-t0, v[2][1]/1000, v[2][0]/1000, v[2][2], tEnd-v[2][4])
+	fmt.Printf("(a photo, median: %.1f ms to the request's start, %.1f ms sending it until the answer starts, %.1f ms reading the answer; %.0f of the requests went through the service worker's fetch handler)\n\n",
+		v[3][0], v[3][1], v[3][2], v[3][3])
 }

@@ -65,7 +65,7 @@ async function send() {
   } catch (err) {
     if (err instanceof AuthError) { notice = t("signin.expired"); location.hash = "#/signin"; }
   }
-  refreshQueue();
+  refreshQueue({ now: true });
 }
 
 async function background() {
@@ -80,7 +80,8 @@ async function background() {
 // the outbox reports it; shown in the queue as "sending n%".
 const sending = {};
 
-let queueTimer = null;
+const QUEUE_EVERY = 150;
+let queueTimer = null, queueAt = 0;
 function refreshQueue(ev) {
   if (ev && ev.fraction !== undefined) {
     // Progress comes many times a second: update the one line in place
@@ -91,14 +92,21 @@ function refreshQueue(ev) {
     if (el) { el.textContent = " " + t("queue.progress", pct); el.dataset.percent = String(pct); }
     return;
   }
-  clearTimeout(queueTimer);
+  // At most one redraw per QUEUE_EVERY ms (the first at once), so a fast
+  // drain does not spend its time between requests redrawing; a change
+  // during a redraw schedules one more, so the last state is always drawn.
+  // A drain's end ({now}) is drawn at once.
+  if (ev && ev.now) { clearTimeout(queueTimer); queueTimer = null; queueAt = 0; }
+  if (queueTimer !== null) return;
   queueTimer = setTimeout(async () => {
+    queueTimer = null;
+    queueAt = Date.now();
     const p = await outbox.pending(db);
     document.getElementById("pending-count").textContent = String(p.checks + p.failed);
     document.body.dataset.pending = String(p.checks);
     document.body.dataset.photos = String(p.photos);
     if (location.hash === "#/queue") renderQueue();
-  }, 50);
+  }, Math.max(0, queueAt + QUEUE_EVERY - Date.now()));
 }
 
 async function route() {

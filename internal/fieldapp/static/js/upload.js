@@ -8,7 +8,9 @@ export function upload(method, path, headers, body, onProgress) {
     const xhr = new XMLHttpRequest();
     xhr.open(method, path);
     for (const [k, v] of Object.entries(headers)) xhr.setRequestHeader(k, v);
-    xhr.responseType = "blob";
+    // An ArrayBuffer stays in the page; a Blob answer would be handed to
+    // the browser's blob store and back for every upload.
+    xhr.responseType = "arraybuffer";
     if (onProgress) {
       xhr.upload.onprogress = (e) => { if (e.lengthComputable && e.total > 0) onProgress(e.loaded / e.total); };
     }
