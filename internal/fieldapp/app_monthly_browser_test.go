@@ -1,6 +1,7 @@
 package fieldapp_test
 
 import (
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -39,6 +40,11 @@ func monthlyRoad(t *testing.T, c *consoletest.County) (string, []string) {
 		apitest.Expect(t, r, http.StatusCreated)
 		pts = append(pts, r.Map(t)["id"].(string))
 	}
+	// Last month the road stood at 70 % (its own indicator, 形象进度).
+	now := time.Now()
+	lastMonth := time.Date(now.Year(), now.Month(), 0, 0, 0, 0, 0, time.UTC).Format("2006-01-02")
+	apitest.Expect(t, c.Env.Post("/api/v1/projects/"+c.Road+"/progress", c.Tokens[consoletest.Office],
+		map[string]any{"date": lastMonth, "percent": 70}), http.StatusCreated)
 	return ind, pts
 }
 
@@ -117,6 +123,9 @@ func TestAppMonthlyReport(t *testing.T) {
 			t.Fatalf("%v indicator fields, ours is %q; want 2, mr-value-1", n, field)
 		}
 		setInput(t, tab, "mr-value-0", "60")
+		if got := consoletest.Eval[string](tab, `document.getElementById('mr-value-0-warn').dataset.judge || ''`); got != "decreased" {
+			t.Fatalf("60 %% after last month's 70 %% judged %q, want decreased", got)
+		}
 		judge := func(v, want string) {
 			t.Helper()
 			setInput(t, tab, field, v)
@@ -178,6 +187,11 @@ func TestAppMonthlyReport(t *testing.T) {
 		if len(got) != 2 || got[ind] != 2.5 || got[c.Road+"-i1"] != 60.0 {
 			t.Fatalf("values %v, want 2.5 for %s and 60 for the project's own", got, ind)
 		}
+		for _, v := range rep["values"].([]any) {
+			if v := v.(map[string]any); v["indicator_id"] == c.Road+"-i1" && !strings.Contains(fmt.Sprint(v["flags"]), "decreased") {
+				t.Fatalf("the server did not flag 60 after 70 as the app said it would: %v", v["flags"])
+			}
+		}
 		byPoint := map[string]map[string]any{}
 		for _, p := range rep["photos"].([]any) {
 			ph := p.(map[string]any)
@@ -230,5 +244,13 @@ func TestAppMonthlyReport(t *testing.T) {
 		tab.Do(chromedp.Click("#nav-work"), chromedp.WaitVisible("#sync"))
 		waitFor(t, tab, "resubmitted shown", `document.querySelector('`+road+`').dataset.state === 'submitted'`, 20*time.Second)
 		tab.Check()
+
+		// English by setting.
+		tab.Do(chromedp.Click("#lang"))
+		waitFor(t, tab, "English", `document.querySelector('#main h2:nth-of-type(2)') && [...document.querySelectorAll('#main h2')].some((h) => h.textContent.startsWith('Monthly report'))`, 10*time.Second)
+		if txt := consoletest.Eval[string](tab, `document.querySelector('`+road+`').innerText`); !strings.Contains(txt, "submitted") {
+			t.Fatalf("in English the report reads %q", txt)
+		}
+		tab.Shoot("app-monthly-en")
 	})
 }
