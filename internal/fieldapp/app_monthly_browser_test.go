@@ -254,3 +254,44 @@ func TestAppMonthlyReport(t *testing.T) {
 		tab.Shoot("app-monthly-en")
 	})
 }
+
+// TestAppMonthlyRefused: a report saved offline for a project the office
+// suspends before the signal returns is refused by the server (422,
+// project not under construction); the outbox marks it failed with the
+// server's own reason, field by field, and nothing is written.
+func TestAppMonthlyRefused(t *testing.T) {
+	apitest.EachBackend(t, nil, func(t *testing.T, e *apitest.Env) {
+		c := consoletest.Seed(t, e)
+		var off atomic.Bool
+		var cut atomic.Int32
+		srv := httptest.NewServer(noSignal(e.Server.Handler, &off, &cut))
+		t.Cleanup(srv.Close)
+		site := &consoletest.Site{Env: e, URL: srv.URL}
+		tab := open(t, site, onRoadLat, onRoadLon)
+		other := `#monthly li[data-project="` + c.Hostile + `"]`
+		signInAs(t, tab, consoletest.Contractor, `!!document.querySelector('`+other+` a.button')`)
+
+		setOffline(t, tab, true)
+		off.Store(true)
+		tab.Do(chromedp.Click(other+` a.button`), chromedp.WaitVisible("#mr-value-0"))
+		setInput(t, tab, "mr-value-0", "30")
+		tab.Do(chromedp.Click("#mr-save"), chromedp.WaitVisible("#saved"))
+		apitest.Expect(t, c.Env.Post("/api/v1/projects/"+c.Hostile+"/status", c.Tokens[consoletest.Office],
+			map[string]any{"status": "suspended"}), http.StatusOK)
+
+		off.Store(false)
+		setOffline(t, tab, false)
+		waitFor(t, tab, "refused", `!!document.querySelector('#queue li[data-state=failed] .error')`, 60*time.Second)
+		msg := consoletest.Eval[string](tab, `document.querySelector('#queue li[data-state=failed] .error').textContent`)
+		if !strings.Contains(msg, "project_id") || !strings.Contains(msg, "suspended") {
+			t.Fatalf("the queue says %q, want the server's reason naming project_id", msg)
+		}
+		tab.Shoot("app-monthly-refused")
+		r := c.Env.Get("/api/v1/monthly-reports?project_id="+c.Hostile, c.Tokens[consoletest.Office])
+		apitest.Expect(t, r, http.StatusOK)
+		if n := len(r.Map(t)["items"].([]any)); n != 0 {
+			t.Fatalf("%d reports written for a suspended project", n)
+		}
+		tab.Check()
+	})
+}

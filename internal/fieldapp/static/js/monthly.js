@@ -153,7 +153,8 @@ async function answer(db, c, res, photo, notify) {
 
 async function refuse(db, c, p, photo, notify) {
   const fields = ((p.body && p.body.errors) || []).map((e) => e.field + ": " + e.message);
-  const message = [p.message, ...fields].join("；");
+  // The fields at fault say more than the problem's general title.
+  const message = fields.length ? fields.join("；") : p.message;
   await idb.update(db, "checks", c.id, { state: FAILED, message, failedPhoto: photo ? photo.id : null });
   if (photo) await idb.update(db, "photos", photo.id, { state: FAILED, message });
   notify();
