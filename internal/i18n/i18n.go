@@ -129,7 +129,8 @@ func Negotiate(explicit, acceptLanguage string) Lang {
 // the program at start-up (and TestEveryKeyHasEveryLanguage at test time).
 var catalog = join(coreMessages, valueMessages, consoleMessages, consoleQueueMessages, consoleCheckMessages,
 	consoleProjectsMessages, consoleOrdersMessages, appMessages, appWorkMessages,
-	circularMessages, indicatorMessages, consoleCircularsMessages, consoleMonthlyMessages)
+	circularMessages, indicatorMessages, consoleCircularsMessages, consoleMonthlyMessages,
+	appMonthlyMessages)
 
 func join(sets ...map[Key]map[Lang]string) map[Key]map[Lang]string {
 	out := map[Key]map[Lang]string{}

@@ -6,6 +6,8 @@ import { Api, AuthError } from "./api.js";
 import * as outbox from "./outbox.js";
 import * as work from "./work.js";
 import * as extras from "./extras.js";
+import * as monthly from "./monthly.js";
+import * as monthlyForm from "./monthlyform.js";
 import { shownLang, chooseLang, load, named, t, when } from "./i18n.js";
 
 const TICK = 3000;
@@ -114,6 +116,7 @@ async function route() {
     navigator.geolocation.clearWatch(watch);
     watch = null;
   }
+  if (!location.hash.startsWith("#/monthly")) monthlyForm.stop();
   const signed = await api.signedIn();
   document.getElementById("nav").hidden = !signed;
   const hash = location.hash || "#/work";
@@ -123,6 +126,10 @@ async function route() {
   if (hash === "#/queue") return renderQueue();
   if (hash.startsWith("#/respond")) {
     return extras.renderRespond({ h, main, db, w: await work.cached(db), fix: () => fix, localTime,
+      done: () => { notice = t("new.saved"); location.hash = "#/queue"; send(); } }, new URLSearchParams(hash.split("?")[1] || ""));
+  }
+  if (hash.startsWith("#/monthly")) {
+    return monthlyForm.render({ h, main, db, w: await work.cached(db),
       done: () => { notice = t("new.saved"); location.hash = "#/queue"; send(); } }, new URLSearchParams(hash.split("?")[1] || ""));
   }
   if (hash === "#/signout") { await api.signOut(); location.hash = "#/signin"; return; }
@@ -178,6 +185,7 @@ async function renderWork() {
         (c.flags || []).map((f) => h("span", { class: "flag", "data-flag": f, text: t("flag." + f) })),
         h("p", { class: "reason", text: t("work.reason") + (c.returned ? c.returned.note : "") }),
         h("a", { class: "button", href: "#/new?amend=" + c.id, text: t("work.amend") })))),
+    ...monthlyForm.sections(h, await monthly.cached(db), w, queued),
     ...extras.sections(h, w, queued),
     h("h2", { text: t("work.mine") }),
     mine.length === 0 ? h("p", { text: t("work.none_mine") }) :

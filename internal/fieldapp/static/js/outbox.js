@@ -19,6 +19,7 @@
 import * as idb from "./db.js";
 import { AuthError, problem } from "./api.js";
 import * as responses from "./responses.js";
+import * as monthly from "./monthly.js";
 
 export const WAITING = "waiting", SENDING = "sending", SENT = "sent", FAILED = "failed";
 
@@ -101,8 +102,9 @@ const LEAD = 2;
 // succeeded, and the next check's POST overlaps the current photo. A
 // refusal (4xx) fails that one item and both lanes go on; a network error,
 // 5xx or 429 backs that item off and ends the run (the next run, on the
-// timer, skips it while it waits). Responses to orders go whole through
-// the photo lane (responses.js), so their photos are one at a time too.
+// timer, skips it while it waits). Responses to orders (responses.js) and
+// monthly reports (monthly.js) go whole through the photo lane, so their
+// photos are one at a time too.
 async function drainOnce(db, api, notify) {
   const due = (await idb.all(db, "checks"))
     .filter((c) => c.state === WAITING || c.state === SENDING)
@@ -121,7 +123,7 @@ async function drainOnce(db, api, notify) {
         if (stop) return;
         if (c.nextAt > Date.now()) continue;
         if (!navigator.onLine) return halt();
-        if (c.kind === responses.KIND || c.posted) {
+        if (c.kind === responses.KIND || c.kind === monthly.KIND || c.posted) {
           handOver({ c, photos: photosOf(db, c.id) });
           continue;
         }
@@ -198,6 +200,7 @@ async function sendPhotos(db, api, { c, photos }, notify) {
       notify();
     }
     if (c.kind === responses.KIND) return await responses.send(db, api, c, notify);
+    if (c.kind === monthly.KIND) return await monthly.send(db, api, c, notify);
     let left = photos.length;
     if (left === 0) {
       await idb.update(db, "checks", c.id, { state: SENT, sentAt: Date.now(), message: "" });

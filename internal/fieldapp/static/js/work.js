@@ -2,6 +2,7 @@
 // Tombstones remove, a reset starts over (not the outbox: that is separate).
 import * as idb from "./db.js";
 import { AuthError } from "./api.js";
+import * as monthly from "./monthly.js";
 
 export async function sync(db, api) {
   const prev = (await idb.get(db, "kv", "work")) || { cursor: "", projects: {}, checks: {} };
@@ -26,6 +27,13 @@ export async function sync(db, api) {
   const lists = await api.getJSON("/api/v1/checklists");
   await idb.put(db, "kv", lists.items, "checklists");
   await idb.put(db, "kv", w, "work");
+  // The month's reports after the work they belong to: a failure keeps
+  // what was known (the work itself is already kept).
+  try {
+    await monthly.refresh(db, api, w);
+  } catch (err) {
+    if (err instanceof AuthError) throw err;
+  }
   return w;
 }
 
