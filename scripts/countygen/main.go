@@ -76,8 +76,8 @@ type county struct {
 	inspectors []auth.Principal
 	roads      []projects.Project
 	volunteers map[string]auth.Principal // by road id: one of its volunteers
-	all        []projects.Project          // every project, in creation order
-	monthlyOut []string                    // key=value lines of the monthly year
+	all        []projects.Project        // every project, in creation order
+	monthlyOut []string                  // key=value lines of the monthly year
 }
 
 func run(ctx context.Context, o options) error {
