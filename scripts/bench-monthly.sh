@@ -109,7 +109,8 @@ circ "GET /api/v1/periods/$LAST/circular?format=pdf" GET "/api/v1/periods/$LAST/
 circ "GET /api/v1/periods/$LAST/circular?format=csv" GET "/api/v1/periods/$LAST/circular?format=csv"
 circ "POST /api/v1/periods/$LAST/circulars (publish: PDF, CSV, JSON stored)" POST "/api/v1/periods/$LAST/circulars"
 echo
-echo "circular of $LAST: $(curl -fsS "$B/api/v1/periods/$LAST/circular" -H "Authorization: Bearer $TOKEN" | head -c 600 | sed -E 's/.*"figures":(\{[^}]*\}).*/\1/')"
+curl -fsS -o "$WORK/circ.json" "$B/api/v1/periods/$LAST/circular" -H "Authorization: Bearer $TOKEN"
+echo "circular of $LAST: $(head -c 600 "$WORK/circ.json" | sed -E 's/.*"figures":(\{[^}]*\}).*/\1/')"
 
 C=${CLIENTS:-4}
 D=${SECS:-10}s
