@@ -44,6 +44,9 @@ type options struct {
 	projects, checks, dayOps  int
 	orders                    int
 	inspectors, perRoad, seed int
+	// units is the number of responsible units; periods the months of
+	// monthly reporting (0: none), ending with the current month.
+	units, periods int
 }
 
 func main() {
@@ -56,6 +59,8 @@ func main() {
 	flag.IntVar(&o.inspectors, "inspectors", 40, "inspectors")
 	flag.IntVar(&o.perRoad, "volunteers-per-road", 3, "volunteers per road")
 	flag.IntVar(&o.seed, "seed", 1, "random seed")
+	flag.IntVar(&o.units, "units", 25, "responsible units")
+	flag.IntVar(&o.periods, "periods", 0, "months of monthly reports, indicators and photo points (0: none), ending with the current month")
 	flag.Parse()
 	if err := run(context.Background(), o); err != nil {
 		fmt.Fprintln(os.Stderr, "countygen:", err)
@@ -71,6 +76,8 @@ type county struct {
 	inspectors []auth.Principal
 	roads      []projects.Project
 	volunteers map[string]auth.Principal // by road id: one of its volunteers
+	all        []projects.Project        // every project, in creation order
+	monthlyOut []string                  // key=value lines of the monthly year
 }
 
 func run(ctx context.Context, o options) error {
@@ -110,7 +117,8 @@ func run(ctx context.Context, o options) error {
 		fn   func(context.Context, options) error
 	}{
 		{"users", c.users}, {"projects", c.makeProjects}, {"volunteers", c.makeVolunteers},
-		{"historical checks", c.bulkChecks}, {"historical orders", c.bulkOrders}, {"one day of activity", c.lastDay},
+		{"historical checks", c.bulkChecks}, {"historical orders", c.bulkOrders},
+		{"monthly year", c.monthlyYear}, {"one day of activity", c.lastDay},
 	}
 	var dayCursor string
 	for _, st := range steps {
@@ -139,6 +147,9 @@ func run(ctx context.Context, o options) error {
 	}
 	fmt.Printf("total %.1f s\n", time.Since(start).Seconds())
 	fmt.Printf("password=%s\nvolunteer=%s\nday_cursor=%s\n", Password, volName, dayCursor)
+	for _, l := range c.monthlyOut {
+		fmt.Println(l)
+	}
 	return nil
 }
 
@@ -181,7 +192,7 @@ func (c *county) makeProjects(ctx context.Context, o options) error {
 		lat, lon := 28.0+c.rng.Float64()*0.6, 112.6+c.rng.Float64()*0.8
 		np := projects.NewProject{
 			Code: fmt.Sprintf("2026-%04d", i+1), Name: fmt.Sprintf("%s project %d", cat, i+1), Category: cat,
-			Township: fmt.Sprintf("Township %02d", i%20+1), Unit: fmt.Sprintf("Unit %02d", i%25+1),
+			Township: fmt.Sprintf("Township %02d", i%20+1), Unit: unitName(o, (i+i/o.units)%o.units),
 			ResponsibleLeader: "Leader", Budget: fmt.Sprintf("%d", 200_000+c.rng.IntN(3_000_000)),
 			PlannedStart: "2026-02-01", PlannedEnd: fmt.Sprintf("2026-%02d-28", 6+i%6),
 			Status: statuses[i%len(statuses)], Location: &projects.Point{Lat: lat, Lon: lon},
@@ -196,11 +207,20 @@ func (c *county) makeProjects(ctx context.Context, o options) error {
 		if err != nil {
 			return err
 		}
+		c.all = append(c.all, p)
 		if cat == projects.CatRoad {
 			c.roads = append(c.roads, p)
 		}
 	}
 	return nil
+}
+
+// unitName is the k-th unit's name, zero-padded so names sort in order.
+// Projects go to units by (i + i/units) mod units rather than i mod units:
+// statuses repeat every five projects, so with a unit count divisible by
+// five i mod units would give each unit projects of one status only.
+func unitName(o options, k int) string {
+	return fmt.Sprintf("Unit %0*d", max(2, len(fmt.Sprint(o.units))), k+1)
 }
 
 // makeVolunteers creates one volunteer through the service (to get a real
