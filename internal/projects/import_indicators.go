@@ -174,6 +174,7 @@ func (s *Service) importIndicators(p auth.Principal, ps []Project, extra [][]New
 		if len(inds) > 1 {
 			proj.OnTrackUntil = earliest(ts)
 		}
+		proj.ScheduleBasis = append([]Indicator(nil), inds...)
 		out = append(out, inds...)
 	}
 	return out, nil

@@ -293,10 +293,11 @@ func (s *Service) saveProjectSchedule(ctx context.Context, proj *Project, inds [
 	if err := s.saveIndicators(ctx, proj, inds); err != nil {
 		return err
 	}
-	if sameTime(before, proj.OnTrackUntil) {
-		return nil
+	// The row is written either way: it carries the indicators' copy
+	// (ScheduleBasis) the lists judge from.
+	if !sameTime(before, proj.OnTrackUntil) {
+		proj.UpdatedAt = s.now()
 	}
-	proj.UpdatedAt = s.now()
 	return s.store.UpdateProject(ctx, *proj)
 }
 

@@ -15,16 +15,27 @@ func (s *Service) attachSchedules(ctx context.Context, ps []Project, at time.Tim
 	if len(ps) == 0 {
 		return nil
 	}
-	ids := make([]string, len(ps))
+	// Most rows carry their indicators (ScheduleBasis); only the others
+	// are read, in one query.
+	var ids []string
 	for i := range ps {
-		ids[i] = ps[i].ID
+		if ps[i].ScheduleBasis == nil {
+			ids = append(ids, ps[i].ID)
+		}
 	}
-	m, err := s.store.IndicatorsOf(ctx, ids)
-	if err != nil {
-		return err
+	var m map[string][]Indicator
+	if len(ids) > 0 {
+		var err error
+		if m, err = s.store.IndicatorsOf(ctx, ids); err != nil {
+			return err
+		}
 	}
 	for i := range ps {
-		sch := ScheduleOf(ps[i], m[ps[i].ID], at)
+		inds := ps[i].ScheduleBasis
+		if inds == nil {
+			inds = m[ps[i].ID]
+		}
+		sch := ScheduleOf(ps[i], inds, at)
 		ps[i].Schedule = &sch
 	}
 	return nil

@@ -266,6 +266,7 @@ func (s *Service) saveIndicators(ctx context.Context, proj *Project, inds []Indi
 		}
 	}
 	proj.OnTrackUntil = earliest(ts)
+	proj.ScheduleBasis = append([]Indicator{}, inds...)
 	if len(inds) == 0 {
 		proj.refreshSchedule()
 	}

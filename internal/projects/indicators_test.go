@@ -108,3 +108,85 @@ func TestRecordIndicatorValues(t *testing.T) {
 		wantErr(t, err, errs.KindNotFound, "project_not_found")
 	})
 }
+
+// The copy of the indicators a project row carries (ScheduleBasis) stays
+// what the indicators are after every kind of change, and a row without it
+// (written before migration 00019) is judged the same from the indicators.
+func TestScheduleBasisFollowsIndicators(t *testing.T) {
+	storetest.EachDB(t, func(t *testing.T, db *store.DB) {
+		e := newEnv(t, db)
+		p := e.create(road("BASIS-1"))
+		same := func(step string) {
+			t.Helper()
+			got, err := e.svc.Get(e.ctx, e.office, p.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			inds, _ := e.svc.Indicators(e.ctx, e.office, p.ID)
+			if len(got.ScheduleBasis) != len(inds) {
+				t.Fatalf("%s: basis %+v, indicators %+v", step, got.ScheduleBasis, inds)
+			}
+			for i, b := range got.ScheduleBasis {
+				ind := inds[i]
+				if b.ID != ind.ID || b.Target != ind.Target || b.Value != ind.Value || len(b.Plan) != len(ind.Plan) {
+					t.Fatalf("%s: basis %d %+v, indicator %+v", step, i, b, ind)
+				}
+			}
+		}
+		same("created")
+		if _, err := e.svc.ReportProgress(e.ctx, e.office, p.ID, projects.NewProgress{Date: "2026-06-30",
+			Quantity: ptr(9.0)}); err != nil {
+			t.Fatal(err)
+		}
+		same("progress")
+		second, err := e.svc.CreateIndicator(e.ctx, e.office, p.ID, projects.NewIndicator{Name: "户数", Unit: "户",
+			Target: ptr(120.0), Plan: []projects.PlanPoint{{Month: "2026-06", Percent: 60}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		same("indicator added")
+		if err := e.svc.RecordIndicatorValues(e.ctx, e.office, p.ID, projects.SourceMonthly, "r1", now,
+			[]projects.IndicatorValue{{IndicatorID: second.ID, Value: 80}}); err != nil {
+			t.Fatal(err)
+		}
+		same("monthly figure")
+		if _, err := e.svc.Update(e.ctx, e.office, p.ID, projects.Update{TargetQuantity: projects.Optional[float64]{Set: true,
+			Value: ptr(30.0)}}); err != nil {
+			t.Fatal(err)
+		}
+		same("target changed")
+		withBasis, _ := e.svc.Get(e.ctx, e.office, p.ID)
+		// A row from before the copy existed.
+		if err := db.Conn(e.ctx).Exec("UPDATE projects SET schedule_basis = NULL WHERE id = ?", p.ID).Error; err != nil {
+			t.Fatal(err)
+		}
+		without, _ := e.svc.Get(e.ctx, e.office, p.ID)
+		if without.ScheduleBasis != nil || without.Schedule.Status != withBasis.Schedule.Status ||
+			without.Schedule.GapPoints != withBasis.Schedule.GapPoints || withBasis.Schedule.Status != projects.ScheduleBehind {
+			t.Fatalf("without the copy: %+v, with it: %+v", without.Schedule, withBasis.Schedule)
+		}
+	})
+}
+
+func TestFillScheduleBasis(t *testing.T) {
+	storetest.EachDB(t, func(t *testing.T, db *store.DB) {
+		e := newEnv(t, db)
+		a, b := e.create(road("FILL-1")), e.create(road("FILL-2"))
+		if err := db.Conn(e.ctx).Exec("UPDATE projects SET schedule_basis = NULL WHERE id = ?", a.ID).Error; err != nil {
+			t.Fatal(err)
+		}
+		n, err := e.svc.FillScheduleBasis(e.ctx)
+		if err != nil || n != 1 {
+			t.Fatalf("filled %d, %v; want the one row without a copy", n, err)
+		}
+		for _, id := range []string{a.ID, b.ID} {
+			got, _ := e.svc.Get(e.ctx, e.office, id)
+			if len(got.ScheduleBasis) != 1 || got.ScheduleBasis[0].ID != id+"-i1" || got.ScheduleBasis[0].Target != 22.5 {
+				t.Fatalf("project %s basis %+v", id, got.ScheduleBasis)
+			}
+		}
+		if n, err := e.svc.FillScheduleBasis(e.ctx); err != nil || n != 0 {
+			t.Fatalf("second pass filled %d, %v", n, err)
+		}
+	})
+}

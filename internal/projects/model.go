@@ -118,7 +118,11 @@ type Project struct {
 	// OnTrackUntil is the moment the project falls behind at its current
 	// progress; see schedule.go. Nil when the rule does not apply.
 	OnTrackUntil *time.Time
-	CreatedBy    string
+	// ScheduleBasis is a copy of the indicators (figures and plans) kept on
+	// the project's row so a list judges schedule status without reading
+	// them again; nil when it was never written (then they are read).
+	ScheduleBasis []Indicator `audit:"-"`
+	CreatedBy     string
 	CreatedAt    time.Time
 	UpdatedAt    time.Time
 

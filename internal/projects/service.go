@@ -125,13 +125,15 @@ func (s *Service) Create(ctx context.Context, p auth.Principal, np NewProject) (
 		if err := s.resolveOrg(ctx, &proj, nil); err != nil {
 			return err
 		}
+		first := firstIndicatorOf(proj)
+		proj.ScheduleBasis = []Indicator{first}
 		if err := s.store.InsertProjects(ctx, []Project{proj}); err != nil {
 			if errors.Is(err, errs.ErrConflict) {
 				return codeTaken(proj.Code, err)
 			}
 			return err
 		}
-		if err := s.store.InsertIndicators(ctx, []Indicator{firstIndicatorOf(proj)}); err != nil {
+		if err := s.store.InsertIndicators(ctx, []Indicator{first}); err != nil {
 			return err
 		}
 		return s.audit(ctx, p, "project.create", proj.ID, map[string]any{"code": proj.Code, "name": proj.Name})

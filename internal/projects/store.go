@@ -98,6 +98,11 @@ type IndicatorStore interface {
 	// IndicatorValuesAsOf returns, per indicator id, the latest figure
 	// dated on or before day.
 	IndicatorValuesAsOf(ctx context.Context, projectIDs []string, day time.Time) (map[string]DatedValue, error)
+	// ProjectsWithoutBasis lists up to limit projects whose row has no
+	// ScheduleBasis yet; SetBasisIfMissing writes one unless the row got
+	// one meanwhile.
+	ProjectsWithoutBasis(ctx context.Context, limit int) ([]string, error)
+	SetBasisIfMissing(ctx context.Context, projectID string, inds []Indicator) error
 }
 
 // IndicatorEditStore is what editing indicators needs beyond IndicatorStore.

@@ -56,6 +56,7 @@ type projectRow struct {
 	ProgressQuantity  *float64
 	ProgressDate      *time.Time
 	OnTrackUntil      *time.Time
+	ScheduleBasis     *string
 	CreatedBy         string
 	CreatedAt         time.Time `gorm:"autoCreateTime:false"`
 	UpdatedAt         time.Time `gorm:"autoUpdateTime:false"`
@@ -99,6 +100,13 @@ func toProjectRow(p projects.Project) (projectRow, error) {
 		lat, lon := p.Location.Lat, p.Location.Lon
 		r.Lat, r.Lon = &lat, &lon
 	}
+	if p.ScheduleBasis != nil {
+		b, err := encodeBasis(p.ScheduleBasis)
+		if err != nil {
+			return projectRow{}, fmt.Errorf("encode schedule basis of project %s: %w", p.ID, err)
+		}
+		r.ScheduleBasis = &b
+	}
 	if len(p.Route) > 0 {
 		b, err := json.Marshal(routeJSON{Type: "LineString", Coordinates: p.Route})
 		if err != nil {
@@ -125,6 +133,13 @@ func (r projectRow) toDomain() (projects.Project, error) {
 	if r.Lat != nil && r.Lon != nil {
 		p.Location = &projects.Point{Lat: *r.Lat, Lon: *r.Lon}
 	}
+	if r.ScheduleBasis != nil {
+		basis, err := decodeBasis(r.ID, *r.ScheduleBasis)
+		if err != nil {
+			return projects.Project{}, err
+		}
+		p.ScheduleBasis = basis
+	}
 	if r.Route != nil {
 		var rj routeJSON
 		if err := json.Unmarshal([]byte(*r.Route), &rj); err != nil {
@@ -142,7 +157,7 @@ const projectColumns = "projects.id, projects.code, projects.name, projects.cate
 	"projects.budget_cents, projects.funding_source, projects.planned_start, projects.planned_end, " +
 	"projects.status, projects.target_quantity, projects.target_unit, projects.lat, projects.lon, " +
 	"projects.geofence_m, projects.progress_percent, projects.progress_quantity, projects.progress_date, " +
-	"projects.on_track_until, projects.created_by, projects.created_at, projects.updated_at, " +
+	"projects.on_track_until, projects.schedule_basis, projects.created_by, projects.created_at, projects.updated_at, " +
 	"townships.name AS township_name, units.name AS unit_name, (projects.route IS NOT NULL) AS has_route"
 
 func (s *Store) projectQuery(ctx context.Context, columns string) *gorm.DB {
@@ -204,7 +219,7 @@ func (s *Store) loadProject(ctx context.Context, id string, lock bool) (projects
 var projectUpdateColumns = []string{"name", "category", "township_id", "unit_id", "responsible_leader",
 	"contractor_name", "contractor_contact", "budget_cents", "funding_source", "planned_start", "planned_end",
 	"status", "target_quantity", "target_unit", "lat", "lon", "route", "geofence_m", "progress_percent",
-	"progress_quantity", "progress_date", "on_track_until", "updated_at"}
+	"progress_quantity", "progress_date", "on_track_until", "schedule_basis", "updated_at"}
 
 // UpdateProject writes every mutable column.
 func (s *Store) UpdateProject(ctx context.Context, p projects.Project) error {
