@@ -84,6 +84,16 @@ type Indicators interface {
 // in one bulk read for all of them.
 type ProjectSchedules struct {
 	Indicators Indicators
+	// Statuses gives the projects the status each had at the circular's
+	// instant (*projects.Service, from the status history): a project
+	// completed in August is not completed in June's circular, however
+	// late it is printed. Nil judges with the status given.
+	Statuses Statuses
+}
+
+// Statuses replaces projects' status with the one of an instant.
+type Statuses interface {
+	WithStatusesAt(ctx context.Context, ps []projects.Project, at time.Time) ([]projects.Project, error)
 }
 
 var _ Schedules = ProjectSchedules{}
@@ -100,6 +110,11 @@ func (s ProjectSchedules) SchedulesOf(ctx context.Context, ps []projects.Project
 	inds, err := s.Indicators.IndicatorsOf(ctx, ids, &day)
 	if err != nil {
 		return nil, err
+	}
+	if s.Statuses != nil {
+		if ps, err = s.Statuses.WithStatusesAt(ctx, ps, at); err != nil {
+			return nil, err
+		}
 	}
 	out := make(map[string]Schedule, len(ps))
 	for _, p := range ps {

@@ -33,7 +33,7 @@ func (s *Server) wireCirculars(o Options) error {
 	st := circularsdb.New(o.DB)
 	svc, err := circulars.NewService(circulars.Deps{
 		Store: st,
-		Gather: circulars.Sources{Programme: st, Schedules: circulars.ProjectSchedules{Indicators: s.Projects},
+		Gather: circulars.Sources{Programme: st, Schedules: circulars.ProjectSchedules{Indicators: s.Projects, Statuses: s.Projects},
 			Reports: circularReports{s.Monthly}, Zone: cfg.Zone},
 		Renderer: s.Reports, Objects: o.Objects, Jobs: jobsdb.New(o.DB), Audit: s.Audit,
 		County: cfg.CountyName, Zone: cfg.Zone, RetentionDays: cfg.S3.RetentionDays,
