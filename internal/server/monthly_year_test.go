@@ -168,7 +168,29 @@ func runYear(t *testing.T, db *store.DB, objs storage.Store, backend string, twe
 	}
 	y.checkNotices()
 	y.checkPublished()
+	y.checkHistory()
 	y.checkMoved()
+}
+
+// checkHistory: at the year's end (1 January 2009), after YR-02 (31
+// August) and YR-01 (30 November) were completed, every month reads as it
+// did on the first of the next: who owed a report, and whether a project
+// was done, come from the status each project had then, not today's. The
+// one change is May's: YR-02's report came in on 5 June, so May counts it
+// late now (as June's own check found).
+func (y *yearWorld) checkHistory() {
+	for m := time.January; m <= time.December; m++ {
+		if m == time.May {
+			st := y.status(m)
+			if st.byUnit != "县交通运输局 1/1/0; 县教育局 0/0/1; 县水利局 2/0/0" || st.byTownship != "白水乡 1/0/1; 青山镇 2/1/0" ||
+				st.standing["YR-02"] != "accepted/late" {
+				y.t.Errorf("May at the year's end: %+v", st)
+			}
+			continue
+		}
+		y.checkStatus(m)
+		y.checkCircular(m)
+	}
 }
 
 // checkMoved: at the year's end 县交通运输局's contractor moves to 县水利局.
@@ -521,6 +543,11 @@ func (y *yearWorld) month(m time.Month) {
 	case time.February:
 		y.at(2008, time.March, 1, 10)
 		y.do(http.MethodPost, "/api/v1/projects/"+y.ids["YR-02"]+"/status", y.office, map[string]any{"status": "under_construction"}, http.StatusOK)
+		// The next day January and February still read as they ended:
+		// YR-02, planned then, owed neither.
+		y.at(2008, time.March, 2, 9)
+		y.checkStatus(time.January)
+		y.checkStatus(time.February)
 	case time.September:
 		// The road's fixed points, where photos DSCN0010 and DSCN0029 were
 		// taken (MANIFEST.tsv).
