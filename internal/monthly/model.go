@@ -230,9 +230,13 @@ type Store interface {
 	// PhotosOfReports lists the stored photos of many reports (what a
 	// report shows of them), by report id and photo id.
 	PhotosOfReports(ctx context.Context, reportIDs []string) (map[string]map[string]photos.Photo, error)
-	// ReportPeriodsOfPhotos maps photo ids that belong to monthly reports to
-	// their report's period.
-	ReportPeriodsOfPhotos(ctx context.Context, photoIDs []string) (map[string]Period, error)
+	// ReportPlacesOfPhotos maps those of photoIDs that belong to monthly
+	// reports to their report's place.
+	ReportPlacesOfPhotos(ctx context.Context, photoIDs []string) (map[string]ReportPlace, error)
+	// ReportPhotosReferring maps each of photoIDs to the places of the
+	// report photos whose duplicate or possible-reuse reference names it
+	// (the other direction of the pipeline's links).
+	ReportPhotosReferring(ctx context.Context, photoIDs []string) (map[string][]ReportPlace, error)
 
 	// PeriodClosed reports whether the office closed the period.
 	PeriodClosed(ctx context.Context, p Period) (bool, *time.Time, error)
@@ -246,6 +250,23 @@ type Store interface {
 	// ClaimNotice records (period, unit, kind) unless it was recorded
 	// before (false).
 	ClaimNotice(ctx context.Context, period Period, unitID, kind string, at time.Time) (bool, error)
+}
+
+// ReportPlace is where a report photo sits in the order of filing: its
+// report's period, then the report's filing order (Seq) within it.
+type ReportPlace struct {
+	ReportID string
+	Period   Period
+	Seq      int64
+}
+
+// Before reports whether p comes before q: an earlier period, or an
+// earlier-filed report of the same period.
+func (p ReportPlace) Before(q ReportPlace) bool {
+	if p.Period != q.Period {
+		return p.Period < q.Period
+	}
+	return p.Seq < q.Seq
 }
 
 // ListFilter selects reports.
