@@ -3,6 +3,7 @@ package server_test
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"math"
 	"mime/multipart"
@@ -20,6 +21,7 @@ import (
 	"github.com/fieldproof/fieldproof/internal/apitest"
 	"github.com/fieldproof/fieldproof/internal/auth"
 	"github.com/fieldproof/fieldproof/internal/config"
+	"github.com/fieldproof/fieldproof/internal/jobs"
 	"github.com/fieldproof/fieldproof/internal/server"
 	"github.com/fieldproof/fieldproof/internal/store"
 	"github.com/fieldproof/fieldproof/internal/store/storetest"
@@ -168,8 +170,53 @@ func runYear(t *testing.T, db *store.DB, objs storage.Store, backend string, twe
 	}
 	y.checkNotices()
 	y.checkPublished()
+	y.checkRenderedLate()
 	y.checkHistory()
 	y.checkMoved()
+}
+
+// checkRenderedLate: the rendition jobs of YR-01's October and November
+// photos run at the year's end, November's first (a worker picks jobs in
+// no promised order). November's job finds no other hash yet; October's
+// finds November's very picture and links to it. The first use, October's,
+// is still not reused, and November's repeat still is.
+func (y *yearWorld) checkRenderedLate() {
+	t := y.t
+	reports := map[string]map[string]any{}
+	for _, per := range []string{"2008-10", "2008-11"} {
+		for _, it := range y.do(http.MethodGet, "/api/v1/monthly-reports?period="+per, y.office, nil, http.StatusOK)["items"].([]any) {
+			if r := it.(map[string]any); r["project_id"] == y.ids["YR-01"] {
+				reports[per] = y.do(http.MethodGet, "/api/v1/monthly-reports/"+r["id"].(string), y.office, nil, http.StatusOK)
+			}
+		}
+	}
+	for _, per := range []string{"2008-11", "2008-10"} {
+		for _, p := range reports[per]["photos"].([]any) {
+			pl, _ := json.Marshal(map[string]any{"photo_id": p.(map[string]any)["photo_id"]})
+			if err := y.e.Server.Photos.RenditionHandler(context.Background(), jobs.Job{Payload: pl, Attempts: 1, MaxAttempts: 3}); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	for per, want := range map[string]string{"2008-10": "|off_point", "2008-11": "outside_period,reused|outside_period"} {
+		r := y.do(http.MethodGet, "/api/v1/monthly-reports/"+reports[per]["id"].(string), y.office, nil, http.StatusOK)
+		if got := strings.Join(photoFlags(r), "|"); got != want {
+			t.Errorf("YR-01 %s photo flags after late renditions: %q, want %q", per, got, want)
+		}
+	}
+	s := y.do(http.MethodGet, "/api/v1/photo-points/"+y.points["起点"]+"/series", y.office, nil, http.StatusOK)
+	var got []string
+	for _, en := range s["entries"].([]any) {
+		e := en.(map[string]any)
+		var fs []string
+		for _, f := range e["flags"].([]any) {
+			fs = append(fs, f.(string))
+		}
+		got = append(got, e["period"].(string)+":"+strings.Join(fs, ","))
+	}
+	if strings.Join(got, " ") != "2008-10: 2008-11:outside_period,reused" {
+		t.Errorf("起点 series after late renditions: %v", got)
+	}
 }
 
 // checkHistory: at the year's end (1 January 2009), after YR-02 (31
