@@ -29,6 +29,11 @@ import (
 //	S-3 completed 10 April               owes January–March, not April
 //	S-4 reported 5 May, completed 20 May owes nothing for May, but its report counts (on time)
 //	S-5 suspended 1 February, resumed 1 March: owes January, not February
+//	S-6 planned for 2025, begun late on 1 April 2026: owes April on
+//
+// The circulars follow the same history: S-6 is in the programme from
+// April (its window is 2025's), and S-3 is completed from April, not in
+// March's circular read on 1 June.
 //
 // Every status is read on 1 June, after all the changes.
 func TestMonthlyOwedByHistory(t *testing.T) {
@@ -53,9 +58,11 @@ func TestMonthlyOwedByHistory(t *testing.T) {
 		}
 		ids := map[string]string{}
 		for code, st := range map[string]projects.Status{"S-1": projects.StatusPlanned, "S-2": projects.StatusPlanned,
-			"S-3": projects.StatusUnderConstruction, "S-4": projects.StatusUnderConstruction, "S-5": projects.StatusUnderConstruction} {
+			"S-3": projects.StatusUnderConstruction, "S-4": projects.StatusUnderConstruction, "S-5": projects.StatusUnderConstruction,
+			"S-6": projects.StatusPlanned} {
+			year := map[bool]string{true: "2025", false: "2026"}[code == "S-6"]
 			p, err := s.Projects.Create(ctx, admin, projects.NewProject{Code: code, Name: code, Category: projects.CatRoad,
-				Township: "青山镇", Unit: "Unit A", Status: st, PlannedStart: "2026-01-01", PlannedEnd: "2026-12-31",
+				Township: "青山镇", Unit: "Unit A", Status: st, PlannedStart: year + "-01-01", PlannedEnd: year + "-12-31",
 				Location: &projects.Point{Lat: 28.2, Lon: 112.9}})
 			if err != nil {
 				t.Fatal(err)
@@ -75,6 +82,8 @@ func TestMonthlyOwedByHistory(t *testing.T) {
 		move("S-5", projects.StatusUnderConstruction)
 		clk.Set(time.Date(2026, time.March, 29, 0, 30, 0, 0, z)) // half an hour after March's due time
 		move("S-2", projects.StatusUnderConstruction)
+		at(time.April, 1)
+		move("S-6", projects.StatusUnderConstruction)
 		at(time.April, 10)
 		move("S-3", projects.StatusCompleted)
 		at(time.May, 5)
@@ -100,8 +109,8 @@ func TestMonthlyOwedByHistory(t *testing.T) {
 				"2026-01": "S-3 S-4 S-5",
 				"2026-02": "S-3 S-4",
 				"2026-03": "S-1 S-3 S-4 S-5",
-				"2026-04": "S-1 S-2 S-4 S-5",
-				"2026-05": "S-1 S-2 S-4:on_time S-5",
+				"2026-04": "S-1 S-2 S-4 S-5 S-6",
+				"2026-05": "S-1 S-2 S-4:on_time S-5 S-6",
 			} {
 				st, err := s.Monthly.StatusOf(ctx, period)
 				if err != nil {
@@ -122,10 +131,19 @@ func TestMonthlyOwedByHistory(t *testing.T) {
 			}
 		}
 		check("from the history written")
+		for period, want := range map[string][2]int{"2026-03": {5, 0}, "2026-04": {6, 1}} {
+			d, err := s.Circulars.Preview(ctx, admin, period)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if f := d.Circular.Figures; f.Projects != want[0] || f.Completed != want[1] {
+				t.Errorf("%s circular: %d projects, %d completed; want %d, %d", period, f.Projects, f.Completed, want[0], want[1])
+			}
+		}
 		// An existing database: migration 00020 seeds the history from each
 		// project's creation and its audited status changes, and gives the
 		// same answers as the history the services wrote.
-		codes := []string{ids["S-1"], ids["S-2"], ids["S-3"], ids["S-4"], ids["S-5"]}
+		codes := []string{ids["S-1"], ids["S-2"], ids["S-3"], ids["S-4"], ids["S-5"], ids["S-6"]}
 		written, err := projectsdb.New(db).StatusChangesOf(ctx, codes)
 		if err != nil {
 			t.Fatal(err)
