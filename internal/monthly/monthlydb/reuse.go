@@ -23,7 +23,6 @@ func chunked(ids []string, fn func([]string) error) error {
 
 type placeRow struct {
 	ID       string
-	Ref      string
 	ReportID string
 	Period   string
 	Seq      int64
@@ -68,26 +67,40 @@ func (s *Store) refExpr(flag string) string {
 // ReportPhotosReferring maps each of photoIDs to the report photos whose
 // duplicate or possible_reuse reference names it: the pipeline links a
 // repeat to whichever of the two it processed first, so the link is read
-// both ways. One pass over the report photos per chunk of ids.
+// both ways. One query whatever the number of ids: it reads the report
+// photos that carry a reference at all (a repeat is the exception, not
+// the rule) and keeps those naming one of photoIDs.
 func (s *Store) ReportPhotosReferring(ctx context.Context, photoIDs []string) (map[string][]monthly.ReportPlace, error) {
 	out := map[string][]monthly.ReportPlace{}
+	if len(photoIDs) == 0 {
+		return out, nil
+	}
+	want := make(map[string]bool, len(photoIDs))
+	for _, id := range photoIDs {
+		want[id] = true
+	}
 	ctx, cancel := s.db.Ctx(ctx)
 	defer cancel()
-	for _, flag := range []string{"duplicate", "possible_reuse"} {
-		ref := s.refExpr(flag)
-		err := chunked(photoIDs, func(ids []string) error {
-			var rows []placeRow
-			err := s.db.Conn(ctx).Table("photos").
-				Select("photos.id, "+ref+" AS ref, monthly_reports.id AS report_id, monthly_reports.period, monthly_reports.seq").
-				Joins("JOIN monthly_reports ON monthly_reports.id = photos.parent_id").
-				Where("photos.parent_kind = ? AND "+ref+" IN ?", monthly.ParentKind, ids).Scan(&rows).Error
-			for _, r := range rows {
-				out[r.Ref] = append(out[r.Ref], r.place())
+	dup, reuse := s.refExpr("duplicate"), s.refExpr("possible_reuse")
+	var rows []struct {
+		ID, ReportID, Period string
+		Seq                  int64
+		Dup, Reuse           *string
+	}
+	err := s.db.Conn(ctx).Table("photos").
+		Select("photos.id, "+dup+" AS dup, "+reuse+" AS reuse, monthly_reports.id AS report_id, "+
+			"monthly_reports.period, monthly_reports.seq").
+		Joins("JOIN monthly_reports ON monthly_reports.id = photos.parent_id").
+		Where("photos.parent_kind = ? AND ("+dup+" IS NOT NULL OR "+reuse+" IS NOT NULL)", monthly.ParentKind).
+		Scan(&rows).Error
+	if err != nil {
+		return nil, store.Translate(err, entReport, "find report photos referring")
+	}
+	for _, r := range rows {
+		for _, ref := range []*string{r.Dup, r.Reuse} {
+			if ref != nil && want[*ref] {
+				out[*ref] = append(out[*ref], placeRow{ID: r.ID, ReportID: r.ReportID, Period: r.Period, Seq: r.Seq}.place())
 			}
-			return err
-		})
-		if err != nil {
-			return nil, store.Translate(err, entReport, "find report photos referring")
 		}
 	}
 	return out, nil
