@@ -101,6 +101,16 @@ func TestMonthlyOwedByHistory(t *testing.T) {
 		}
 		at(time.May, 20)
 		move("S-4", projects.StatusCompleted)
+		// While May's due time is ahead, who owes is judged now: S-5 and
+		// S-6 are under construction, S-1 and S-2 too, and S-4, completed
+		// this morning, is listed through its report alone.
+		may, err := s.Monthly.StatusOf(ctx, "2026-05")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(may.Projects) != 5 {
+			t.Errorf("May on 20 May: %d projects listed, want 5", len(may.Projects))
+		}
 
 		at(time.June, 1)
 		check := func(when string) {
@@ -170,14 +180,6 @@ func TestMonthlyOwedByHistory(t *testing.T) {
 			}
 		}
 		check("from the history seeded")
-		// While May's due time is ahead, who owes is judged now: on 20 May
-		// S-4, completed that morning, is listed only through its report.
-		if got := monthly.OwedAt(time.Date(2026, 5, 28, 16, 0, 0, 0, time.UTC), time.Date(2026, 5, 20, 1, 0, 0, 0, time.UTC)); !got.Equal(time.Date(2026, 5, 20, 1, 0, 0, 0, time.UTC)) {
-			t.Errorf("OwedAt before the due time: %s", got)
-		}
-		if got := monthly.OwedAt(time.Date(2026, 5, 28, 16, 0, 0, 0, time.UTC), time.Date(2026, 6, 1, 1, 0, 0, 0, time.UTC)); !got.Equal(time.Date(2026, 5, 28, 16, 0, 0, 0, time.UTC)) {
-			t.Errorf("OwedAt after the due time: %s", got)
-		}
 	})
 }
 
