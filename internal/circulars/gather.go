@@ -19,6 +19,17 @@ type Sources struct {
 	// Zone is the county's: a period's month starts and ends at its
 	// midnights (nil: UTC).
 	Zone *time.Location
+	// History narrows the programme to the projects that were under
+	// construction at some instant of the programme year up to the
+	// circular's instant, or whose planned window meets the year (nil: the
+	// programme as Programme.Projects lists it).
+	History StatusHistory
+}
+
+// StatusHistory reads which statuses projects held over a range of time
+// (*projects.Service, from the status history).
+type StatusHistory interface {
+	StatusesDuring(ctx context.Context, projectIDs []string, from, to time.Time) (map[string][]projects.Status, error)
 }
 
 var _ Gatherer = Sources{}
@@ -34,6 +45,15 @@ func (s Sources) Gather(ctx context.Context, period Period, at time.Time) (Input
 	ps, err := s.Programme.Projects(ctx, yearStart, period.LastDay())
 	if err != nil {
 		return Input{}, err
+	}
+	zone := s.Zone
+	if zone == nil {
+		zone = time.UTC
+	}
+	if s.History != nil {
+		if ps, err = s.inProgramme(ctx, ps, yearStart, period.LastDay(), time.Date(period.Year, time.January, 1, 0, 0, 0, 0, zone), at); err != nil {
+			return Input{}, err
+		}
 	}
 	sched, err := s.Schedules.SchedulesOf(ctx, ps, at)
 	if err != nil {
@@ -51,10 +71,6 @@ func (s Sources) Gather(ctx context.Context, period Period, at time.Time) (Input
 	if in.Reports, err = s.Reports.ReportsOf(ctx, period, ps); err != nil {
 		return Input{}, err
 	}
-	zone := s.Zone
-	if zone == nil {
-		zone = time.UTC
-	}
 	start, end := period.Start(zone), period.End(zone)
 	// Overdue at the period's end; while the month runs, overdue now (an
 	// order is not overdue before its deadline has passed).
@@ -71,6 +87,33 @@ func (s Sources) Gather(ctx context.Context, period Period, at time.Time) (Input
 	return in, nil
 }
 
+// inProgramme keeps the projects whose planned window meets [from, to]
+// (dates) or that were under construction at some instant of [yearStart,
+// at): a project begun in September is not in June's circular, however
+// late that is printed, and one under construction in March is in it
+// though completed since.
+func (s Sources) inProgramme(ctx context.Context, ps []projects.Project, from, to, yearStart, at time.Time) ([]projects.Project, error) {
+	ids := make([]string, len(ps))
+	for i, p := range ps {
+		ids[i] = p.ID
+	}
+	during, err := s.History.StatusesDuring(ctx, ids, yearStart, at)
+	if err != nil {
+		return nil, err
+	}
+	out := ps[:0:0]
+	for _, p := range ps {
+		keep := p.PlannedStart != nil && p.PlannedEnd != nil && !p.PlannedStart.After(to) && !p.PlannedEnd.Before(from)
+		for _, st := range during[p.ID] {
+			keep = keep || st == projects.StatusUnderConstruction
+		}
+		if keep {
+			out = append(out, p)
+		}
+	}
+	return out, nil
+}
+
 // Indicators reads projects' indicators with their values as of a date
 // (*projects.Service, which has no policy on this path: the circular's
 // service has decided the caller may publish it).
@@ -84,6 +127,16 @@ type Indicators interface {
 // in one bulk read for all of them.
 type ProjectSchedules struct {
 	Indicators Indicators
+	// Statuses gives the projects the status each had at the circular's
+	// instant (*projects.Service, from the status history): a project
+	// completed in August is not completed in June's circular, however
+	// late it is printed. Nil judges with the status given.
+	Statuses Statuses
+}
+
+// Statuses replaces projects' status with the one of an instant.
+type Statuses interface {
+	WithStatusesAt(ctx context.Context, ps []projects.Project, at time.Time) ([]projects.Project, error)
 }
 
 var _ Schedules = ProjectSchedules{}
@@ -100,6 +153,11 @@ func (s ProjectSchedules) SchedulesOf(ctx context.Context, ps []projects.Project
 	inds, err := s.Indicators.IndicatorsOf(ctx, ids, &day)
 	if err != nil {
 		return nil, err
+	}
+	if s.Statuses != nil {
+		if ps, err = s.Statuses.WithStatusesAt(ctx, ps, at); err != nil {
+			return nil, err
+		}
 	}
 	out := make(map[string]Schedule, len(ps))
 	for _, p := range ps {

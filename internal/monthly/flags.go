@@ -2,6 +2,7 @@ package monthly
 
 import (
 	"context"
+	"math"
 	"time"
 
 	"github.com/fieldproof/fieldproof/internal/geo"
@@ -107,17 +108,31 @@ func (s *Service) withPhotos(ctx context.Context, r Report) (Report, error) {
 }
 
 // photoFlags judges the stored photos of reports (by report id) against
-// their points (by project id): report id → photo id → flags. One query
-// resolves every duplicate reference at once.
+// their points (by project id): report id → photo id → flags. Two queries
+// resolve every duplicate link at once, whatever the number of reports.
+//
+// Reused: the same picture (the pipeline's exact duplicate or perceptual
+// match) is in a report of an earlier period, or in an earlier-filed
+// report of the same period. The pipeline links a repeat to whichever
+// photo it processed first — an upload to the earlier upload, a rendition
+// job to the photos already hashed — which is not the order of periods
+// (a late October report, November's job run first), so the links are
+// read in both directions and ordered by period here: the first use is
+// never flagged.
 func (s *Service) photoFlags(ctx context.Context, rs []Report, points map[string][]Point,
 	stored map[string]map[string]photos.Photo) (map[string]map[string][]string, error) {
-	var refs []string
+	var refs, ids []string
 	for _, byID := range stored {
 		for _, ph := range byID {
 			refs = append(refs, reuseRefs(ph)...)
+			ids = append(ids, ph.ID)
 		}
 	}
-	periods, err := s.d.Store.ReportPeriodsOfPhotos(ctx, refs)
+	places, err := s.d.Store.ReportPlacesOfPhotos(ctx, refs)
+	if err != nil {
+		return nil, err
+	}
+	referring, err := s.d.Store.ReportPhotosReferring(ctx, ids)
 	if err != nil {
 		return nil, err
 	}
@@ -127,21 +142,25 @@ func (s *Service) photoFlags(ctx context.Context, rs []Report, points map[string
 		for _, pt := range points[r.ProjectID] {
 			byPoint[pt.ID] = pt
 		}
+		here := ReportPlace{ReportID: r.ID, Period: r.Period, Seq: r.Seq}
+		if here.Seq == 0 {
+			here.Seq = math.MaxInt64 // just inserted, not read back: the latest filed
+		}
 		out[r.ID] = map[string][]string{}
 		for _, rp := range r.Photos {
 			ph, ok := stored[r.ID][rp.PhotoID]
 			if !ok {
 				continue
 			}
-			// The pipeline points a repeat at the photo seen first (exact
-			// bytes) or a near one (perceptual hash); a repeat of a photo of
-			// any monthly report — an earlier month's, usually — is reused.
-			// The first use carries no reference and is not flagged.
-			reused := false
+			linked := append([]ReportPlace(nil), referring[ph.ID]...)
 			for _, ref := range reuseRefs(ph) {
-				if _, ok := periods[ref]; ok {
-					reused = true
+				if p, ok := places[ref]; ok {
+					linked = append(linked, p)
 				}
+			}
+			reused := false
+			for _, p := range linked {
+				reused = reused || (p.ReportID != r.ID && p.Before(here))
 			}
 			out[r.ID][rp.PhotoID] = PhotoFlags(ph, byPoint[rp.PointID], r.Period, s.o.Zone, s.o.PointRadiusM, reused)
 		}

@@ -150,6 +150,9 @@ type Indicators interface {
 type ProjectSource interface {
 	ProjectByID(ctx context.Context, id string) (projects.Project, error)
 	IsAssigned(ctx context.Context, projectID, userID string) (bool, error)
+	// StatusChangesOf reads projects' status histories (who owed a report
+	// for a past period is decided by the status of its time).
+	StatusChangesOf(ctx context.Context, projectIDs []string) (map[string][]projects.StatusChange, error)
 }
 
 // PhotoIndex reads stored photos (photosdb implements it).
@@ -182,8 +185,10 @@ type Auditor interface {
 	Record(ctx context.Context, p auth.Principal, action, entity, entityID string, changes any) error
 }
 
-// StatusRow is one project under construction (or reported on) in a
-// period, with its report if any; the store reads them in one query.
+// StatusRow is one project that may have owed a report for a period (it
+// was under construction at some instant up to the time asked) or has a
+// report in it, with that report if any; the store reads them in one
+// query, and the service decides from the status history which owed one.
 type StatusRow struct {
 	ProjectID, ProjectName, ProjectCode string
 	UnitID, UnitName                    string
@@ -225,21 +230,43 @@ type Store interface {
 	// PhotosOfReports lists the stored photos of many reports (what a
 	// report shows of them), by report id and photo id.
 	PhotosOfReports(ctx context.Context, reportIDs []string) (map[string]map[string]photos.Photo, error)
-	// ReportPeriodsOfPhotos maps photo ids that belong to monthly reports to
-	// their report's period.
-	ReportPeriodsOfPhotos(ctx context.Context, photoIDs []string) (map[string]Period, error)
+	// ReportPlacesOfPhotos maps those of photoIDs that belong to monthly
+	// reports to their report's place.
+	ReportPlacesOfPhotos(ctx context.Context, photoIDs []string) (map[string]ReportPlace, error)
+	// ReportPhotosReferring maps each of photoIDs to the places of the
+	// report photos whose duplicate or possible-reuse reference names it
+	// (the other direction of the pipeline's links).
+	ReportPhotosReferring(ctx context.Context, photoIDs []string) (map[string][]ReportPlace, error)
 
 	// PeriodClosed reports whether the office closed the period.
 	PeriodClosed(ctx context.Context, p Period) (bool, *time.Time, error)
 	// ClosePeriod closes it; closing a closed period is errs.ErrConflict.
 	ClosePeriod(ctx context.Context, p Period, by string, at time.Time) error
 
-	// StatusRows lists projects under construction and projects with a
-	// report in period, each with that report.
-	StatusRows(ctx context.Context, period Period) ([]StatusRow, error)
+	// StatusRows lists the projects under construction at some instant
+	// up to at (by their status history) and the projects with a report in
+	// period, each with that report; ProjectStatus is today's.
+	StatusRows(ctx context.Context, period Period, at time.Time) ([]StatusRow, error)
 	// ClaimNotice records (period, unit, kind) unless it was recorded
 	// before (false).
 	ClaimNotice(ctx context.Context, period Period, unitID, kind string, at time.Time) (bool, error)
+}
+
+// ReportPlace is where a report photo sits in the order of filing: its
+// report's period, then the report's filing order (Seq) within it.
+type ReportPlace struct {
+	ReportID string
+	Period   Period
+	Seq      int64
+}
+
+// Before reports whether p comes before q: an earlier period, or an
+// earlier-filed report of the same period.
+func (p ReportPlace) Before(q ReportPlace) bool {
+	if p.Period != q.Period {
+		return p.Period < q.Period
+	}
+	return p.Seq < q.Seq
 }
 
 // ListFilter selects reports.

@@ -7,6 +7,7 @@ import (
 
 	"github.com/fieldproof/fieldproof/internal/auth"
 	"github.com/fieldproof/fieldproof/internal/policy"
+	"github.com/fieldproof/fieldproof/internal/projects"
 )
 
 // ProjectReport is one project's standing in a period.
@@ -78,17 +79,17 @@ func (s *Service) StatusOf(ctx context.Context, period string) (PeriodStatus, er
 	if err != nil {
 		return PeriodStatus{}, err
 	}
-	rows, err := s.d.Store.StatusRows(ctx, pd)
+	dueAt := pd.DueAt(s.o.DueDay, s.o.Zone).UTC()
+	now := s.d.Now()
+	rows, err := s.owing(ctx, pd, OwedAt(dueAt, now))
 	if err != nil {
 		return PeriodStatus{}, err
 	}
-	st := PeriodStatus{Period: pd, DueAt: pd.DueAt(s.o.DueDay, s.o.Zone).UTC(), Closed: closed,
-		Projects: make([]ProjectReport, 0, len(rows))}
+	st := PeriodStatus{Period: pd, DueAt: dueAt, Closed: closed, Projects: make([]ProjectReport, 0, len(rows))}
 	photoFlags, err := s.statusPhotoFlags(ctx, rows)
 	if err != nil {
 		return PeriodStatus{}, err
 	}
-	now := s.d.Now()
 	for _, row := range rows {
 		pr := ProjectReport{ProjectID: row.ProjectID, ProjectCode: row.ProjectCode, ProjectName: row.ProjectName,
 			UnitID: row.UnitID, UnitName: row.UnitName, TownshipID: row.TownshipID, Township: row.Township,
@@ -112,6 +113,45 @@ func (s *Service) StatusOf(ctx context.Context, period string) (PeriodStatus, er
 	st.ByUnit = tally(st.Projects, func(pr ProjectReport) (string, string) { return pr.UnitID, pr.UnitName })
 	st.ByTownship = tally(st.Projects, func(pr ProjectReport) (string, string) { return pr.TownshipID, pr.Township })
 	return st, nil
+}
+
+// OwedAt is the instant that decides who owes a report for a period: its
+// due time, or now while the period is not yet due. A project owes one
+// when it was under construction then (by its status history, not by
+// today's status): a project begun after the due day owes from the next
+// month, one completed or suspended before it owes none for the month.
+func OwedAt(dueAt, now time.Time) time.Time {
+	if now.Before(dueAt) {
+		return now
+	}
+	return dueAt
+}
+
+// owing narrows the store's rows to the projects that owed a report at at
+// (under construction then), and those that submitted one all the same
+// (filed while under construction, before a completion or suspension
+// that came before the due time): a submitted report is always counted.
+func (s *Service) owing(ctx context.Context, pd Period, at time.Time) ([]StatusRow, error) {
+	rows, err := s.d.Store.StatusRows(ctx, pd, at)
+	if err != nil {
+		return nil, err
+	}
+	ids := make([]string, len(rows))
+	for i, r := range rows {
+		ids[i] = r.ProjectID
+	}
+	hs, err := s.d.Projects.StatusChangesOf(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	out := rows[:0]
+	for _, r := range rows {
+		st, ok := projects.StatusAt(hs[r.ProjectID], at)
+		if (ok && st == projects.StatusUnderConstruction) || (r.Report != nil && r.Report.SubmittedAt != nil) {
+			out = append(out, r)
+		}
+	}
+	return out, nil
 }
 
 // statusPhotoFlags judges every photo of the period's reports in three

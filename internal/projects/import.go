@@ -196,6 +196,9 @@ func (s *Service) Import(ctx context.Context, p auth.Principal, format ImportFor
 		if err := s.store.InsertIndicators(ctx, inds); err != nil {
 			return err
 		}
+		if err := s.store.InsertStatusChanges(ctx, statusEntries(out)); err != nil {
+			return err
+		}
 		if s.opts.Audit == nil {
 			return nil
 		}

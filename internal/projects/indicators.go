@@ -159,7 +159,8 @@ func (s *Service) IndicatorsOf(ctx context.Context, projectIDs []string, at *tim
 	return m, nil
 }
 
-// ScheduleAt is a project's schedule status at a date.
+// ScheduleAt is a project's schedule status at a date, from the figures
+// and the status of that time.
 func (s *Service) ScheduleAt(ctx context.Context, p auth.Principal, projectID string, at time.Time) (Schedule, error) {
 	proj, err := s.authorize(ctx, p, projectID, policy.ViewProject, false)
 	if err != nil {
@@ -169,7 +170,13 @@ func (s *Service) ScheduleAt(ctx context.Context, p auth.Principal, projectID st
 	if err != nil {
 		return Schedule{}, err
 	}
-	return ScheduleOf(proj, m[projectID], at), nil
+	// Judged with the status the project had then: a project completed in
+	// August was not completed on 31 May.
+	ps, err := s.WithStatusesAt(ctx, []Project{proj}, at)
+	if err != nil {
+		return Schedule{}, err
+	}
+	return ScheduleOf(ps[0], m[projectID], at), nil
 }
 
 // maxIndicatorValue bounds a figure: beyond it a value is a typo, not a

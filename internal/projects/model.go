@@ -123,8 +123,8 @@ type Project struct {
 	// them again; nil when it was never written (then they are read).
 	ScheduleBasis []Indicator `audit:"-"`
 	CreatedBy     string
-	CreatedAt    time.Time
-	UpdatedAt    time.Time
+	CreatedAt     time.Time
+	UpdatedAt     time.Time
 
 	// Computed by the service at read time from its clock.
 	ElapsedPercent *float64

@@ -136,6 +136,9 @@ func (s *Service) Create(ctx context.Context, p auth.Principal, np NewProject) (
 		if err := s.store.InsertIndicators(ctx, []Indicator{first}); err != nil {
 			return err
 		}
+		if err := s.store.InsertStatusChanges(ctx, statusEntries([]Project{proj})); err != nil {
+			return err
+		}
 		return s.audit(ctx, p, "project.create", proj.ID, map[string]any{"code": proj.Code, "name": proj.Name})
 	})
 	if err != nil {

@@ -70,6 +70,9 @@ func (s *Service) ChangeStatus(ctx context.Context, p auth.Principal, id string,
 		if err := s.store.UpdateProject(ctx, proj); err != nil {
 			return err
 		}
+		if err := s.store.InsertStatusChanges(ctx, []StatusChange{{ProjectID: id, Status: to, From: proj.UpdatedAt}}); err != nil {
+			return err
+		}
 		out = proj
 		return s.audit(ctx, p, "project.status", id, map[string]any{"status": [2]Status{from, to}})
 	})

@@ -55,6 +55,7 @@ type Store interface {
 
 	IndicatorStore
 	IndicatorEditStore
+	StatusHistoryStore
 }
 
 // OrgResolver turns township and unit names into records, creating new ones

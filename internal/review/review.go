@@ -101,6 +101,10 @@ type Deps struct {
 	// Indicators judges schedule status (序时进度) on each project's
 	// indicators (projects.Service); nil judges each on its own progress.
 	Indicators IndicatorSource
+	// Statuses gives projects the status they had at a past date
+	// (projects.Service, from the status history), so a past day is not
+	// judged with today's status; nil judges with today's.
+	Statuses StatusSource
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
 }

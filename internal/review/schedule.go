@@ -17,6 +17,12 @@ type IndicatorSource interface {
 	IndicatorsOf(ctx context.Context, projectIDs []string, at *time.Time) (map[string][]projects.Indicator, error)
 }
 
+// StatusSource replaces projects' status with the one they had at an
+// instant (projects.Service.WithStatusesAt).
+type StatusSource interface {
+	WithStatusesAt(ctx context.Context, ps []projects.Project, at time.Time) ([]projects.Project, error)
+}
+
 // ScheduleCount is how many projects stand at a schedule status.
 type ScheduleCount struct {
 	Status projects.ScheduleStatus
@@ -43,6 +49,13 @@ func (s *Service) schedules(ctx context.Context, batch []projects.Project, asOf 
 		}
 		var err error
 		if inds, err = s.d.Indicators.IndicatorsOf(ctx, ids, at); err != nil {
+			return nil, err
+		}
+	}
+	if historic && s.d.Statuses != nil {
+		// Completed by the end of that day, not by today.
+		var err error
+		if batch, err = s.d.Statuses.WithStatusesAt(ctx, batch, asOf.Add(-time.Second)); err != nil {
 			return nil, err
 		}
 	}

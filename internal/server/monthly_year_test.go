@@ -3,6 +3,7 @@ package server_test
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"math"
 	"mime/multipart"
@@ -20,6 +21,7 @@ import (
 	"github.com/fieldproof/fieldproof/internal/apitest"
 	"github.com/fieldproof/fieldproof/internal/auth"
 	"github.com/fieldproof/fieldproof/internal/config"
+	"github.com/fieldproof/fieldproof/internal/jobs"
 	"github.com/fieldproof/fieldproof/internal/server"
 	"github.com/fieldproof/fieldproof/internal/store"
 	"github.com/fieldproof/fieldproof/internal/store/storetest"
@@ -168,7 +170,74 @@ func runYear(t *testing.T, db *store.DB, objs storage.Store, backend string, twe
 	}
 	y.checkNotices()
 	y.checkPublished()
+	y.checkRenderedLate()
+	y.checkHistory()
 	y.checkMoved()
+}
+
+// checkRenderedLate: the rendition jobs of YR-01's October and November
+// photos run at the year's end, November's first (a worker picks jobs in
+// no promised order). November's job finds no other hash yet; October's
+// finds November's very picture and links to it. The first use, October's,
+// is still not reused, and November's repeat still is.
+func (y *yearWorld) checkRenderedLate() {
+	t := y.t
+	reports := map[string]map[string]any{}
+	for _, per := range []string{"2008-10", "2008-11"} {
+		for _, it := range y.do(http.MethodGet, "/api/v1/monthly-reports?period="+per, y.office, nil, http.StatusOK)["items"].([]any) {
+			if r := it.(map[string]any); r["project_id"] == y.ids["YR-01"] {
+				reports[per] = y.do(http.MethodGet, "/api/v1/monthly-reports/"+r["id"].(string), y.office, nil, http.StatusOK)
+			}
+		}
+	}
+	for _, per := range []string{"2008-11", "2008-10"} {
+		for _, p := range reports[per]["photos"].([]any) {
+			pl, _ := json.Marshal(map[string]any{"photo_id": p.(map[string]any)["photo_id"]})
+			if err := y.e.Server.Photos.RenditionHandler(context.Background(), jobs.Job{Payload: pl, Attempts: 1, MaxAttempts: 3}); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	for per, want := range map[string]string{"2008-10": "|off_point", "2008-11": "outside_period,reused|outside_period"} {
+		r := y.do(http.MethodGet, "/api/v1/monthly-reports/"+reports[per]["id"].(string), y.office, nil, http.StatusOK)
+		if got := strings.Join(photoFlags(r), "|"); got != want {
+			t.Errorf("YR-01 %s photo flags after late renditions: %q, want %q", per, got, want)
+		}
+	}
+	s := y.do(http.MethodGet, "/api/v1/photo-points/"+y.points["起点"]+"/series", y.office, nil, http.StatusOK)
+	var got []string
+	for _, en := range s["entries"].([]any) {
+		e := en.(map[string]any)
+		var fs []string
+		for _, f := range e["flags"].([]any) {
+			fs = append(fs, f.(string))
+		}
+		got = append(got, e["period"].(string)+":"+strings.Join(fs, ","))
+	}
+	if strings.Join(got, " ") != "2008-10: 2008-11:outside_period,reused" {
+		t.Errorf("起点 series after late renditions: %v", got)
+	}
+}
+
+// checkHistory: at the year's end (1 January 2009), after YR-02 (31
+// August) and YR-01 (30 November) were completed, every month reads as it
+// did on the first of the next: who owed a report, and whether a project
+// was done, come from the status each project had then, not today's. The
+// one change is May's: YR-02's report came in on 5 June, so May counts it
+// late now (as June's own check found).
+func (y *yearWorld) checkHistory() {
+	for m := time.January; m <= time.December; m++ {
+		if m == time.May {
+			st := y.status(m)
+			if st.byUnit != "县交通运输局 1/1/0; 县教育局 0/0/1; 县水利局 2/0/0" || st.byTownship != "白水乡 1/0/1; 青山镇 2/1/0" ||
+				st.standing["YR-02"] != "accepted/late" {
+				y.t.Errorf("May at the year's end: %+v", st)
+			}
+			continue
+		}
+		y.checkStatus(m)
+		y.checkCircular(m)
+	}
 }
 
 // checkMoved: at the year's end 县交通运输局's contractor moves to 县水利局.
@@ -521,6 +590,11 @@ func (y *yearWorld) month(m time.Month) {
 	case time.February:
 		y.at(2008, time.March, 1, 10)
 		y.do(http.MethodPost, "/api/v1/projects/"+y.ids["YR-02"]+"/status", y.office, map[string]any{"status": "under_construction"}, http.StatusOK)
+		// The next day January and February still read as they ended:
+		// YR-02, planned then, owed neither.
+		y.at(2008, time.March, 2, 9)
+		y.checkStatus(time.January)
+		y.checkStatus(time.February)
 	case time.September:
 		// The road's fixed points, where photos DSCN0010 and DSCN0029 were
 		// taken (MANIFEST.tsv).

@@ -33,8 +33,8 @@ func (s *Server) wireCirculars(o Options) error {
 	st := circularsdb.New(o.DB)
 	svc, err := circulars.NewService(circulars.Deps{
 		Store: st,
-		Gather: circulars.Sources{Programme: st, Schedules: circulars.ProjectSchedules{Indicators: s.Projects},
-			Reports: circularReports{s.Monthly}, Zone: cfg.Zone},
+		Gather: circulars.Sources{Programme: st, Schedules: circulars.ProjectSchedules{Indicators: s.Projects, Statuses: s.Projects},
+			Reports: circularReports{s.Monthly}, Zone: cfg.Zone, History: s.Projects},
 		Renderer: s.Reports, Objects: o.Objects, Jobs: jobsdb.New(o.DB), Audit: s.Audit,
 		County: cfg.CountyName, Zone: cfg.Zone, RetentionDays: cfg.S3.RetentionDays,
 		StorageDeadline: cfg.Photos.StorageDeadline, Log: o.Log, Now: o.Now,

@@ -28,7 +28,7 @@ func (s *Server) wireReview(o Options) error {
 		return fmt.Errorf("review: %w", err)
 	}
 	s.Review = review.NewService(review.Deps{Store: reviewdb.New(o.DB), Checks: s.Checks, Orders: orderCounts,
-		OrderList: s.Orders, Indicators: s.Projects, Now: o.Now})
+		OrderList: s.Orders, Indicators: s.Projects, Statuses: s.Projects, Now: o.Now})
 	svc := s.Review
 	lim := review.NewLimiter(reviewdb.NewRateWindows(o.DB), o.Config.PublicRateLimit, o.Config.PublicRateWindow, o.Now)
 	s.mount(func(g *gin.RouterGroup) { reviewapi.Register(g, svc) })

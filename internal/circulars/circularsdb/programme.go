@@ -49,10 +49,13 @@ func (s *Store) date(d time.Time) (string, any) {
 }
 
 // Projects lists the programme's projects in [from, to]: every project
-// under construction, and every other one whose planned window meets the
+// under construction now or at some time before the end of to (by its
+// status history), and every other one whose planned window meets the
 // range (planned start on or before to, planned end on or after from) —
 // so a road finished in March is still counted, as completed, in June's
-// circular, and one finished in an earlier year is not. By code.
+// circular, and one finished in an earlier year is not. The gathering
+// narrows the ones under construction to those that were so in the
+// programme year (circulars.Sources.History). By code.
 func (s *Store) Projects(ctx context.Context, from, to time.Time) ([]projects.Project, error) {
 	ctx, cancel := s.db.Ctx(ctx)
 	defer cancel()
@@ -60,8 +63,11 @@ func (s *Store) Projects(ctx context.Context, from, to time.Time) ([]projects.Pr
 	fromExpr, fromArg := s.date(from)
 	var rows []projectsdb.Row
 	err := s.projects.Query(ctx, projectsdb.Columns).
-		Where("projects.status = ? OR (projects.planned_start <= "+toExpr+" AND projects.planned_end >= "+fromExpr+")",
-			string(projects.StatusUnderConstruction), toArg, fromArg).
+		Where("projects.status = ? OR (projects.planned_start <= "+toExpr+" AND projects.planned_end >= "+fromExpr+") OR EXISTS (?)",
+			string(projects.StatusUnderConstruction), toArg, fromArg,
+			s.db.Conn(ctx).Table("project_status_history h").Select("1").
+				Where("h.project_id = projects.id AND h.status = ? AND h.from_at < ?",
+					string(projects.StatusUnderConstruction), store.TS(to.AddDate(0, 0, 1)))).
 		Order("projects.code").Limit(maxProjects).Find(&rows).Error
 	if err != nil {
 		return nil, store.Translate(err, entProject, "list a circular's projects")

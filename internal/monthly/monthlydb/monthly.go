@@ -353,30 +353,6 @@ func (s *Store) ReportsOfProject(ctx context.Context, projectID string) ([]month
 	return store.Convert(rows, reportRow.toDomain)
 }
 
-// ReportPeriodsOfPhotos maps those of photoIDs that belong to a monthly
-// report to that report's period.
-func (s *Store) ReportPeriodsOfPhotos(ctx context.Context, photoIDs []string) (map[string]monthly.Period, error) {
-	out := map[string]monthly.Period{}
-	if len(photoIDs) == 0 {
-		return out, nil
-	}
-	ctx, cancel := s.db.Ctx(ctx)
-	defer cancel()
-	var rows []struct {
-		ID     string
-		Period string
-	}
-	if err := s.db.Conn(ctx).Table("photos").Select("photos.id, monthly_reports.period").
-		Joins("JOIN monthly_reports ON monthly_reports.id = photos.parent_id").
-		Where("photos.parent_kind = ? AND photos.id IN ?", monthly.ParentKind, photoIDs).Scan(&rows).Error; err != nil {
-		return nil, store.Translate(err, entReport, "find report photos")
-	}
-	for _, r := range rows {
-		out[r.ID] = monthly.Period(r.Period)
-	}
-	return out, nil
-}
-
 type periodRow struct {
 	Period   string `gorm:"primaryKey"`
 	ClosedAt time.Time

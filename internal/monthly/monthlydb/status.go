@@ -2,6 +2,7 @@ package monthlydb
 
 import (
 	"context"
+	"time"
 
 	"github.com/fieldproof/fieldproof/internal/monthly"
 	"github.com/fieldproof/fieldproof/internal/projects"
@@ -19,10 +20,12 @@ type statusRow struct {
 	Township      string
 }
 
-// StatusRows lists the projects under construction and those with a
-// report in the period, each with that report, by unit and project code:
-// one query, so a county's status costs one round trip.
-func (s *Store) StatusRows(ctx context.Context, period monthly.Period) ([]monthly.StatusRow, error) {
+// StatusRows lists the projects that were under construction at some
+// instant up to at (their status history says so) and those with a report
+// in the period, each with that report, by unit and project code: one
+// query, so a county's status costs one round trip. The service narrows
+// them to the projects that owed a report.
+func (s *Store) StatusRows(ctx context.Context, period monthly.Period, at time.Time) ([]monthly.StatusRow, error) {
 	ctx, cancel := s.db.Ctx(ctx)
 	defer cancel()
 	var rows []statusRow
@@ -33,7 +36,9 @@ func (s *Store) StatusRows(ctx context.Context, period monthly.Period) ([]monthl
 		Joins("JOIN units ON units.id = projects.unit_id").
 		Joins("JOIN townships ON townships.id = projects.township_id").
 		Joins("LEFT JOIN monthly_reports ON monthly_reports.project_id = projects.id AND monthly_reports.period = ?", string(period)).
-		Where("projects.status = ? OR monthly_reports.id IS NOT NULL", string(projects.StatusUnderConstruction)).
+		Where("monthly_reports.id IS NOT NULL OR EXISTS (?)", s.db.Conn(ctx).Table("project_status_history h").Select("1").
+			Where("h.project_id = projects.id AND h.status = ? AND h.from_at <= ?",
+				string(projects.StatusUnderConstruction), store.TS(at))).
 		Order("units.name, projects.code").Scan(&rows).Error
 	if err != nil {
 		return nil, store.Translate(err, entReport, "period status")
