@@ -97,6 +97,7 @@ func (c *county) monthlyYear(ctx context.Context, o options) error {
 	}{
 		{"units and contractors", g.units}, {"indicators", g.indicators},
 		{"photo points", func(ctx context.Context) error { return g.photoPoints(ctx, periods[0]) }},
+		{"status history", func(ctx context.Context) error { return g.statusHistory(ctx, periods[0]) }},
 	}
 	for _, st := range steps {
 		t0 := time.Now()
@@ -264,6 +265,32 @@ func (g *yearGen) photoPoints(ctx context.Context, first monthly.Period) error {
 	at := first.Start(g.mo.Zone).AddDate(0, 0, -10)
 	_, err := c.sql.ExecContext(ctx, `UPDATE photo_points SET created_at = $1::timestamptz + (created_at - (SELECT min(created_at) FROM photo_points))`, at)
 	return err
+}
+
+// statusHistory dates the projects' statuses back into the year: the
+// import recorded each at its status "now", so without this a past period
+// would see no project under construction at its due time (the period
+// status judges who owed a report by the status history). Every project
+// starts before the first period; a completed or accepted one was under
+// construction until the end of its planned end month, as the reports
+// generated for it assume.
+func (g *yearGen) statusHistory(ctx context.Context, first monthly.Period) error {
+	at := first.Start(g.mo.Zone).AddDate(0, 0, -10)
+	for _, q := range []string{
+		`UPDATE project_status_history SET from_at = $1`,
+		`INSERT INTO project_status_history (project_id, status, from_at)
+		 SELECT id, 'under_construction', $1::timestamptz - interval '1 second' FROM projects
+		 WHERE status IN ('completed', 'accepted') AND planned_end IS NOT NULL`,
+		`UPDATE project_status_history h SET from_at = GREATEST($1::timestamptz,
+		        (date_trunc('month', p.planned_end) + interval '1 month')::timestamptz)
+		 FROM projects p
+		 WHERE h.project_id = p.id AND h.status IN ('completed', 'accepted') AND p.planned_end IS NOT NULL`,
+	} {
+		if _, err := g.c.sql.ExecContext(ctx, q, at); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 type reportRec struct {
