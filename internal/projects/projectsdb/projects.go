@@ -22,12 +22,15 @@ var (
 )
 
 // Store implements projects.Store.
-type Store struct{ db *store.DB }
+type Store struct {
+	db    *store.DB
+	basis *basisCache
+}
 
 var _ projects.Store = (*Store)(nil)
 
 // New returns the projects, progress and assignments store.
-func New(db *store.DB) *Store { return &Store{db: db} }
+func New(db *store.DB) *Store { return &Store{db: db, basis: newBasisCache()} }
 
 // projectRow is the projects table. Timestamps are set by the service's
 // clock, never by GORM's, so tests with a fixed clock see what they set.

@@ -15,7 +15,7 @@ func (s *Store) ProjectsByIDs(ctx context.Context, ids []string) ([]projects.Pro
 	if err := s.projectQuery(ctx, projectColumns+", projects.route").Where("projects.id IN ?", ids).Find(&rows).Error; err != nil {
 		return nil, store.Translate(err, entProject, "load projects")
 	}
-	return store.Convert(rows, projectRow.toDomain)
+	return store.Convert(rows, s.listed)
 }
 
 // AssignmentsOf lists the assignments of each of projectIDs.

@@ -51,5 +51,5 @@ func (s *Store) ListProjects(ctx context.Context, f projects.Filter) ([]projects
 	if err := q.Order("projects.code").Limit(f.Limit).Find(&rows).Error; err != nil {
 		return nil, store.Translate(err, entProject, "list projects")
 	}
-	return store.Convert(rows, projectRow.toDomain)
+	return store.Convert(rows, s.listed)
 }

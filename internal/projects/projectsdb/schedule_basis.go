@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"sync"
 
 	"github.com/fieldproof/fieldproof/internal/projects"
 	"github.com/fieldproof/fieldproof/internal/store"
@@ -65,4 +66,55 @@ func (s *Store) SetBasisIfMissing(ctx context.Context, projectID string, inds []
 	err = s.db.Conn(ctx).Model(&projectRow{}).Where("id = ? AND schedule_basis IS NULL", projectID).
 		Update("schedule_basis", b).Error
 	return store.Translate(err, entProject, "set schedule basis")
+}
+
+// basisCacheMax bounds the decoded copies kept: a county has a few thousand
+// projects; past the bound the cache starts again rather than grow.
+const basisCacheMax = 20000
+
+// basisCache keeps decoded schedule bases by their stored text. Lists
+// decode the same rows again and again, and JSON decoding was most of what
+// schedule status added to a page (measured in docs/PERFORMANCE.md). The
+// text (with the project id) is the whole input, so a hit is always right;
+// nothing here is state another replica would need.
+type basisCache struct {
+	mu sync.Mutex
+	m  map[string][]projects.Indicator
+}
+
+func newBasisCache() *basisCache { return &basisCache{m: map[string][]projects.Indicator{}} }
+
+// decode returns the indicators of a stored basis. The slice is shared
+// between readers, so its capacity is clipped: an append copies it.
+func (c *basisCache) decode(projectID, s string) ([]projects.Indicator, error) {
+	key := projectID + "\x00" + s
+	c.mu.Lock()
+	v, ok := c.m[key]
+	c.mu.Unlock()
+	if ok {
+		return v[:len(v):len(v)], nil
+	}
+	v, err := decodeBasis(projectID, s)
+	if err != nil {
+		return nil, err
+	}
+	c.mu.Lock()
+	if len(c.m) >= basisCacheMax {
+		c.m = map[string][]projects.Indicator{}
+	}
+	c.m[key] = v
+	c.mu.Unlock()
+	return v[:len(v):len(v)], nil
+}
+
+// listed converts a row of a list, its basis through the cache.
+func (s *Store) listed(r projectRow) (projects.Project, error) {
+	raw := r.ScheduleBasis
+	r.ScheduleBasis = nil
+	p, err := r.toDomain()
+	if err != nil || raw == nil {
+		return p, err
+	}
+	p.ScheduleBasis, err = s.basis.decode(r.ID, *raw)
+	return p, err
 }
