@@ -107,6 +107,10 @@ func newCircularMonth(t *testing.T, e *apitest.Env) *circularMonth {
 			t.Fatal(err)
 		}
 	}
+	// The projects were recorded today but stand for work under way all
+	// month: their status history starts before it, as a real county's
+	// would (who owed a report is read from that history).
+	exec("UPDATE project_status_history SET from_at = ?", store.TS(start.AddDate(0, -1, 0)))
 	for _, code := range []string{"CM-A", "CM-B"} {
 		d, err := e.Server.Orders.Create(ctx, office, orders.NewOrder{ProjectID: ids[code], Defect: "路面裂缝",
 			Severity: orders.SeverityMinor, RequiredAction: "返工处理"})
