@@ -52,7 +52,7 @@ func (c *Console) addIndicator(gc *gin.Context) error {
 			Name: form["new.name"], Unit: form["new.unit"], Target: target, Plan: plan})
 	}
 	if err != nil {
-		return c.indicatorRefused(gc, id, err, form)
+		return c.projectEditRefused(gc, id, err, form)
 	}
 	redirect(gc, Prefix+"/projects/"+id+"?done=indicator_saved#indicators-h")
 	return nil
@@ -73,7 +73,7 @@ func (c *Console) editIndicator(gc *gin.Context) error {
 		_, err = c.d.Projects.UpdateIndicator(gc.Request.Context(), principal(gc), ind, u)
 	}
 	if err != nil {
-		return c.indicatorRefused(gc, id, err, form)
+		return c.projectEditRefused(gc, id, err, form)
 	}
 	redirect(gc, Prefix+"/projects/"+id+"?done=indicator_saved#indicators-h")
 	return nil
@@ -82,14 +82,15 @@ func (c *Console) editIndicator(gc *gin.Context) error {
 func (c *Console) deleteIndicator(gc *gin.Context) error {
 	id := gc.Param("id")
 	if err := c.d.Projects.DeleteIndicator(gc.Request.Context(), principal(gc), gc.Param("ind")); err != nil {
-		return c.indicatorRefused(gc, id, err, nil)
+		return c.projectEditRefused(gc, id, err, nil)
 	}
 	redirect(gc, Prefix+"/projects/"+id+"?done=indicator_deleted#indicators-h")
 	return nil
 }
 
-// indicatorRefused shows the project again with why the edit was refused.
-func (c *Console) indicatorRefused(gc *gin.Context, id string, err error, form map[string]string) error {
+// projectEditRefused shows the project page again, with the form as filled,
+// and why an edit made on it (an indicator, a photo point) was refused.
+func (c *Console) projectEditRefused(gc *gin.Context, id string, err error, form map[string]string) error {
 	status, e := respond.Classify(err)
 	if e == nil || status == http.StatusNotFound {
 		return err

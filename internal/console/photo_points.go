@@ -11,7 +11,6 @@ import (
 
 	"github.com/fieldproof/fieldproof/internal/auth"
 	"github.com/fieldproof/fieldproof/internal/errs"
-	"github.com/fieldproof/fieldproof/internal/httpapi/respond"
 	"github.com/fieldproof/fieldproof/internal/monthly"
 )
 
@@ -77,7 +76,7 @@ func (c *Console) addPoint(gc *gin.Context) error {
 		_, err = c.d.Monthly.CreatePoint(gc.Request.Context(), principal(gc), id, n)
 	}
 	if err != nil {
-		return c.pointRefused(gc, id, err, form)
+		return c.projectEditRefused(gc, id, err, form)
 	}
 	redirect(gc, Prefix+"/projects/"+id+"?done=point_saved#points-h")
 	return nil
@@ -101,24 +100,9 @@ func (c *Console) correctPoint(gc *gin.Context) error {
 			Note: &n.Note, Lat: n.Lat, Lon: n.Lon, Bearing: n.Bearing})
 	}
 	if err != nil {
-		return c.pointRefused(gc, id, err, form)
+		return c.projectEditRefused(gc, id, err, form)
 	}
 	redirect(gc, Prefix+"/projects/"+id+"?done=point_saved#points-h")
-	return nil
-}
-
-// pointRefused shows the project again with why the point was refused.
-func (c *Console) pointRefused(gc *gin.Context, id string, err error, form map[string]string) error {
-	status, e := respond.Classify(err)
-	if e == nil || status == http.StatusNotFound {
-		return err
-	}
-	v, verr := c.projectView(gc, id, form)
-	if verr != nil {
-		return verr
-	}
-	v.Problem = c.problem(v, status, e, gc.GetString(respond.RequestIDKey))
-	c.render(gc, status, "project", v)
 	return nil
 }
 

@@ -10,6 +10,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/fieldproof/fieldproof/internal/errs"
+	"github.com/fieldproof/fieldproof/internal/projects"
 )
 
 // Limits of a report's content.
@@ -18,9 +19,9 @@ const (
 	MaxPhotos  = 50
 	MaxText    = 10000
 	MaxCaption = 500
-	// MaxValue bounds any figure: nothing a county builds in a month is
-	// counted in trillions, so such a number is a typing error.
-	MaxValue = 1e9
+	// MaxValue bounds any figure: the indicators' own bound, so a report
+	// can never carry a figure acceptance would refuse.
+	MaxValue = projects.MaxIndicatorValue
 	// AbsurdTimes: a cumulative figure more than this many times its
 	// target is refused as a typing error rather than flagged.
 	AbsurdTimes = 10

@@ -90,12 +90,18 @@ func (s *Service) notify(ctx context.Context, event string, o Order, a Audience,
 			return err
 		}
 	}
-	hooks, err := s.d.Store.ListWebhooks(ctx)
+	body, err := json.Marshal(webhookBody{Event: event, OccurredAt: at, Order: webhookOrder{ID: o.ID, Number: o.Number,
+		ProjectID: o.ProjectID, UnitID: o.UnitID, Status: o.Status, Severity: o.Severity, Deadline: o.Deadline, Message: msg}})
 	if err != nil {
 		return err
 	}
-	body, err := json.Marshal(webhookBody{Event: event, OccurredAt: at, Order: webhookOrder{ID: o.ID, Number: o.Number,
-		ProjectID: o.ProjectID, UnitID: o.UnitID, Status: o.Status, Severity: o.Severity, Deadline: o.Deadline, Message: msg}})
+	return s.queueDeliveries(ctx, event, o.ID, body, at)
+}
+
+// queueDeliveries queues body for every active webhook subscribed to event, in the
+// caller's transaction (orderID is empty for notices not about an order).
+func (s *Service) queueDeliveries(ctx context.Context, event, orderID string, body []byte, at time.Time) error {
+	hooks, err := s.d.Store.ListWebhooks(ctx)
 	if err != nil {
 		return err
 	}
@@ -103,7 +109,7 @@ func (s *Service) notify(ctx context.Context, event string, o Order, a Audience,
 		if !h.Active || !subscribed(h, event) {
 			continue
 		}
-		d := Delivery{ID: uuid.NewString(), WebhookID: h.ID, Event: event, OrderID: o.ID, Payload: string(body),
+		d := Delivery{ID: uuid.NewString(), WebhookID: h.ID, Event: event, OrderID: orderID, Payload: string(body),
 			Status: DeliveryPending, CreatedAt: at}
 		if err := s.d.Store.InsertDelivery(ctx, d); err != nil {
 			return err

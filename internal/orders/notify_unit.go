@@ -8,7 +8,6 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/fieldproof/fieldproof/internal/auth"
-	"github.com/fieldproof/fieldproof/internal/jobs"
 )
 
 // Events of the monthly cycle (internal/monthly sends them through
@@ -60,10 +59,6 @@ func (s *Service) NotifyUnit(ctx context.Context, n Notice) error {
 			return err
 		}
 	}
-	hooks, err := s.d.Store.ListWebhooks(ctx)
-	if err != nil {
-		return err
-	}
 	data := map[string]any{"subject": n.Subject, "unit_id": n.UnitID, "message": n.Message}
 	for k, v := range n.Data {
 		data[k] = v
@@ -72,23 +67,5 @@ func (s *Service) NotifyUnit(ctx context.Context, n Notice) error {
 	if err != nil {
 		return err
 	}
-	for _, h := range hooks {
-		if !h.Active || !subscribed(h, n.Event) {
-			continue
-		}
-		d := Delivery{ID: uuid.NewString(), WebhookID: h.ID, Event: n.Event, Payload: string(body),
-			Status: DeliveryPending, CreatedAt: at}
-		if err := s.d.Store.InsertDelivery(ctx, d); err != nil {
-			return err
-		}
-		if s.d.Jobs == nil {
-			continue
-		}
-		p, _ := json.Marshal(deliveryPayload{DeliveryID: d.ID})
-		if err := s.d.Jobs.Enqueue(ctx, jobs.Job{ID: "webhook-" + d.ID, Kind: JobDeliver, Payload: p,
-			MaxAttempts: s.o.WebhookMaxAttempts}, at); err != nil {
-			return err
-		}
-	}
-	return nil
+	return s.queueDeliveries(ctx, n.Event, "", body, at)
 }

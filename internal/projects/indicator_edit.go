@@ -321,7 +321,7 @@ func checkUnit(v *errs.Validation, unit string) {
 // already reported (that would declare the work complete, as a project's
 // target below its reported quantity would).
 func checkTarget(v *errs.Validation, target, value float64) {
-	bad := math.IsNaN(target) || math.IsInf(target, 0) || target <= 0 || target > maxIndicatorValue
+	bad := math.IsNaN(target) || math.IsInf(target, 0) || target <= 0 || target > MaxIndicatorValue
 	v.Check(bad, "target", "out_of_range", "must be a number greater than 0 and at most 1e9")
 	v.Check(!bad && value > target*(1+quantityEpsilon), "target", "below_value",
 		"must not be less than the figure already reported")

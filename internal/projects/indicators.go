@@ -179,9 +179,9 @@ func (s *Service) ScheduleAt(ctx context.Context, p auth.Principal, projectID st
 	return ScheduleOf(ps[0], m[projectID], at), nil
 }
 
-// maxIndicatorValue bounds a figure: beyond it a value is a typo, not a
+// MaxIndicatorValue bounds a figure: beyond it a value is a typo, not a
 // road (the longest county road is not a billion kilometres).
-const maxIndicatorValue = 1e9
+const MaxIndicatorValue = 1e9
 
 // RecordIndicatorValues records dated cumulative figures for a project's
 // indicators, in the caller's transaction (ctx from InTx), once per
@@ -213,7 +213,7 @@ func (s *Service) RecordIndicatorValues(ctx context.Context, p auth.Principal, p
 			if _, ok := byID[val.IndicatorID]; !ok {
 				v.Add(f+".indicator_id", "unknown_indicator", "is not an indicator of this project")
 			}
-			v.Check(math.IsNaN(val.Value) || math.IsInf(val.Value, 0) || val.Value < 0 || val.Value > maxIndicatorValue,
+			v.Check(math.IsNaN(val.Value) || math.IsInf(val.Value, 0) || val.Value < 0 || val.Value > MaxIndicatorValue,
 				f+".value", "out_of_range", "must be a number from 0 to 1e9")
 		}
 		if err := v.Err(); err != nil {
