@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -15,6 +16,7 @@ const auditUsage = `usage:
   fieldproof audit verify
   fieldproof audit verify --export FILE --key VERIFIERKEY
   fieldproof audit export FILE
+  fieldproof audit verify-proof --proof FILE --key VERIFIERKEY
   fieldproof audit key
 `
 
@@ -44,6 +46,15 @@ func auditCommand(ctx context.Context, args []string, stdout io.Writer) error {
 			return usageError(auditUsage)
 		}
 		return exportLog(ctx, args[1], stdout)
+	case "verify-proof":
+		fs := flag.NewFlagSet("audit verify-proof", flag.ContinueOnError)
+		fs.SetOutput(io.Discard)
+		file := fs.String("proof", "", "")
+		key := fs.String("key", "", "")
+		if err := fs.Parse(args[1:]); err != nil || fs.NArg() != 0 || *file == "" || *key == "" {
+			return usageError(auditUsage)
+		}
+		return verifyProof(*file, *key, stdout)
 	case "key":
 		a, err := open(ctx, io.Discard, false)
 		if err != nil {
@@ -119,5 +130,32 @@ func exportLog(ctx context.Context, file string, stdout io.Writer) error {
 		return err
 	}
 	fmt.Fprintf(stdout, "exported %d entries to %s; verifier key %s\n", n, file, a.srv.Audit.VerifierKey())
+	return nil
+}
+
+// verifyProof checks one inclusion proof, as GET /api/v1/audit/entries/{seq}/proof
+// answers it or as copied from a report's appendix: leaf_data, leaf_index,
+// checkpoint.note and hashes are all it reads.
+func verifyProof(file, key string, stdout io.Writer) error {
+	b, err := os.ReadFile(file)
+	if err != nil {
+		return err
+	}
+	var p struct {
+		LeafData   string `json:"leaf_data"`
+		LeafIndex  int64  `json:"leaf_index"`
+		Checkpoint struct {
+			Note string `json:"note"`
+		} `json:"checkpoint"`
+		Hashes [][]byte `json:"hashes"`
+	}
+	if err := json.Unmarshal(b, &p); err != nil {
+		return fmt.Errorf("%s: %w", file, err)
+	}
+	if err := audit.VerifyLeafProof([]byte(p.LeafData), p.LeafIndex, p.Checkpoint.Note, p.Hashes, key); err != nil {
+		fmt.Fprintf(stdout, "proof FAILS: %v\n", err)
+		return errors.New("audit proof verification failed")
+	}
+	fmt.Fprintf(stdout, "proof holds: entry %d is in the signed log\n", p.LeafIndex+1)
 	return nil
 }

@@ -71,6 +71,7 @@ type Filter struct {
 	Entity   string
 	EntityID string
 	ActorID  string
+	Action   string
 	Before   int64 // ID cursor; 0 = from the newest
 	Limit    int
 }
@@ -150,4 +151,14 @@ func (s *Service) List(ctx context.Context, f Filter) ([]Entry, error) {
 		f.Limit = 50
 	}
 	return s.store.List(ctx, f)
+}
+
+// Find is the newest entry of action on the entity (found false when none):
+// an evidence record's "when was this written to the log".
+func (s *Service) Find(ctx context.Context, entity, entityID, action string) (Entry, bool, error) {
+	es, err := s.store.List(ctx, Filter{Entity: entity, EntityID: entityID, Action: action, Limit: 1})
+	if err != nil || len(es) == 0 {
+		return Entry{}, false, err
+	}
+	return es[0], true, nil
 }

@@ -2,7 +2,10 @@ package audit
 
 import (
 	"context"
+	"encoding/json"
+	"errors"
 	"fmt"
+	"strconv"
 
 	"github.com/transparency-dev/merkle/proof"
 
@@ -124,4 +127,26 @@ func outOfRange(field, msg string) error {
 	v := errs.NewValidation(errs.KindInvalid)
 	v.Add(field, "out_of_range", msg)
 	return v.Err()
+}
+
+// VerifyLeafProof checks a proof as an evidence report or the API prints
+// it, with no entry fields: the leaf data's hash, folded up the audit path
+// from leaf index, must be the root of the signed checkpoint note, and the
+// leaf data must name that place (its seq is index + 1).
+func VerifyLeafProof(leafData []byte, index int64, checkpointNote string, hashes [][]byte, verifierKey string) error {
+	_, size, root, err := OpenCheckpoint(checkpointNote, verifierKey)
+	if err != nil {
+		return err
+	}
+	var fields []string
+	if err := json.Unmarshal(leafData, &fields); err != nil || len(fields) < 2 || fields[0] != leafVersion {
+		return errors.New("leaf data is not an audit entry's encoding")
+	}
+	if fields[1] != strconv.FormatInt(index+1, 10) {
+		return fmt.Errorf("leaf data is entry %s, not the entry at leaf index %d", fields[1], index)
+	}
+	if index < 0 || index >= size {
+		return fmt.Errorf("leaf index %d is outside the checkpoint's tree of %d", index, size)
+	}
+	return proof.VerifyInclusion(hasher, uint64(index), uint64(size), hasher.HashLeaf(leafData), hashes, root)
 }

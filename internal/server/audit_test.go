@@ -167,6 +167,14 @@ func TestAuditProofsOverTheAPI(t *testing.T) {
 		if proof.LeafData != string(audit.LeafData(p.Entry)) {
 			t.Errorf("leaf_data %s is not the entry's canonical encoding", proof.LeafData)
 		}
+		// As `fieldproof audit verify-proof` checks it: leaf data, index,
+		// note and path only.
+		if err := audit.VerifyLeafProof([]byte(proof.LeafData), en.Seq-1, proof.Checkpoint.Note, proof.Hashes, key.VerifierKey); err != nil {
+			t.Fatalf("leaf proof: %v", err)
+		}
+		if audit.VerifyLeafProof([]byte(proof.LeafData), en.Seq, proof.Checkpoint.Note, proof.Hashes, key.VerifierKey) == nil {
+			t.Fatal("a leaf proof verified at another index")
+		}
 		p.Entry.EntityID = "another"
 		if audit.VerifyInclusion(p, key.VerifierKey) == nil {
 			t.Fatal("a changed entry verified")

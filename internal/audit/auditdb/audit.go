@@ -123,6 +123,9 @@ func (s *Store) List(ctx context.Context, f audit.Filter) ([]audit.Entry, error)
 	if f.ActorID != "" {
 		q = q.Where("actor_id = ?", f.ActorID)
 	}
+	if f.Action != "" {
+		q = q.Where("action = ?", f.Action)
+	}
 	if f.Before > 0 {
 		q = q.Where("id < ?", f.Before)
 	}
