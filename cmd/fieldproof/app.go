@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/fieldproof/fieldproof/internal/audit"
 	"github.com/fieldproof/fieldproof/internal/config"
 	"github.com/fieldproof/fieldproof/internal/httpapi/mid"
 	"github.com/fieldproof/fieldproof/internal/server"
@@ -73,7 +74,12 @@ func open(ctx context.Context, stdout io.Writer, migrateNow bool) (*app, error) 
 		a.close()
 		return nil, err
 	}
-	if a.srv, err = server.New(server.Options{Config: cfg, DB: db, Objects: a.objects, Log: log, JWTKey: key}); err != nil {
+	akey, err := auditKey(cfg)
+	if err != nil {
+		a.close()
+		return nil, err
+	}
+	if a.srv, err = server.New(server.Options{Config: cfg, DB: db, Objects: a.objects, Log: log, JWTKey: key, AuditKey: akey}); err != nil {
 		a.close()
 		return nil, err
 	}
@@ -101,40 +107,71 @@ func openObjects(ctx context.Context, cfg config.Config) (storage.Store, error) 
 // generated once and kept in the data dir. Replicas behind a load balancer
 // must share a key, so with PostgreSQL it has to be configured.
 func jwtKey(cfg config.Config) ([]byte, error) {
-	if cfg.JWTKey != "" {
-		return []byte(cfg.JWTKey), nil
+	k, err := dataDirKey(cfg, cfg.JWTKey, "FIELDPROOF_JWT_KEY", "jwt.key",
+		func() (string, error) {
+			buf := make([]byte, 32)
+			_, err := rand.Read(buf)
+			return hex.EncodeToString(buf), err
+		},
+		func(k string) error {
+			if len(k) < 32 {
+				return errors.New("is shorter than 32 characters")
+			}
+			return nil
+		})
+	return []byte(k), err
+}
+
+// auditKey returns the note private key that signs the audit log's
+// checkpoints: configured, or for the embedded setup generated once and
+// kept in the data dir. Losing it loses no entry (a new key signs new
+// checkpoints) but the published verifier key then changes.
+func auditKey(cfg config.Config) (string, error) {
+	return dataDirKey(cfg, cfg.Audit.Key, "FIELDPROOF_AUDIT_KEY", "audit.key",
+		func() (string, error) { return audit.GenerateKey(strings.ReplaceAll(cfg.Audit.Origin, "+", "-")) },
+		func(k string) error {
+			_, err := audit.ParseKey(k, cfg.Audit.Origin)
+			return err
+		})
+}
+
+// dataDirKey is configured, or (SQLite only: replicas must share keys) read
+// from file in the data dir, where the first start writes one from gen.
+func dataDirKey(cfg config.Config, configured, env, file string, gen func() (string, error), valid func(string) error) (string, error) {
+	if configured != "" {
+		return configured, nil
 	}
 	if cfg.UsesPostgres() {
-		return nil, errors.New("FIELDPROOF_JWT_KEY must be set when FIELDPROOF_DATABASE_URL is (every replica needs the same key)")
+		return "", fmt.Errorf("%s must be set when FIELDPROOF_DATABASE_URL is (every replica needs the same key)", env)
 	}
-	path := filepath.Join(cfg.DataDir, "jwt.key")
+	path := filepath.Join(cfg.DataDir, file)
 	if b, err := os.ReadFile(path); err == nil {
-		if k := strings.TrimSpace(string(b)); len(k) >= 32 {
-			return []byte(k), nil
+		k := strings.TrimSpace(string(b))
+		if err := valid(k); err != nil {
+			return "", fmt.Errorf("%s %v; delete it to generate a new key", path, err)
 		}
-		return nil, fmt.Errorf("%s is shorter than 32 characters; delete it to generate a new key", path)
+		return k, nil
 	}
-	buf := make([]byte, 32)
-	if _, err := rand.Read(buf); err != nil {
-		return nil, err
+	k, err := gen()
+	if err != nil {
+		return "", err
 	}
-	k := hex.EncodeToString(buf)
 	if err := os.MkdirAll(cfg.DataDir, 0o750); err != nil {
-		return nil, err
+		return "", err
 	}
 	// O_EXCL: if two processes start at once, one key wins and the other
 	// reads it.
 	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
 	if errors.Is(err, os.ErrExist) {
 		time.Sleep(100 * time.Millisecond)
-		return jwtKey(cfg)
+		return dataDirKey(cfg, configured, env, file, gen, valid)
 	}
 	if err != nil {
-		return nil, fmt.Errorf("write %s: %w", path, err)
+		return "", fmt.Errorf("write %s: %w", path, err)
 	}
 	defer f.Close()
 	if _, err := f.WriteString(k + "\n"); err != nil {
-		return nil, err
+		return "", err
 	}
-	return []byte(k), f.Sync()
+	return k, f.Sync()
 }

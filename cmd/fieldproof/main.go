@@ -23,7 +23,12 @@ commands:
   user add ...       create a user (fieldproof user add --help)
   user set-password --username U
                      set a user's password (the admin's, if its one-time password is lost)
-  audit verify       check the audit log's hash chain; names the first bad entry
+  audit verify       seal what is pending, then check the live audit log's tree
+                     against its signed checkpoints; names the first bad entry
+  audit verify --export FILE --key VERIFIERKEY
+                     check an export offline with only the published key
+  audit export FILE  write the sealed log, checkpoints and verifier key (JSON lines)
+  audit key          print the verifier key to publish
   version            print the schema version
 
 Configuration comes from FIELDPROOF_* environment variables; see README.md.

@@ -1,20 +1,24 @@
 // Package audit keeps fieldproof's append-only audit log: who did what to
-// which record, when, in which request, and what changed. Entries are
-// hash-chained — each carries the SHA-256 of its predecessor — so an entry
-// edited, removed or reordered directly in the database is found by Verify,
-// which names the first bad entry. The chain proves integrity against
-// tampering with rows; it is not a signature (whoever can rewrite the whole
-// table can rebuild the chain), which is why the latest hash is also worth
-// copying elsewhere (docs/OPERATIONS.md).
+// which record, when, in which request, and what changed.
+//
+// The log is a Merkle tree in the design of RFC 9162 (Certificate
+// Transparency v2) and transparency-dev's Tessera. A write inserts its entry
+// in its own transaction with no lock shared with other writes; a sealer
+// (one replica at a time) takes the committed, unsealed entries, gives
+// each the next seq (its leaf index + 1), hashes it as an RFC 6962 leaf,
+// extends the tree, stores every completed node, and signs a checkpoint
+// (tree size and root) with the audit key — all in one transaction. Anyone
+// with the public verifier key can then check that an entry is in the log
+// (an inclusion proof), that a later checkpoint extends an earlier one (a
+// consistency proof), and, with an export, that no entry was edited,
+// removed, reordered or inserted. Entries written under the old hash chain
+// became the tree's first leaves (see sealLegacy).
 package audit
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"fmt"
-	"strconv"
 	"time"
 
 	"github.com/fieldproof/fieldproof/internal/auth"
@@ -22,6 +26,9 @@ import (
 
 // Entry is one audited write.
 type Entry struct {
+	// ID orders appends; it says nothing about sealing order.
+	ID int64
+	// Seq is the entry's place in the tree (leaf index + 1), 0 until sealed.
 	Seq       int64
 	At        time.Time
 	ActorID   string
@@ -33,60 +40,57 @@ type Entry struct {
 	// {"field": [old, new]}); "{}" when nothing is worth recording.
 	Changes   string
 	RequestID string
-	PrevHash  string
-	Hash      string
+	// PrevHash and Hash are the old chain's, kept (and hashed into the
+	// leaf) for entries written before the tree; empty for later ones.
+	PrevHash string
+	Hash     string
+	// LeafHash is the RFC 6962 leaf hash, nil until sealed.
+	LeafHash []byte
 }
 
-// GenesisHash is the PrevHash of the first entry.
-const GenesisHash = "0000000000000000000000000000000000000000000000000000000000000000"
+// Sealed reports whether the entry has its place in the tree.
+func (e Entry) Sealed() bool { return e.Seq > 0 }
 
-// ComputeHash is the entry's hash over its predecessor's hash and every
-// field but Hash, in a fixed, unambiguous encoding (a JSON array, so no
-// field can bleed into the next).
-func ComputeHash(e Entry) string {
-	fields := []string{
-		e.PrevHash, strconv.FormatInt(e.Seq, 10), e.At.UTC().Format(time.RFC3339Nano), e.ActorID, e.ActorRole,
-		e.Action, e.Entity, e.EntityID, e.Changes, e.RequestID,
-	}
-	b, _ := json.Marshal(fields) // []string always marshals
-	sum := sha256.Sum256(b)
-	return hex.EncodeToString(sum[:])
-}
-
-// Store persists entries.
+// Store persists entries and the tree.
 type Store interface {
-	// Append assigns Seq and PrevHash from the current head under a lock,
-	// computes Hash with hash, and inserts — inside the caller's
-	// transaction when ctx carries one, so the write and its audit entry
-	// commit or roll back together.
-	// Several entries are appended in order, under one lock.
-	Append(ctx context.Context, es []Entry, hash func(Entry) string) error
-	// Scan calls fn for every entry in seq order, from seq > after.
+	// Append inserts es, unsealed — inside the caller's transaction when
+	// ctx carries one, so the write and its entries commit or roll back
+	// together. It takes no lock another write waits on.
+	Append(ctx context.Context, es []Entry) error
+	// Scan calls fn for every sealed entry in seq order, from seq > after.
 	Scan(ctx context.Context, after int64, fn func(Entry) error) error
+	// List pages sealed and unsealed entries, newest append first.
 	List(ctx context.Context, f Filter) ([]Entry, error)
+	// Get is the sealed entry at seq (errs.ErrNotFound when none).
+	Get(ctx context.Context, seq int64) (Entry, error)
+	TreeStore
 }
 
-// Filter narrows a list; newest first, keyset on seq.
+// Filter narrows a list; newest first, keyset on the entry's ID.
 type Filter struct {
 	Entity   string
 	EntityID string
 	ActorID  string
-	Before   int64 // seq cursor; 0 = from the newest
+	Action   string
+	Before   int64 // ID cursor; 0 = from the newest
 	Limit    int
 }
 
-// Service records and verifies.
+// Service records, seals, proves and verifies.
 type Service struct {
 	store         Store
 	verifications VerificationStore
 	now           func() time.Time
 	requestID     func(context.Context) string
+	key           Key
+	sealing       SealOptions
+	hooks         []SealHook
 }
 
 // NewService builds the log. requestID reads the request id that the HTTP
-// layer put in the context (nil: none). A store that is also a
-// VerificationStore records verification runs (VerifyAs, VerifyFromCLI).
-func NewService(store Store, now func() time.Time, requestID func(context.Context) string) *Service {
+// layer put in the context (nil: none). key signs checkpoints. A store
+// that is also a VerificationStore records verification runs.
+func NewService(store Store, now func() time.Time, requestID func(context.Context) string, key Key, o SealOptions) *Service {
 	if now == nil {
 		now = time.Now
 	}
@@ -94,7 +98,7 @@ func NewService(store Store, now func() time.Time, requestID func(context.Contex
 		requestID = func(context.Context) string { return "" }
 	}
 	vs, _ := store.(VerificationStore)
-	return &Service{store: store, verifications: vs, now: now, requestID: requestID}
+	return &Service{store: store, verifications: vs, now: now, requestID: requestID, key: key, sealing: o.withDefaults()}
 }
 
 // Record appends an entry for a write by p. changes is marshalled to JSON;
@@ -112,7 +116,7 @@ type Change struct {
 }
 
 // RecordAll records several writes of one request (an import) in one
-// append, so a 5,000-row import costs one lock and one batch insert.
+// batch insert.
 func (s *Service) RecordAll(ctx context.Context, p auth.Principal, changes []Change) error {
 	if len(changes) == 0 {
 		return nil
@@ -135,7 +139,7 @@ func (s *Service) RecordAll(ctx context.Context, p auth.Principal, changes []Cha
 		es[i] = Entry{At: at, ActorID: actor, ActorRole: role, Action: c.Action, Entity: c.Entity, EntityID: c.EntityID,
 			Changes: body, RequestID: rid}
 	}
-	if err := s.store.Append(ctx, es, ComputeHash); err != nil {
+	if err := s.store.Append(ctx, es); err != nil {
 		return fmt.Errorf("audit %s %s: %w", changes[0].Action, changes[0].EntityID, err)
 	}
 	return nil
@@ -149,45 +153,12 @@ func (s *Service) List(ctx context.Context, f Filter) ([]Entry, error) {
 	return s.store.List(ctx, f)
 }
 
-// Problem is the first place the chain breaks.
-type Problem struct {
-	Seq    int64 // the first bad entry
-	Reason string
-}
-
-// Report is what Verify found.
-type Report struct {
-	Entries int64
-	Head    string // hash of the last entry
-	Problem *Problem
-}
-
-// Verify walks the whole chain and stops at the first entry that does not
-// follow from its predecessor: a changed field (hash mismatch), a removed
-// entry (a gap in seq, or prev_hash not the previous hash) or a reordering.
-func (s *Service) Verify(ctx context.Context) (Report, error) {
-	r := Report{Head: GenesisHash}
-	var prevSeq int64
-	err := s.store.Scan(ctx, 0, func(e Entry) error {
-		switch {
-		case e.Seq != prevSeq+1:
-			r.Problem = &Problem{Seq: e.Seq, Reason: fmt.Sprintf("entry %d follows entry %d: entries are missing", e.Seq, prevSeq)}
-		case e.PrevHash != r.Head:
-			r.Problem = &Problem{Seq: e.Seq, Reason: "its prev_hash is not the hash of the entry before it (removed or reordered entries)"}
-		case ComputeHash(e) != e.Hash:
-			r.Problem = &Problem{Seq: e.Seq, Reason: "its content does not match its hash (edited)"}
-		}
-		if r.Problem != nil {
-			return errStop
-		}
-		r.Entries++
-		prevSeq, r.Head = e.Seq, e.Hash
-		return nil
-	})
-	if err == errStop {
-		err = nil
+// Find is the newest entry of action on the entity (found false when none):
+// an evidence record's "when was this written to the log".
+func (s *Service) Find(ctx context.Context, entity, entityID, action string) (Entry, bool, error) {
+	es, err := s.store.List(ctx, Filter{Entity: entity, EntityID: entityID, Action: action, Limit: 1})
+	if err != nil || len(es) == 0 {
+		return Entry{}, false, err
 	}
-	return r, err
+	return es[0], true, nil
 }
-
-var errStop = fmt.Errorf("stop")

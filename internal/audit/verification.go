@@ -17,7 +17,7 @@ import (
 const ByCLI = "cli"
 
 // Verification is one recorded run of Verify: the office must be able to
-// say when the chain was last proven intact, so every run is kept.
+// say when the log was last proven intact, so every run is kept.
 type Verification struct {
 	ID string
 	At time.Time
@@ -33,7 +33,8 @@ type Verification struct {
 	// FirstBad is the first entry that does not follow (nil when none).
 	FirstBad *int64
 	Reason   string
-	Head     string
+	// Head is the latest checkpoint's root (hex) the run checked against.
+	Head string
 }
 
 // VerificationStore keeps the runs.
@@ -70,7 +71,7 @@ func (s *Service) run(ctx context.Context, by string) (Verification, Report, err
 	}
 	r, err := s.Verify(ctx)
 	v := Verification{ID: uuid.NewString(), At: s.now().UTC().Truncate(time.Microsecond), By: by,
-		Entries: r.Entries, Head: r.Head, Complete: err == nil}
+		Entries: r.Entries, Head: r.Root, Complete: err == nil}
 	switch {
 	case err != nil && ctx.Err() != nil:
 		v.Reason = "the run stopped at its deadline before the end of the chain"

@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/fieldproof/fieldproof/internal/audit"
-	"github.com/fieldproof/fieldproof/internal/audit/auditdb"
 	"github.com/fieldproof/fieldproof/internal/auth"
 	"github.com/fieldproof/fieldproof/internal/errs"
 	"github.com/fieldproof/fieldproof/internal/store"
@@ -22,12 +21,13 @@ func TestVerificationRunsAreRecorded(t *testing.T) {
 		office := auth.Principal{UserID: "u-office", Role: auth.RoleOffice}
 		contractor := auth.Principal{UserID: "u-c", Role: auth.RoleContractor, UnitID: "unit"}
 		clock := time.Date(2026, 12, 7, 4, 0, 0, 0, time.UTC)
-		svc := audit.NewService(auditdb.New(db), func() time.Time { return clock }, nil)
+		svc := newService(t, db, testKey(t), func() time.Time { return clock })
 
 		if last, err := svc.LastVerification(ctx, office); err != nil || last != nil {
 			t.Fatalf("before any run: %+v %v", last, err)
 		}
 		record(t, svc, 5)
+		seal(t, svc)
 		if _, err := svc.VerifyAs(ctx, contractor); !errors.Is(err, errs.ErrForbidden) {
 			t.Fatalf("contractor ran a verification: %v", err)
 		}

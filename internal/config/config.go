@@ -59,6 +59,7 @@ type Config struct {
 
 	Checks CheckConfig
 	Photos PhotoConfig
+	Audit  AuditConfig
 	Orders OrderConfig
 	// Monthly: the monthly supervision cycle (issue 16).
 	Monthly MonthlyConfig
@@ -86,6 +87,21 @@ type Config struct {
 
 	LogLevel  slog.Level // FIELDPROOF_LOG_LEVEL: debug, info, warn, error
 	LogFormat string     // FIELDPROOF_LOG_FORMAT: json or text
+}
+
+// AuditConfig is the audit log's sealer and signing key.
+type AuditConfig struct {
+	// Key (FIELDPROOF_AUDIT_KEY) is the note private key
+	// ("PRIVATE+KEY+<name>+<hash>+<key>") that signs checkpoints; empty
+	// generates one in the data dir (SQLite only: replicas must share it).
+	Key string
+	// Origin (FIELDPROOF_AUDIT_ORIGIN) names the log on every checkpoint.
+	Origin string
+	// SealInterval (FIELDPROOF_AUDIT_SEAL_INTERVAL) is how often the sealer
+	// runs; SealBatch (FIELDPROOF_AUDIT_SEAL_BATCH) the most entries one
+	// sealing transaction takes (a backlog drains batch by batch).
+	SealInterval time.Duration
+	SealBatch    int
 }
 
 // S3Config selects MinIO/S3 when Endpoint is set.
@@ -230,6 +246,12 @@ func Parse(lookup func(string) (string, bool)) (Config, error) {
 			IdempotencyTTL:   p.duration("FIELDPROOF_IDEMPOTENCY_TTL", 48*time.Hour),
 			IdempotencyLease: p.duration("FIELDPROOF_IDEMPOTENCY_LEASE", 30*time.Second),
 		},
+		Audit: AuditConfig{
+			Key:          p.str("FIELDPROOF_AUDIT_KEY", ""),
+			Origin:       p.str("FIELDPROOF_AUDIT_ORIGIN", "fieldproof.county.example/audit"),
+			SealInterval: p.duration("FIELDPROOF_AUDIT_SEAL_INTERVAL", 500*time.Millisecond),
+			SealBatch:    p.integer("FIELDPROOF_AUDIT_SEAL_BATCH", 1000),
+		},
 		Photos: PhotoConfig{
 			MaxUploadBytes:  int64(p.integer("FIELDPROOF_MAX_UPLOAD_BYTES", 25<<20)),
 			MaxPixels:       int64(p.integer("FIELDPROOF_MAX_PIXELS", 64_000_000)),
@@ -286,6 +308,12 @@ func Parse(lookup func(string) (string, bool)) (Config, error) {
 	if c.JWTKey != "" && len(c.JWTKey) < 32 {
 		p.fail("FIELDPROOF_JWT_KEY", "must be at least 32 characters")
 	}
+	if c.Audit.SealInterval <= 0 || c.Audit.SealInterval > time.Second {
+		p.fail("FIELDPROOF_AUDIT_SEAL_INTERVAL", "must be more than 0 and at most 1s")
+	}
+	if c.Audit.SealBatch < 1 {
+		p.fail("FIELDPROOF_AUDIT_SEAL_BATCH", "must be at least 1")
+	}
 	if c.Monthly.DueDay < 1 || c.Monthly.DueDay > 31 {
 		p.fail("FIELDPROOF_MONTHLY_DUE_DAY", "must be a day of the month, 1 to 31")
 	}
@@ -319,6 +347,7 @@ func (c Config) Redacted() map[string]any {
 	return map[string]any{
 		"addr": c.Addr, "data_dir": c.DataDir, "database": db, "objects": objects,
 		"migrate_on_start": c.MigrateOnStart, "jwt_key": mask(c.JWTKey), "admin_password": mask(c.AdminPassword),
+		"audit_key": mask(c.Audit.Key), "audit_origin": c.Audit.Origin,
 		"s3_secret_key": mask(c.S3.SecretKey), "trusted_proxies": c.TrustedProxies,
 		"access_token_ttl": c.AccessTokenTTL.String(), "refresh_token_ttl": c.RefreshTokenTTL.String(),
 	}

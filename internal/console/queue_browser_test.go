@@ -284,6 +284,7 @@ func postForm(t *testing.T, c *http.Client, u string, form url.Values) (int, str
 func syncCarries(t *testing.T, e *apitest.Env, token, s string) bool {
 	t.Helper()
 	cursor := ""
+	e.Seal()
 	for i := 0; i < 50; i++ {
 		r := e.Get("/api/v1/sync?cursor="+url.QueryEscape(cursor), token)
 		apitest.Expect(t, r, http.StatusOK)

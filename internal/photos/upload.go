@@ -124,7 +124,8 @@ func (s *Service) accept(ctx context.Context, p auth.Principal, in UploadInput, 
 		if s.audit == nil {
 			return nil
 		}
-		// Last: the audit append holds the chain's turn until the commit.
+		// The upload's entry is the photo's evidence of when it was received
+		// and what it hashed to (reports print its inclusion proof).
 		return s.audit.Record(ctx, p, "photo.upload", "photo", ph.ID, map[string]any{"parent_kind": ph.ParentKind,
 			"parent_id": ph.ParentID, "sha256": ph.SHA256, "size_bytes": ph.SizeBytes, "flags": ph.Flags})
 	})

@@ -95,7 +95,7 @@ func (s *Service) OrderReport(ctx context.Context, p auth.Principal, orderID str
 	if err := s.beforeAfter(ctx, p, doc, before, after); err != nil {
 		return err
 	}
-	return doc.pdf.Output(w)
+	return s.finish(doc, w)
 }
 
 // shots lists a check's photos ("" for none).

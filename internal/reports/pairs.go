@@ -82,6 +82,13 @@ func (s *Service) photoCell(ctx context.Context, p auth.Principal, d *doc, x, y 
 		lines = append(lines, d.t("report.cell.chainage", geo.FormatChainage(*ph.ChainageM), d.v("side", ph.Side), *ph.OffsetM))
 	}
 	lines = append(lines, d.t("report.cell.received", d.at(ph.CreatedAt)))
+	al, err := s.auditLine(ctx, d, ph.ID)
+	if err != nil {
+		return y, err
+	}
+	if al != "" {
+		lines = append(lines, al)
+	}
 	d.pdf.SetFont(font, "", 7)
 	for _, l := range lines {
 		d.pdf.SetXY(x, ty)

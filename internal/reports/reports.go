@@ -64,6 +64,9 @@ type Options struct {
 	// is shown; nil is Asia/Shanghai.
 	Zone *time.Location
 	Now  func() time.Time
+	// Audit, when set, puts each photo's audit-log entry and inclusion
+	// proof in the reports.
+	Audit AuditLog
 }
 
 // Service renders reports.
@@ -72,6 +75,7 @@ type Service struct {
 	checks   Checks
 	photos   Photos
 	orders   Orders
+	audit    AuditLog
 	font     []byte
 	zone     *time.Location
 	now      func() time.Time
@@ -80,7 +84,7 @@ type Service struct {
 // NewService builds the service. A font that cannot be read or parsed is
 // an error here, at start, rather than in every report.
 func NewService(p Projects, c Checks, ph Photos, o Orders, opt Options) (*Service, error) {
-	s := &Service{projects: p, checks: c, photos: ph, orders: o, font: defaultFont, zone: opt.Zone, now: opt.Now}
+	s := &Service{projects: p, checks: c, photos: ph, orders: o, audit: opt.Audit, font: defaultFont, zone: opt.Zone, now: opt.Now}
 	if s.now == nil {
 		s.now = time.Now
 	}
@@ -115,6 +119,7 @@ type doc struct {
 	pdf  *fpdf.Fpdf
 	lang i18n.Lang
 	zone *time.Location
+	ev   evidence
 }
 
 const font = "report"
@@ -179,6 +184,45 @@ func (d *doc) mono(label, value string) {
 	d.pdf.CellFormat(0, 5, value, "", 1, "L", false, 0, "")
 }
 
+// para is a paragraph of running text.
+func (d *doc) para(text string) {
+	d.pdf.SetFont(font, "", 9)
+	d.pdf.MultiCell(0, 5, text, "", "L", false)
+	d.pdf.Ln(1)
+}
+
+// monoBlock prints a label, then value below it line by line, whole: an
+// ASCII line in the fixed-width core font (so it can be copied and found
+// with grep), any other (a signed note's "— " line) in the report's font.
+func (d *doc) monoBlock(label, value string) {
+	d.pdf.SetFont(font, "", 9)
+	d.pdf.MultiCell(0, 5, label, "", "L", false)
+	for _, l := range strings.Split(strings.TrimSuffix(value, "\n"), "\n") {
+		if isASCII(l) {
+			d.pdf.SetFont("Courier", "", 6.5)
+		} else {
+			d.pdf.SetFont(font, "", 6.5)
+		}
+		d.pdf.MultiCell(0, 3.2, l, "", "L", false)
+	}
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
+}
+
+// finish prints the audit appendix (when any photo has a proof) and writes
+// the document.
+func (s *Service) finish(d *doc, w io.Writer) error {
+	s.appendix(d)
+	return d.pdf.Output(w)
+}
+
 // ProjectReport writes the project's evidence report to w. Office, admin
 // and inspectors may print one for any project they see.
 // The report is in lang (labels and enumerated values; names are as
@@ -231,7 +275,7 @@ func (s *Service) ProjectReport(ctx context.Context, p auth.Principal, projectID
 		for _, ph := range phs {
 			if n == MaxPhotos {
 				d.line("", d.t("report.photos.more", MaxPhotos))
-				return d.pdf.Output(w)
+				return s.finish(d, w)
 			}
 			n++
 			if err := s.photo(ctx, p, d, d.t("report.of.check", c.ID), ph); err != nil {
@@ -242,7 +286,7 @@ func (s *Service) ProjectReport(ctx context.Context, p auth.Principal, projectID
 	if n == 0 {
 		d.line("", d.t("report.photos.none"))
 	}
-	return d.pdf.Output(w)
+	return s.finish(d, w)
 }
 
 func (d *doc) checkSummary(c checks.Check) string {
@@ -285,6 +329,13 @@ func (s *Service) photo(ctx context.Context, p auth.Principal, d *doc, of string
 	}
 	d.mono("SHA-256", ph.SHA256)
 	d.line(d.t("report.received"), d.at(ph.CreatedAt))
+	al, err := s.auditLine(ctx, d, ph.ID)
+	if err != nil {
+		return err
+	}
+	if al != "" {
+		d.line(d.t("report.audit"), al)
+	}
 	d.pdf.SetLeftMargin(10)
 	if y := top + 40; d.pdf.GetY() < y {
 		d.pdf.SetY(y)

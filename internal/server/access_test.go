@@ -161,8 +161,14 @@ func platformRules() map[string]rule {
 		"DELETE /api/v1/projects/:id/assignments/:user_id": {roles: officeOnly, scoped: true, req: func(f *fixture, id string) apitest.Request {
 			return apitest.Request{Method: http.MethodDelete, Path: "/api/v1/projects/" + id + "/assignments/" + f.users[auth.RoleInspector].ID}
 		}},
-		"GET /api/v1/audit":     {roles: officeOnly, req: get("/api/v1/audit?entity=project")},
-		"GET /api/v1/townships": {roles: all, req: get("/api/v1/townships")},
+		"GET /api/v1/audit": {roles: officeOnly, req: get("/api/v1/audit?entity=project")},
+		// The checkpoint, the key and consistency proofs carry hashes only:
+		// anyone signed in. A proof carries its entry: the office and admins.
+		"GET /api/v1/audit/checkpoint":         {roles: all, req: sealed(get("/api/v1/audit/checkpoint"))},
+		"GET /api/v1/audit/key":                {roles: all, req: get("/api/v1/audit/key")},
+		"GET /api/v1/audit/consistency":        {roles: all, req: sealed(get("/api/v1/audit/consistency?from=1"))},
+		"GET /api/v1/audit/entries/:seq/proof": {roles: officeOnly, req: sealed(get("/api/v1/audit/entries/1/proof"))},
+		"GET /api/v1/townships":                {roles: all, req: get("/api/v1/townships")},
 		"POST /api/v1/townships": {roles: officeOnly, req: body(http.MethodPost, "/api/v1/townships", func(f *fixture) any {
 			return map[string]any{"name": "Township " + f.code()}
 		})},
@@ -202,6 +208,15 @@ func contains(rs []auth.Role, r auth.Role) bool {
 		}
 	}
 	return false
+}
+
+// sealed makes the request after sealing the audit log, so the proofs it
+// asks for exist.
+func sealed(req func(f *fixture, id string) apitest.Request) func(f *fixture, id string) apitest.Request {
+	return func(f *fixture, id string) apitest.Request {
+		f.e.Seal()
+		return req(f, id)
+	}
 }
 
 // denied: refused by the policy — 403, or 404 for a project, check or photo

@@ -190,6 +190,7 @@ func baseOracles() map[string]oracle {
 		"GET /api/v1/checklists/:type/versions/:version": none("checklist versions are public to every role"),
 		"POST /api/v1/checklists/:type":                  none("the type is a fixed vocabulary, not an object; office only"),
 		"PUT /api/v1/uploads/:token":                     none("the signed token is the credential; there is no caller to hide from"),
+		"GET /api/v1/audit/entries/:seq/proof":           none("office and admin only, refused 403 before any lookup; a seq is a place in the log, not an object"),
 
 		// The monthly circular and the leader it names (access_circulars_test.go).
 		"GET /api/v1/periods/:period/circular":   none("a period is a month, not an object; office only, refused 403 before any lookup"),

@@ -3,6 +3,8 @@ package server_test
 import (
 	"bytes"
 	"context"
+	"encoding/base64"
+	"fmt"
 	"net/http"
 	"testing"
 	"time"
@@ -10,6 +12,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/fieldproof/fieldproof/internal/apitest"
+	"github.com/fieldproof/fieldproof/internal/audit"
 	"github.com/fieldproof/fieldproof/internal/auth"
 	"github.com/fieldproof/fieldproof/internal/jobs"
 	"github.com/fieldproof/fieldproof/internal/jobs/jobsdb"
@@ -84,6 +87,33 @@ func TestProjectEvidenceReport(t *testing.T) {
 				t.Errorf("report lacks %q", want)
 			}
 		}
+		// Sealed, the photo's upload entry and its proof are in the report:
+		// the entry's place, the signed root, the audit path.
+		e.Seal()
+		entry, found, err := e.Server.Audit.Find(context.Background(), "photo", photoID, "photo.upload")
+		if err != nil || !found || !entry.Sealed() {
+			t.Fatalf("upload entry: %+v %v %v", entry, found, err)
+		}
+		proof, err := e.Server.Audit.Inclusion(context.Background(), entry.Seq, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := audit.VerifyInclusion(proof, e.Server.Audit.VerifierKey()); err != nil {
+			t.Fatal(err)
+		}
+		rep = e.Get("/api/v1/projects/"+w.road+"/report.pdf", w.tok[auth.RoleOffice])
+		apitest.Expect(t, rep, http.StatusOK)
+		wants := []string{fmt.Sprintf("上传记录为第 %d 条", entry.Seq), "附录：审计日志包含证明",
+			base64.StdEncoding.EncodeToString(proof.Checkpoint.Root), e.Server.Audit.VerifierKey()}
+		for _, h := range proof.Hashes {
+			wants = append(wants, base64.StdEncoding.EncodeToString(h))
+		}
+		for _, want := range wants {
+			if !pdfHas(rep.Body, want) {
+				t.Errorf("sealed report lacks %q", want)
+			}
+		}
+
 		// Volunteers and contractors are not given county reports.
 		apitest.Expect(t, e.Get("/api/v1/projects/"+w.road+"/report.pdf", vol), http.StatusForbidden)
 		apitest.Expect(t, e.Get("/api/v1/projects/"+w.school+"/report.pdf", vol), http.StatusNotFound)

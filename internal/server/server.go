@@ -19,12 +19,10 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
 	"github.com/fieldproof/fieldproof/internal/audit"
-	"github.com/fieldproof/fieldproof/internal/audit/auditdb"
 	"github.com/fieldproof/fieldproof/internal/auth"
 	"github.com/fieldproof/fieldproof/internal/auth/authdb"
 	"github.com/fieldproof/fieldproof/internal/config"
 	"github.com/fieldproof/fieldproof/internal/httpapi"
-	"github.com/fieldproof/fieldproof/internal/httpapi/auditapi"
 	"github.com/fieldproof/fieldproof/internal/httpapi/mid"
 	"github.com/fieldproof/fieldproof/internal/httpapi/projectapi"
 	"github.com/fieldproof/fieldproof/internal/org"
@@ -42,9 +40,10 @@ type Server struct {
 	Auth     *auth.Service
 	Orgs     *org.Service
 	Projects *projects.Service
-	Audit    *audit.Service
-	Review   *review.Service
-	Reports  *reports.Service
+	// Audit is the audit log; its sealer runs in Background.
+	Audit   *audit.Service
+	Review  *review.Service
+	Reports *reports.Service
 	campaignParts
 	checkParts
 	photoParts
@@ -75,6 +74,9 @@ type Options struct {
 	Objects storage.Store
 	Log     *slog.Logger
 	JWTKey  []byte
+	// AuditKey is the note private key that signs the audit log's
+	// checkpoints; empty signs with a throwaway key (tests).
+	AuditKey string
 	// Now is the clock; nil means time.Now. Tests fix it.
 	Now func() time.Time
 	// HashCost is the argon2id work in new password hashes; zero (as
@@ -94,7 +96,9 @@ func New(o Options) (*Server, error) {
 	s := &Server{log: o.Log, db: o.DB, registry: prometheus.NewRegistry()}
 	s.registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 
-	s.Audit = audit.NewService(auditdb.New(o.DB), o.Now, mid.RequestIDFrom)
+	if err := s.wireAudit(o); err != nil {
+		return nil, err
+	}
 	s.Orgs = org.NewService(orgdb.New(o.DB), org.Audited(s.Audit, o.DB.InTx))
 	var err error
 	s.Auth, err = auth.NewService(authdb.New(o.DB),
@@ -116,7 +120,6 @@ func New(o Options) (*Server, error) {
 			Audit: s.Audit})
 	s.mount(func(g *gin.RouterGroup) { projectapi.Register(g, s.Projects, s.Orgs) })
 	s.wireIndicators(o)
-	s.mount(func(g *gin.RouterGroup) { auditapi.Register(g, s.Audit) })
 
 	// Each service is complete when built, so one is built before those
 	// that hold it: campaigns before checks (inspections link to tasks),

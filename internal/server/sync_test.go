@@ -24,6 +24,7 @@ type syncItem struct {
 func syncAll(t *testing.T, e *apitest.Env, tok, cursor string, limit int) ([]syncItem, string) {
 	t.Helper()
 	var all []syncItem
+	e.Seal()
 	for range 100 {
 		r := e.Get("/api/v1/sync?limit="+strconv.Itoa(limit)+"&cursor="+url.QueryEscape(cursor), tok)
 		apitest.Expect(t, r, http.StatusOK)
@@ -185,6 +186,7 @@ func TestSyncFollowsUnitChanges(t *testing.T) {
 		// and later syncs do not.
 		apitest.Expect(t, e.Do(apitest.Request{Method: http.MethodPatch, Token: admin,
 			Path: "/api/v1/users/" + w.users[auth.RoleContractor].ID, Body: map[string]any{"unit": "Unit B"}}), http.StatusOK)
+		e.Seal()
 		r = e.Get("/api/v1/sync?limit=1&cursor="+url.QueryEscape(cursor), con)
 		apitest.Expect(t, r, http.StatusOK)
 		var first struct {
@@ -212,6 +214,7 @@ func TestSyncFollowsUnitChanges(t *testing.T) {
 		if n := len(byKind(items, "checklist")); n != 7 {
 			t.Errorf("%d checklists in the reset, want 7", n)
 		}
+		e.Seal()
 		r = e.Get("/api/v1/sync?cursor="+url.QueryEscape(cursor), con)
 		apitest.Expect(t, r, http.StatusOK)
 		if m := r.Map(t); m["reset"] != false || len(m["items"].([]any)) != 0 {

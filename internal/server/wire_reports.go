@@ -13,7 +13,7 @@ import (
 func (s *Server) wireReports(o Options) error {
 	// A font that cannot be read would fail every report; refuse to start.
 	svc, err := reports.NewService(s.Projects, s.Checks, s.Photos, s.Orders,
-		reports.Options{FontPath: o.Config.PDFFont, Zone: o.Config.Zone, Now: o.Now})
+		reports.Options{FontPath: o.Config.PDFFont, Zone: o.Config.Zone, Now: o.Now, Audit: s.Audit})
 	if err != nil {
 		return fmt.Errorf("FIELDPROOF_PDF_FONT: %w", err)
 	}

@@ -31,6 +31,7 @@ var sqliteTypes = strings.NewReplacer(
 	"BIGINT", "INTEGER",
 	"JSONB", "TEXT",
 	"BIGSERIAL PRIMARY KEY", "INTEGER PRIMARY KEY AUTOINCREMENT",
+	"BYTEA", "BLOB",
 )
 
 // Migrate brings the schema to the latest version. On PostgreSQL a session
@@ -46,6 +47,19 @@ func (db *DB) Migrate(ctx context.Context, log *slog.Logger) error {
 	}
 	for _, r := range results {
 		log.Info("migration applied", "version", r.Source.Version, "file", r.Source.Path, "duration", r.Duration.String())
+	}
+	return nil
+}
+
+// MigrateDownTo rolls the schema back to version: tests of a migration's
+// data path start from the schema before it.
+func (db *DB) MigrateDownTo(ctx context.Context, version int64) error {
+	p, err := db.migrator()
+	if err != nil {
+		return err
+	}
+	if _, err := p.DownTo(ctx, version); err != nil {
+		return fmt.Errorf("migrate down to %d: %w", version, err)
 	}
 	return nil
 }

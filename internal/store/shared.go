@@ -56,13 +56,6 @@ func Convert[D, R any](rows []R, toDomain func(R) (D, error)) ([]D, error) {
 	return out, nil
 }
 
-// AuditChainLock names the PostgreSQL advisory lock that serialises appends
-// to the audit chain: each entry needs its predecessor's hash, so appends
-// take turns. It is transaction-scoped and released at commit. It lives
-// here because it orders more than the audit store: order numbering takes
-// the chain's turn first (see the orders store).
-const AuditChainLock = 0x6175646974 // "audit"
-
 // LikeContains makes user text a literal "contains" LIKE pattern (used with
 // ESCAPE '\').
 func LikeContains(s string) string {

@@ -2,6 +2,7 @@ package auditdb
 
 import (
 	"context"
+	"encoding/hex"
 	"errors"
 	"time"
 
@@ -16,7 +17,8 @@ var (
 	entAuditLog = store.NewEntity("audit_log")
 )
 
-// Store implements audit.Store.
+// Store implements audit.Store: the log (audit_log) and its tree
+// (tree.go).
 type Store struct{ db *store.DB }
 
 var _ audit.Store = (*Store)(nil)
@@ -25,7 +27,8 @@ var _ audit.Store = (*Store)(nil)
 func New(db *store.DB) *Store { return &Store{db: db} }
 
 type auditRow struct {
-	Seq       int64 `gorm:"primaryKey;autoIncrement:false"`
+	ID        int64  `gorm:"primaryKey"`
+	Seq       *int64 // nil until sealed
 	At        time.Time
 	ActorID   string
 	ActorRole string
@@ -36,53 +39,45 @@ type auditRow struct {
 	RequestID string
 	PrevHash  string
 	Hash      string
+	LeafHash  *string // hex, nil until sealed
 }
 
 func (auditRow) TableName() string { return "audit_log" }
 
 func (r auditRow) toDomain() audit.Entry {
-	return audit.Entry{Seq: r.Seq, At: r.At.UTC(), ActorID: r.ActorID, ActorRole: r.ActorRole, Action: r.Action,
+	e := audit.Entry{ID: r.ID, At: r.At.UTC(), ActorID: r.ActorID, ActorRole: r.ActorRole, Action: r.Action,
 		Entity: r.Entity, EntityID: r.EntityID, Changes: r.Changes, RequestID: r.RequestID, PrevHash: r.PrevHash, Hash: r.Hash}
+	if r.Seq != nil {
+		e.Seq = *r.Seq
+	}
+	if r.LeafHash != nil {
+		// A stored value that is not hex reads as a wrong leaf hash, which
+		// verification reports.
+		if b, err := hex.DecodeString(*r.LeafHash); err == nil {
+			e.LeafHash = b
+		} else {
+			e.LeafHash = []byte{}
+		}
+	}
+	return e
 }
 
-// Append adds es, in order, at the head of the chain.
-func (s *Store) Append(ctx context.Context, es []audit.Entry, hash func(audit.Entry) string) error {
-	return s.db.InTx(ctx, func(ctx context.Context) error {
-		tx := s.db.Conn(ctx)
-		if s.db.Dialect() == store.Postgres {
-			if err := tx.Exec("SELECT pg_advisory_xact_lock(?)", store.AuditChainLock).Error; err != nil {
-				return store.Translate(err, entAuditLog, "lock audit_log")
-			}
-		}
-		// SQLite needs no lock: its transactions here are IMMEDIATE, so the
-		// writer holding this one is the only writer.
-		var head auditRow
-		seq, prev := int64(0), audit.GenesisHash
-		err := tx.Order("seq DESC").Limit(1).Take(&head).Error
-		switch {
-		case errors.Is(err, gorm.ErrRecordNotFound):
-		case err != nil:
-			return store.Translate(err, entAuditLog, "load audit_log head")
-		default:
-			seq, prev = head.Seq, head.Hash
-		}
-		rows := make([]auditRow, len(es))
-		for i, e := range es {
-			seq++
-			e.Seq, e.PrevHash = seq, prev
-			e.Hash = hash(e)
-			prev = e.Hash
-			rows[i] = auditRow{Seq: e.Seq, At: e.At.UTC(), ActorID: e.ActorID, ActorRole: e.ActorRole, Action: e.Action,
-				Entity: e.Entity, EntityID: e.EntityID, Changes: e.Changes, RequestID: e.RequestID, PrevHash: e.PrevHash, Hash: e.Hash}
-		}
-		return store.Translate(tx.CreateInBatches(rows, 100).Error, entAuditLog, "insert audit_log")
-	})
+// Append inserts es, unsealed: a plain insert, no lock.
+func (s *Store) Append(ctx context.Context, es []audit.Entry) error {
+	ctx, cancel := s.db.Ctx(ctx)
+	defer cancel()
+	rows := make([]auditRow, len(es))
+	for i, e := range es {
+		rows[i] = auditRow{At: e.At.UTC(), ActorID: e.ActorID, ActorRole: e.ActorRole, Action: e.Action,
+			Entity: e.Entity, EntityID: e.EntityID, Changes: e.Changes, RequestID: e.RequestID}
+	}
+	return store.Translate(s.db.Conn(ctx).CreateInBatches(rows, 100).Error, entAuditLog, "insert audit_log")
 }
 
-// Scan reads the log in seq order in batches, so verifying a long log never
-// holds it all in memory.
+// Scan reads the sealed log in seq order in batches, so verifying a long
+// log never holds it all in memory.
 func (s *Store) Scan(ctx context.Context, after int64, fn func(audit.Entry) error) error {
-	const batch = 1000
+	const batch = 5000
 	for {
 		var rows []auditRow
 		qctx, cancel := s.db.Ctx(ctx)
@@ -95,7 +90,7 @@ func (s *Store) Scan(ctx context.Context, after int64, fn func(audit.Entry) erro
 			if err := fn(r.toDomain()); err != nil {
 				return err
 			}
-			after = r.Seq
+			after = *r.Seq
 		}
 		if len(rows) < batch {
 			return nil
@@ -103,11 +98,22 @@ func (s *Store) Scan(ctx context.Context, after int64, fn func(audit.Entry) erro
 	}
 }
 
-// List returns entries newest first.
+// Get loads the sealed entry at seq.
+func (s *Store) Get(ctx context.Context, seq int64) (audit.Entry, error) {
+	ctx, cancel := s.db.Ctx(ctx)
+	defer cancel()
+	var r auditRow
+	if err := s.db.Conn(ctx).Where("seq = ?", seq).Take(&r).Error; err != nil {
+		return audit.Entry{}, store.Translate(err, entAuditLog, "load audit entry")
+	}
+	return r.toDomain(), nil
+}
+
+// List returns entries newest append first.
 func (s *Store) List(ctx context.Context, f audit.Filter) ([]audit.Entry, error) {
 	ctx, cancel := s.db.Ctx(ctx)
 	defer cancel()
-	q := s.db.Conn(ctx).Order("seq DESC").Limit(f.Limit)
+	q := s.db.Conn(ctx).Order("id DESC").Limit(f.Limit)
 	if f.Entity != "" {
 		q = q.Where("entity = ?", f.Entity)
 	}
@@ -117,8 +123,11 @@ func (s *Store) List(ctx context.Context, f audit.Filter) ([]audit.Entry, error)
 	if f.ActorID != "" {
 		q = q.Where("actor_id = ?", f.ActorID)
 	}
+	if f.Action != "" {
+		q = q.Where("action = ?", f.Action)
+	}
 	if f.Before > 0 {
-		q = q.Where("seq < ?", f.Before)
+		q = q.Where("id < ?", f.Before)
 	}
 	var rows []auditRow
 	if err := q.Find(&rows).Error; err != nil {

@@ -15,7 +15,6 @@ import (
 
 // The records this store keeps, as client error codes name them.
 var (
-	entAuditLog        = store.NewEntity("audit_log")
 	entDelivery        = store.NewEntity("delivery")
 	entDeliveryAttempt = store.NewEntity("delivery_attempt")
 	entNotification    = store.NewEntity("notification")
@@ -111,23 +110,11 @@ func (s *Store) InTx(ctx context.Context, fn func(ctx context.Context) error) er
 // value. Inside the order's transaction the counter row stays locked
 // (PostgreSQL) or the database stays written (SQLite) until commit, so two
 // creations can never read the same value; a rolled-back creation gives
-// its number back.
+// its number back. The row is held only by transactions that wait for
+// nothing global (audit appends take no lock), so it forms no convoy.
 func (s *Store) NextNumber(ctx context.Context, year int) (int, error) {
 	ctx, cancel := s.db.Ctx(ctx)
 	defer cancel()
-	// Every transaction that numbers an order also appends to the audit
-	// chain, whose turn it then holds until commit. Taken in the other order
-	// the counter row stays locked while its holder queues for the chain,
-	// and every other order waits behind that whole queue: under 32 phones
-	// the field day measured numbering waits of up to 2 s (docs/PERFORMANCE.md).
-	// So the chain comes first (its xact lock is re-entrant: the append
-	// takes it again for free), and the counter is held only by a
-	// transaction that waits for nothing else.
-	if s.db.Dialect() == store.Postgres {
-		if err := s.db.Conn(ctx).Exec("SELECT pg_advisory_xact_lock(?)", store.AuditChainLock).Error; err != nil {
-			return 0, store.Translate(err, entAuditLog, "lock audit_log")
-		}
-	}
 	var n []int
 	err := s.db.Conn(ctx).Raw(`INSERT INTO order_counters (year, last) VALUES (?, 1)
 ON CONFLICT (year) DO UPDATE SET last = order_counters.last + 1 RETURNING last`, year).Scan(&n).Error

@@ -22,7 +22,9 @@ var _ phonesync.Feed = (*Store)(nil)
 // New returns the feed.
 func New(db *store.DB) *Store { return &Store{db: db} }
 
-// Head is the newest audit sequence number.
+// Head is the newest sealed audit sequence number. Only sealed entries
+// have seq, and they are sealed as a gap-free prefix, so a cursor never
+// skips an entry that commits late.
 func (s *Store) Head(ctx context.Context) (int64, error) {
 	ctx, cancel := s.db.Ctx(ctx)
 	defer cancel()
@@ -72,7 +74,7 @@ func (s *Store) Since(ctx context.Context, after int64, limit int, sc phonesync.
 		EntityID string
 	}
 	err := s.db.Conn(ctx).Table("audit_log").Select("seq, entity, entity_id").
-		Where("seq > ?", after).Where("("+strings.Join(conds, " OR ")+")", args...).
+		Where("seq IS NOT NULL AND seq > ?", after).Where("("+strings.Join(conds, " OR ")+")", args...).
 		Order("seq").Limit(limit).Scan(&rows).Error
 	if err != nil {
 		return nil, store.Translate(err, entAuditLog, "sync feed")

@@ -89,13 +89,7 @@ func (s *Intents) TakeLapsedIntent(ctx context.Context, key string, now time.Tim
 	return res.RowsAffected == 1, store.Translate(res.Error, entIntent, "take lapsed upload intent")
 }
 
-// TryLease takes or keeps the named lease: one statement inserts it, or
-// moves it to holder when it is holder's already or has lapsed.
+// TryLease takes or keeps the named lease (store.DB.TryLease).
 func (s *Intents) TryLease(ctx context.Context, name, holder string, now, until time.Time) (bool, error) {
-	ctx, cancel := s.db.Ctx(ctx)
-	defer cancel()
-	res := s.db.Conn(ctx).Exec(`INSERT INTO leases (name, holder, held_until) VALUES (?, ?, ?)
-  ON CONFLICT (name) DO UPDATE SET holder = excluded.holder, held_until = excluded.held_until
-  WHERE leases.holder = excluded.holder OR leases.held_until <= ?`, name, holder, store.TS(until), store.TS(now))
-	return res.RowsAffected == 1, store.Translate(res.Error, entLease, "take lease "+name)
+	return s.db.TryLease(ctx, name, holder, now, until)
 }
