@@ -74,7 +74,8 @@ var alice = auth.Principal{UserID: "alice", Role: "inspector"}
 func testConfig() config.PhotoConfig {
 	return config.PhotoConfig{MaxUploadBytes: 25 << 20, MaxPixels: 64_000_000, MaxSide: 16384,
 		GPSMismatchM: 200, TimeMismatch: 2 * time.Hour, PHashDistance: 6, RenditionJobs: 1,
-		OrphanGrace: 0, IntentTTL: time.Hour, SignedURLTTL: time.Minute, StorageDeadline: 5 * time.Second}
+		OrphanGrace: 0, IntentTTL: time.Hour, SignedURLTTL: time.Minute, StorageDeadline: 5 * time.Second,
+		UploadMemory: 64 << 20}
 }
 
 // clock is the service's clock: the real time (MinIO signs URLs and
