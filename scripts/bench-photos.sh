@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # Measures the photo pipeline on PostgreSQL + MinIO, each figure beside a
 # baseline taken in the same run (docs/PERFORMANCE.md):
-#   1. the 2.1 MB testdata/mobile photo uploaded through the API vs a bare
+#   1. the 2.1 MB testdata/mobile photo uploaded through the API (multipart
+#      without a size, multipart with its size field, raw PUT) vs a bare
 #      minio-go PutObject of the same bytes to the same MinIO, and the floor
 #      of any design that answers once the photo is durable (hashed put with
-#      its checksum + a committed row);
+#      its checksum + a committed row; for the streamed routes, a put with a
+#      SHA-256 trailer + a committed row); UPLOAD_ONLY=1 stops after it;
 #   2. the server's peak RSS while 32 phones upload 12-megapixel JPEGs at once;
 #   3. rendition throughput for 12 MP JPEGs vs vipsthumbnail (libvips-tools).
 set -euo pipefail
@@ -17,6 +19,8 @@ echo "machine: $(nproc) cores, $(go version | cut -d' ' -f3), $(date -u +%Y-%m-%
 start_server
 echo; echo "1. one phone, one photo at a time (default: structure checked, pixels decoded by the rendition job)"; echo
 "${PB[@]}" -mode upload -n "${ROUNDS:-20}" -db "$FIELDPROOF_DATABASE_URL"
+# UPLOAD_ONLY=1: section 1 alone (the upload path's ratios, a minute).
+[ -n "${UPLOAD_ONLY:-}" ] && exit 0
 echo; echo "2. 32 phones uploading 12 MP JPEGs at once"; echo
 "${PB[@]}" -mode concurrent -pid "$SERVER_PID" -c "${PHONES:-32}" -k "${PER_PHONE:-2}" -n 8
 stop_server
