@@ -210,6 +210,16 @@ func countOriginals(t *testing.T, s storage.Store) int {
 	return n
 }
 
+// originalsAfterSweep runs the orphan sweeper once and counts the
+// originals it left.
+func (e *env) originalsAfterSweep(t *testing.T) int {
+	t.Helper()
+	if _, err := e.svc.Sweep(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	return countOriginals(t, e.objects)
+}
+
 func kindOf(err error) errs.Kind {
 	if e, ok := errs.As(err); ok {
 		return e.Kind

@@ -4,9 +4,11 @@ import (
 	"bytes"
 	"encoding/json"
 	"io"
+	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -116,4 +118,49 @@ func (c *countingBody) Read(p []byte) (int, error) {
 	n, err := c.r.Read(p)
 	c.n += n
 	return n, err
+}
+
+func sizedMultipart(t *testing.T, id, size string, file []byte) (*bytes.Buffer, string) {
+	t.Helper()
+	var b bytes.Buffer
+	w := multipart.NewWriter(&b)
+	_ = w.WriteField("photo_id", id)
+	_ = w.WriteField("size", size)
+	fw, _ := w.CreateFormFile("file", "x.jpg")
+	_, _ = fw.Write(file)
+	_ = w.Close()
+	return &b, w.FormDataContentType()
+}
+
+// The multipart size field streams the file; a wrong one is refused.
+func TestMultipartSizeField(t *testing.T) {
+	r := router(t)
+	data, err := os.ReadFile("../../../testdata/photos/gps/DSCN0010.jpg")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cases := []struct {
+		size string
+		want int
+		code string
+	}{
+		{strconv.Itoa(len(data)), http.StatusCreated, ""},
+		{strconv.Itoa(len(data) - 1), http.StatusUnprocessableEntity, "size_mismatch"},
+		{strconv.Itoa(len(data) + 1), http.StatusUnprocessableEntity, "size_mismatch"},
+		{strconv.Itoa(2 << 20), http.StatusRequestEntityTooLarge, "file_too_large"},
+		{"-4", http.StatusBadRequest, "validation_failed"},
+	}
+	for _, c := range cases {
+		body, ct := sizedMultipart(t, uuid.NewString(), c.size, data)
+		rec := do(r, "POST", "/api/v1/checks/check-1/photos", "alice", body, ct)
+		if rec.Code != c.want {
+			t.Errorf("size %s: %d %s, want %d", c.size, rec.Code, rec.Body, c.want)
+			continue
+		}
+		if c.code != "" {
+			if got := problemCode(t, rec); got != c.code {
+				t.Errorf("size %s: code %s, want %s", c.size, got, c.code)
+			}
+		}
+	}
 }
