@@ -49,6 +49,11 @@ type PutOptions struct {
 	// bytes stream in; on mismatch Put returns ErrChecksumMismatch and leaves
 	// no object behind. MinIO also receives it as the object checksum.
 	SHA256 string
+	// NewKey says the caller made key for this put alone (a fresh random
+	// id), so nothing can be stored under it yet: a backend may skip the
+	// look-up that keeps a put from landing on a retained object (one
+	// round trip to MinIO per put).
+	NewKey bool
 }
 
 // Store is the interface every backend implements.

@@ -43,7 +43,7 @@ func (s *Service) streamable(size int64) (*received, bool) {
 func (s *Service) stream(ctx context.Context, a arrival, key string) error {
 	rc := a.got
 	in := &intake{r: io.MultiReader(bytes.NewReader(a.head), a.body), buf: make([]byte, 0, rc.size)}
-	info, err := s.objects.Put(ctx, key, in, rc.size, storage.PutOptions{ContentType: rc.format.MIMEType()})
+	info, err := s.objects.Put(ctx, key, in, rc.size, storage.PutOptions{ContentType: rc.format.MIMEType(), NewKey: true})
 	if err != nil {
 		// Nothing was stored (a put either completes or leaves nothing),
 		// but a put that timed out may still land: remove it on the side.

@@ -198,7 +198,7 @@ func (s *Service) replay(prev Photo, parentID, sha string) (Photo, bool, error) 
 func (s *Service) put(ctx context.Context, rc *received, key string) error {
 	ctx, cancel := context.WithTimeout(ctx, s.cfg.StorageDeadline)
 	defer cancel()
-	_, err := s.objects.Put(ctx, key, rc.reader(), rc.size, storage.PutOptions{ContentType: rc.format.MIMEType(), SHA256: rc.sha})
+	_, err := s.objects.Put(ctx, key, rc.reader(), rc.size, storage.PutOptions{ContentType: rc.format.MIMEType(), SHA256: rc.sha, NewKey: true})
 	if err != nil {
 		// A put that timed out may still have landed. Removing it must not
 		// hold the answer for a second deadline while the store is down,
