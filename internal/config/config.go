@@ -236,7 +236,7 @@ func Parse(lookup func(string) (string, bool)) (Config, error) {
 		},
 		Photos: PhotoConfig{
 			MaxUploadBytes:  int64(p.integer("FIELDPROOF_MAX_UPLOAD_BYTES", 25<<20)),
-			UploadMemory:    int64(p.integer("FIELDPROOF_UPLOAD_MEMORY", 256<<20)),
+			UploadMemory:    int64(p.integer("FIELDPROOF_UPLOAD_MEMORY", 64<<20)),
 			MaxPixels:       int64(p.integer("FIELDPROOF_MAX_PIXELS", 64_000_000)),
 			MaxSide:         p.integer("FIELDPROOF_MAX_SIDE_PX", 16384),
 			GPSMismatchM:    float64(p.integer("FIELDPROOF_GPS_MISMATCH_M", 200)),

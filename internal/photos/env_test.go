@@ -125,7 +125,7 @@ func eachBackendWith(t *testing.T, mod func(*photos.Deps), fn func(t *testing.T,
 	})
 }
 
-func newEnv(t *testing.T, db *store.DB, objs storage.Store, mod func(*photos.Deps)) *env {
+func newEnv(t testing.TB, db *store.DB, objs storage.Store, mod func(*photos.Deps)) *env {
 	e := &env{db: db, store: photosdb.NewPhotos(db), jobs: jobsdb.New(db), objects: objs,
 		parents: &fakeParents{parents: map[string]photos.Parent{}, owner: map[string]string{}}, cfg: testConfig(),
 		clock: &clock{}}
@@ -146,7 +146,7 @@ func newEnv(t *testing.T, db *store.DB, objs storage.Store, mod func(*photos.Dep
 	return e
 }
 
-func read(t *testing.T, name string) []byte {
+func read(t testing.TB, name string) []byte {
 	t.Helper()
 	b, err := os.ReadFile(filepath.Join("..", "..", "testdata", "photos", name))
 	if err != nil {

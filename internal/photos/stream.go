@@ -6,8 +6,10 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
+	"fmt"
 	"io"
 	"sync"
+	"time"
 
 	"github.com/fieldproof/fieldproof/internal/errs"
 	"github.com/fieldproof/fieldproof/storage"
@@ -37,13 +39,25 @@ func (s *Service) streamable(size int64) (*received, bool) {
 // checks the SHA-256 trailer, localfs hashes while it writes and fsyncs)
 // and the in-memory copy the checks read afterwards.
 //
-// The put has no total deadline of its own: it lasts as long as the phone
-// takes to send, which the request's read deadline bounds, while the
-// store's own stall timeout bounds a store that stops taking bytes.
+// The put has no total deadline: it lasts as long as the phone takes to
+// send, which the request's read deadline bounds. The storage deadline
+// bounds the store's turns instead, the time between one piece of the
+// body and the store asking for the next, and the store's finish after
+// the last: a store that stops taking bytes is a 503 after that long
+// however slowly the phone sends.
 func (s *Service) stream(ctx context.Context, a arrival, key string) error {
 	rc := a.got
-	in := &intake{r: io.MultiReader(bytes.NewReader(a.head), a.body), buf: make([]byte, 0, rc.size)}
+	ctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	turn := time.AfterFunc(s.cfg.StorageDeadline, func() { cancel(errStoreStalled) })
+	defer turn.Stop()
+	in := &intake{r: io.MultiReader(bytes.NewReader(a.head), a.body), buf: make([]byte, 0, rc.size),
+		wait: func() { turn.Stop() }, done: func() { turn.Reset(s.cfg.StorageDeadline) }}
 	info, err := s.objects.Put(ctx, key, in, rc.size, storage.PutOptions{ContentType: rc.format.MIMEType(), NewKey: true})
+	if errors.Is(context.Cause(ctx), errStoreStalled) {
+		go s.dropObject(key)
+		return errs.Unavailable("storage_unavailable", 30*time.Second, fmt.Errorf("%w: %w", errStoreStalled, err))
+	}
 	if err != nil {
 		// Nothing was stored (a put either completes or leaves nothing),
 		// but a put that timed out may still land: remove it on the side.
@@ -58,6 +72,8 @@ func (s *Service) stream(ctx context.Context, a arrival, key string) error {
 	}
 	return nil
 }
+
+var errStoreStalled = errors.New("the object store took no bytes within the storage deadline")
 
 // streamErr tells the phone's faults (a body that broke off, was too
 // long or too short, or stalled) from the store's.
@@ -82,15 +98,20 @@ func (s *Service) streamErr(ctx context.Context, in *intake, err error, size int
 // kept, up to the declared size. The store may abandon a read that blocks
 // (a phone that stopped sending), hence the lock.
 type intake struct {
-	mu  sync.Mutex
-	r   io.Reader
-	buf []byte
-	n   int64
-	err error // the body's own failure; io.EOF is none
+	// wait and done bracket each read of the body: the phone's turn, not
+	// the store's.
+	wait, done func()
+	mu         sync.Mutex
+	r          io.Reader
+	buf        []byte
+	n          int64
+	err        error // the body's own failure; io.EOF is none
 }
 
 func (in *intake) Read(p []byte) (int, error) {
+	in.wait()
 	n, err := in.r.Read(p)
+	in.done()
 	in.mu.Lock()
 	defer in.mu.Unlock()
 	in.n += int64(n)
