@@ -49,12 +49,19 @@ type PutOptions struct {
 	// bytes stream in; on mismatch Put returns ErrChecksumMismatch and leaves
 	// no object behind. MinIO also receives it as the object checksum.
 	SHA256 string
+	// NewKey says the caller made key for this put alone (a fresh random
+	// id), so nothing can be stored under it yet: a backend may skip the
+	// look-up that keeps a put from landing on a retained object (one
+	// round trip to MinIO per put).
+	NewKey bool
 }
 
 // Store is the interface every backend implements.
 type Store interface {
 	// Put stores exactly size bytes from r under key. size must be known:
-	// backends never buffer a whole object in memory to find it.
+	// backends never buffer a whole object in memory to find it. The
+	// returned SHA256 is that of the bytes received, declared or not, so a
+	// caller streaming a body it has not hashed yet learns it here.
 	Put(ctx context.Context, key string, r io.Reader, size int64, opts PutOptions) (ObjectInfo, error)
 	// Get opens the object for reading. The caller closes the reader.
 	Get(ctx context.Context, key string) (io.ReadCloser, ObjectInfo, error)

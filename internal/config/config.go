@@ -152,14 +152,18 @@ type MonthlyConfig struct {
 
 // PhotoConfig holds the limits and thresholds of the photo pipeline.
 type PhotoConfig struct {
-	MaxUploadBytes int64         // FIELDPROOF_MAX_UPLOAD_BYTES: larger uploads get 413
-	MaxPixels      int64         // FIELDPROOF_MAX_PIXELS: decoded size limit (width × height)
-	MaxSide        int           // FIELDPROOF_MAX_SIDE_PX: longest side limit
-	GPSMismatchM   float64       // FIELDPROOF_GPS_MISMATCH_M: photo GPS farther than this from the check is gps_mismatch
-	TimeMismatch   time.Duration // FIELDPROOF_TIME_MISMATCH: photo time farther than this from the check is time_mismatch
-	PHashDistance  int           // FIELDPROOF_PHASH_DISTANCE: Hamming distance at or below which photos are possible_reuse
-	RenditionJobs  int           // FIELDPROOF_RENDITION_WORKERS: concurrent rendition decodes per replica (memory bound)
-	OrphanGrace    time.Duration // FIELDPROOF_ORPHAN_GRACE: unreferenced objects older than this are swept
+	MaxUploadBytes int64 // FIELDPROOF_MAX_UPLOAD_BYTES: larger uploads get 413
+	// UploadMemory (FIELDPROOF_UPLOAD_MEMORY) is how many bytes of upload
+	// bodies this process holds in memory at once; an upload that does not
+	// fit spools to disk instead.
+	UploadMemory  int64
+	MaxPixels     int64         // FIELDPROOF_MAX_PIXELS: decoded size limit (width × height)
+	MaxSide       int           // FIELDPROOF_MAX_SIDE_PX: longest side limit
+	GPSMismatchM  float64       // FIELDPROOF_GPS_MISMATCH_M: photo GPS farther than this from the check is gps_mismatch
+	TimeMismatch  time.Duration // FIELDPROOF_TIME_MISMATCH: photo time farther than this from the check is time_mismatch
+	PHashDistance int           // FIELDPROOF_PHASH_DISTANCE: Hamming distance at or below which photos are possible_reuse
+	RenditionJobs int           // FIELDPROOF_RENDITION_WORKERS: concurrent rendition decodes per replica (memory bound)
+	OrphanGrace   time.Duration // FIELDPROOF_ORPHAN_GRACE: unreferenced objects older than this are swept
 	// IntentTTL (FIELDPROOF_UPLOAD_INTENT_TTL): how long an upload's recorded
 	// intent keeps its object from the sweeper. An upload whose row has not
 	// committed by then loses the object and answers 503; it can never
@@ -254,6 +258,7 @@ func Parse(lookup func(string) (string, bool)) (Config, error) {
 		},
 		Photos: PhotoConfig{
 			MaxUploadBytes:  int64(p.integer("FIELDPROOF_MAX_UPLOAD_BYTES", 25<<20)),
+			UploadMemory:    int64(p.integer("FIELDPROOF_UPLOAD_MEMORY", 64<<20)),
 			MaxPixels:       int64(p.integer("FIELDPROOF_MAX_PIXELS", 64_000_000)),
 			MaxSide:         p.integer("FIELDPROOF_MAX_SIDE_PX", 16384),
 			GPSMismatchM:    float64(p.integer("FIELDPROOF_GPS_MISMATCH_M", 200)),

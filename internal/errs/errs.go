@@ -27,6 +27,7 @@ const (
 	KindUnsupportedMedia      // 415
 	KindTooManyRequests       // 429
 	KindUnavailable           // 503: a dependency is down; retry later
+	KindLengthRequired        // 411: a body must declare its length
 )
 
 // FieldError names one field at fault.

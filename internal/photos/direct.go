@@ -474,24 +474,24 @@ func (s *Service) completeStaged(ctx context.Context, p auth.Principal, u Upload
 		return Photo{}, false, errs.Unavailable("storage_unavailable", 30*time.Second, err)
 	}
 	defer rc.Close()
-	sp, err := s.spool(stagedReader{rc})
+	got, err := s.receive(stagedReader{rc})
 	if err != nil {
 		return Photo{}, false, err
 	}
-	defer sp.close()
-	if sp.size != u.ExpectedSize {
-		return Photo{}, false, sizeMismatch(sp.size, u.ExpectedSize)
+	defer got.close()
+	if got.size != u.ExpectedSize {
+		return Photo{}, false, sizeMismatch(got.size, u.ExpectedSize)
 	}
-	if sp.sha != u.ExpectedSHA256 {
+	if got.sha != u.ExpectedSHA256 {
 		return Photo{}, false, errs.New(errs.KindUnprocessable, "sha256_mismatch",
 			"the uploaded bytes do not match the declared sha256")
 	}
-	if f, ok := declaredFormat(u.ContentType); ok && f != sp.format {
+	if f, ok := declaredFormat(u.ContentType); ok && f != got.format {
 		return Photo{}, false, errs.New(errs.KindUnprocessable, "content_type_mismatch",
-			fmt.Sprintf("the file is %s, not the declared %s", sp.format.MIMEType(), u.ContentType))
+			fmt.Sprintf("the file is %s, not the declared %s", got.format.MIMEType(), u.ContentType))
 	}
 	in := UploadInput{ParentID: parent.ID, PhotoID: u.PhotoID, PhoneLat: u.PhoneLat, PhoneLon: u.PhoneLon, PhoneTime: u.PhoneTime}
-	return s.accept(ctx, p, in, parent, sp)
+	return s.accept(ctx, p, in, parent, arrival{got: got})
 }
 
 var errMissing = errs.New(errs.KindUnprocessable, "upload_missing", "nothing complete was uploaded to the upload URL")

@@ -74,7 +74,8 @@ var alice = auth.Principal{UserID: "alice", Role: "inspector"}
 func testConfig() config.PhotoConfig {
 	return config.PhotoConfig{MaxUploadBytes: 25 << 20, MaxPixels: 64_000_000, MaxSide: 16384,
 		GPSMismatchM: 200, TimeMismatch: 2 * time.Hour, PHashDistance: 6, RenditionJobs: 1,
-		OrphanGrace: 0, IntentTTL: time.Hour, SignedURLTTL: time.Minute, StorageDeadline: 5 * time.Second}
+		OrphanGrace: 0, IntentTTL: time.Hour, SignedURLTTL: time.Minute, StorageDeadline: 5 * time.Second,
+		UploadMemory: 64 << 20}
 }
 
 // clock is the service's clock: the real time (MinIO signs URLs and
@@ -124,7 +125,7 @@ func eachBackendWith(t *testing.T, mod func(*photos.Deps), fn func(t *testing.T,
 	})
 }
 
-func newEnv(t *testing.T, db *store.DB, objs storage.Store, mod func(*photos.Deps)) *env {
+func newEnv(t testing.TB, db *store.DB, objs storage.Store, mod func(*photos.Deps)) *env {
 	e := &env{db: db, store: photosdb.NewPhotos(db), jobs: jobsdb.New(db), objects: objs,
 		parents: &fakeParents{parents: map[string]photos.Parent{}, owner: map[string]string{}}, cfg: testConfig(),
 		clock: &clock{}}
@@ -145,7 +146,7 @@ func newEnv(t *testing.T, db *store.DB, objs storage.Store, mod func(*photos.Dep
 	return e
 }
 
-func read(t *testing.T, name string) []byte {
+func read(t testing.TB, name string) []byte {
 	t.Helper()
 	b, err := os.ReadFile(filepath.Join("..", "..", "testdata", "photos", name))
 	if err != nil {
@@ -207,6 +208,16 @@ func countOriginals(t *testing.T, s storage.Store) int {
 		t.Fatal(err)
 	}
 	return n
+}
+
+// originalsAfterSweep runs the orphan sweeper once and counts the
+// originals it left.
+func (e *env) originalsAfterSweep(t *testing.T) int {
+	t.Helper()
+	if _, err := e.svc.Sweep(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	return countOriginals(t, e.objects)
 }
 
 func kindOf(err error) errs.Kind {

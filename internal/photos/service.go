@@ -30,6 +30,8 @@ type Service struct {
 	verify chan struct{}
 	// tempDir is where upload bodies are spooled; "" is os.TempDir().
 	tempDir string
+	// mem bounds the upload bytes held in memory (Config.UploadMemory).
+	mem *budget
 	// Direct upload: off when Deps.Direct is nil.
 	uploads UploadStore
 	urlKey  []byte
@@ -85,7 +87,7 @@ func New(d Deps) (*Service, error) {
 	}
 	s := &Service{audit: d.Audit, store: d.Store, jobs: d.Jobs, objects: d.Objects, parents: route(d.Parents, d.Routes),
 		cfg: d.Config, retention: time.Duration(d.RetentionDays) * 24 * time.Hour, log: d.Log,
-		now: now, verify: make(chan struct{}, n), tempDir: d.TempDir,
+		now: now, verify: make(chan struct{}, n), tempDir: d.TempDir, mem: newBudget(d.Config.UploadMemory),
 		intents: d.Intents, replica: uuid.NewString()}
 	if d.Direct != nil {
 		if err := s.enableDirect(*d.Direct); err != nil {

@@ -2,12 +2,9 @@ package photos
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"strings"
 	"time"
 
@@ -27,7 +24,11 @@ type UploadInput struct {
 	// The phone's own fix and clock for this photo, when it sent them.
 	PhoneLat, PhoneLon *float64
 	PhoneTime          *time.Time
-	Body               io.Reader
+	// Size is the body's declared length (a raw PUT's Content-Length, a
+	// multipart size field); 0 is unknown. A known size lets the body
+	// stream into the store as it arrives.
+	Size int64
+	Body io.Reader
 }
 
 // Upload stores a photo. created is false when the same UUID with the same
@@ -48,61 +49,97 @@ func (s *Service) Upload(ctx context.Context, p auth.Principal, in UploadInput) 
 	if err := parent.takes(in.PhotoID); err != nil {
 		return Photo{}, false, err
 	}
-	sp, err := s.spool(in.Body)
-	if err != nil {
-		return Photo{}, false, err
+	if in.Size > s.cfg.MaxUploadBytes {
+		return Photo{}, false, tooLarge(s.cfg.MaxUploadBytes)
 	}
-	defer sp.close()
-	if prev, err := s.store.Get(ctx, in.PhotoID); err == nil {
-		return s.replay(prev, parent.ID, sp.sha)
+	prev, err := s.store.Get(ctx, in.PhotoID)
+	if err == nil {
+		// A replay (or a conflict): the bytes are only hashed, never stored.
+		rc, err := s.receive(in.Body)
+		if err != nil {
+			return Photo{}, false, err
+		}
+		defer rc.close()
+		return s.replay(prev, parent.ID, rc.sha)
 	} else if !errors.Is(err, errs.ErrNotFound) {
 		return Photo{}, false, err
 	}
-	return s.accept(ctx, p, in, parent, sp)
-}
-
-// accept turns spooled bytes into a stored photo: it verifies the image,
-// reads its EXIF, computes the flags, stores the original under a fresh
-// server-made key, commits the row and its rendition job together, and
-// then locks the original. Multipart upload and direct upload both end
-// here, so a photo is accepted by one set of rules whichever way its bytes
-// arrived. in supplies the photo id and the phone's own fix; its Body is
-// not read.
-func (s *Service) accept(ctx context.Context, p auth.Principal, in UploadInput, parent Parent, sp *spooled) (Photo, bool, error) {
-	uploadedBy := p.UserID
-	if err := s.verifyImage(ctx, sp); err != nil {
+	if rc, ok := s.streamable(in.Size); ok {
+		defer rc.close()
+		head, f, err := sniff(in.Body)
+		if err != nil {
+			return Photo{}, false, err
+		}
+		rc.format = f
+		return s.accept(ctx, p, in, parent, arrival{got: rc, head: head, body: in.Body})
+	}
+	rc, err := s.receive(in.Body)
+	if err != nil {
 		return Photo{}, false, err
 	}
-	meta, err := exif.Read(sp.f, sp.size)
-	if err != nil {
-		return Photo{}, false, fmt.Errorf("read exif: %w", err)
+	defer rc.close()
+	return s.accept(ctx, p, in, parent, arrival{got: rc})
+}
+
+// accept turns an upload's bytes into a stored photo: it verifies the
+// image, reads its EXIF, computes the flags, stores the original under a
+// fresh server-made key, commits the row and its rendition job together,
+// and then locks the original. Multipart upload, raw PUT and direct upload
+// all end here, so a photo is accepted by one set of rules whichever way
+// its bytes arrived. Bytes that are all in are checked before the put;
+// streamed bytes after it, and their object is removed if they fail. in
+// supplies the photo id and the phone's own fix; its Body is not read.
+func (s *Service) accept(ctx context.Context, p auth.Principal, in UploadInput, parent Parent, a arrival) (Photo, bool, error) {
+	uploadedBy := p.UserID
+	rc := a.got
+	var meta exif.Meta
+	if a.body == nil {
+		m, err := s.inspect(ctx, rc)
+		if err != nil {
+			return Photo{}, false, err
+		}
+		meta = m
+	}
+	// A fresh key per attempt: two concurrent uploads of one UUID (or a
+	// retry racing its own lost first attempt) then never write to the same
+	// object, so the committed original can never be overwritten; the
+	// loser's object is an orphan the sweeper removes.
+	key := storage.Key(storage.KindOriginals, uuid.NewString())
+	if err := s.recordIntent(ctx, key); err != nil {
+		return Photo{}, false, err
+	}
+	if a.body == nil {
+		if err := s.put(ctx, rc, key); err != nil {
+			return Photo{}, false, err
+		}
+	} else {
+		if err := s.stream(ctx, a, key); err != nil {
+			return Photo{}, false, err
+		}
+		m, err := s.inspect(ctx, rc)
+		if err != nil {
+			// The intent keeps the sweeper on it if this delete fails.
+			s.dropObject(key)
+			return Photo{}, false, err
+		}
+		meta = m
 	}
 	ph := Photo{ID: in.PhotoID, ParentKind: parent.Kind, ParentID: parent.ID, ProjectID: parent.ProjectID,
-		UploadedBy: uploadedBy, SHA256: sp.sha, SizeBytes: sp.size, ContentType: sp.format.MIMEType(),
-		Width: sp.w, Height: sp.h, EXIF: exifOf(meta), PhoneLat: in.PhoneLat, PhoneLon: in.PhoneLon,
-		PhoneTime: in.PhoneTime, RenditionStatus: RenditionPending, CreatedAt: s.now()}
+		UploadedBy: uploadedBy, SHA256: rc.sha, SizeBytes: rc.size, ContentType: rc.format.MIMEType(),
+		Width: rc.w, Height: rc.h, EXIF: exifOf(meta), PhoneLat: in.PhoneLat, PhoneLon: in.PhoneLon,
+		PhoneTime: in.PhoneTime, RenditionStatus: RenditionPending, CreatedAt: s.now(), ObjectKey: key}
 	if ph.PhoneTime != nil {
 		t := ph.PhoneTime.UTC()
 		ph.PhoneTime = &t
 	}
 	s.flag(&ph, parent)
 	if dup, ok, err := s.store.FirstBySHA256(ctx, ph.SHA256, ph.ID); err != nil {
+		go s.dropObject(key)
 		return Photo{}, false, err
 	} else if ok {
 		ph.Flags.Duplicate = &Ref{PhotoID: dup.ID}
 	}
-	// A fresh key per attempt: two concurrent uploads of one UUID (or a
-	// retry racing its own lost first attempt) then never write to the same
-	// object, so the committed original can never be overwritten; the
-	// loser's object is an orphan the sweeper removes.
-	ph.ObjectKey = storage.Key(storage.KindOriginals, uuid.NewString())
-	if err := s.recordIntent(ctx, ph.ObjectKey); err != nil {
-		return Photo{}, false, err
-	}
-	if err := s.put(ctx, sp, ph.ObjectKey); err != nil {
-		return Photo{}, false, err
-	}
-	err = s.store.InTx(ctx, func(ctx context.Context) error {
+	err := s.store.InTx(ctx, func(ctx context.Context) error {
 		if err := s.consumeIntent(ctx, ph.ObjectKey); err != nil {
 			return err
 		}
@@ -137,7 +174,7 @@ func (s *Service) accept(ctx context.Context, p auth.Principal, in UploadInput, 
 		if gerr != nil {
 			return Photo{}, false, gerr
 		}
-		return s.replay(prev, parent.ID, sp.sha)
+		return s.replay(prev, parent.ID, rc.sha)
 	}
 	if e, ok := errs.As(err); ok && e.Code == "upload_too_slow" {
 		return Photo{}, false, err // the sweeper has the object; a retry starts afresh
@@ -159,24 +196,25 @@ func (s *Service) replay(prev Photo, parentID, sha string) (Photo, bool, error) 
 	return prev, false, nil
 }
 
-func (s *Service) put(ctx context.Context, sp *spooled, key string) error {
+func (s *Service) put(ctx context.Context, rc *received, key string) error {
 	ctx, cancel := context.WithTimeout(ctx, s.cfg.StorageDeadline)
 	defer cancel()
-	if _, err := sp.f.Seek(0, io.SeekStart); err != nil {
-		return fmt.Errorf("rewind upload: %w", err)
-	}
-	_, err := s.objects.Put(ctx, key, sp.f, sp.size, storage.PutOptions{ContentType: sp.format.MIMEType(), SHA256: sp.sha})
+	_, err := s.objects.Put(ctx, key, rc.reader(), rc.size, storage.PutOptions{ContentType: rc.format.MIMEType(), SHA256: rc.sha, NewKey: true})
 	if err != nil {
 		// A put that timed out may still have landed. Removing it must not
 		// hold the answer for a second deadline while the store is down,
 		// so it runs on its own; if it fails the sweeper gets the orphan.
 		go s.dropObject(key)
-		if errors.Is(err, storage.ErrUnavailable) || errors.Is(err, context.DeadlineExceeded) {
-			return errs.Unavailable("storage_unavailable", 30*time.Second, err)
-		}
-		return fmt.Errorf("store original: %w", err)
+		return storeErr(err)
 	}
 	return nil
+}
+
+func storeErr(err error) error {
+	if errors.Is(err, storage.ErrUnavailable) || errors.Is(err, context.DeadlineExceeded) {
+		return errs.Unavailable("storage_unavailable", 30*time.Second, err)
+	}
+	return fmt.Errorf("store original: %w", err)
 }
 
 // dropObject removes an object known to be unreferenced, best effort: if
@@ -189,55 +227,6 @@ func (s *Service) dropObject(key string) {
 		return
 	}
 	s.releaseIntent(ctx, key)
-}
-
-// spooled is an upload body on local disk: the body is read once, hashed
-// on the way, and then read again as often as needed without holding it
-// in memory.
-type spooled struct {
-	f      *os.File
-	size   int64
-	sha    string
-	format renditions.Format
-	w, h   int
-}
-
-func (sp *spooled) close() {
-	name := sp.f.Name()
-	_ = sp.f.Close()
-	_ = os.Remove(name)
-}
-
-func (s *Service) spool(body io.Reader) (*spooled, error) {
-	limited := io.LimitReader(body, s.cfg.MaxUploadBytes+1)
-	head := make([]byte, renditions.SniffLen)
-	n, err := io.ReadFull(limited, head)
-	if err != nil && !errors.Is(err, io.ErrUnexpectedEOF) && !errors.Is(err, io.EOF) {
-		return nil, readErr(err)
-	}
-	head = head[:n]
-	f, ferr := renditions.Sniff(head)
-	if ferr != nil {
-		return nil, errs.New(errs.KindUnsupportedMedia, "unsupported_media_type",
-			"the file is not a JPEG, PNG, WebP or HEIC image")
-	}
-	tmp, err := os.CreateTemp(s.tempDir, "upload-*")
-	if err != nil {
-		return nil, fmt.Errorf("spool upload: %w", err)
-	}
-	sp := &spooled{f: tmp, format: f}
-	h := sha256.New()
-	size, err := io.Copy(io.MultiWriter(tmp, h), io.MultiReader(bytesReader(head), limited))
-	if err != nil {
-		sp.close()
-		return nil, readErr(err)
-	}
-	if size > s.cfg.MaxUploadBytes {
-		sp.close()
-		return nil, tooLarge(s.cfg.MaxUploadBytes)
-	}
-	sp.size, sp.sha = size, hex.EncodeToString(h.Sum(nil))
-	return sp, nil
 }
 
 func tooLarge(limit int64) error {
@@ -263,22 +252,16 @@ func readErr(err error) error {
 // costs ~25 times the object-store put, so by default it is left to the
 // rendition job (which decodes anyway) and runs here only with
 // FIELDPROOF_UPLOAD_FULL_DECODE.
-func (s *Service) verifyImage(ctx context.Context, sp *spooled) error {
-	if _, err := sp.f.Seek(0, io.SeekStart); err != nil {
-		return fmt.Errorf("rewind upload: %w", err)
-	}
-	w, h, err := renditions.Dimensions(sp.f, sp.format)
+func (s *Service) verifyImage(ctx context.Context, rc *received) error {
+	w, h, err := renditions.Dimensions(rc.reader(), rc.format)
 	if err == nil {
 		err = renditions.CheckLimits(w, h, s.cfg.MaxPixels, s.cfg.MaxSide)
 	}
 	if err != nil {
 		return imageErr(err)
 	}
-	sp.w, sp.h = w, h
-	if _, err := sp.f.Seek(0, io.SeekStart); err != nil {
-		return fmt.Errorf("rewind upload: %w", err)
-	}
-	if err := renditions.CheckStructure(sp.f, sp.size, sp.format); err != nil {
+	rc.w, rc.h = w, h
+	if err := renditions.CheckStructure(rc.reader(), rc.size, rc.format); err != nil {
 		return imageErr(err)
 	}
 	if !s.cfg.FullDecode {
@@ -290,13 +273,23 @@ func (s *Service) verifyImage(ctx context.Context, sp *spooled) error {
 	case <-ctx.Done():
 		return ctx.Err()
 	}
-	if _, err := sp.f.Seek(0, io.SeekStart); err != nil {
-		return fmt.Errorf("rewind upload: %w", err)
-	}
-	if _, err := renditions.DecodeWithLimits(sp.f, sp.format, s.limits()); err != nil {
+	if _, err := renditions.DecodeWithLimits(rc.reader(), rc.format, s.limits()); err != nil {
 		return imageErr(err)
 	}
 	return nil
+}
+
+// inspect is every check of the bytes themselves: the image's structure
+// and limits, then its EXIF.
+func (s *Service) inspect(ctx context.Context, rc *received) (exif.Meta, error) {
+	if err := s.verifyImage(ctx, rc); err != nil {
+		return exif.Meta{}, err
+	}
+	meta, err := exif.Read(rc.reader(), rc.size)
+	if err != nil {
+		return exif.Meta{}, fmt.Errorf("read exif: %w", err)
+	}
+	return meta, nil
 }
 
 func (s *Service) limits() renditions.Limits {

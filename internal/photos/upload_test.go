@@ -335,18 +335,20 @@ func TestObjectStoreDown(t *testing.T) {
 		cfg := e.cfg
 		cfg.StorageDeadline = 500 * time.Millisecond
 		down := newEnv(t, e.db, hangingStore{e.objects}, func(d *photos.Deps) { d.Config = cfg })
-		id := uuid.NewString()
-		start := time.Now()
-		_, _, err := down.upload(t, "check-1", id, read(t, "gps/DSCN0010.jpg"))
-		pe, ok := errs.As(err)
-		if !ok || pe.Kind != errs.KindUnavailable || pe.RetryAfter <= 0 {
-			t.Fatalf("err %v, want 503 with Retry-After", err)
-		}
-		if d := time.Since(start); d > 3*time.Second {
-			t.Errorf("took %v", d)
-		}
-		if _, err := e.store.Get(t.Context(), id); !errors.Is(err, errs.ErrNotFound) {
-			t.Errorf("row exists: %v", err)
+		for _, up := range []func(*testing.T, string, string, []byte) (photos.Photo, bool, error){down.upload, down.streamed} {
+			id := uuid.NewString()
+			start := time.Now()
+			_, _, err := up(t, "check-1", id, read(t, "gps/DSCN0010.jpg"))
+			pe, ok := errs.As(err)
+			if !ok || pe.Kind != errs.KindUnavailable || pe.RetryAfter <= 0 {
+				t.Fatalf("err %v, want 503 with Retry-After", err)
+			}
+			if d := time.Since(start); d > 3*time.Second {
+				t.Errorf("took %v", d)
+			}
+			if _, err := e.store.Get(t.Context(), id); !errors.Is(err, errs.ErrNotFound) {
+				t.Errorf("row exists: %v", err)
+			}
 		}
 	})
 }

@@ -27,6 +27,11 @@ func photoRules() map[string]rule {
 			b, ct := photoForm(f, uuid.NewString())
 			return apitest.Request{Method: http.MethodPost, Path: "/api/v1/checks/" + c.ID + "/photos", Body: b, Content: ct}
 		}},
+		"PUT /api/v1/checks/:id/photos/:photo_id": {roles: attachers, scoped: true, req: func(f *fixture, projectID string) apitest.Request {
+			c := f.fileCheck(projectID)
+			return apitest.Request{Method: http.MethodPut, Path: "/api/v1/checks/" + c.ID + "/photos/" + uuid.NewString(),
+				Body: testPhoto(f), Content: "image/jpeg"}
+		}},
 		"GET /api/v1/checks/:id/photos":   {roles: all, scoped: true, req: onCheck(http.MethodGet, "/api/v1/checks/:id/photos")},
 		"GET /api/v1/photos/:id":          {roles: all, scoped: true, req: onPhoto("/api/v1/photos/:id")},
 		"GET /api/v1/photos/:id/:variant": {roles: all, scoped: true, req: onPhoto("/api/v1/photos/:id/original")},

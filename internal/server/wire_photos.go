@@ -52,6 +52,7 @@ func (s *Server) wirePhotos(o Options) error {
 	}
 	s.log.Info("HEIC decoder", "decoder", heic)
 	s.upload("/checks/:id/photos", cfg)
+	s.upload(photoapi.RawRoute, cfg)
 	s.mount(func(g *gin.RouterGroup) {
 		photoapi.Register(g, s.Photos, photoapi.Options{MaxUploadBytes: cfg.Photos.MaxUploadBytes, UploadTimeout: cfg.UploadTimeout})
 	})

@@ -103,35 +103,58 @@ func (a *api) newCheck() (string, error) {
 	return id, a.call(http.MethodPost, "/api/v1/checks", body, nil)
 }
 
-// upload sends one photo as the phone does: multipart with the file and
-// the client's photo UUID.
-func (a *api) upload(checkID string, data []byte) (time.Duration, error) {
-	pr, pw := io.Pipe()
-	mw := multipart.NewWriter(pw)
-	go func() {
-		_ = mw.WriteField("photo_id", uuid4())
-		h := textproto.MIMEHeader{}
-		if len(data) > 12 && string(data[4:8]) == "ftyp" {
-			h.Set("Content-Disposition", `form-data; name="file"; filename="photo.heic"`)
-			h.Set("Content-Type", "image/heic")
-		} else {
-			h.Set("Content-Disposition", `form-data; name="file"; filename="photo.jpg"`)
-			h.Set("Content-Type", "image/jpeg")
-		}
-		part, err := mw.CreatePart(h)
-		if err == nil {
-			_, err = part.Write(data)
-		}
-		if err == nil {
-			err = mw.Close()
-		}
-		pw.CloseWithError(err)
-	}()
-	req, err := http.NewRequest(http.MethodPost, a.base+"/api/v1/checks/"+checkID+"/photos", pr)
-	if err != nil {
-		return 0, err
+// The ways a phone can send a photo through the API.
+const (
+	viaMultipart     = "multipart"      // the file part with no size field: the server reads it all first
+	viaMultipartSize = "multipart+size" // with the size field: streamed into the store
+	viaPut           = "PUT"            // raw body with Content-Length: streamed into the store
+)
+
+// upload sends one photo as the phone does, by route via, with the
+// client's photo UUID.
+func (a *api) upload(checkID string, data []byte, via ...string) (time.Duration, error) {
+	how := viaMultipart
+	if len(via) > 0 {
+		how = via[0]
 	}
-	req.Header.Set("Content-Type", mw.FormDataContentType())
+	ct := "image/jpeg"
+	if len(data) > 12 && string(data[4:8]) == "ftyp" {
+		ct = "image/heic"
+	}
+	var req *http.Request
+	var err error
+	if how == viaPut {
+		req, err = http.NewRequest(http.MethodPut, a.base+"/api/v1/checks/"+checkID+"/photos/"+uuid4(), bytes.NewReader(data))
+		if err != nil {
+			return 0, err
+		}
+		req.Header.Set("Content-Type", ct)
+	} else {
+		pr, pw := io.Pipe()
+		mw := multipart.NewWriter(pw)
+		go func() {
+			_ = mw.WriteField("photo_id", uuid4())
+			if how == viaMultipartSize {
+				_ = mw.WriteField("size", strconv.Itoa(len(data)))
+			}
+			h := textproto.MIMEHeader{}
+			h.Set("Content-Disposition", `form-data; name="file"; filename="photo.`+strings.TrimPrefix(ct, "image/")+`"`)
+			h.Set("Content-Type", ct)
+			part, err := mw.CreatePart(h)
+			if err == nil {
+				_, err = part.Write(data)
+			}
+			if err == nil {
+				err = mw.Close()
+			}
+			pw.CloseWithError(err)
+		}()
+		req, err = http.NewRequest(http.MethodPost, a.base+"/api/v1/checks/"+checkID+"/photos", pr)
+		if err != nil {
+			return 0, err
+		}
+		req.Header.Set("Content-Type", mw.FormDataContentType())
+	}
 	req.Header.Set("Authorization", "Bearer "+a.token)
 	start := time.Now()
 	resp, err := a.c.Do(req)
@@ -141,7 +164,7 @@ func (a *api) upload(checkID string, data []byte) (time.Duration, error) {
 	defer resp.Body.Close()
 	b, _ := io.ReadAll(resp.Body)
 	if resp.StatusCode != http.StatusCreated {
-		return 0, fmt.Errorf("upload: %d %s", resp.StatusCode, b)
+		return 0, fmt.Errorf("upload (%s): %d %s", how, resp.StatusCode, b)
 	}
 	return time.Since(start), nil
 }
@@ -208,13 +231,17 @@ func benchUpload(base, user, password, file string, cfg s3cfg, n int, dbURL stri
 	if err != nil {
 		return err
 	}
-	var apiTimes, bareTimes, floorTimes []time.Duration
+	vias := []string{viaMultipart, viaMultipartSize, viaPut}
+	apiTimes := map[string][]time.Duration{}
+	var bareTimes, floorTimes, streamTimes []time.Duration
 	for round := 0; round < n; round++ {
-		d, err := a.upload(check, data)
-		if err != nil {
-			return err
+		for _, via := range vias {
+			d, err := a.upload(check, data, via)
+			if err != nil {
+				return err
+			}
+			apiTimes[via] = append(apiTimes[via], d)
 		}
-		apiTimes = append(apiTimes, d)
 		b, err := barePut(cfg, data, 1)
 		if err != nil {
 			return err
@@ -226,15 +253,28 @@ func benchUpload(base, user, password, file string, cfg s3cfg, n int, dbURL stri
 				return fmt.Errorf("floor: %w", err)
 			}
 			floorTimes = append(floorTimes, d)
+			d, err = fl.streamed(context.Background(), data)
+			if err != nil {
+				return fmt.Errorf("streamed floor: %w", err)
+			}
+			streamTimes = append(streamTimes, d)
 		}
 	}
 	bare := median(bareTimes)
-	floorCells := "| - | - |"
-	if len(floorTimes) > 0 {
-		floorCells = fmt.Sprintf("| %s | %.2f |", ms(median(floorTimes)), float64(median(floorTimes))/float64(bare))
+	name := file[strings.LastIndex(file, "/")+1:]
+	for _, via := range vias {
+		floorCells := "| - | - |"
+		if len(floorTimes) > 0 {
+			fl := median(floorTimes)
+			if via != viaMultipart {
+				fl = median(streamTimes) // the streamed routes against the streamed floor
+			}
+			floorCells = fmt.Sprintf("| %s | %.2f (API/floor %.2f) |", ms(fl), float64(fl)/float64(bare),
+				float64(median(apiTimes[via]))/float64(fl))
+		}
+		fmt.Printf("| %s (%d bytes) %s | %d | %s | %s | %.2f %s\n", name, len(data), via, n,
+			ms(median(apiTimes[via])), ms(bare), float64(median(apiTimes[via]))/float64(bare), floorCells)
 	}
-	fmt.Printf("| %s (%d bytes) | %d | %s | %s | %.2f %s\n", file[strings.LastIndex(file, "/")+1:], len(data), n,
-		ms(median(apiTimes)), ms(bare), float64(median(apiTimes))/float64(bare), floorCells)
 	return nil
 }
 

@@ -279,7 +279,7 @@ func (s *Store) Put(ctx context.Context, key string, r io.Reader, size int64, op
 	if err != nil {
 		return storage.ObjectInfo{}, err
 	}
-	if s.locking {
+	if s.locking && !opts.NewKey {
 		if err := s.refuseIfRetained(ctx, "put", key); err != nil {
 			return storage.ObjectInfo{}, err
 		}

@@ -42,6 +42,7 @@ func Run(t *testing.T, newStore func(t *testing.T) storage.Store) {
 		{"DeleteIdempotent", testDeleteIdempotent},
 		{"List", testList},
 		{"Large20MiBStreamed", testLargeStreamed},
+		{"UndeclaredReportsReceivedSHA", testUndeclaredReportsReceivedSHA},
 		{"ConcurrentPuts", testConcurrentPuts},
 		{"CancelledContext", testCancelledContext},
 		{"CancelMidStream", testCancelMidStream},
@@ -185,6 +186,38 @@ func testRoundTrip(t *testing.T, s storage.Store) {
 		t.Errorf("Stat without content type: ContentType is empty")
 	}
 	assertContent(t, s, key2, data)
+}
+
+// A body streamed in as it arrives has no SHA-256 to declare yet: Put must
+// report the hash of exactly the bytes it received (the photo's row
+// records it), and the bytes must be the ones stored.
+func testUndeclaredReportsReceivedSHA(t *testing.T, s storage.Store) {
+	key := newKey(t, storage.KindOriginals)
+	data := randomBytes(t, 2<<20+13)
+	body := &trickle{data: data, step: 31 << 10} // one-shot, in uneven pieces, like a request body
+	info, err := s.Put(ctxFor(t), key, body, int64(len(data)), storage.PutOptions{ContentType: "image/jpeg"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if info.SHA256 != sha(data) || info.Size != int64(len(data)) {
+		t.Errorf("Put info = %+v, want sha %s size %d", info, sha(data), len(data))
+	}
+	assertContent(t, s, key, data)
+}
+
+// trickle hands out its bytes at most step at a time and is not seekable.
+type trickle struct {
+	data []byte
+	step int
+}
+
+func (r *trickle) Read(p []byte) (int, error) {
+	if len(r.data) == 0 {
+		return 0, io.EOF
+	}
+	n := copy(p[:min(len(p), r.step)], r.data)
+	r.data = r.data[n:]
+	return n, nil
 }
 
 func testEmptyObject(t *testing.T, s storage.Store) {

@@ -33,6 +33,7 @@ type handlers struct {
 func Register(g *gin.RouterGroup, svc *photos.Service, o Options) {
 	h := &handlers{svc: svc, o: o}
 	g.POST("/checks/:id/photos", respond.H(h.upload))
+	g.PUT(RawRoute, respond.H(h.uploadRaw))
 	g.GET("/checks/:id/photos", respond.H(h.list))
 	g.GET("/photos/:id", respond.H(h.get))
 	g.GET("/photos/:id/:variant", respond.H(h.open))
@@ -44,9 +45,21 @@ func RegisterContent(g *gin.RouterGroup, svc *photos.Service) {
 	g.GET("/photos/:id/:variant", respond.H((&handlers{svc: svc}).open))
 }
 
+// RawRoute takes a check's photo as the raw body of a PUT (under /api/v1).
+const RawRoute = "/checks/:id/photos/:photo_id"
+
 // upload streams the multipart file part straight into the service.
 func (h *handlers) upload(c *gin.Context) error {
-	in, err := ReadUpload(c, h.o)
+	return h.store(c, ReadUpload)
+}
+
+// uploadRaw is upload with the photo as the whole body.
+func (h *handlers) uploadRaw(c *gin.Context) error {
+	return h.store(c, ReadRaw)
+}
+
+func (h *handlers) store(c *gin.Context, read func(*gin.Context, Options) (photos.UploadInput, error)) error {
+	in, err := read(c, h.o)
 	if err != nil {
 		return err
 	}
@@ -65,17 +78,15 @@ func (h *handlers) upload(c *gin.Context) error {
 
 // ReadUpload reads a photo upload as phones send it, for every route that
 // takes photos (a check's, an order response's): multipart parts photo_id,
-// optionally lat, lon and taken_at (the phone's own fix and clock), then
-// file, which is returned unread as the input's Body so the service streams
-// it: ParseMultipartForm would buffer the whole body first. The file must
-// come last: everything needed to authorise and label it has to be known
-// before the bytes flow.
+// optionally lat, lon and taken_at (the phone's own fix and clock) and size
+// (the file's byte count), then file, which is returned unread as the
+// input's Body so the service streams it: ParseMultipartForm would buffer
+// the whole body first. The file must come last: everything needed to
+// authorise and label it has to be known before the bytes flow. With size
+// the file streams into the object store as it arrives; without it the
+// service reads the whole file first (in memory within its budget).
 func ReadUpload(c *gin.Context, o Options) (photos.UploadInput, error) {
-	if o.UploadTimeout > 0 {
-		// The group's short read deadline suits JSON, not a photo over a
-		// weak mobile link.
-		_ = http.NewResponseController(c.Writer).SetReadDeadline(time.Now().Add(o.UploadTimeout))
-	}
+	slowBody(c, o)
 	c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, o.MaxUploadBytes+1<<20)
 	mr, err := c.Request.MultipartReader()
 	if err != nil {
@@ -104,21 +115,39 @@ func ReadUpload(c *gin.Context, o Options) (photos.UploadInput, error) {
 		switch name {
 		case "photo_id":
 			in.PhotoID = s
-		case "lat":
-			in.PhoneLat = parseFloat(v, name, s, 90)
-		case "lon":
-			in.PhoneLon = parseFloat(v, name, s, 180)
-		case "taken_at":
-			t, err := time.Parse(time.RFC3339, s)
-			v.Check(err != nil, name, "invalid_time", "taken_at must be RFC 3339 with its UTC offset")
-			if err == nil {
-				in.PhoneTime = &t
+		case "size":
+			n, err := strconv.ParseInt(s, 10, 64)
+			v.Check(err != nil || n <= 0, name, "invalid_size", "size must be the file's byte count")
+			if err == nil && n > o.MaxUploadBytes {
+				return photos.UploadInput{}, tooLarge(o.MaxUploadBytes)
 			}
+			if err == nil && n > 0 {
+				in.Size = n
+			}
+		default:
+			phoneField(v, &in, name, s)
 		}
 	}
 	v.Check(in.PhotoID == "", "photo_id", "required", "photo_id is required before the file part")
 	v.Check(in.Body == nil, "file", "required", "a file part is required")
 	return in, v.Err()
+}
+
+// phoneField reads one of the phone's own values for the photo (lat, lon,
+// taken_at), whichever way the photo came; other names are ignored.
+func phoneField(v *errs.Validation, in *photos.UploadInput, name, s string) {
+	switch name {
+	case "lat":
+		in.PhoneLat = parseFloat(v, name, s, 90)
+	case "lon":
+		in.PhoneLon = parseFloat(v, name, s, 180)
+	case "taken_at":
+		t, err := time.Parse(time.RFC3339, s)
+		v.Check(err != nil, name, "invalid_time", "taken_at must be RFC 3339 with its UTC offset")
+		if err == nil {
+			in.PhoneTime = &t
+		}
+	}
 }
 
 func parseFloat(v *errs.Validation, field, s string, limit float64) *float64 {

@@ -54,7 +54,8 @@ func router(t testing.TB) *gin.Engine {
 		t.Fatal(err)
 	}
 	cfg := config.PhotoConfig{MaxUploadBytes: 1 << 20, MaxPixels: 64_000_000, MaxSide: 16384, GPSMismatchM: 200,
-		TimeMismatch: time.Hour, PHashDistance: 6, StorageDeadline: 5 * time.Second, SignedURLTTL: time.Minute}
+		TimeMismatch: time.Hour, PHashDistance: 6, StorageDeadline: 5 * time.Second, SignedURLTTL: time.Minute,
+		UploadMemory: 8 << 20}
 	svc, err := photos.New(photos.Deps{Store: photosdb.NewPhotos(db), Jobs: jobsdb.New(db), Objects: objs,
 		Parents: parents{}, Config: cfg, Log: storetest.Logger(t)})
 	if err != nil {

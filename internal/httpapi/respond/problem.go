@@ -41,6 +41,7 @@ var statusOf = map[errs.Kind]int{
 	errs.KindUnsupportedMedia: http.StatusUnsupportedMediaType,
 	errs.KindTooManyRequests:  http.StatusTooManyRequests,
 	errs.KindUnavailable:      http.StatusServiceUnavailable,
+	errs.KindLengthRequired:   http.StatusLengthRequired,
 }
 
 // Classify gives the status an error is answered with and, for a domain
