@@ -150,7 +150,7 @@ func (s *Service) Acknowledge(ctx context.Context, p auth.Principal, id, note st
 	if err := s.apply(ctx, p, o, step{act: ActAcknowledge, to: StatusAcknowledged, reason: strings.TrimSpace(note)}); err != nil {
 		return Detail{}, err
 	}
-	return s.Get(ctx, p, id)
+	return s.readBack(ctx, p, id)
 }
 
 // NewResponse is the responsible unit's answer.
@@ -215,7 +215,7 @@ func (s *Service) Respond(ctx context.Context, p auth.Principal, id string, n Ne
 	if err != nil {
 		return Detail{}, "", err
 	}
-	d, err := s.Get(ctx, p, id)
+	d, err := s.readBack(ctx, p, id)
 	return d, r.ID, err
 }
 
@@ -279,7 +279,7 @@ func (s *Service) Verify(ctx context.Context, p auth.Principal, id, checkID, not
 	if err != nil {
 		return Detail{}, err
 	}
-	return s.Get(ctx, p, id)
+	return s.readBack(ctx, p, id)
 }
 
 // Reject sends a response back to the responsible unit with the reason.
@@ -296,7 +296,7 @@ func (s *Service) Reject(ctx context.Context, p auth.Principal, id, reason strin
 	if err != nil {
 		return Detail{}, err
 	}
-	return s.Get(ctx, p, id)
+	return s.readBack(ctx, p, id)
 }
 
 // Cancel withdraws an order, with the reason.
@@ -311,5 +311,5 @@ func (s *Service) Cancel(ctx context.Context, p auth.Principal, id, reason strin
 	if err := s.apply(ctx, p, o, step{act: ActCancel, to: StatusCancelled, reason: strings.TrimSpace(reason)}); err != nil {
 		return Detail{}, err
 	}
-	return s.Get(ctx, p, id)
+	return s.readBack(ctx, p, id)
 }

@@ -258,7 +258,7 @@ func (s *Service) Create(ctx context.Context, p auth.Principal, n NewOrder) (Det
 	if err := s.d.Store.InTx(ctx, func(ctx context.Context) error { return s.issue(ctx, p, &o) }); err != nil {
 		return Detail{}, err
 	}
-	return s.Get(ctx, p, o.ID)
+	return s.readBack(ctx, p, o.ID)
 }
 
 // issue numbers and stores a prepared order, with its first event, audit
