@@ -59,7 +59,7 @@ LATENCY_LIMIT=4s   # an upload's server time: the deadline plus 1 s for spooling
 
 WORK=$(mktemp -d /tmp/faultdrill.XXXXXX)
 FD_MINIO_USER=faultdrill FD_MINIO_PASS=faultdrill-$RANDOM$RANDOM$RANDOM
-MINIO_PID= FP_PID= PROXY_PID= LOAD_PID= READYZ_PID= DAY_PID= B_PID= DBS=() CRASH_PG=
+MINIO_PID= FP_PID= PROXY_PID= LOAD_PID= READYZ_PID= DAY_PID= B_PID= DBS=() CRASH_PG= VERIFY_FLAGS=()
 FAILED=0
 
 cleanup() {
@@ -188,14 +188,14 @@ minio-hang() {
 
 keys_in_progress() { psql -tA -d "$DB_DIRECT" -c "SELECT count(*) FROM idempotency_keys WHERE status = 0"; }
 
-# verify_day LOG...: a field day's invariants (faultdrill verify, as the
+# verify_day LOG...: a field day's invariants (plus VERIFY_FLAGS) (faultdrill verify, as the
 # office, who sees every check), then check_stores.
 verify_day() {
   local header=()
   [ "$ROWS" = 0 ] && header=(-header)
   "$FD" verify "${header[@]}" -scenario "$NAME" -base "$BASE" -user office -password demo-office-pass \
     -state "$S/state.json" -db "$DB_DIRECT" -s3 "$MINIO_ADDR" -s3-access "$FD_MINIO_USER" -s3-secret "$FD_MINIO_PASS" \
-    -bucket "$BUCKET" -render-wait "$RENDER_WAIT" -orphans-made "$(cat "$@" | grep -c 'object left for the sweeper' || true)" \
+    -bucket "$BUCKET" -render-wait "$RENDER_WAIT" "${VERIFY_FLAGS[@]}" -orphans-made "$(cat "$@" | grep -c 'object left for the sweeper' || true)" \
     2>"$S/verify.err" | tee -a "$WORK/table" || true
   if [ -s "$S/verify.err" ]; then FAILED=$((FAILED + 1)); cat "$S/verify.err" >&2; fi
   ROWS=$((ROWS + 1))
@@ -293,7 +293,9 @@ fieldday-crash() {
     FAILED=$((FAILED + 1)); say "fieldday-crash: the field day did not finish (exit $rc, $keys keys in progress)"
     tail -n 30 "$S/fieldday.txt" >&2; tail -n 20 "$LOG" >&2
   fi
+  VERIFY_FLAGS=(-latency-limit "$LATENCY_LIMIT" -render-grace "$RENDER_GRACE")
   verify_day "$LOG"
+  VERIFY_FLAGS=()
   stop_pid "$FP_PID"; FP_PID=
   if [ "${KEEP:-0}" != 1 ]; then crash_pg_stop; rm -rf "$CRASH_PG"; CRASH_PG=; fi
 }

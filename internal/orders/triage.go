@@ -121,5 +121,5 @@ func (s *Service) IssueFromTriage(ctx context.Context, p auth.Principal, checkID
 	if err != nil {
 		return Detail{}, err
 	}
-	return s.readBack(ctx, p, o.ID)
+	return s.Get(ctx, p, o.ID)
 }
