@@ -12,6 +12,7 @@ import (
 	"github.com/fieldproof/fieldproof/internal/auth"
 	"github.com/fieldproof/fieldproof/internal/checklists"
 	"github.com/fieldproof/fieldproof/internal/errs"
+	"github.com/fieldproof/fieldproof/internal/idempotency"
 	"github.com/fieldproof/fieldproof/internal/policy"
 )
 
@@ -198,11 +199,19 @@ func (s *Service) Respond(ctx context.Context, p auth.Principal, id string, n Ne
 	if err := n.validate(now); err != nil {
 		return Detail{}, "", err
 	}
+	rid, derived := idempotency.DerivedID(ctx, "order_response")
+	if derived {
+		// A retry of a response that committed without its answer being
+		// recorded answers that response, not "already responded".
+		if d, ok, err := s.respondedBefore(ctx, p, id, rid); ok || err != nil {
+			return d, rid, err
+		}
+	}
 	o, err := s.authorize(ctx, p, id, policy.RespondOrder)
 	if err != nil {
 		return Detail{}, "", err
 	}
-	r := Response{ID: uuid.NewString(), OrderID: o.ID, ProjectID: o.ProjectID, Text: strings.TrimSpace(n.Text),
+	r := Response{ID: rid, OrderID: o.ID, ProjectID: o.ProjectID, Text: strings.TrimSpace(n.Text),
 		PhotoIDs: n.PhotoIDs, Location: n.Location, CapturedAt: n.CapturedAt, SubmittedBy: p.UserID, SubmittedAt: now}
 	err = s.apply(ctx, p, o, step{act: ActRespond, to: StatusResponded, responseID: r.ID,
 		before: func(ctx context.Context) error { return s.d.Store.InsertResponse(ctx, r) },
@@ -312,4 +321,23 @@ func (s *Service) Cancel(ctx context.Context, p auth.Principal, id, reason strin
 		return Detail{}, err
 	}
 	return s.Get(ctx, p, id)
+}
+
+// respondedBefore finds the response rid on order id by this user, made by
+// an earlier run of the same keyed request (see idempotency.DerivedID).
+func (s *Service) respondedBefore(ctx context.Context, p auth.Principal, id, rid string) (Detail, bool, error) {
+	if _, _, _, err := s.access(ctx, p, id); err != nil {
+		return Detail{}, false, nil // the normal path gives the right refusal
+	}
+	rs, err := s.d.Store.Responses(ctx, id)
+	if err != nil {
+		return Detail{}, false, err
+	}
+	for _, r := range rs {
+		if r.ID == rid && r.SubmittedBy == p.UserID {
+			d, err := s.Get(ctx, p, id)
+			return d, true, err
+		}
+	}
+	return Detail{}, false, nil
 }

@@ -9,12 +9,11 @@ import (
 	"strings"
 	"time"
 
-	"github.com/google/uuid"
-
 	"github.com/fieldproof/fieldproof/internal/auth"
 	"github.com/fieldproof/fieldproof/internal/checklists"
 	"github.com/fieldproof/fieldproof/internal/checks"
 	"github.com/fieldproof/fieldproof/internal/errs"
+	"github.com/fieldproof/fieldproof/internal/idempotency"
 	"github.com/fieldproof/fieldproof/internal/policy"
 	"github.com/fieldproof/fieldproof/internal/projects"
 )
@@ -164,7 +163,8 @@ func (s *Service) prepare(ctx context.Context, p auth.Principal, n NewOrder, fro
 	if err := n.validate(now, fromTriage); err != nil {
 		return Order{}, err
 	}
-	o := Order{ID: uuid.NewString(), ProjectID: n.ProjectID, Items: n.Items, Defect: strings.TrimSpace(n.Defect),
+	id, _ := idempotency.DerivedID(ctx, "order")
+	o := Order{ID: id, ProjectID: n.ProjectID, Items: n.Items, Defect: strings.TrimSpace(n.Defect),
 		Severity: n.Severity, RequiredAction: strings.TrimSpace(n.RequiredAction), Notes: n.Notes,
 		Status: StatusIssued, CreatedBy: p.UserID, CreatedAt: now, UpdatedAt: now}
 	if n.CheckID != "" {
@@ -256,9 +256,25 @@ func (s *Service) Create(ctx context.Context, p auth.Principal, n NewOrder) (Det
 		return Detail{}, err
 	}
 	if err := s.d.Store.InTx(ctx, func(ctx context.Context) error { return s.issue(ctx, p, &o) }); err != nil {
+		if s.issuedBefore(ctx, p, o, err) {
+			return s.Get(ctx, p, o.ID)
+		}
 		return Detail{}, err
 	}
 	return s.Get(ctx, p, o.ID)
+}
+
+// issuedBefore: the create ran before under the same Idempotency-Key and
+// committed, but its answer was never recorded (see
+// idempotency.DerivedID), so its order is the answer. The same creator,
+// project and source check are required: a key reused for another order
+// after a released key stays a conflict.
+func (s *Service) issuedBefore(ctx context.Context, p auth.Principal, o Order, err error) bool {
+	if _, derived := idempotency.DerivedID(ctx, "order"); !derived || !errors.Is(err, errs.ErrConflict) {
+		return false
+	}
+	prev, gerr := s.d.Store.Get(ctx, o.ID)
+	return gerr == nil && prev.CreatedBy == p.UserID && prev.ProjectID == o.ProjectID && prev.SourceCheckID == o.SourceCheckID
 }
 
 // issue numbers and stores a prepared order, with its first event, audit

@@ -76,6 +76,22 @@ func (a *api) do(ctx context.Context, method, path, ctype string, body []byte, r
 // doKey sends the request with an Idempotency-Key (when not empty), so
 // that a retried create is answered, not repeated.
 func (a *api) doKey(ctx context.Context, method, path, ctype string, body []byte, rate int, key string) result {
+	h := http.Header{}
+	if body != nil {
+		h.Set("Content-Type", ctype)
+	}
+	if a.token != "" {
+		h.Set("Authorization", "Bearer "+a.token)
+	}
+	if key != "" {
+		h.Set("Idempotency-Key", key)
+	}
+	return a.doURL(ctx, method, a.base+path, h, body, rate)
+}
+
+// doURL sends one request to an absolute URL with exactly the headers
+// given (a presigned PUT carries no bearer token), timing the server.
+func (a *api) doURL(ctx context.Context, method, target string, h http.Header, body []byte, rate int) result {
 	var rd io.Reader
 	if body != nil {
 		rd = bytes.NewReader(body)
@@ -83,19 +99,13 @@ func (a *api) doKey(ctx context.Context, method, path, ctype string, body []byte
 			rd = &throttled{r: rd, rate: rate, ctx: ctx}
 		}
 	}
-	req, err := http.NewRequestWithContext(ctx, method, a.base+path, rd)
+	req, err := http.NewRequestWithContext(ctx, method, target, rd)
 	if err != nil {
 		return result{err: err}
 	}
+	req.Header = h
 	if body != nil {
 		req.ContentLength = int64(len(body))
-		req.Header.Set("Content-Type", ctype)
-	}
-	if a.token != "" {
-		req.Header.Set("Authorization", "Bearer "+a.token)
-	}
-	if key != "" {
-		req.Header.Set("Idempotency-Key", key)
 	}
 	var wrote, first time.Time
 	req = req.WithContext(httptrace.WithClientTrace(req.Context(), &httptrace.ClientTrace{

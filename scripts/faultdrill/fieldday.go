@@ -27,7 +27,7 @@ import (
 type fielddayOpts struct {
 	base, admin, adminPass, office, officePass, contractor, contractorPass string
 	photos, state                                                          string
-	phones, rounds, orderEvery, generated, rate, pid, minTP                int
+	phones, rounds, orderEvery, generated, rate, pid, minTP, directEvery   int
 	db                                                                     string
 	s3, s3Access, s3Secret                                                 string
 	maxRun                                                                 time.Duration
@@ -53,6 +53,7 @@ func fielddayCmd(args []string) error {
 	fs.IntVar(&o.phones, "n", 8, "phones at once")
 	fs.IntVar(&o.rounds, "rounds", 2, "checks each phone files, one after the other")
 	fs.IntVar(&o.orderEvery, "order-every", 4, "every k-th check is a failed one that the phone takes from order to verified closure")
+	fs.IntVar(&o.directEvery, "direct-every", 0, "every k-th phone uploads its checks' photos by presigned PUT (start, PUT, complete); 0: none")
 	fs.IntVar(&o.minTP, "throughput-photos", 96, "photos in the throughput comparison at the least (more checks per client when there are few)")
 	fs.StringVar(&o.db, "db", "", "postgres:// URL (loopback, read only): wait for the rendition queue to drain before the throughput comparison")
 	fs.IntVar(&o.generated, "generated", 6, "distinct generated 12-megapixel JPEGs to draw from")
@@ -218,7 +219,8 @@ func (f *fieldday) finish() error {
 			problems = append(problems, fmt.Sprintf("order %s ended %q, not closed", o.ID, o.Status))
 		}
 	}
-	fmt.Printf("\nchecks complete with 3 photos: %d/%d; orders taken to verified closure: %d/%d\n", done, len(f.st.Phones), closed, len(f.orders))
+	fmt.Printf("\nchecks complete with 3 photos: %d/%d; orders taken to verified closure: %d/%d; photos uploaded by presigned PUT: %d\n",
+		done, len(f.st.Phones), closed, len(f.orders), f.st.Direct)
 	if len(problems) > 0 {
 		for i, p := range problems {
 			if i == 12 {
@@ -292,6 +294,7 @@ type fieldPhone struct {
 	user, pass string
 	a          *api
 	cursor     string
+	direct     bool // uploads its checks' photos by presigned PUT
 }
 
 // createPhones makes one inspector per phone, as the admin would.
@@ -306,7 +309,8 @@ func (f *fieldday) createPhones(ctx context.Context) ([]*fieldPhone, error) {
 	var firstErr error
 	var mu sync.Mutex
 	for i := range phones {
-		ph := &fieldPhone{n: i, user: fmt.Sprintf("fd-%s-%03d", f.run, i), pass: "fieldday-pass-" + f.run}
+		ph := &fieldPhone{n: i, user: fmt.Sprintf("fd-%s-%03d", f.run, i), pass: "fieldday-pass-" + f.run,
+			direct: f.o.directEvery > 0 && i%f.o.directEvery == f.o.directEvery-1}
 		phones[i] = ph
 		wg.Add(1)
 		sem <- struct{}{}

@@ -90,11 +90,12 @@ func (f *fieldday) checkRound(ctx context.Context, ph *fieldPhone, p *Phone, n i
 		return
 	}
 	p.CheckStatus = r.status
+	p.Direct = ph.direct
 	for i, id := range p.PhotoIDs {
 		data := f.photo(n, i, id)
 		sum := sha256.Sum256(data)
 		p.SentSHA = append(p.SentSHA, hex.EncodeToString(sum[:]))
-		status, ack, err := f.upload(ctx, ph.a, "/api/v1/checks/"+p.CheckID+"/photos", id, data)
+		status, ack, err := f.checkPhoto(ctx, ph, p.CheckID, id, data)
 		if err != nil {
 			p.Err = fmt.Sprintf("photo %d: %v", i, err)
 			return
@@ -153,6 +154,32 @@ func (f *fieldday) uploadAs(ctx context.Context, op string, a *api, path, id str
 	return r.status, ack.SHA256, nil
 }
 
+// checkPhoto uploads one photo of a check the way this phone does:
+// multipart through the API, or by presigned PUT (directUpload).
+func (f *fieldday) checkPhoto(ctx context.Context, ph *fieldPhone, checkID, id string, data []byte) (int, string, error) {
+	if !ph.direct {
+		return f.upload(ctx, ph.a, "/api/v1/checks/"+checkID+"/photos", id, data)
+	}
+	r, err := directUpload(ctx, ph.a, checkID, id, data, f.o.rate, func(op string, attempt int, r result, sent int) {
+		f.stats.add(op, r, sent)
+		f.mu.Lock()
+		f.st.record(op == opDirectComplete, attempt, r)
+		f.mu.Unlock()
+	})
+	if err != nil {
+		return 0, "", err
+	}
+	var ack struct {
+		SHA256 string `json:"sha256"`
+	}
+	_ = json.Unmarshal(r.body, &ack)
+	f.mu.Lock()
+	f.uploadB += int64(len(data))
+	f.st.Direct++
+	f.mu.Unlock()
+	return r.status, ack.SHA256, nil
+}
+
 // extraPhoto records a photo outside a phone's check (an order's) for verify.
 func (f *fieldday) extraPhoto(id string, data []byte, status int, ack string) {
 	sum := sha256.Sum256(data)
@@ -195,6 +222,9 @@ func (f *fieldday) orderCycle(ctx context.Context, ph *fieldPhone, proj project,
 		return
 	}
 	id := od.ID
+	f.mu.Lock()
+	f.st.Extra.Orders = append(f.st.Extra.Orders, id)
+	f.mu.Unlock()
 	if !step(f.call(ctx, f.contractor, "order.acknowledge", http.MethodPost, "/api/v1/orders/"+id+"/acknowledge", map[string]any{}, "")) {
 		return
 	}
@@ -208,6 +238,9 @@ func (f *fieldday) orderCycle(ctx context.Context, ph *fieldPhone, proj project,
 		out.Status = "error: the order lists no response"
 		return
 	}
+	f.mu.Lock()
+	f.st.Extra.Responses++
+	f.mu.Unlock()
 	rid := od.Responses[len(od.Responses)-1].ID
 	data := f.photo(n+1, 0, rp)
 	status, ack, err := f.upload(ctx, f.contractor, "/api/v1/orders/"+id+"/responses/"+rid+"/photos", rp, data)
@@ -228,7 +261,7 @@ func (f *fieldday) orderCycle(ctx context.Context, ph *fieldPhone, proj project,
 	f.st.Extra.Checks = append(f.st.Extra.Checks, vc)
 	f.mu.Unlock()
 	data = f.photo(n+2, 0, vp)
-	status, ack, err = f.upload(ctx, ph.a, "/api/v1/checks/"+vc+"/photos", vp, data)
+	status, ack, err = f.checkPhoto(ctx, ph, vc, vp, data)
 	if err != nil {
 		out.Status = "error: verification photo: " + err.Error()
 		return

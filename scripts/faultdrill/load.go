@@ -36,6 +36,7 @@ type Phone struct {
 	AckStatus   []int    `json:"ack_status"`   // per photo: 201 or 200 once acknowledged
 	AckSHA      []string `json:"ack_sha256"`   // per photo: the sha256 in the acknowledgement
 	Done        bool     `json:"done"`
+	Direct      bool     `json:"direct,omitempty"` // its photos went by presigned PUT (direct.go)
 	Err         string   `json:"err,omitempty"`
 }
 
@@ -44,6 +45,7 @@ type Load struct {
 	Phones      []*Phone       `json:"phones"`
 	Uploads     int            `json:"upload_attempts"`
 	Acked       int            `json:"uploads_acknowledged"`
+	Direct      int            `json:"direct_photos"`   // photos acknowledged after a presigned PUT
 	Retried     int            `json:"uploads_retried"` // attempts that were retries of an earlier attempt
 	CheckTries  int            `json:"check_attempts"`
 	Statuses    map[string]int `json:"statuses"` // every answer by status ("neterr" for no answer)
@@ -60,6 +62,10 @@ type Load struct {
 type Extra struct {
 	Checks []string     `json:"checks,omitempty"`
 	Photos []ExtraPhoto `json:"photos,omitempty"`
+	// Orders the server acknowledged issuing, and responses it
+	// acknowledged, for "one order per Idempotency-Key".
+	Orders    []string `json:"orders,omitempty"`
+	Responses int      `json:"responses,omitempty"`
 }
 
 // ExtraPhoto is one such photo as sent and acknowledged.
@@ -72,7 +78,7 @@ type ExtraPhoto struct {
 
 type loadOpts struct {
 	base, user, password, photos, state, progress string
-	conc, maxPhones, rate                         int
+	conc, maxPhones, rate, directEvery            int
 	think, maxRun, drain                          time.Duration
 }
 
@@ -88,6 +94,7 @@ func loadCmd(args []string) error {
 	fs.IntVar(&o.conc, "c", 50, "concurrent phones")
 	fs.IntVar(&o.maxPhones, "n", 2000, "start at most this many phones in all")
 	fs.IntVar(&o.rate, "rate", 128<<10, "each phone's upload rate, bytes/s (0 = unthrottled)")
+	fs.IntVar(&o.directEvery, "direct-every", 0, "every k-th phone uploads by presigned PUT (start, PUT, complete); 0: none")
 	fs.DurationVar(&o.think, "think", 50*time.Millisecond, "pause between a phone's requests")
 	fs.DurationVar(&o.maxRun, "d", 5*time.Minute, "start no new phone after this long (SIGTERM/SIGINT stops earlier)")
 	fs.DurationVar(&o.drain, "drain", 90*time.Second, "after the stop, phones in progress keep retrying at most this long")
@@ -272,15 +279,22 @@ func (l *loader) runPhone(ctx context.Context, p *Phone, n int) {
 		return
 	}
 	p.CheckStatus = r.status
+	p.Direct = l.o.directEvery > 0 && n%l.o.directEvery == 0
 	for i, id := range p.PhotoIDs {
 		sleep(ctx, l.o.think)
 		data := l.photoBytes(n, i, id)
 		sum := sha256.Sum256(data)
 		p.SentSHA = append(p.SentSHA, hex.EncodeToString(sum[:]))
-		form, ctype := multipartBody(id, data)
-		r, err := l.retry(ctx, true, func() result {
-			return l.a.do(ctx, http.MethodPost, "/api/v1/checks/"+p.CheckID+"/photos", ctype, form, l.o.rate)
-		})
+		var r result
+		var err error
+		if p.Direct {
+			r, err = l.direct(ctx, p.CheckID, id, data)
+		} else {
+			form, ctype := multipartBody(id, data)
+			r, err = l.retry(ctx, true, func() result {
+				return l.a.do(ctx, http.MethodPost, "/api/v1/checks/"+p.CheckID+"/photos", ctype, form, l.o.rate)
+			})
+		}
 		if err != nil {
 			p.Err = fmt.Sprintf("photo %d: %v", i, err)
 			return
@@ -293,6 +307,23 @@ func (l *loader) runPhone(ctx context.Context, p *Phone, n int) {
 		l.acked.Add(1)
 	}
 	p.Done = true
+}
+
+// direct uploads one photo by presigned PUT (directUpload), counting the
+// PUT and the completion as the upload in flight; the completion is what
+// the Load counts as the upload attempt.
+func (l *loader) direct(ctx context.Context, checkID, id string, data []byte) (result, error) {
+	l.flight.Add(1)
+	defer l.flight.Add(-1)
+	r, err := directUpload(ctx, l.a, checkID, id, data, l.o.rate, func(op string, attempt int, r result, _ int) {
+		l.record(op == opDirectComplete, attempt, r)
+	})
+	if err == nil {
+		l.mu.Lock()
+		l.st.Direct++
+		l.mu.Unlock()
+	}
+	return r, err
 }
 
 // retry sends one request until the server accepts it (see untilAccepted),

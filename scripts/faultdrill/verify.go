@@ -179,6 +179,9 @@ func loadCells(v *verdict, st *Load, o verifyOpts) {
 	}
 	v.cells["phones"] = fmt.Sprintf("%d (%d)", len(st.Phones), done)
 	v.cells["uploads"] = fmt.Sprintf("%d / %d / %d", st.Uploads, st.Acked, st.Retried)
+	if st.Direct > 0 {
+		v.cells["uploads"] += fmt.Sprintf(" (%d photos by presigned PUT)", st.Direct)
+	}
 	var parts []string
 	for _, k := range sortedKeys(st.Statuses) {
 		parts = append(parts, fmt.Sprintf("%s×%d", k, st.Statuses[k]))
@@ -475,6 +478,7 @@ func rowChecks(ctx context.Context, v *verdict, db *pgx.Conn, mc *minio.Client, 
 	if len(all) != acked {
 		v.fail("%d photo rows, %d photos acknowledged", len(all), acked)
 	}
+	orderChecks(ctx, v, db, st)
 	missing := 0
 	for _, r := range all {
 		if !sent[r.id] {
@@ -493,6 +497,47 @@ func rowChecks(ctx context.Context, v *verdict, db *pgx.Conn, mc *minio.Client, 
 	if missing == 0 {
 		v.cells["rows"] = fmt.Sprintf("%d rows, 0 missing", len(all))
 	}
+}
+
+// orderChecks: one order per order the drill issued (each issued with its
+// own Idempotency-Key, retried with it) and one response per response it
+// submitted, none the drill did not make.
+func orderChecks(ctx context.Context, v *verdict, db *pgx.Conn, st *Load) {
+	if len(st.Extra.Orders) == 0 {
+		return
+	}
+	issued := map[string]bool{}
+	for _, id := range st.Extra.Orders {
+		issued[id] = true
+	}
+	rows, err := db.Query(ctx, `SELECT o.id, (SELECT count(*) FROM order_responses r WHERE r.order_id = o.id)
+		FROM orders o WHERE o.created_at >= $1`, st.Started)
+	if err != nil {
+		v.fail("orders query: %v", err)
+		return
+	}
+	defer rows.Close()
+	n, responses := 0, 0
+	for rows.Next() {
+		var id string
+		var r int
+		if err := rows.Scan(&id, &r); err != nil {
+			v.fail("orders scan: %v", err)
+			return
+		}
+		n++
+		responses += r
+		if !issued[id] {
+			v.fail("order row %s was never acknowledged to the drill (a retried issue made a second order?)", id)
+		}
+	}
+	if n != len(issued) {
+		v.fail("%d order rows, the drill issued %d orders", n, len(issued))
+	}
+	if responses != st.Extra.Responses {
+		v.fail("%d order responses, the drill submitted %d", responses, st.Extra.Responses)
+	}
+	v.cells["checks"] += fmt.Sprintf("; %d orders, %d responses", n, responses)
 }
 
 // orphans lists originals no photo row references.

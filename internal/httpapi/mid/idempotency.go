@@ -71,7 +71,7 @@ func Idempotency(svc *idempotency.Service, uploads map[string]Upload) gin.Handle
 		// renewed, its context ends before a retry may take the key over.
 		reqCtx := c.Request.Context()
 		held, stop := svc.Hold(reqCtx, claim)
-		c.Request = c.Request.WithContext(held)
+		c.Request = c.Request.WithContext(idempotency.WithKey(held, p.UserID, key))
 		tee := &teeWriter{ResponseWriter: c.Writer}
 		c.Writer = tee
 		c.Next()
