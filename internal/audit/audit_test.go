@@ -321,3 +321,35 @@ func TestSealHookFailureRollsBackTheBatch(t *testing.T) {
 		t.Fatalf("sealed %d, want 3", n)
 	}
 }
+
+// A replica seals only while it holds the sealer lease: two replicas'
+// loops take turns by it, and the one without it seals nothing.
+func TestSealerSealsOnlyUnderTheLease(t *testing.T) {
+	db := storetest.SQLite(t)
+	ctx := context.Background()
+	svc := newService(t, db, testKey(t), time.Now)
+	lease := func(holder string) func(context.Context, time.Time) (bool, error) {
+		return func(ctx context.Context, until time.Time) (bool, error) {
+			return db.TryLease(ctx, "audit.sealer", holder, time.Now(), until)
+		}
+	}
+	a := audit.Sealer{Service: svc, Interval: time.Second, TryLease: lease("a")}
+	b := audit.Sealer{Service: svc, Interval: time.Second, TryLease: lease("b")}
+	record(t, svc, 3)
+	if err := a.Round(ctx); err != nil {
+		t.Fatal(err)
+	}
+	record(t, svc, 2)
+	if err := b.Round(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if cp, err := svc.Checkpoint(ctx); err != nil || cp.Size != 3 {
+		t.Fatalf("b sealed while a held the lease: %+v %v", cp, err)
+	}
+	if err := a.Round(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if cp, err := svc.Checkpoint(ctx); err != nil || cp.Size != 5 {
+		t.Fatalf("a's next round: %+v %v", cp, err)
+	}
+}
