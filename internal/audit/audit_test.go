@@ -243,7 +243,10 @@ func TestConcurrentWritesAndSealers(t *testing.T) {
 				return nil
 			})
 		}
-		stop := make(chan struct{})
+		// Sealers run while writers write: each sealer seals whenever a
+		// write has signalled (not in a spin, which on SQLite's one write
+		// lock would starve the writers).
+		stop, kick := make(chan struct{}), make(chan struct{}, 1)
 		sealErrs := make(chan error, 2)
 		for _, s := range []*audit.Service{a, b} {
 			go func() {
@@ -252,7 +255,7 @@ func TestConcurrentWritesAndSealers(t *testing.T) {
 					case <-stop:
 						sealErrs <- nil
 						return
-					default:
+					case <-kick:
 					}
 					if _, err := s.SealNow(ctx); err != nil {
 						sealErrs <- err
@@ -267,7 +270,17 @@ func TestConcurrentWritesAndSealers(t *testing.T) {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				record(t, a, each)
+				for i := range each {
+					if err := a.Record(ctx, auth.Principal{UserID: "u-office", Role: auth.RoleOffice}, "project.update", "project",
+						fmt.Sprintf("p-%d", i), nil); err != nil {
+						t.Error(err)
+						return
+					}
+					select {
+					case kick <- struct{}{}:
+					default:
+					}
+				}
 			}()
 		}
 		wg.Wait()
