@@ -75,7 +75,7 @@ echo "periods: $(kv first_period) … $CURRENT (under way); last month $LAST; mo
 export FIELDPROOF_DATA_DIR=$WORK/data FIELDPROOF_DATABASE_URL=$URL
 export FIELDPROOF_S3_ENDPOINT=127.0.0.1:9000 FIELDPROOF_S3_BUCKET="fp-monthly-$$"
 export FIELDPROOF_S3_ACCESS_KEY=$MINIO_ROOT_USER FIELDPROOF_S3_SECRET_KEY=$MINIO_ROOT_PASSWORD
-export FIELDPROOF_JWT_KEY=bench-signing-key-0123456789abcdef0123 FIELDPROOF_LOG_LEVEL=warn
+export FIELDPROOF_AUDIT_KEY='PRIVATE+KEY+fieldproof-dev+3564fc05+AcTk2em+CVJ7tW1GzKraVFGvyvw+li9LkdmwmB8sYqKJ' FIELDPROOF_JWT_KEY=bench-signing-key-0123456789abcdef0123 FIELDPROOF_LOG_LEVEL=warn
 ready() { for _ in $(seq 1 120); do curl -fsS -o /dev/null "http://127.0.0.1:$1/readyz" 2>/dev/null && return 0; sleep 0.5; done; return 1; }
 FIELDPROOF_ADDR=127.0.0.1:$PORT "$WORK/fieldproof" serve >"$WORK/server.log" 2>&1 &
 SERVER_PID=$!

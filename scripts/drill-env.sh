@@ -74,5 +74,5 @@ drill_database() {
   export FIELDPROOF_DATABASE_URL="postgres://$PGUSER@127.0.0.1:${2:-$PGPORT}/$db?sslmode=disable"
   export FIELDPROOF_S3_ENDPOINT=$MINIO_ADDR FIELDPROOF_S3_BUCKET=$BUCKET
   export FIELDPROOF_S3_ACCESS_KEY=$FD_MINIO_USER FIELDPROOF_S3_SECRET_KEY=$FD_MINIO_PASS
-  export FIELDPROOF_JWT_KEY=faultdrill-signing-key-0123456789abcdef FIELDPROOF_ADMIN_PASSWORD=faultdrill-admin-pass
+  export FIELDPROOF_AUDIT_KEY='PRIVATE+KEY+fieldproof-dev+3564fc05+AcTk2em+CVJ7tW1GzKraVFGvyvw+li9LkdmwmB8sYqKJ' FIELDPROOF_JWT_KEY=faultdrill-signing-key-0123456789abcdef FIELDPROOF_ADMIN_PASSWORD=faultdrill-admin-pass
 }

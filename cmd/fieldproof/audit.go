@@ -18,6 +18,7 @@ const auditUsage = `usage:
   fieldproof audit export FILE
   fieldproof audit verify-proof --proof FILE --key VERIFIERKEY
   fieldproof audit key
+  fieldproof audit keygen [NAME]
 `
 
 // auditCommand runs the audit log's operator commands. verify against the
@@ -55,6 +56,24 @@ func auditCommand(ctx context.Context, args []string, stdout io.Writer) error {
 			return usageError(auditUsage)
 		}
 		return verifyProof(*file, *key, stdout)
+	case "keygen":
+		if len(args) > 2 {
+			return usageError(auditUsage)
+		}
+		name := "fieldproof-audit"
+		if len(args) == 2 {
+			name = args[1]
+		}
+		skey, err := audit.GenerateKey(name)
+		if err != nil {
+			return err
+		}
+		k, err := audit.ParseKey(skey, "-")
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "FIELDPROOF_AUDIT_KEY=%s\n# verifier key, to publish:\n%s\n", skey, k.VerifierKey)
+		return nil
 	case "key":
 		a, err := open(ctx, io.Discard, false)
 		if err != nil {

@@ -28,7 +28,11 @@ commands:
   audit verify --export FILE --key VERIFIERKEY
                      check an export offline with only the published key
   audit export FILE  write the sealed log, checkpoints and verifier key (JSON lines)
+  audit verify-proof --proof FILE --key VERIFIERKEY
+                     check one inclusion proof (the API's, or a report's)
   audit key          print the verifier key to publish
+  audit keygen [NAME]
+                     make a new audit signing key (for FIELDPROOF_AUDIT_KEY)
   version            print the schema version
 
 Configuration comes from FIELDPROOF_* environment variables; see README.md.

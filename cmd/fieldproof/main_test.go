@@ -3,15 +3,19 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"io"
 	"net"
 	"net/http"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/fieldproof/fieldproof/internal/audit"
 	"github.com/fieldproof/fieldproof/internal/auth"
+	"github.com/fieldproof/fieldproof/internal/httpapi/auditapi"
 )
 
 func freeAddr(t *testing.T) string {
@@ -122,5 +126,70 @@ func TestAuditVerifyOnAFreshDatabase(t *testing.T) {
 	last, err := a.srv.Audit.LastVerification(context.Background(), auth.Principal{UserID: "u", Role: auth.RoleAdmin})
 	if err != nil || last == nil || !last.OK || last.By != audit.ByCLI {
 		t.Fatalf("recorded run: %+v %v", last, err)
+	}
+}
+
+// An export verifies offline with the key `audit key` prints (kept in the
+// data dir in the embedded setup), fails with another key, and a proof
+// file as the API serves it verifies with verify-proof.
+func TestAuditExportVerifiesOffline(t *testing.T) {
+	dir := embeddedEnv(t)
+	ctx := context.Background()
+	var out bytes.Buffer
+	if err := run(ctx, []string{"audit", "key"}, &out, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	key := strings.TrimSpace(out.String())
+	file := filepath.Join(dir, "audit.jsonl")
+	out.Reset()
+	if err := run(ctx, []string{"audit", "export", file}, &out, io.Discard); err != nil || !strings.Contains(out.String(), key) {
+		t.Fatalf("export: %v %q", err, out.String())
+	}
+	out.Reset()
+	if err := run(ctx, []string{"audit", "verify", "--export", file, "--key", key}, &out, io.Discard); err != nil ||
+		!strings.Contains(out.String(), "audit log intact: ") || strings.Contains(out.String(), "intact: 0 entries") {
+		t.Fatalf("offline verify: %v %q", err, out.String())
+	}
+	skey, err := audit.GenerateKey("other")
+	if err != nil {
+		t.Fatal(err)
+	}
+	other, err := audit.ParseKey(skey, "x")
+	if err != nil {
+		t.Fatal(err)
+	}
+	out.Reset()
+	if err := run(ctx, []string{"audit", "verify", "--export", file, "--key", other.VerifierKey}, &out, io.Discard); err == nil ||
+		!strings.Contains(out.String(), "BROKEN") {
+		t.Fatalf("another key: %v %q", err, out.String())
+	}
+
+	a, err := open(ctx, io.Discard, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := a.srv.Audit.Inclusion(ctx, 1, 0)
+	a.close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := json.Marshal(auditapi.Inclusion(p))
+	if err != nil {
+		t.Fatal(err)
+	}
+	proofFile := filepath.Join(dir, "proof.json")
+	if err := os.WriteFile(proofFile, b, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out.Reset()
+	if err := run(ctx, []string{"audit", "verify-proof", "--proof", proofFile, "--key", key}, &out, io.Discard); err != nil ||
+		!strings.Contains(out.String(), "proof holds: entry 1") {
+		t.Fatalf("verify-proof: %v %q", err, out.String())
+	}
+	if err := os.WriteFile(proofFile, bytes.Replace(b, []byte(`"leaf_index":0`), []byte(`"leaf_index":1`), 1), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := run(ctx, []string{"audit", "verify-proof", "--proof", proofFile, "--key", key}, io.Discard, io.Discard); err == nil {
+		t.Fatal("a proof at another index verified")
 	}
 }

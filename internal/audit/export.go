@@ -9,57 +9,77 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strconv"
 	"time"
 )
 
 // An export is JSON lines: one header, then every sealed entry in seq
 // order, then every checkpoint — read after the entries, so each exported
-// entry is covered by an exported checkpoint. With only the verifier key
-// (published apart from the export), VerifyExport checks all of it.
+// entry is covered by an exported checkpoint. An entry's line carries its
+// leaf data itself (the canonical JSON array its leaf hash is over, see
+// LeafData), so a verifier hashes exactly what it reads:
+//
+//	{"type":"entry","leaf_hash":"<hex, as stored>","leaf":["fieldproof-audit-leaf-v1","<seq>",…]}
+//
+// With only the verifier key (published apart from the export),
+// VerifyExport checks all of it.
 type exportLine struct {
-	Type string `json:"type"` // "header", "entry" or "checkpoint"
+	Type string `json:"type"` // "header" or "checkpoint"; entries: see entryLine
 
 	// header
 	Origin      string `json:"origin,omitempty"`
 	VerifierKey string `json:"verifier_key,omitempty"`
 	LeafFormat  string `json:"leaf_format,omitempty"`
 
-	// entry
-	Seq       int64     `json:"seq,omitempty"`
-	At        time.Time `json:"at,omitzero"`
-	ActorID   string    `json:"actor_id,omitempty"`
-	ActorRole string    `json:"actor_role,omitempty"`
-	Action    string    `json:"action,omitempty"`
-	Entity    string    `json:"entity,omitempty"`
-	EntityID  string    `json:"entity_id,omitempty"`
-	Changes   string    `json:"changes,omitempty"`
-	RequestID string    `json:"request_id,omitempty"`
-	PrevHash  string    `json:"prev_hash,omitempty"`
-	Hash      string    `json:"hash,omitempty"`
-	LeafHash  string    `json:"leaf_hash,omitempty"`
-
 	// checkpoint
-	Size int64  `json:"size,omitempty"`
-	Root []byte `json:"root,omitempty"`
-	Note string `json:"note,omitempty"`
+	Size int64     `json:"size,omitempty"`
+	Root []byte    `json:"root,omitempty"`
+	Note string    `json:"note,omitempty"`
+	At   time.Time `json:"at,omitzero"`
 }
 
-func entryLine(e Entry) exportLine {
-	return exportLine{Type: "entry", Seq: e.Seq, At: e.At, ActorID: e.ActorID, ActorRole: e.ActorRole, Action: e.Action,
-		Entity: e.Entity, EntityID: e.EntityID, Changes: e.Changes, RequestID: e.RequestID, PrevHash: e.PrevHash,
-		Hash: e.Hash, LeafHash: hex.EncodeToString(e.LeafHash)}
+const (
+	entryPrefix = `{"type":"entry","leaf_hash":"`
+	leafField   = `","leaf":`
+)
+
+var leafPrefix = []byte(`["` + leafVersion + `","`)
+
+// entryLine is the entry's export line (with its newline).
+func entryLine(e Entry) []byte {
+	b := make([]byte, 0, 512)
+	b = append(b, entryPrefix...)
+	b = hex.AppendEncode(b, e.LeafHash)
+	b = append(b, leafField...)
+	b = append(b, LeafData(e)...)
+	return append(b, "}\n"...)
 }
 
-func (l exportLine) entry() (Entry, error) {
-	var leaf []byte // none recorded: only the checkpoints can judge the entry
-	if l.LeafHash != "" {
-		var err error
-		if leaf, err = hex.DecodeString(l.LeafHash); err != nil {
-			return Entry{}, fmt.Errorf("entry %d: leaf_hash is not hex", l.Seq)
+// parseEntryLine reads an entry line: the stored leaf hash (nil when none),
+// the leaf data as written, and the seq the leaf data names.
+func parseEntryLine(line []byte) (leafHash, leaf []byte, seq int64, err error) {
+	rest, ok := bytes.CutPrefix(line, []byte(entryPrefix))
+	if !ok {
+		return nil, nil, 0, errors.New("not an entry line")
+	}
+	h, rest, ok := bytes.Cut(rest, []byte(leafField))
+	if !ok || len(rest) < 2 || rest[len(rest)-1] != '}' {
+		return nil, nil, 0, errors.New("entry line: no leaf")
+	}
+	if len(h) > 0 {
+		if leafHash, err = hex.DecodeString(string(h)); err != nil {
+			return nil, nil, 0, errors.New("entry line: leaf_hash is not hex")
 		}
 	}
-	return Entry{Seq: l.Seq, At: l.At, ActorID: l.ActorID, ActorRole: l.ActorRole, Action: l.Action, Entity: l.Entity,
-		EntityID: l.EntityID, Changes: l.Changes, RequestID: l.RequestID, PrevHash: l.PrevHash, Hash: l.Hash, LeafHash: leaf}, nil
+	leaf = rest[:len(rest)-1]
+	digits, ok := bytes.CutPrefix(leaf, leafPrefix)
+	if end := bytes.IndexByte(digits, '"'); ok && end > 0 {
+		seq, err = strconv.ParseInt(string(digits[:end]), 10, 64)
+	}
+	if !ok || seq < 1 || err != nil {
+		return nil, nil, 0, errors.New("entry line: the leaf does not start with its format and seq")
+	}
+	return leafHash, leaf, seq, nil
 }
 
 // Export writes the sealed log, its checkpoints and the verifier key to w.
@@ -71,7 +91,8 @@ func (s *Service) Export(ctx context.Context, w io.Writer) (entries int64, err e
 	}
 	err = s.store.Scan(ctx, 0, func(e Entry) error {
 		entries++
-		return enc.Encode(entryLine(e))
+		_, err := bw.Write(entryLine(e))
+		return err
 	})
 	if err != nil {
 		return entries, err
@@ -114,15 +135,11 @@ func VerifyExport(r io.ReadSeeker, verifierKey string) (Report, error) {
 		if !bytes.HasPrefix(line, []byte(`{"type":"entry"`)) {
 			return nil
 		}
-		var l exportLine
-		if err := json.Unmarshal(line, &l); err != nil {
-			return fmt.Errorf("entry line: %w", err)
-		}
-		e, err := l.entry()
+		stored, leaf, seq, err := parseEntryLine(line)
 		if err != nil {
 			return err
 		}
-		if !v.add(e) {
+		if !v.addLeaf(seq, hasher.HashLeaf(leaf), stored) {
 			return errStop
 		}
 		return nil

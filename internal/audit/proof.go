@@ -150,3 +150,26 @@ func VerifyLeafProof(leafData []byte, index int64, checkpointNote string, hashes
 	}
 	return proof.VerifyInclusion(hasher, uint64(index), uint64(size), hasher.HashLeaf(leafData), hashes, root)
 }
+
+// Evidence is where a record's entry stands in the log: Proof is nil until
+// the entry is sealed; Found is false when there is no such entry.
+type Evidence struct {
+	Found bool
+	Entry Entry
+	Proof *InclusionProof
+}
+
+// EvidenceOf is the evidence of the newest entry of action on the entity
+// (a photo's "photo.upload"), with its inclusion proof against the latest
+// checkpoint once sealed.
+func (s *Service) EvidenceOf(ctx context.Context, entity, entityID, action string) (Evidence, error) {
+	e, found, err := s.Find(ctx, entity, entityID, action)
+	if err != nil || !found || !e.Sealed() {
+		return Evidence{Found: found, Entry: e}, err
+	}
+	p, err := s.Inclusion(ctx, e.Seq, 0)
+	if err != nil {
+		return Evidence{}, err
+	}
+	return Evidence{Found: true, Entry: e, Proof: &p}, nil
+}

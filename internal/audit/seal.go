@@ -216,11 +216,14 @@ type Sealer struct {
 
 // Run seals every Interval until ctx ends. The lease outlasts several
 // intervals, so a holder keeps it by renewing and a dead holder's lapses.
+// A failing round (a broken old chain, the database away) is reported and
+// retried after a doubling pause of up to a minute, not every interval.
 func (r Sealer) Run(ctx context.Context) {
 	if r.Interval <= 0 {
 		return
 	}
-	t := time.NewTicker(r.Interval)
+	wait := r.Interval
+	t := time.NewTimer(wait)
 	defer t.Stop()
 	for {
 		select {
@@ -228,9 +231,17 @@ func (r Sealer) Run(ctx context.Context) {
 			return
 		case <-t.C:
 		}
-		if err := r.round(ctx); err != nil && ctx.Err() == nil && r.Failed != nil {
-			r.Failed(err)
+		err := r.round(ctx)
+		switch {
+		case err == nil:
+			wait = r.Interval
+		case ctx.Err() == nil:
+			if r.Failed != nil {
+				r.Failed(err)
+			}
+			wait = min(2*wait, time.Minute)
 		}
+		t.Reset(wait)
 	}
 }
 

@@ -67,37 +67,42 @@ func (v *treeVerifier) fail(seq int64, reason string) {
 
 // add takes the next entry; false once a problem is found.
 func (v *treeVerifier) add(e Entry) bool {
+	return v.addLeaf(e.Seq, LeafHash(e), e.LeafHash)
+}
+
+// addLeaf takes the next entry as its seq, its leaf hash recomputed from its
+// content, and the leaf hash stored with it (nil: none).
+func (v *treeVerifier) addLeaf(seq int64, leaf, stored []byte) bool {
 	if v.r.Problem != nil {
 		return false
 	}
 	want := int64(v.rng.End()) + 1
 	switch {
-	case e.Seq > v.r.Size:
-		v.fail(e.Seq, fmt.Sprintf("entry %d is past the latest signed checkpoint (size %d): inserted", e.Seq, v.r.Size))
-	case e.Seq > want:
-		v.fail(want, fmt.Sprintf("entry %d follows entry %d: entries are missing", e.Seq, want-1))
-	case e.Seq < want:
-		v.fail(e.Seq, fmt.Sprintf("entry %d appears again after entry %d (duplicated or reordered)", e.Seq, want-1))
+	case seq > v.r.Size:
+		v.fail(seq, fmt.Sprintf("entry %d is past the latest signed checkpoint (size %d): inserted", seq, v.r.Size))
+	case seq > want:
+		v.fail(want, fmt.Sprintf("entry %d follows entry %d: entries are missing", seq, want-1))
+	case seq < want:
+		v.fail(seq, fmt.Sprintf("entry %d appears again after entry %d (duplicated or reordered)", seq, want-1))
 	}
 	if v.r.Problem != nil {
 		return false
 	}
-	leaf := LeafHash(e)
-	if e.LeafHash != nil && !bytes.Equal(leaf, e.LeafHash) {
-		v.fail(e.Seq, "its content does not match its leaf hash (edited, or moved to another seq)")
+	if stored != nil && !bytes.Equal(leaf, stored) {
+		v.fail(seq, "its content does not match its leaf hash (edited, or moved to another seq)")
 		return false
 	}
 	_ = v.rng.Append(leaf, nil) // appending to a range from 0 cannot fail
 	v.r.Entries++
-	for v.next < len(v.cps) && v.cps[v.next].Size == e.Seq {
+	for v.next < len(v.cps) && v.cps[v.next].Size == seq {
 		root, _ := v.rng.GetRootHash(nil)
 		if !bytes.Equal(root, v.cps[v.next].Root) {
 			v.fail(v.lastGood+1, fmt.Sprintf("entries %d to %d do not hash to the root signed in checkpoint %d (edited, reordered or replaced)",
-				v.lastGood+1, e.Seq, e.Seq))
+				v.lastGood+1, seq, seq))
 			v.r.Entries = v.lastGood
 			return false
 		}
-		v.lastGood = e.Seq
+		v.lastGood = seq
 		v.next++
 	}
 	return true

@@ -6,6 +6,7 @@ import (
 	"encoding/base64"
 	"fmt"
 	"net/http"
+	"strings"
 	"testing"
 	"time"
 
@@ -87,6 +88,27 @@ func TestProjectEvidenceReport(t *testing.T) {
 				t.Errorf("report lacks %q", want)
 			}
 		}
+		// The photo's own record carries its upload entry: unsealed, then
+		// sealed with a proof that verifies with the key alone.
+		type photoAudit struct {
+			Audit *struct {
+				Seq   *int64 `json:"seq"`
+				Proof *struct {
+					LeafData   string `json:"leaf_data"`
+					LeafIndex  int64  `json:"leaf_index"`
+					Checkpoint struct {
+						Note string `json:"note"`
+					} `json:"checkpoint"`
+					Hashes [][]byte `json:"hashes"`
+				} `json:"proof"`
+			} `json:"audit"`
+		}
+		var before photoAudit
+		e.Get("/api/v1/photos/"+photoID, w.tok[auth.RoleOffice]).JSON(t, &before)
+		if before.Audit == nil || before.Audit.Seq != nil || before.Audit.Proof != nil {
+			t.Fatalf("unsealed photo evidence: %+v", before.Audit)
+		}
+
 		// Sealed, the photo's upload entry and its proof are in the report:
 		// the entry's place, the signed root, the audit path.
 		e.Seal()
@@ -100,6 +122,18 @@ func TestProjectEvidenceReport(t *testing.T) {
 		}
 		if err := audit.VerifyInclusion(proof, e.Server.Audit.VerifierKey()); err != nil {
 			t.Fatal(err)
+		}
+		var after photoAudit
+		e.Get("/api/v1/photos/"+photoID, vol).JSON(t, &after)
+		if after.Audit == nil || after.Audit.Seq == nil || *after.Audit.Seq != entry.Seq || after.Audit.Proof == nil {
+			t.Fatalf("sealed photo evidence: %+v", after.Audit)
+		}
+		pp := after.Audit.Proof
+		if err := audit.VerifyLeafProof([]byte(pp.LeafData), pp.LeafIndex, pp.Checkpoint.Note, pp.Hashes, e.Server.Audit.VerifierKey()); err != nil {
+			t.Fatalf("the photo's proof: %v", err)
+		}
+		if !strings.Contains(pp.LeafData, sha) {
+			t.Errorf("the leaf data %s does not carry the photo's SHA-256", pp.LeafData)
 		}
 		rep = e.Get("/api/v1/projects/"+w.road+"/report.pdf", w.tok[auth.RoleOffice])
 		apitest.Expect(t, rep, http.StatusOK)

@@ -41,7 +41,11 @@ func (s *Server) wireAudit(o Options) error {
 		Help:    "Time from an audit entry's append to its sealing into the Merkle tree.",
 		Buckets: []float64{0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60},
 	})
-	s.registry.MustRegister(lag)
+	failures := prometheus.NewCounter(prometheus.CounterOpts{
+		Name: "fieldproof_audit_seal_failures_total",
+		Help: "Sealing rounds that failed (a broken old hash chain stops sealing until the log is restored).",
+	})
+	s.registry.MustRegister(lag, failures)
 	s.Audit = audit.NewService(auditdb.New(o.DB), o.Now, mid.RequestIDFrom, key,
 		audit.SealOptions{Batch: cfg.SealBatch, Lag: func(d time.Duration) { lag.Observe(d.Seconds()) }})
 	s.mount(func(g *gin.RouterGroup) { auditapi.Register(g, s.Audit) })
@@ -52,7 +56,10 @@ func (s *Server) wireAudit(o Options) error {
 		TryLease: func(ctx context.Context, until time.Time) (bool, error) {
 			return o.DB.TryLease(ctx, sealerLease, holder, time.Now(), until)
 		},
-		Failed: func(err error) { s.log.Error("audit sealing failed", "err", fmt.Sprint(err)) },
+		Failed: func(err error) {
+			failures.Inc()
+			s.log.Error("audit sealing failed; entries wait unsealed", "err", fmt.Sprint(err))
+		},
 	}
 	s.worker(sealer.Run)
 	return nil

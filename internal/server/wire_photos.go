@@ -54,7 +54,8 @@ func (s *Server) wirePhotos(o Options) error {
 	s.upload("/checks/:id/photos", cfg)
 	s.upload(photoapi.RawRoute, cfg)
 	s.mount(func(g *gin.RouterGroup) {
-		photoapi.Register(g, s.Photos, photoapi.Options{MaxUploadBytes: cfg.Photos.MaxUploadBytes, UploadTimeout: cfg.UploadTimeout})
+		photoapi.Register(g, s.Photos, photoapi.Options{MaxUploadBytes: cfg.Photos.MaxUploadBytes, UploadTimeout: cfg.UploadTimeout,
+			Audit: s.Audit})
 	})
 	host, _ := os.Hostname()
 	w := &jobs.Worker{

@@ -1,6 +1,8 @@
 package photoapi
 
 import (
+	"github.com/fieldproof/fieldproof/internal/httpapi/auditapi"
+
 	"time"
 
 	"github.com/fieldproof/fieldproof/internal/geo"
@@ -24,6 +26,15 @@ type photoJSON struct {
 	Placement       *placement   `json:"placement"`
 	RenditionStatus string       `json:"rendition_status"`
 	CreatedAt       time.Time    `json:"created_at"`
+	// Audit is the upload's audit-log evidence; GET /photos/{id} only.
+	Audit *auditJSON `json:"audit,omitempty"`
+}
+
+// auditJSON is the photo's upload entry in the audit log: its seq and
+// inclusion proof once sealed (both null before, for about a second).
+type auditJSON struct {
+	Seq   *int64                  `json:"seq"`
+	Proof *auditapi.InclusionJSON `json:"proof"`
 }
 
 // exifJSON is the API shape of what was read from the file. taken_at is

@@ -12,16 +12,20 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/fieldproof/fieldproof/internal/audit"
 	"github.com/fieldproof/fieldproof/internal/errs"
+	"github.com/fieldproof/fieldproof/internal/httpapi/auditapi"
 	"github.com/fieldproof/fieldproof/internal/httpapi/mid"
 	"github.com/fieldproof/fieldproof/internal/httpapi/respond"
 	"github.com/fieldproof/fieldproof/internal/photos"
 )
 
-// Options are the HTTP-level limits of the upload route.
+// Options are the HTTP-level limits of the upload route, and the audit
+// log a photo's evidence is read from.
 type Options struct {
 	MaxUploadBytes int64         // the file; the whole body may carry 1 MB of form fields more
 	UploadTimeout  time.Duration // read deadline for slow phones
+	Audit          *audit.Service
 }
 
 type handlers struct {
@@ -173,7 +177,22 @@ func (h *handlers) get(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	respond.JSON(c, http.StatusOK, toJSON(ph))
+	out := toJSON(ph)
+	if h.o.Audit != nil {
+		// After Get: only a caller who may see the photo reads its evidence.
+		ev, err := h.o.Audit.EvidenceOf(c.Request.Context(), "photo", ph.ID, "photo.upload")
+		if err != nil {
+			return err
+		}
+		if ev.Found {
+			out.Audit = &auditJSON{}
+			if ev.Proof != nil {
+				seq, p := ev.Entry.Seq, auditapi.Inclusion(*ev.Proof)
+				out.Audit.Seq, out.Audit.Proof = &seq, &p
+			}
+		}
+	}
+	respond.JSON(c, http.StatusOK, out)
 	return nil
 }
 
