@@ -59,8 +59,10 @@ type Store interface {
 	// computes Hash with hash, and inserts — inside the caller's
 	// transaction when ctx carries one, so the write and its audit entry
 	// commit or roll back together.
-	// Several entries are appended in order, under one lock.
-	Append(ctx context.Context, es []Entry, hash func(Entry) string) error
+	// Several entries are appended in order, under one lock. sealed, when
+	// not nil, is called with the numbered entries inside that transaction
+	// (ctx carries it); its error rolls the append back.
+	Append(ctx context.Context, es []Entry, hash func(Entry) string, sealed func(context.Context, []Entry) error) error
 	// Scan calls fn for every entry in seq order, from seq > after.
 	Scan(ctx context.Context, after int64, fn func(Entry) error) error
 	List(ctx context.Context, f Filter) ([]Entry, error)
@@ -81,6 +83,27 @@ type Service struct {
 	verifications VerificationStore
 	now           func() time.Time
 	requestID     func(context.Context) string
+	hooks         []SealHook
+}
+
+// SealHook runs inside the transaction that gives entries their sequence
+// numbers (ctx carries it), once per batch, with the batch's entries in seq
+// order (Seq set).
+type SealHook func(ctx context.Context, es []Entry) error
+
+// OnSeal registers h. Register hooks while the server is built, before the
+// first write: the list is read without a lock.
+func (s *Service) OnSeal(h SealHook) { s.hooks = append(s.hooks, h) }
+
+// sealed runs the hooks in the order they were registered; one failing
+// fails the append, so what a hook derives never misses an entry.
+func (s *Service) sealed(ctx context.Context, es []Entry) error {
+	for _, h := range s.hooks {
+		if err := h(ctx, es); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // NewService builds the log. requestID reads the request id that the HTTP
@@ -135,7 +158,7 @@ func (s *Service) RecordAll(ctx context.Context, p auth.Principal, changes []Cha
 		es[i] = Entry{At: at, ActorID: actor, ActorRole: role, Action: c.Action, Entity: c.Entity, EntityID: c.EntityID,
 			Changes: body, RequestID: rid}
 	}
-	if err := s.store.Append(ctx, es, ComputeHash); err != nil {
+	if err := s.store.Append(ctx, es, ComputeHash, s.sealed); err != nil {
 		return fmt.Errorf("audit %s %s: %w", changes[0].Action, changes[0].EntityID, err)
 	}
 	return nil

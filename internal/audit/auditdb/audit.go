@@ -46,7 +46,8 @@ func (r auditRow) toDomain() audit.Entry {
 }
 
 // Append adds es, in order, at the head of the chain.
-func (s *Store) Append(ctx context.Context, es []audit.Entry, hash func(audit.Entry) string) error {
+func (s *Store) Append(ctx context.Context, es []audit.Entry, hash func(audit.Entry) string,
+	sealed func(context.Context, []audit.Entry) error) error {
 	return s.db.InTx(ctx, func(ctx context.Context) error {
 		tx := s.db.Conn(ctx)
 		if s.db.Dialect() == store.Postgres {
@@ -67,15 +68,23 @@ func (s *Store) Append(ctx context.Context, es []audit.Entry, hash func(audit.En
 			seq, prev = head.Seq, head.Hash
 		}
 		rows := make([]auditRow, len(es))
+		numbered := make([]audit.Entry, len(es))
 		for i, e := range es {
 			seq++
 			e.Seq, e.PrevHash = seq, prev
 			e.Hash = hash(e)
 			prev = e.Hash
+			numbered[i] = e
 			rows[i] = auditRow{Seq: e.Seq, At: e.At.UTC(), ActorID: e.ActorID, ActorRole: e.ActorRole, Action: e.Action,
 				Entity: e.Entity, EntityID: e.EntityID, Changes: e.Changes, RequestID: e.RequestID, PrevHash: e.PrevHash, Hash: e.Hash}
 		}
-		return store.Translate(tx.CreateInBatches(rows, 100).Error, entAuditLog, "insert audit_log")
+		if err := tx.CreateInBatches(rows, 100).Error; err != nil {
+			return store.Translate(err, entAuditLog, "insert audit_log")
+		}
+		if sealed == nil {
+			return nil
+		}
+		return sealed(ctx, numbered)
 	})
 }
 

@@ -39,14 +39,14 @@ func TestNextNumberTakesTheAuditChainFirst(t *testing.T) {
 		EntityID: "o1", Changes: "{}"}}
 	short, cancel := context.WithTimeout(ctx, 300*time.Millisecond)
 	defer cancel()
-	if err := chain.Append(short, entry, audit.ComputeHash); err == nil {
+	if err := chain.Append(short, entry, audit.ComputeHash, nil); err == nil {
 		t.Fatal("another transaction appended to the audit chain while an order was being numbered")
 	}
 	close(release)
 	if err := <-done; err != nil {
 		t.Fatal(err)
 	}
-	if err := chain.Append(ctx, entry, audit.ComputeHash); err != nil {
+	if err := chain.Append(ctx, entry, audit.ComputeHash, nil); err != nil {
 		t.Fatalf("after the numbering committed: %v", err)
 	}
 }
