@@ -70,6 +70,8 @@ type Entry struct {
 type Feed interface {
 	// Head is the newest sequence number (0 when empty).
 	Head(ctx context.Context) (int64, error)
+	// Filed is the back-fill mark: every entry up to it is filed.
+	Filed(ctx context.Context) (int64, error)
 	// Since returns up to limit entries after seq filed under any of keys,
 	// in order, each once.
 	Since(ctx context.Context, after int64, limit int, keys []string) ([]Entry, error)
@@ -126,6 +128,7 @@ type Page struct {
 // Service answers sync requests.
 type Service struct {
 	feed       Feed
+	indexer    *Indexer
 	projects   Projects
 	checks     Checks
 	checklists Checklists
@@ -133,8 +136,10 @@ type Service struct {
 }
 
 // NewService builds the service.
-func NewService(feed Feed, p Projects, c Checks, cl Checklists, o Orders) *Service {
-	return &Service{feed: feed, projects: p, checks: c, checklists: cl, orders: o}
+// ix files what the seal hook did not see before a page is read (see
+// Since).
+func NewService(feed Feed, ix *Indexer, p Projects, c Checks, cl Checklists, o Orders) *Service {
+	return &Service{feed: feed, indexer: ix, projects: p, checks: c, checklists: cl, orders: o}
 }
 
 // Cursor is the sync cursor that starts after audit entry seq, for any
@@ -173,6 +178,21 @@ func decodeCursor(c string) (seq int64, scope string, ok bool) {
 func scopeKey(p auth.Principal) string {
 	sum := sha256.Sum256([]byte(string(p.Role) + "\x00" + p.UnitID))
 	return hex.EncodeToString(sum[:6])
+}
+
+// filed makes sure every entry up to head is in the feed before a page
+// is read past it. The seal hook moves the mark with each batch it files,
+// so it stands at the head — except after entries written without the
+// hook: by a replica of the previous version during a rolling upgrade.
+// Those are filed here (from the mark on, idempotently), before a cursor
+// can pass them.
+func (s *Service) filed(ctx context.Context, head int64) error {
+	mark, err := s.feed.Filed(ctx)
+	if err != nil || mark >= head {
+		return err
+	}
+	_, err = s.indexer.Backfill(ctx)
+	return err
 }
 
 // keysOf are the feed keys p reads, by the policy's rule.
@@ -233,6 +253,9 @@ func (s *Service) Since(ctx context.Context, p auth.Principal, cursor string, li
 	// entries concerned this caller.
 	head, err := s.feed.Head(ctx)
 	if err != nil {
+		return Page{}, err
+	}
+	if err := s.filed(ctx, head); err != nil {
 		return Page{}, err
 	}
 	keys, err := s.keysOf(ctx, p)

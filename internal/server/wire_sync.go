@@ -19,14 +19,15 @@ import (
 // start after the upgrade reads its whole log once).
 func (s *Server) wireSync(o Options) error {
 	feed := syncdb.New(o.DB)
-	n, err := phonesync.NewIndexer(feed).Backfill(context.Background())
+	ix := phonesync.NewIndexer(feed)
+	n, err := ix.Backfill(context.Background())
 	if err != nil {
 		return fmt.Errorf("sync feed back-fill: %w", err)
 	}
 	if n > 0 {
 		s.log.Info("sync feed back-filled", "entries", n)
 	}
-	svc := phonesync.NewService(feed, s.Projects, s.Checks, s.Checklists, s.Orders)
+	svc := phonesync.NewService(feed, ix, s.Projects, s.Checks, s.Checklists, s.Orders)
 	s.mount(func(g *gin.RouterGroup) { syncapi.Register(g, svc) })
 	return nil
 }

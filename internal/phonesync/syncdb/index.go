@@ -55,14 +55,14 @@ type auditRow struct {
 
 // Unfiled returns the mark and the n audit entries after it.
 func (s *Store) Unfiled(ctx context.Context, n int) (int64, []audit.Entry, error) {
+	mark, err := s.Filed(ctx)
+	if err != nil {
+		return 0, nil, err
+	}
 	ctx, cancel := s.db.Ctx(ctx)
 	defer cancel()
-	var mark int64
-	if err := s.db.Conn(ctx).Raw("SELECT upto FROM sync_feed_mark WHERE id = 1").Scan(&mark).Error; err != nil {
-		return 0, nil, store.Translate(err, entSyncFeed, "read sync_feed_mark")
-	}
 	var rows []auditRow
-	err := s.db.Conn(ctx).Table("audit_log").
+	err = s.db.Conn(ctx).Table("audit_log").
 		Select("seq, actor_id, actor_role, action, entity, entity_id, changes").
 		Where("seq > ?", mark).Order("seq").Limit(n).Scan(&rows).Error
 	if err != nil {

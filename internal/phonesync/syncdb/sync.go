@@ -35,6 +35,15 @@ func (s *Store) Head(ctx context.Context) (int64, error) {
 	return *head, nil
 }
 
+// Filed is the back-fill mark.
+func (s *Store) Filed(ctx context.Context) (int64, error) {
+	ctx, cancel := s.db.Ctx(ctx)
+	defer cancel()
+	var mark int64
+	err := s.db.Conn(ctx).Raw("SELECT upto FROM sync_feed_mark WHERE id = 1").Scan(&mark).Error
+	return mark, store.Translate(err, entSyncFeed, "read sync_feed_mark")
+}
+
 // Since reads the entries filed under keys after the cursor.
 func (s *Store) Since(ctx context.Context, after int64, limit int, keys []string) ([]phonesync.Entry, error) {
 	if len(keys) == 0 {
