@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"testing"
 
+	"github.com/fieldproof/fieldproof/internal/phonesync"
 	"github.com/fieldproof/fieldproof/internal/store"
 	"github.com/fieldproof/fieldproof/internal/store/storetest"
 )
@@ -61,5 +62,51 @@ SELECT CASE WHEN n %% %d = 0 THEN (CASE WHEN n %% 2 = 0 THEN 'project:p1' ELSE '
 				}
 			})
 		}
+	}
+}
+
+// BenchmarkBackfill files 100,000 audit entries, as the first start after
+// the upgrade does: half checklist versions, half volunteers taken off
+// roads (a batched lookup of the projects, which this log lacks, and the
+// changes read), each filed under one key:
+//
+//	scripts/test-services.sh -count=1 -run XXX -bench Backfill -benchtime 1x ./internal/phonesync/syncdb
+func BenchmarkBackfill(b *testing.B) {
+	for _, engine := range []string{"postgres", "sqlite"} {
+		b.Run(engine, func(b *testing.B) {
+			db := storetest.SQLite(b)
+			if engine == "postgres" {
+				db = storetest.Postgres(b)
+			}
+			ctx := context.Background()
+			const entries = 100_000
+			for _, q := range []string{
+				fmt.Sprintf(`WITH RECURSIVE g(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM g WHERE n < %d)
+INSERT INTO audit_log (seq, at, actor_id, actor_role, action, entity, entity_id, changes, request_id, prev_hash, hash)
+SELECT n, CURRENT_TIMESTAMP, 'a', 'office', CASE WHEN n %% 2 = 0 THEN 'project.unassign' ELSE 'checklist.publish' END,
+       CASE WHEN n %% 2 = 0 THEN 'project' ELSE 'checklist' END,
+       CASE WHEN n %% 2 = 0 THEN 'p' || (n %% 1000 + 1) ELSE 'general/' || n END,
+       CASE WHEN n %% 2 = 0 THEN '{"user_id":"v' || (n %% 300) || '"}' ELSE '{}' END, '', '', '' FROM g`, entries),
+			} {
+				if err := db.Conn(ctx).Exec(q).Error; err != nil {
+					b.Fatal(err)
+				}
+			}
+			for b.Loop() {
+				b.StopTimer()
+				if err := db.Conn(ctx).Exec("DELETE FROM sync_feed").Error; err != nil {
+					b.Fatal(err)
+				}
+				if err := db.Conn(ctx).Exec("UPDATE sync_feed_mark SET upto = 0").Error; err != nil {
+					b.Fatal(err)
+				}
+				b.StartTimer()
+				n, err := phonesync.NewIndexer(New(db)).Backfill(ctx)
+				if err != nil || n != entries {
+					b.Fatalf("filed %d, %v", n, err)
+				}
+			}
+			b.ReportMetric(float64(entries)/b.Elapsed().Seconds(), "entries/s")
+		})
 	}
 }
