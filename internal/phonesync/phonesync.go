@@ -1,10 +1,19 @@
 // Package phonesync tells a phone what changed in its scope since it last
 // asked: projects (with their assignments), checklist versions, its own
 // checks, and the orders on its projects with their timelines, including
-// removals. The feed is the audit log: every write is
-// already there, in commit order (entries are numbered under a lock held to
-// commit), so a cursor is an audit sequence number, nothing is missed, and
-// a sync costs what changed since the cursor, not the size of the county.
+// removals.
+//
+// The feed is the audit log, filed by scope: when an entry is sealed
+// (numbered, in its transaction) the Indexer files it in sync_feed under
+// the keys of every scope that sees the changed object (internal/policy,
+// feed.go), and a phone reads only its own keys' rows after its cursor. So
+// a cursor is still an audit sequence number, nothing is missed, and a
+// sync costs what changed in the caller's scope since the cursor — not
+// what every other phone's scope changed. An assignment given or taken
+// away is filed for the volunteer alone and expanded on read into the
+// road's orders, which earlier entries filed under keys the volunteer did
+// not hold. Items are still read through the services as the caller, so
+// access is checked again on every read.
 package phonesync
 
 import (
@@ -52,22 +61,24 @@ type Entry struct {
 	Seq      int64
 	Entity   string
 	EntityID string
+	// Expand: the entry moved the project into or out of the caller's
+	// scope; its orders come with it.
+	Expand bool
 }
 
-// Scope is whose changes a caller receives: the policy's own project and
-// order scopes, which the feed store turns into SQL as every list does.
-type Scope struct {
-	UserID   string // own checks; unassignment tombstones
-	Projects policy.ProjectScope
-	Orders   policy.OrderScope
-}
-
-// Feed reads the audit log.
+// Feed reads the audit log as filed by scope.
 type Feed interface {
 	// Head is the newest sequence number (0 when empty).
 	Head(ctx context.Context) (int64, error)
-	// Since returns up to limit entries after seq in sc, in order.
-	Since(ctx context.Context, after int64, limit int, sc Scope) ([]Entry, error)
+	// Filed is the back-fill mark: every entry up to it is filed.
+	Filed(ctx context.Context) (int64, error)
+	// Since returns up to limit entries after seq filed under any of keys,
+	// in order, each once.
+	Since(ctx context.Context, after int64, limit int, keys []string) ([]Entry, error)
+	// Assigned lists the projects userID is assigned to.
+	Assigned(ctx context.Context, userID string) ([]string, error)
+	// ProjectOrders lists the orders on a project.
+	ProjectOrders(ctx context.Context, projectID string) ([]string, error)
 }
 
 // Projects reads projects as the caller may see them.
@@ -117,6 +128,7 @@ type Page struct {
 // Service answers sync requests.
 type Service struct {
 	feed       Feed
+	indexer    *Indexer
 	projects   Projects
 	checks     Checks
 	checklists Checklists
@@ -124,8 +136,10 @@ type Service struct {
 }
 
 // NewService builds the service.
-func NewService(feed Feed, p Projects, c Checks, cl Checklists, o Orders) *Service {
-	return &Service{feed: feed, projects: p, checks: c, checklists: cl, orders: o}
+// ix files what the seal hook did not see before a page is read (see
+// Since).
+func NewService(feed Feed, ix *Indexer, p Projects, c Checks, cl Checklists, o Orders) *Service {
+	return &Service{feed: feed, indexer: ix, projects: p, checks: c, checklists: cl, orders: o}
 }
 
 // Cursor is the sync cursor that starts after audit entry seq, for any
@@ -166,8 +180,53 @@ func scopeKey(p auth.Principal) string {
 	return hex.EncodeToString(sum[:6])
 }
 
-func scopeOf(p auth.Principal) Scope {
-	return Scope{UserID: p.UserID, Projects: policy.ProjectListScope(p), Orders: policy.OrderListScope(p)}
+// filed makes sure every entry up to head is in the feed before a page
+// is read past it. The seal hook moves the mark with each batch it files,
+// so it stands at the head — except after entries written without the
+// hook: by a replica of the previous version during a rolling upgrade.
+// Those are filed here (from the mark on, idempotently), before a cursor
+// can pass them.
+func (s *Service) filed(ctx context.Context, head int64) error {
+	mark, err := s.feed.Filed(ctx)
+	if err != nil || mark >= head {
+		return err
+	}
+	_, err = s.indexer.Backfill(ctx)
+	return err
+}
+
+// keysOf are the feed keys p reads, by the policy's rule.
+func (s *Service) keysOf(ctx context.Context, p auth.Principal) ([]string, error) {
+	var assigned []string
+	if policy.FeedNeedsAssignments(p) {
+		var err error
+		if assigned, err = s.feed.Assigned(ctx, p.UserID); err != nil {
+			return nil, err
+		}
+	}
+	return policy.FeedKeys(p, assigned), nil
+}
+
+// expand puts after each entry that moved a road into or out of the
+// caller's scope the road's orders, at the same position: they were filed
+// under keys the caller did not hold (or holds no more), so the phone
+// learns of them here, as upserts or tombstones.
+func (s *Service) expand(ctx context.Context, es []Entry) ([]Entry, error) {
+	out := make([]Entry, 0, len(es))
+	for _, e := range es {
+		out = append(out, e)
+		if !e.Expand || e.Entity != KindProject {
+			continue
+		}
+		ids, err := s.feed.ProjectOrders(ctx, e.EntityID)
+		if err != nil {
+			return nil, err
+		}
+		for _, id := range ids {
+			out = append(out, Entry{Seq: e.Seq, Entity: KindOrder, EntityID: id})
+		}
+	}
+	return out, nil
 }
 
 // Since returns what changed in p's scope after cursor ("" for everything).
@@ -189,13 +248,21 @@ func (s *Service) Since(ctx context.Context, p auth.Principal, cursor string, li
 		after = 0
 	}
 	// Every entry up to head is committed (entries are numbered under a
-	// lock held to commit), so head can become the cursor when the page is
-	// not full, even if none of those entries concerned this caller.
+	// lock held to commit) and filed in the same transaction, so head can
+	// become the cursor when the page is not full, even if none of those
+	// entries concerned this caller.
 	head, err := s.feed.Head(ctx)
 	if err != nil {
 		return Page{}, err
 	}
-	es, err := s.feed.Since(ctx, after, n, scopeOf(p))
+	if err := s.filed(ctx, head); err != nil {
+		return Page{}, err
+	}
+	keys, err := s.keysOf(ctx, p)
+	if err != nil {
+		return Page{}, err
+	}
+	es, err := s.feed.Since(ctx, after, n, keys)
 	if err != nil {
 		return Page{}, err
 	}
@@ -208,6 +275,9 @@ func (s *Service) Since(ctx context.Context, p auth.Principal, cursor string, li
 		next = head
 	}
 	pg.Cursor = encodeCursor(next, key)
+	if es, err = s.expand(ctx, es); err != nil {
+		return Page{}, err
+	}
 
 	// One item per object, at the position of its last change: the phone
 	// gets current state, not history.

@@ -27,6 +27,8 @@ import (
 	"github.com/fieldproof/fieldproof/internal/httpapi/projectapi"
 	"github.com/fieldproof/fieldproof/internal/org"
 	"github.com/fieldproof/fieldproof/internal/org/orgdb"
+	"github.com/fieldproof/fieldproof/internal/phonesync"
+	"github.com/fieldproof/fieldproof/internal/phonesync/syncdb"
 	"github.com/fieldproof/fieldproof/internal/projects"
 	"github.com/fieldproof/fieldproof/internal/projects/projectsdb"
 	"github.com/fieldproof/fieldproof/internal/reports"
@@ -99,6 +101,9 @@ func New(o Options) (*Server, error) {
 	if err := s.wireAudit(o); err != nil {
 		return nil, err
 	}
+	// The phones' sync feed files every entry as it is sealed, from the
+	// first write on (wireSync back-fills what came before).
+	s.Audit.OnSeal(phonesync.NewIndexer(syncdb.New(o.DB)).Seal)
 	s.Orgs = org.NewService(orgdb.New(o.DB), org.Audited(s.Audit, o.DB.InTx))
 	var err error
 	s.Auth, err = auth.NewService(authdb.New(o.DB),

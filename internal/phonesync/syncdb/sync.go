@@ -2,19 +2,20 @@ package syncdb
 
 import (
 	"context"
+	"strconv"
 	"strings"
 
 	"github.com/fieldproof/fieldproof/internal/phonesync"
-	"github.com/fieldproof/fieldproof/internal/policy/scopesql"
 	"github.com/fieldproof/fieldproof/internal/store"
 )
 
 // The records this store keeps, as client error codes name them.
 var (
 	entAuditLog = store.NewEntity("audit_log")
+	entSyncFeed = store.NewEntity("sync_feed")
 )
 
-// Store reads the audit log as the phones' change feed.
+// Store reads the sync feed: the audit log filed by scope key.
 type Store struct{ db *store.DB }
 
 var _ phonesync.Feed = (*Store)(nil)
@@ -22,9 +23,7 @@ var _ phonesync.Feed = (*Store)(nil)
 // New returns the feed.
 func New(db *store.DB) *Store { return &Store{db: db} }
 
-// Head is the newest sealed audit sequence number. Only sealed entries
-// have seq, and they are sealed as a gap-free prefix, so a cursor never
-// skips an entry that commits late.
+// Head is the newest audit sequence number.
 func (s *Store) Head(ctx context.Context) (int64, error) {
 	ctx, cancel := s.db.Ctx(ctx)
 	defer cancel()
@@ -36,52 +35,76 @@ func (s *Store) Head(ctx context.Context) (int64, error) {
 	return *head, nil
 }
 
-// Since selects the entries a caller's phone needs: checklist versions for
-// everyone, the caller's own checks, and the projects and orders in their
-// scope — including a volunteer's own unassignment and a project moved
-// away from a contractor's unit, which become tombstones.
-// The audit log's primary key (seq) bounds the scan to what changed.
-func (s *Store) Since(ctx context.Context, after int64, limit int, sc phonesync.Scope) ([]phonesync.Entry, error) {
+// Filed is the back-fill mark.
+func (s *Store) Filed(ctx context.Context) (int64, error) {
 	ctx, cancel := s.db.Ctx(ctx)
 	defer cancel()
-	// Correlated EXISTS, not IN (subquery): a volunteer's or inspector's
-	// checks can number tens of thousands, and each entry after the cursor
-	// is better checked by one primary-key lookup than by hashing them all.
-	conds := []string{"entity = 'checklist'",
-		"(entity = 'check' AND EXISTS (SELECT 1 FROM checks c WHERE c.id = audit_log.entity_id AND c.author_id = ?))"}
-	args := []any{sc.UserID}
-	// Projects and orders by the policy's scopes, in the SQL every list
-	// uses; plus what has just left the scope and must become a tombstone.
-	pcond, pargs := scopesql.Project("audit_log.entity_id", sc.Projects)
-	ocond, oargs := scopesql.Order("audit_log.entity_id", sc.Orders)
-	conds = append(conds, "(entity = 'project' AND "+pcond+")", "(entity = 'order' AND "+ocond+")")
-	args = append(append(args, pargs...), oargs...)
-	switch {
-	case sc.Projects.AssignedTo != "":
-		// A volunteer's own unassignment.
-		conds = append(conds, "(entity = 'project' AND action = 'project.unassign' AND changes LIKE ?)")
-		args = append(args, `%"user_id":"`+sc.Projects.AssignedTo+`"%`)
-	case sc.Projects.UnitID != "":
-		// A project handed to another unit leaves this one: its update
-		// names the old unit first ("unit_id":[old,new]). Orders stay with
-		// the unit they were issued to, as the order scope reads them.
-		conds = append(conds, "(entity = 'project' AND action = 'project.update' AND changes LIKE ?)")
-		args = append(args, `%"unit_id":["`+sc.Projects.UnitID+`",%`)
+	var mark int64
+	err := s.db.Conn(ctx).Raw("SELECT upto FROM sync_feed_mark WHERE id = 1").Scan(&mark).Error
+	return mark, store.Translate(err, entSyncFeed, "read sync_feed_mark")
+}
+
+// Since reads the entries filed under keys after the cursor.
+func (s *Store) Since(ctx context.Context, after int64, limit int, keys []string) ([]phonesync.Entry, error) {
+	if len(keys) == 0 {
+		return nil, nil
 	}
+	ctx, cancel := s.db.Ctx(ctx)
+	defer cancel()
+	q, args := sinceQuery(after, limit, keys)
 	var rows []struct {
 		Seq      int64
 		Entity   string
 		EntityID string
+		Expand   int
 	}
-	err := s.db.Conn(ctx).Table("audit_log").Select("seq, entity, entity_id").
-		Where("seq IS NOT NULL AND seq > ?", after).Where("("+strings.Join(conds, " OR ")+")", args...).
-		Order("seq").Limit(limit).Scan(&rows).Error
-	if err != nil {
-		return nil, store.Translate(err, entAuditLog, "sync feed")
+	if err := s.db.Conn(ctx).Raw(q, args...).Scan(&rows).Error; err != nil {
+		return nil, store.Translate(err, entSyncFeed, "sync feed")
 	}
 	out := make([]phonesync.Entry, len(rows))
 	for i, r := range rows {
-		out[i] = phonesync.Entry{Seq: r.Seq, Entity: r.Entity, EntityID: r.EntityID}
+		out[i] = phonesync.Entry{Seq: r.Seq, Entity: r.Entity, EntityID: r.EntityID, Expand: r.Expand != 0}
 	}
 	return out, nil
+}
+
+// sinceQuery reads each key's first limit rows after the cursor from the
+// primary key (scope, seq) — an index range that stops at limit — and
+// merges them: the first limit distinct entries of the union are exactly
+// the first limit entries filed under any of the keys (each key's part
+// holds every one of its entries up to its own limit-th, which lies at or
+// after the merged limit-th). One IN (...) over the keys would have to
+// read and sort every row of the caller's keys after the cursor before
+// the LIMIT, on every page of a first sync. An entry filed under several
+// of the keys comes once, expanded if any of its rows says so.
+func sinceQuery(after int64, limit int, keys []string) (string, []any) {
+	parts := make([]string, len(keys))
+	args := make([]any, 0, 3*len(keys)+1)
+	for i, k := range keys {
+		parts[i] = "SELECT * FROM (SELECT seq, entity, entity_id, expand FROM sync_feed" +
+			" WHERE scope = ? AND seq > ? ORDER BY seq LIMIT ?) AS k" + strconv.Itoa(i)
+		args = append(args, k, after, limit)
+	}
+	args = append(args, limit)
+	return "SELECT seq, entity, entity_id, MAX(expand) AS expand FROM (" + strings.Join(parts, " UNION ALL ") +
+		") AS f GROUP BY seq, entity, entity_id ORDER BY seq LIMIT ?", args
+}
+
+// Assigned lists the projects userID is assigned to.
+func (s *Store) Assigned(ctx context.Context, userID string) ([]string, error) {
+	ctx, cancel := s.db.Ctx(ctx)
+	defer cancel()
+	var ids []string
+	err := s.db.Conn(ctx).Table("project_assignments").Where("user_id = ?", userID).Order("project_id").
+		Pluck("project_id", &ids).Error
+	return ids, store.Translate(err, entSyncFeed, "sync assignments")
+}
+
+// ProjectOrders lists a project's orders, oldest first.
+func (s *Store) ProjectOrders(ctx context.Context, projectID string) ([]string, error) {
+	ctx, cancel := s.db.Ctx(ctx)
+	defer cancel()
+	var ids []string
+	err := s.db.Conn(ctx).Table("orders").Where("project_id = ?", projectID).Order("seq").Pluck("id", &ids).Error
+	return ids, store.Translate(err, entSyncFeed, "sync project orders")
 }
