@@ -54,7 +54,7 @@ func (s *Service) stream(ctx context.Context, a arrival, key string, intent *ahe
 	in := &intake{r: intent.gate(io.MultiReader(bytes.NewReader(a.head), a.body), rc.size), buf: make([]byte, 0, rc.size),
 		wait: func() { turn.Stop() }, done: func() { turn.Reset(s.cfg.StorageDeadline) }}
 	info, err := s.objects.Put(ctx, key, in, rc.size, storage.PutOptions{ContentType: rc.format.MIMEType(), NewKey: true})
-	if errors.Is(context.Cause(ctx), errStoreStalled) {
+	if err != nil && errors.Is(context.Cause(ctx), errStoreStalled) {
 		go s.dropObject(key)
 		return errs.Unavailable("storage_unavailable", 30*time.Second, fmt.Errorf("%w: %w", errStoreStalled, err))
 	}
