@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"time"
 
 	"github.com/fieldproof/fieldproof/internal/errs"
@@ -48,6 +49,56 @@ func (s *Service) recordIntent(ctx context.Context, key string) error {
 		return errs.Unavailable("database_unavailable", 5*time.Second, fmt.Errorf("record upload intent: %w", err))
 	}
 	return nil
+}
+
+// ahead is an intent being recorded while its put starts: the put's last
+// byte waits for it (gate), so the object can never exist before its
+// intent, yet the intent's commit overlaps the transfer instead of
+// preceding it.
+type ahead struct {
+	done chan struct{}
+	err  error
+}
+
+func (s *Service) intentAhead(ctx context.Context, key string) *ahead {
+	a := &ahead{done: make(chan struct{})}
+	go func() {
+		defer close(a.done)
+		a.err = s.recordIntent(ctx, key)
+	}()
+	return a
+}
+
+func (a *ahead) wait() error {
+	<-a.done
+	return a.err
+}
+
+// gate returns r (size bytes) holding back its last byte until the
+// intent is recorded, and failing instead if it could not be.
+func (a *ahead) gate(r io.Reader, size int64) io.Reader {
+	return &gated{r: r, left: size - 1, a: a}
+}
+
+type gated struct {
+	r    io.Reader
+	left int64 // bytes that may go before the intent is in
+	a    *ahead
+}
+
+func (g *gated) Read(p []byte) (int, error) {
+	if g.a != nil && g.left <= 0 {
+		if err := g.a.wait(); err != nil {
+			return 0, err
+		}
+		g.a = nil
+	}
+	if g.a != nil && int64(len(p)) > g.left {
+		p = p[:g.left]
+	}
+	n, err := g.r.Read(p)
+	g.left -= int64(n)
+	return n, err
 }
 
 // consumeIntent is the row's claim on its object, in the row's transaction.

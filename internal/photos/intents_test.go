@@ -3,6 +3,7 @@ package photos_test
 import (
 	"bytes"
 	"context"
+	"errors"
 	"io"
 	"testing"
 	"time"
@@ -148,6 +149,72 @@ func TestOneReplicaSweepsAtATime(t *testing.T) {
 		other.clock.Add(time.Minute) // e stopped sweeping: its lease lapses
 		if n, err := other.svc.Sweep(t.Context()); err != nil || n != 1 {
 			t.Fatalf("after the holder's lease lapsed, the other replica swept %d, %v", n, err)
+		}
+	})
+}
+
+// heldIntents records an intent only when the test says so, and then
+// fails it or not.
+type heldIntents struct {
+	photos.IntentStore
+	entered chan struct{}
+	outcome chan error
+}
+
+func (h *heldIntents) RecordIntent(ctx context.Context, key string, now, expires time.Time) error {
+	h.entered <- struct{}{}
+	if err := <-h.outcome; err != nil {
+		return err
+	}
+	return h.IntentStore.RecordIntent(ctx, key, now, expires)
+}
+
+// TestNoObjectBeforeItsIntent: the intent is recorded while the put
+// starts, but the put's last byte waits for it, so while the intent is
+// not in no object exists, and an intent that fails leaves none.
+func TestNoObjectBeforeItsIntent(t *testing.T) {
+	eachBackend(t, func(t *testing.T, e *env) {
+		data := read(t, "gps/DSCN0010.jpg")
+		for _, fail := range []bool{true, false} {
+			for _, sized := range []bool{true, false} {
+				base := countOriginals(t, e.objects)
+				h := &heldIntents{IntentStore: e.deps.Intents, entered: make(chan struct{}), outcome: make(chan error)}
+				held := newEnv(t, e.db, e.objects, func(d *photos.Deps) { d.Intents = h })
+				id := uuid.NewString()
+				result := make(chan error, 1)
+				go func() {
+					in := photos.UploadInput{ParentID: "check-1", PhotoID: id, Body: bytes.NewReader(data)}
+					if sized {
+						in.Size = int64(len(data))
+					}
+					_, _, err := held.svc.Upload(t.Context(), alice, in)
+					result <- err
+				}()
+				<-h.entered
+				time.Sleep(300 * time.Millisecond) // time for a put that did not wait to land
+				if n := countOriginals(t, e.objects) - base; n != 0 {
+					t.Fatalf("sized %v: %d objects before the intent was recorded", sized, n)
+				}
+				var want error
+				if fail {
+					want = errs.Unavailable("database_unavailable", time.Second, errors.New("intent insert failed"))
+				}
+				h.outcome <- want
+				err := <-result
+				if fail && kindOf(err) != errs.KindUnavailable {
+					t.Fatalf("sized %v: upload with a failed intent: %v, want 503", sized, err)
+				}
+				if !fail && err != nil {
+					t.Fatalf("sized %v: upload: %v", sized, err)
+				}
+				n := countOriginals(t, e.objects) - base
+				if fail && n != 0 || !fail && n != 1 {
+					t.Fatalf("sized %v fail %v: %d objects", sized, fail, n)
+				}
+				if ph, err := e.store.Get(t.Context(), id); !fail && (err != nil || !exists(t, e.objects, ph.ObjectKey)) {
+					t.Fatalf("row %v, %v", ph, err)
+				}
+			}
 		}
 	})
 }

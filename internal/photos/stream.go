@@ -45,16 +45,16 @@ func (s *Service) streamable(size int64) (*received, bool) {
 // body and the store asking for the next, and the store's finish after
 // the last: a store that stops taking bytes is a 503 after that long
 // however slowly the phone sends.
-func (s *Service) stream(ctx context.Context, a arrival, key string) error {
+func (s *Service) stream(ctx context.Context, a arrival, key string, intent *ahead) error {
 	rc := a.got
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
 	turn := time.AfterFunc(s.cfg.StorageDeadline, func() { cancel(errStoreStalled) })
 	defer turn.Stop()
-	in := &intake{r: io.MultiReader(bytes.NewReader(a.head), a.body), buf: make([]byte, 0, rc.size),
+	in := &intake{r: intent.gate(io.MultiReader(bytes.NewReader(a.head), a.body), rc.size), buf: make([]byte, 0, rc.size),
 		wait: func() { turn.Stop() }, done: func() { turn.Reset(s.cfg.StorageDeadline) }}
 	info, err := s.objects.Put(ctx, key, in, rc.size, storage.PutOptions{ContentType: rc.format.MIMEType(), NewKey: true})
-	if errors.Is(context.Cause(ctx), errStoreStalled) {
+	if err != nil && errors.Is(context.Cause(ctx), errStoreStalled) {
 		go s.dropObject(key)
 		return errs.Unavailable("storage_unavailable", 30*time.Second, fmt.Errorf("%w: %w", errStoreStalled, err))
 	}

@@ -105,17 +105,20 @@ func (s *Service) accept(ctx context.Context, p auth.Principal, in UploadInput, 
 	// object, so the committed original can never be overwritten; the
 	// loser's object is an orphan the sweeper removes.
 	key := storage.Key(storage.KindOriginals, uuid.NewString())
-	if err := s.recordIntent(ctx, key); err != nil {
+	intent := s.intentAhead(ctx, key)
+	var err error
+	if a.body == nil {
+		err = s.put(ctx, rc, key, intent)
+	} else {
+		err = s.stream(ctx, a, key, intent)
+	}
+	if ierr := intent.wait(); ierr != nil {
+		return Photo{}, false, ierr // the put was held back: no object
+	}
+	if err != nil {
 		return Photo{}, false, err
 	}
-	if a.body == nil {
-		if err := s.put(ctx, rc, key); err != nil {
-			return Photo{}, false, err
-		}
-	} else {
-		if err := s.stream(ctx, a, key); err != nil {
-			return Photo{}, false, err
-		}
+	if a.body != nil {
 		m, err := s.inspect(ctx, rc)
 		if err != nil {
 			// The intent keeps the sweeper on it if this delete fails.
@@ -139,7 +142,7 @@ func (s *Service) accept(ctx context.Context, p auth.Principal, in UploadInput, 
 	} else if ok {
 		ph.Flags.Duplicate = &Ref{PhotoID: dup.ID}
 	}
-	err := s.store.InTx(ctx, func(ctx context.Context) error {
+	err = s.store.InTx(ctx, func(ctx context.Context) error {
 		if err := s.consumeIntent(ctx, ph.ObjectKey); err != nil {
 			return err
 		}
@@ -196,10 +199,10 @@ func (s *Service) replay(prev Photo, parentID, sha string) (Photo, bool, error) 
 	return prev, false, nil
 }
 
-func (s *Service) put(ctx context.Context, rc *received, key string) error {
+func (s *Service) put(ctx context.Context, rc *received, key string, intent *ahead) error {
 	ctx, cancel := context.WithTimeout(ctx, s.cfg.StorageDeadline)
 	defer cancel()
-	_, err := s.objects.Put(ctx, key, rc.reader(), rc.size, storage.PutOptions{ContentType: rc.format.MIMEType(), SHA256: rc.sha, NewKey: true})
+	_, err := s.objects.Put(ctx, key, intent.gate(rc.reader(), rc.size), rc.size, storage.PutOptions{ContentType: rc.format.MIMEType(), SHA256: rc.sha, NewKey: true})
 	if err != nil {
 		// A put that timed out may still have landed. Removing it must not
 		// hold the answer for a second deadline while the store is down,

@@ -290,9 +290,16 @@ func (l *loader) runPhone(ctx context.Context, p *Phone, n int) {
 		if p.Direct {
 			r, err = l.direct(ctx, p.CheckID, id, data)
 		} else {
-			form, ctype := multipartBody(id, data)
+			// Every other photo goes as a raw PUT, which streams into MinIO
+			// while it arrives, so the faults also catch streamed puts
+			// half-way.
+			method, path, ctype, form := http.MethodPut, "/api/v1/checks/"+p.CheckID+"/photos/"+id, "image/jpeg", data
+			if i%2 == 0 {
+				method, path = http.MethodPost, "/api/v1/checks/"+p.CheckID+"/photos"
+				form, ctype = multipartBody(id, data)
+			}
 			r, err = l.retry(ctx, true, func() result {
-				return l.a.do(ctx, http.MethodPost, "/api/v1/checks/"+p.CheckID+"/photos", ctype, form, l.o.rate)
+				return l.a.do(ctx, method, path, ctype, form, l.o.rate)
 			})
 		}
 		if err != nil {
