@@ -46,12 +46,12 @@ BASE=http://127.0.0.1:$FP_PORT
 if [ "$SHORT" = 1 ]; then
   MINIO_DOWN=5 PG_DOWN=6 FP_DOWN=3 HANG=8 AFTER=3 RENDER_WAIT=60s RENDER_GRACE=0s
   DAY=(-n 8 -rounds 2 -order-every 1) KILL_AFTER=5   # 16 orders
-  CRASH_DAY=(-n 16 -rounds 2 -order-every 2 -rate $((1 << 20))) CRASH_AT=3 CRASH_DOWN=4   # 16 orders, phones at 1 MB/s
+  CRASH_DAY=(-n 12 -rounds 2 -order-every 2 -rate $((1 << 20))) CRASH_AT=3 CRASH_DOWN=4 CRASH_RENDER=90s   # 12 orders, phones at 1 MB/s
 else
   # past the 2-minute bound, wait out a job lease (5 min) to report when stragglers finished
   MINIO_DOWN=15 PG_DOWN=20 FP_DOWN=10 HANG=30 AFTER=8 RENDER_WAIT=120s RENDER_GRACE=330s
   DAY=(-n 16 -rounds 4 -order-every 4) KILL_AFTER=10   # 16 orders
-  CRASH_DAY=(-n 32 -rounds 3 -order-every 3 -rate $((1 << 20))) CRASH_AT=6 CRASH_DOWN=8   # 32 orders, phones at 1 MB/s
+  CRASH_DAY=(-n 32 -rounds 3 -order-every 3 -rate $((1 << 20))) CRASH_AT=6 CRASH_DOWN=8 CRASH_RENDER=$RENDER_WAIT   # 32 orders, phones at 1 MB/s
 fi
 DIRECT_EVERY=3   # every third phone uploads by presigned PUT (startCheckPhotoUpload, PUT, complete)
 DEADLINE=3s   # FIELDPROOF_UPLOAD_STORAGE_DEADLINE and FIELDPROOF_S3_TIMEOUT
@@ -293,7 +293,7 @@ fieldday-crash() {
     FAILED=$((FAILED + 1)); say "fieldday-crash: the field day did not finish (exit $rc, $keys keys in progress)"
     tail -n 30 "$S/fieldday.txt" >&2; tail -n 20 "$LOG" >&2
   fi
-  VERIFY_FLAGS=(-latency-limit "$LATENCY_LIMIT" -render-grace "$RENDER_GRACE")
+  VERIFY_FLAGS=(-latency-limit "$LATENCY_LIMIT" -render-wait "$CRASH_RENDER" -render-grace "$RENDER_GRACE")
   verify_day "$LOG"
   VERIFY_FLAGS=()
   stop_pid "$FP_PID"; FP_PID=
