@@ -6,8 +6,8 @@
 # check and one photo per UUID, no row without its object, orphans swept,
 # every job done, /readyz 503 while down and 200 within 10 s after).
 #
-#   scripts/faults.sh                       all five scenarios, full length
-#   SHORT=1 scripts/faults.sh               the short versions (CI), about four minutes
+#   scripts/faults.sh                       all six scenarios, full length
+#   SHORT=1 scripts/faults.sh               the short versions (CI), about eight minutes
 #   scripts/faults.sh minio-kill sigterm    some of them
 #
 # Scenarios: minio-kill (kill -9 MinIO under load, restart it on the same
@@ -17,12 +17,18 @@
 # network to it hangs rather than refuses, then SIGCONT), replica-kill (two
 # fieldproof replicas on one database and bucket behind faultdrill's
 # round-robin proxy, one kill -9ed mid field day: every phone and every
-# order must finish on the survivor, no Idempotency-Key left in progress).
+# order must finish on the survivor, no Idempotency-Key left in progress),
+# fieldday-crash (the field day on a throw-away PostgreSQL 15 cluster of
+# its own: MinIO kill -9ed and restarted, then the postmaster and its
+# backends kill -9ed and the cluster restarted with crash recovery; one
+# order per Idempotency-Key, the audit chain verifies). Every third phone
+# of the load and of fieldday-crash uploads by presigned PUT.
 #
 # It never touches the shared services: it starts its OWN MinIO on
 # 127.0.0.1:9100 (the binary scripts/minio.sh builds) with a temp data dir
 # and credentials, uses the PostgreSQL on 127.0.0.1:5432 only through
-# throw-away databases, and "stops" PostgreSQL with a proxy in front of it.
+# throw-away databases, and "stops" PostgreSQL with a proxy in front of it
+# (fieldday-crash kills its own cluster on CRASH_PG_PORT, default 5499).
 # Environment: SHORT=1, FAULTS_PORT (fieldproof, default 18390; the proxy
 # uses +1100/+1101), PHONES (default 50), KEEP=1 keeps the work dir.
 set -euo pipefail
