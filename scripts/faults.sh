@@ -57,7 +57,8 @@ else
   # past the 2-minute bound, wait out a job lease (5 min) to report when stragglers finished
   MINIO_DOWN=15 PG_DOWN=20 FP_DOWN=10 HANG=30 AFTER=8 RENDER_WAIT=120s RENDER_GRACE=330s
   DAY=(-n 16 -rounds 4 -order-every 4) KILL_AFTER=10   # 16 orders
-  CRASH_DAY=(-n 32 -rounds 3 -order-every 3 -rate $((1 << 20))) CRASH_AT=6 CRASH_DOWN=8 CRASH_RENDER=$RENDER_WAIT   # 32 orders, phones at 1 MB/s
+  # 256 photos, most of them 12 MP: two rendition workers on a shared 2-core machine need minutes
+  CRASH_DAY=(-n 32 -rounds 2 -order-every 2 -rate $((1 << 20))) CRASH_AT=6 CRASH_DOWN=8 CRASH_RENDER=8m   # 32 orders, phones at 1 MB/s
 fi
 DIRECT_EVERY=3   # every third phone uploads by presigned PUT (startCheckPhotoUpload, PUT, complete)
 DEADLINE=3s   # FIELDPROOF_UPLOAD_STORAGE_DEADLINE and FIELDPROOF_S3_TIMEOUT
