@@ -20,6 +20,8 @@ import (
 	"gorm.io/driver/postgres"
 	"gorm.io/gorm"
 	"gorm.io/gorm/logger"
+
+	"github.com/fieldproof/fieldproof/internal/errs"
 )
 
 // Dialect names the SQL engine behind a DB.
@@ -149,9 +151,16 @@ func (db *DB) InTx(ctx context.Context, fn func(ctx context.Context) error) erro
 	}
 	ctx, cancel := db.ctx(ctx)
 	defer cancel()
-	return db.gorm.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := db.gorm.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		return fn(context.WithValue(ctx, txKey{}, tx))
 	})
+	// BEGIN and COMMIT fail outside every store's Translate: a connection
+	// lost there (pgx: "conn closed", found by scripts/faults.sh
+	// fieldday-crash) is an outage to retry, 503, not an internal error.
+	if _, ok := errs.As(err); err != nil && !ok && isConnectionError(err) {
+		return unavailable(err)
+	}
+	return err
 }
 
 // SQL exposes the underlying database/sql handle for tools that must reach

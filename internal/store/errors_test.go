@@ -1,9 +1,14 @@
 package store_test
 
 import (
+	"context"
 	"errors"
+	"fmt"
+	"io"
 	"strings"
 	"testing"
+
+	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/fieldproof/fieldproof/internal/errs"
 	"github.com/fieldproof/fieldproof/internal/store"
@@ -152,6 +157,24 @@ func TestClientCodesComeFromTheEntity(t *testing.T) {
 			if strings.Contains(e.Message, "tallies") {
 				t.Errorf("%s: client message %q carries the log context", c.name, e.Message)
 			}
+		}
+	})
+}
+
+// A transaction that loses its connection outside any store call (its
+// BEGIN or COMMIT, or an error no store translated) is an outage, 503:
+// pgx says "conn closed" there, and it was answered 500.
+func TestTransactionLosingItsConnectionIsUnavailable(t *testing.T) {
+	storetest.EachDB(t, func(t *testing.T, db *store.DB) {
+		for _, cause := range []error{pgconn.ErrConnClosed, io.ErrUnexpectedEOF} {
+			err := db.InTx(t.Context(), func(context.Context) error { return fmt.Errorf("commit: %w", cause) })
+			if !errors.Is(err, errs.ErrUnavailable) {
+				t.Errorf("%v: got %v, want unavailable", cause, err)
+			}
+		}
+		plain := errors.New("a rule said no")
+		if err := db.InTx(t.Context(), func(context.Context) error { return plain }); err != plain {
+			t.Errorf("another error: got %v, want it unchanged", err)
 		}
 	})
 }

@@ -219,8 +219,8 @@ func (f *fieldday) finish() error {
 			problems = append(problems, fmt.Sprintf("order %s ended %q, not closed", o.ID, o.Status))
 		}
 	}
-	fmt.Printf("\nchecks complete with 3 photos: %d/%d; orders taken to verified closure: %d/%d; photos uploaded by presigned PUT: %d\n",
-		done, len(f.st.Phones), closed, len(f.orders), f.st.Direct)
+	fmt.Printf("\nchecks complete with 3 photos: %d/%d; orders taken to verified closure: %d/%d; photos uploaded by presigned PUT: %d; order steps found done on retry (409): %d\n",
+		done, len(f.st.Phones), closed, len(f.orders), f.st.Direct, f.st.DoneBefore)
 	if len(problems) > 0 {
 		for i, p := range problems {
 			if i == 12 {

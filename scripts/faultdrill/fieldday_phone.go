@@ -163,7 +163,11 @@ func (f *fieldday) checkPhoto(ctx context.Context, ph *fieldPhone, checkID, id s
 	r, err := directUpload(ctx, ph.a, checkID, id, data, f.o.rate, func(op string, attempt int, r result, sent int) {
 		f.stats.add(op, r, sent)
 		f.mu.Lock()
-		f.st.record(op == opDirectComplete, attempt, r)
+		if op == opDirectComplete {
+			f.st.recordComplete(attempt, r)
+		} else {
+			f.st.record(false, attempt, r)
+		}
 		f.mu.Unlock()
 	})
 	if err != nil {
@@ -225,7 +229,7 @@ func (f *fieldday) orderCycle(ctx context.Context, ph *fieldPhone, proj project,
 	f.mu.Lock()
 	f.st.Extra.Orders = append(f.st.Extra.Orders, id)
 	f.mu.Unlock()
-	if !step(f.call(ctx, f.contractor, "order.acknowledge", http.MethodPost, "/api/v1/orders/"+id+"/acknowledge", map[string]any{}, "")) {
+	if !step(f.transition(ctx, f.contractor, "order.acknowledge", id, "acknowledge", map[string]any{}, "acknowledged")) {
 		return
 	}
 	loc := map[string]any{"lat": proj.Location.Lat, "lon": proj.Location.Lon, "accuracy_m": 6}
@@ -267,9 +271,33 @@ func (f *fieldday) orderCycle(ctx context.Context, ph *fieldPhone, proj project,
 		return
 	}
 	f.extraPhoto(vp, data, status, ack)
-	if step(f.call(ctx, ph.a, "order.verify", http.MethodPost, "/api/v1/orders/"+id+"/verify", map[string]any{"check_id": vc}, "")) {
+	if step(f.transition(ctx, ph.a, "order.verify", id, "verify", map[string]any{"check_id": vc}, "closed")) {
 		out.Status = od.Status
 	}
+}
+
+// transition takes an order through one step. A step whose answer was
+// lost (the database went away after the commit) is refused when the
+// phone retries it: 409 transition_not_allowed, with the order's status
+// in the problem. A phone that finds the order already where the step
+// leads reads it back and goes on, as the app does; the drill counts
+// these (docs/RELIABILITY.md, fieldday-crash).
+func (f *fieldday) transition(ctx context.Context, a *api, op, id, action string, body any, to string) (result, error) {
+	r, err := f.call(ctx, a, op, http.MethodPost, "/api/v1/orders/"+id+"/"+action, body, "")
+	if err == nil || r.status != http.StatusConflict {
+		return r, err
+	}
+	var pr struct {
+		Code        string `json:"code"`
+		OrderStatus string `json:"order_status"`
+	}
+	if json.Unmarshal(r.body, &pr) != nil || pr.Code != "transition_not_allowed" || pr.OrderStatus != to {
+		return r, err
+	}
+	f.mu.Lock()
+	f.st.DoneBefore++
+	f.mu.Unlock()
+	return f.call(ctx, a, op+" (read back)", http.MethodGet, "/api/v1/orders/"+id, nil, "")
 }
 
 // sync pulls what changed since the phone's cursor, page by page.

@@ -198,6 +198,9 @@ func loadCells(v *verdict, st *Load, o verifyOpts) {
 		}
 	}
 	v.cells["latency"] = fmt.Sprintf("%.0f ms (%s)", st.MaxUploadMs, lim)
+	if st.Direct > 0 {
+		v.cells["latency"] += fmt.Sprintf("; direct complete %.0f ms", st.MaxCompleteMs)
+	}
 }
 
 func readyzCells(v *verdict, o verifyOpts) {
