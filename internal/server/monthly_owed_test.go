@@ -167,7 +167,7 @@ func TestMonthlyOwedByHistory(t *testing.T) {
 				t.Fatalf("%s: %v", q, err)
 			}
 		}
-		if err := db.Migrate(ctx, storetest.Logger(t)); err != nil {
+		if err := db.Reapply(ctx, 20); err != nil {
 			t.Fatal(err)
 		}
 		seeded, err := projectsdb.New(db).StatusChangesOf(ctx, codes)
