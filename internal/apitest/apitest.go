@@ -16,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/fieldproof/fieldproof/internal/audit"
 	"github.com/fieldproof/fieldproof/internal/auth"
 	"github.com/fieldproof/fieldproof/internal/config"
 	"github.com/fieldproof/fieldproof/internal/server"
@@ -208,6 +209,19 @@ func (e *Env) Seal() {
 	if _, err := e.Server.Audit.SealNow(context.Background()); err != nil {
 		e.T.Fatalf("seal the audit log: %v", err)
 	}
+}
+
+// RunSealer runs the audit sealer in the background, as every server does,
+// until the test ends: for tests that drive a client (a browser) which
+// syncs on its own and cannot call Seal. Its interval is short, so a write
+// reaches the sync feed within a few tens of milliseconds.
+func (e *Env) RunSealer() {
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	s := audit.Sealer{Service: e.Server.Audit, Interval: 20 * time.Millisecond,
+		TryLease: func(context.Context, time.Time) (bool, error) { return true, nil }}
+	go func() { s.Run(ctx); close(done) }()
+	e.T.Cleanup(func() { cancel(); <-done })
 }
 
 // Post is a JSON POST with a token.

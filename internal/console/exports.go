@@ -19,13 +19,13 @@ func (c *Console) exportsRoutes(g *gin.RouterGroup) {
 	g.POST("/exports/verify", c.page(c.verifyAudit))
 }
 
-// verifyDeadline bounds "verify now": a long chain is walked in batches,
+// verifyDeadline bounds "verify now": a long log is walked in batches,
 // and a run that meets the deadline is recorded with how far it got (the
 // CLI, which has no deadline, walks any length).
 const verifyDeadline = 20 * time.Second
 
 // exportsData is the exports page: the download forms' choices, and the
-// audit chain's last verification when the reader may see the audit log.
+// audit log's last verification when the reader may see the audit log.
 type exportsData struct {
 	CheckTypes    []checklists.Type
 	OrderStatuses []orders.Status
@@ -57,7 +57,7 @@ func (c *Console) exports(gc *gin.Context) error {
 	return nil
 }
 
-// verifyAudit walks the audit chain now, within verifyDeadline, and
+// verifyAudit verifies the audit log now, within verifyDeadline, and
 // records the run; the exports page then shows it.
 func (c *Console) verifyAudit(gc *gin.Context) error {
 	ctx, cancel := context.WithTimeout(gc.Request.Context(), verifyDeadline)

@@ -194,6 +194,7 @@ const outboxEmpty = `document.body.dataset.pending === '0' && document.body.data
 // reload, byte for byte.
 func TestAppOfflineCapture(t *testing.T) {
 	apitest.EachBackend(t, nil, func(t *testing.T, e *apitest.Env) {
+		e.RunSealer()
 		c := consoletest.Seed(t, e)
 		var off atomic.Bool
 		var cut atomic.Int32
@@ -299,6 +300,7 @@ func dropFirstPhotoAnswer(next http.Handler, dropped *atomic.Int32) http.Handler
 // photo, and nothing is duplicated.
 func TestAppLostAnswer(t *testing.T) {
 	apitest.EachBackend(t, nil, func(t *testing.T, e *apitest.Env) {
+		e.RunSealer()
 		c := consoletest.Seed(t, e)
 		var dropped atomic.Int32
 		srv := httptest.NewServer(dropFirstPhotoAnswer(e.Server.Handler, &dropped))
@@ -335,6 +337,7 @@ func TestAppLostAnswer(t *testing.T) {
 // after sync the app's "my work" shows it with the office's reason.
 func TestAppReturnedForCorrection(t *testing.T) {
 	apitest.EachBackend(t, nil, func(t *testing.T, e *apitest.Env) {
+		e.RunSealer()
 		c := consoletest.Seed(t, e)
 		site := consoletest.Serve(t, e)
 		tab := open(t, site, onRoadLat, onRoadLon)
@@ -376,6 +379,7 @@ func TestAppReturnedForCorrection(t *testing.T) {
 // is marked failed on the form, before anything is sent.
 func TestAppMarksOutOfLimits(t *testing.T) {
 	apitest.EachBackend(t, nil, func(t *testing.T, e *apitest.Env) {
+		e.RunSealer()
 		consoletest.Seed(t, e)
 		tab := open(t, consoletest.Serve(t, e), onRoadLat, onRoadLon)
 		signIn(t, tab)

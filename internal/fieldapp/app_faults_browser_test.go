@@ -38,6 +38,7 @@ func listenOn(t *testing.T, addr string) net.Listener {
 // on the same port and the queue is sent within 30 s, without a reload.
 func TestAppServerDown(t *testing.T) {
 	apitest.EachBackend(t, nil, func(t *testing.T, e *apitest.Env) {
+		e.RunSealer()
 		c := consoletest.Seed(t, e)
 		srv := httptest.NewServer(e.Server.Handler)
 		addr := srv.Listener.Addr().String()
@@ -92,6 +93,7 @@ func countRefresh(next http.Handler, n *atomic.Int32) http.Handler {
 func TestAppTokenExpiresMidQueue(t *testing.T) {
 	short := func(c *config.Config) { c.AccessTokenTTL = 4 * time.Second }
 	apitest.EachBackend(t, short, func(t *testing.T, e *apitest.Env) {
+		e.RunSealer()
 		c := consoletest.Seed(t, e)
 		var off atomic.Bool
 		var cut, refreshed atomic.Int32
@@ -132,6 +134,7 @@ func TestAppTokenExpiresMidQueue(t *testing.T) {
 // with the server's off_site flag, and my work shows it.
 func TestAppOffSite(t *testing.T) {
 	apitest.EachBackend(t, nil, func(t *testing.T, e *apitest.Env) {
+		e.RunSealer()
 		consoletest.Seed(t, e)
 		site := consoletest.Serve(t, e)
 		// 0.018° of latitude north of the road's last vertex: ~2 km.

@@ -109,6 +109,7 @@ func (a *answered) Write(b []byte) (int, error) {
 // ahead of the photo lane).
 func TestAppLanes(t *testing.T) {
 	apitest.EachBackend(t, nil, func(t *testing.T, e *apitest.Env) {
+		e.RunSealer()
 		c := consoletest.Seed(t, e)
 		var off atomic.Bool
 		var cut atomic.Int32

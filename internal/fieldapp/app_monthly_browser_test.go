@@ -77,6 +77,7 @@ func setInput(t *testing.T, tab *consoletest.Tab, id, v string) {
 // reason, and the corrected report is resubmitted through the outbox.
 func TestAppMonthlyReport(t *testing.T) {
 	apitest.EachBackend(t, nil, func(t *testing.T, e *apitest.Env) {
+		e.RunSealer()
 		c := consoletest.Seed(t, e)
 		ind, pts := monthlyRoad(t, c)
 		var off atomic.Bool
@@ -261,6 +262,7 @@ func TestAppMonthlyReport(t *testing.T) {
 // server's own reason, field by field, and nothing is written.
 func TestAppMonthlyRefused(t *testing.T) {
 	apitest.EachBackend(t, nil, func(t *testing.T, e *apitest.Env) {
+		e.RunSealer()
 		c := consoletest.Seed(t, e)
 		var off atomic.Bool
 		var cut atomic.Int32

@@ -30,6 +30,7 @@ func throttleUpload(t *testing.T, tab *consoletest.Tab, bytesPerSec float64) {
 // queue as it goes ("n%"), before the check is sent.
 func TestAppUploadProgress(t *testing.T) {
 	apitest.EachBackend(t, nil, func(t *testing.T, e *apitest.Env) {
+		e.RunSealer()
 		c := consoletest.Seed(t, e)
 		site := consoletest.Serve(t, e)
 		tab := open(t, site, onRoadLat, onRoadLon)
@@ -68,6 +69,7 @@ func TestAppUploadProgress(t *testing.T) {
 // across a reload, and switches back to Chinese.
 func TestAppLanguageSwitch(t *testing.T) {
 	apitest.EachBackend(t, nil, func(t *testing.T, e *apitest.Env) {
+		e.RunSealer()
 		consoletest.Seed(t, e)
 		site := consoletest.Serve(t, e)
 		tab := open(t, site, onRoadLat, onRoadLon)

@@ -42,6 +42,7 @@ const storedRefreshToken = `(async () => {
 // keeps the queue, and signing in again sends it — without a reload.
 func TestAppRefreshOn401(t *testing.T) {
 	apitest.EachBackend(t, nil, func(t *testing.T, e *apitest.Env) {
+		e.RunSealer()
 		c := consoletest.Seed(t, e)
 		var off atomic.Bool
 		var cut, refreshed atomic.Int32

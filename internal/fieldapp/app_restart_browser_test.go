@@ -19,6 +19,7 @@ import (
 // IndexedDB; when the server comes back the queue drains, without a reload.
 func TestAppPhoneRestart(t *testing.T) {
 	apitest.EachBackend(t, nil, func(t *testing.T, e *apitest.Env) {
+		e.RunSealer()
 		c := consoletest.Seed(t, e)
 		srv := httptest.NewServer(e.Server.Handler)
 		addr := srv.Listener.Addr().String()

@@ -22,6 +22,7 @@ import (
 // queued check is still there and is sent when the API is back.
 func TestAppShellUpdateKeepsOutbox(t *testing.T) {
 	apitest.EachBackend(t, nil, func(t *testing.T, e *apitest.Env) {
+		e.RunSealer()
 		c := consoletest.Seed(t, e)
 		old, err := fieldapp.New("")
 		if err != nil {

@@ -49,6 +49,7 @@ func issueOrder(t *testing.T, c *consoletest.County) string {
 // acknowledged and answered once, with the photos byte for byte.
 func TestAppContractorAnswersOrder(t *testing.T) {
 	apitest.EachBackend(t, nil, func(t *testing.T, e *apitest.Env) {
+		e.RunSealer()
 		c := consoletest.Seed(t, e)
 		order := issueOrder(t, c)
 		var off atomic.Bool
@@ -121,6 +122,7 @@ func TestAppContractorAnswersOrder(t *testing.T) {
 // (not the other unit's project nor the road unit's other project).
 func TestAppVolunteerSeesOnlyTheirRoad(t *testing.T) {
 	apitest.EachBackend(t, nil, func(t *testing.T, e *apitest.Env) {
+		e.RunSealer()
 		c := consoletest.Seed(t, e)
 		site := consoletest.Serve(t, e)
 		tab := open(t, site, onRoadLat, onRoadLon)
@@ -147,6 +149,7 @@ func TestAppVolunteerSeesOnlyTheirRoad(t *testing.T) {
 // for the check filed there.
 func TestAppChainageOnRoad(t *testing.T) {
 	apitest.EachBackend(t, nil, func(t *testing.T, e *apitest.Env) {
+		e.RunSealer()
 		c := consoletest.Seed(t, e)
 		site := consoletest.Serve(t, e)
 		// South of the second segment, a little past its middle.
@@ -186,6 +189,7 @@ func TestAppChainageOnRoad(t *testing.T) {
 // geo package does.
 func TestAppChainageMatchesServer(t *testing.T) {
 	apitest.EachBackend(t, nil, func(t *testing.T, e *apitest.Env) {
+		e.RunSealer()
 		site := consoletest.Serve(t, e)
 		tab := consoletest.Open(t, site, "inspector")
 		if tab == nil {
@@ -247,6 +251,7 @@ func TestAppChainageMatchesServer(t *testing.T) {
 // task's project), and the task's check, filed, carries the task's id.
 func TestAppInspectorReinspectionsAndTasks(t *testing.T) {
 	apitest.EachBackend(t, nil, func(t *testing.T, e *apitest.Env) {
+		e.RunSealer()
 		c := consoletest.Seed(t, e)
 		ctx := context.Background()
 		done, err := e.Server.Projects.Create(ctx, c.Users[consoletest.Admin].Principal(), projects.NewProject{
@@ -356,6 +361,7 @@ func dropFirstAnswer(next http.Handler, suffix string, want int, dropped *atomic
 // with one acknowledgement, one response and its two photos.
 func TestAppContractorLostAnswers(t *testing.T) {
 	apitest.EachBackend(t, nil, func(t *testing.T, e *apitest.Env) {
+		e.RunSealer()
 		c := consoletest.Seed(t, e)
 		order := issueOrder(t, c)
 		var ack, rsp, ph atomic.Int32
