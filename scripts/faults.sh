@@ -25,12 +25,12 @@
 # of the load and of fieldday-crash uploads by presigned PUT.
 #
 # It never touches the shared services: it starts its OWN MinIO on
-# 127.0.0.1:9100 (the binary scripts/minio.sh builds) with a temp data dir
+# 127.0.0.1:9100 (FAULTS_PORT-9290; the binary scripts/minio.sh builds) with a temp data dir
 # and credentials, uses the PostgreSQL on 127.0.0.1:5432 only through
 # throw-away databases, and "stops" PostgreSQL with a proxy in front of it
 # (fieldday-crash kills its own cluster on CRASH_PG_PORT, default 5499).
 # Environment: SHORT=1, FAULTS_PORT (fieldproof, default 18390; the proxy
-# uses +1100/+1101), PHONES (default 50), KEEP=1 keeps the work dir.
+# uses -2900/-2899, its own MinIO -9290/-9289), PHONES (default 50), KEEP=1 keeps the work dir.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/services.sh
@@ -47,7 +47,7 @@ PHONES=${PHONES:-50}
 FP_PORT=${FAULTS_PORT:-18390}
 CRASH_PG_PORT=${CRASH_PG_PORT:-5499}   # fieldday-crash's own PostgreSQL
 PROXY_PORT=$((FP_PORT - 2900)) CONTROL_PORT=$((FP_PORT - 2899))   # 15490, 15491
-MINIO_ADDR=127.0.0.1:9100 MINIO_CONSOLE=127.0.0.1:9101
+MINIO_ADDR=127.0.0.1:$((FP_PORT - 9290)) MINIO_CONSOLE=127.0.0.1:$((FP_PORT - 9289))   # 9100, 9101: another FAULTS_PORT runs beside a drill
 BASE=http://127.0.0.1:$FP_PORT
 if [ "$SHORT" = 1 ]; then
   MINIO_DOWN=5 PG_DOWN=6 FP_DOWN=3 HANG=8 AFTER=3 RENDER_WAIT=60s RENDER_GRACE=0s
