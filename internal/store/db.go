@@ -10,6 +10,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"log/slog"
 	"os"
@@ -155,9 +156,12 @@ func (db *DB) InTx(ctx context.Context, fn func(ctx context.Context) error) erro
 		return fn(context.WithValue(ctx, txKey{}, tx))
 	})
 	// BEGIN and COMMIT fail outside every store's Translate: a connection
-	// lost there (pgx: "conn closed", found by scripts/faults.sh
-	// fieldday-crash) is an outage to retry, 503, not an internal error.
-	if _, ok := errs.As(err); err != nil && !ok && isConnectionError(err) {
+	// lost there (pgx: "conn closed"), or the transaction's deadline
+	// passing so that database/sql rolled it back before the commit
+	// (sql.ErrTxDone), both found by scripts/faults.sh fieldday-crash, is
+	// an outage to retry, 503, not an internal error.
+	if _, ok := errs.As(err); err != nil && !ok &&
+		(isConnectionError(err) || errors.Is(err, sql.ErrTxDone) && ctx.Err() != nil) {
 		return unavailable(err)
 	}
 	return err

@@ -2,11 +2,13 @@ package store_test
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"io"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/jackc/pgx/v5/pgconn"
 
@@ -171,6 +173,14 @@ func TestTransactionLosingItsConnectionIsUnavailable(t *testing.T) {
 			if !errors.Is(err, errs.ErrUnavailable) {
 				t.Errorf("%v: got %v, want unavailable", cause, err)
 			}
+		}
+		// The transaction's deadline passed: database/sql rolled it back
+		// and the commit says so.
+		short, cancel := context.WithTimeout(t.Context(), 50*time.Millisecond)
+		defer cancel()
+		err := db.InTx(short, func(ctx context.Context) error { <-ctx.Done(); return fmt.Errorf("commit: %w", sql.ErrTxDone) })
+		if !errors.Is(err, errs.ErrUnavailable) {
+			t.Errorf("deadline passed: got %v, want unavailable", err)
 		}
 		plain := errors.New("a rule said no")
 		if err := db.InTx(t.Context(), func(context.Context) error { return plain }); err != plain {
