@@ -279,7 +279,8 @@ func sameSet(a, b []string) bool {
 // phone does not know it.
 func dropFirstPhotoAnswer(next http.Handler, dropped *atomic.Int32) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.Method == http.MethodPost && strings.HasSuffix(r.URL.Path, "/photos") && dropped.CompareAndSwap(0, 1) {
+		if r.Method == http.MethodPut && strings.HasPrefix(r.URL.Path, "/api/v1/checks/") && strings.Contains(r.URL.Path, "/photos/") &&
+			dropped.CompareAndSwap(0, 1) {
 			rec := httptest.NewRecorder()
 			next.ServeHTTP(rec, r)
 			if rec.Code != http.StatusCreated {

@@ -48,8 +48,8 @@ func (l *laneWatch) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		defer func() { l.mu.Lock(); l.checks--; l.mu.Unlock() }()
 		time.Sleep(150 * time.Millisecond)
 		l.next.ServeHTTP(&answered{ResponseWriter: w, ok: func() { l.mu.Lock(); l.posted[id] = true; l.mu.Unlock() }}, r)
-	case r.Method == http.MethodPost && strings.HasPrefix(p, "/api/v1/checks/") && strings.HasSuffix(p, "/photos"):
-		id := strings.TrimSuffix(strings.TrimPrefix(p, "/api/v1/checks/"), "/photos")
+	case r.Method == http.MethodPut && strings.HasPrefix(p, "/api/v1/checks/") && strings.Contains(p, "/photos/"):
+		id, _, _ := strings.Cut(strings.TrimPrefix(p, "/api/v1/checks/"), "/photos/")
 		l.mu.Lock()
 		if !l.posted[id] {
 			l.early = append(l.early, id)

@@ -307,7 +307,7 @@ func list(v []float64) string {
 func lanes(ctx context.Context, t0, tEnd float64) {
 	v, err := chromedp.Run(ctx, chromedp.Evaluate[[][]float64](`(() => {
 		const rs = performance.getEntriesByType('resource').filter((r) => r.name.includes('/api/v1/checks'));
-		const kinds = [rs.filter((r) => !r.name.endsWith('/photos')), rs.filter((r) => r.name.endsWith('/photos'))];
+		const kinds = [rs.filter((r) => !r.name.includes('/photos/')), rs.filter((r) => r.name.includes('/photos/'))];
 		const out = kinds.map((k) => { const d = k.map((r) => r.duration).sort((a, b) => a - b);
 			return [d.length, d.length ? d[Math.floor(d.length / 2)] : 0, d.reduce((s, x) => s + x, 0)]; });
 		const iv = rs.map((r) => [r.startTime, r.responseEnd]).sort((a, b) => a[0] - b[0]);
@@ -326,7 +326,7 @@ func lanes(ctx context.Context, t0, tEnd float64) {
 	fmt.Println("| outbox requests | count | median ms | sum s |")
 	fmt.Println("|---|---|---|---|")
 	fmt.Printf("| POST /checks | %.0f | %.1f | %.2f |\n", v[0][0], v[0][1], v[0][2]/1000)
-	fmt.Printf("| POST /checks/{id}/photos | %.0f | %.1f | %.2f |\n", v[1][0], v[1][1], v[1][2]/1000)
+	fmt.Printf("| PUT /checks/{id}/photos/{photo_id} | %.0f | %.1f | %.2f |\n", v[1][0], v[1][1], v[1][2]/1000)
 	fmt.Printf("\n(signal back to first request %.0f ms; first request to last answer %.2f s, of which %.2f s with a request in flight, %.0f pairs of requests overlapping; last answer to the outbox seen empty %.0f ms)\n\n",
 		v[2][3]-t0, v[2][1]/1000, v[2][0]/1000, v[2][2], tEnd-v[2][4])
 	fmt.Printf("(a photo, median: %.1f ms to the request's start, %.1f ms sending it until the answer starts, %.1f ms reading the answer; %.0f of the requests went through the service worker's fetch handler)\n\n",

@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"mime/multipart"
 	"net/http"
 	"os"
 	"time"
@@ -74,13 +73,8 @@ func goDrain(base string, o opts, n int) (time.Duration, error) {
 		if err := call(http.MethodPost, "/api/v1/checks", "application/json", tok.AccessToken, body, nil); err != nil {
 			return 0, err
 		}
-		var form bytes.Buffer
-		mw := multipart.NewWriter(&form)
-		_ = mw.WriteField("photo_id", uuid4())
-		part, _ := mw.CreateFormFile("file", "photo.jpg")
-		_, _ = part.Write(data)
-		_ = mw.Close()
-		if err := call(http.MethodPost, "/api/v1/checks/"+id+"/photos", mw.FormDataContentType(), tok.AccessToken, form.Bytes(), nil); err != nil {
+		// The photo as a raw PUT, as the app sends it.
+		if err := call(http.MethodPut, "/api/v1/checks/"+id+"/photos/"+uuid4(), "image/jpeg", tok.AccessToken, data, nil); err != nil {
 			return 0, err
 		}
 	}

@@ -8,8 +8,8 @@ import (
 
 // benchDrain is the Go client's side of the field app's drain
 // (scripts/appbench): n checks, each then its one photo, one request at a
-// time as the app's outbox sends them, timed from the first check to the
-// last photo's answer.
+// time as the app's outbox sends them (the photo as a raw PUT, as the app
+// does), timed from the first check to the last photo's answer.
 func benchDrain(base, user, password, file string, n int) error {
 	data, err := os.ReadFile(file)
 	if err != nil {
@@ -25,7 +25,7 @@ func benchDrain(base, user, password, file string, n int) error {
 		if err != nil {
 			return err
 		}
-		if _, err := a.upload(check, data); err != nil {
+		if _, err := a.upload(check, data, viaPut); err != nil {
 			return err
 		}
 	}

@@ -83,11 +83,12 @@ export class Api {
     return this.refreshing;
   }
 
-  // send makes one API request: json (an object) or form (FormData) as the
-  // body, idem as the Idempotency-Key. It answers the Response; it throws
+  // send makes one API request: json (an object), form (FormData) or blob
+  // (a photo's own bytes, sent as they are) as the body, idem as the
+  // Idempotency-Key. It answers the Response; it throws
   // AuthError when signed out and TypeError when the network failed.
   // progress (a function of the fraction sent, 0–1) sends by upload.js.
-  async send(method, path, { json, form, idem, progress } = {}) {
+  async send(method, path, { json, form, blob, idem, progress } = {}) {
     let t = await this.tokens();
     if (!t) throw new AuthError("signed out");
     // Refresh a little before expiry (a quarter of the lifetime, at most
@@ -96,11 +97,11 @@ export class Api {
       await this.refresh(t.access);
       t = await this.tokens();
     }
-    let res = await this.raw(method, path, t.access, json, form, idem, progress);
+    let res = await this.raw(method, path, t.access, json, form || blob, idem, progress);
     if (res.status === 401) {
       await this.refresh(t.access);
       t = await this.tokens();
-      res = await this.raw(method, path, t.access, json, form, idem, progress);
+      res = await this.raw(method, path, t.access, json, form || blob, idem, progress);
     }
     return res;
   }
@@ -111,6 +112,10 @@ export class Api {
     if (json !== undefined) {
       headers["Content-Type"] = "application/json";
       body = JSON.stringify(json);
+    } else if (form instanceof Blob) {
+      // The server sniffs the bytes; the type only has to say "image".
+      headers["Content-Type"] = form.type.startsWith("image/") ? form.type : "image/jpeg";
+      body = form;
     } else if (form) {
       body = form;
     }
