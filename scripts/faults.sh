@@ -21,7 +21,7 @@
 # fieldday-crash (the field day on a throw-away PostgreSQL 15 cluster of
 # its own: MinIO kill -9ed and restarted, then the postmaster and its
 # backends kill -9ed and the cluster restarted with crash recovery; one
-# order per Idempotency-Key, the audit chain verifies). Every third phone
+# order per Idempotency-Key, the audit log verifies). Every third phone
 # of the load and of fieldday-crash uploads by presigned PUT.
 #
 # It never touches the shared services: it starts its OWN MinIO on
@@ -133,7 +133,7 @@ finish() { # verify flags...: stop the load, let readyz see the end, verify
 }
 
 # check_stores: fieldproof reconcile (rows → objects, every original
-# re-hashed; changes nothing) and the audit log's hash chain.
+# re-hashed; changes nothing) and the audit log (its Merkle tree and signed checkpoints).
 check_stores() {
   if ! "$WORK/fieldproof" reconcile >"$S/reconcile.log" 2>&1; then
     FAILED=$((FAILED + 1)); say "$NAME: fieldproof reconcile found problems:"; tail -n 20 "$S/reconcile.log" >&2
