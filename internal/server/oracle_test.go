@@ -137,6 +137,14 @@ func baseOracles() map[string]oracle {
 			}
 			return [][2]apitest.Request{{p(h.check), p(uuid.NewString())}, {p(h.response), p(uuid.NewString())}}
 		}},
+		// The raw PUT: the same parents, the photo's own UUID in the path.
+		"PUT /api/v1/checks/:id/photos/:photo_id": {pairs: func(f *fixture, h hidden) [][2]apitest.Request {
+			p := func(id string) apitest.Request {
+				return apitest.Request{Method: http.MethodPut, Path: "/api/v1/checks/" + id + "/photos/" + uuid.NewString(),
+					Body: testPhoto(f), Content: "image/jpeg"}
+			}
+			return [][2]apitest.Request{{p(h.check), p(uuid.NewString())}, {p(h.response), p(uuid.NewString())}}
+		}},
 		"POST /api/v1/checks/:id/photos/uploads": {pairs: func(f *fixture, h hidden) [][2]apitest.Request {
 			p := func(id string) apitest.Request {
 				return apitest.Request{Method: http.MethodPost, Path: "/api/v1/checks/" + id + "/photos/uploads",
