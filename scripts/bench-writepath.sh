@@ -6,12 +6,14 @@
 # reads pg_stat_activity every 100 ms and counts what each active backend of
 # the day's database waits for. It prints each day's table and, per build,
 # the requests per second and the share of sampled backends each wait event
-# held (a lock held by more than a tenth of them is a serialisation point).
+# held (a lock held by more than a tenth of them is a serialisation point),
+# and the audit sealer's lag (append to seal) where the build has one.
 #
 #   scripts/bench-writepath.sh                       BASE_REV=8b08058, PHONES="32 128"
 #   BASE_REV=main~3 PHONES=32 scripts/bench-writepath.sh
 #
-# Environment: BASE_REV, PHONES, ROUNDS (checks per phone, default 2),
+# Environment: BASE_REV, PHONES, BUILDS (default "base new"; "new" skips the
+# base), ROUNDS (checks per phone, default 2),
 # FIELDDAY_PORT (default 18590), KEEP=1 keeps the work dir. Everything
 # listens on 127.0.0.1; nothing is left running.
 set -euo pipefail
@@ -59,7 +61,7 @@ start_minio
 echo "write path: $(nproc) cores, $(go version | cut -d' ' -f3), PostgreSQL $(psql -tAc 'show server_version' -d postgres | cut -d' ' -f1), $(date -u +%Y-%m-%dT%H:%MZ)"
 summary=()
 for n in $PHONES_LIST; do
-  for build in base new; do
+  for build in ${BUILDS:-base new}; do
     NAME=wp-$build-$n S=$WORK/$build-$n LOG=$WORK/$build-$n/fieldproof.log
     mkdir -p "$S"
     drill_database "$NAME"
@@ -73,8 +75,15 @@ for n in $PHONES_LIST; do
     echo "### $build ($n phones)"
     echo
     "$FD" fieldday -n "$n" -rounds "$ROUNDS" -base "$BASE" -pid "$FP_PID" -s3 "$MINIO_ADDR" -s3-access "$FD_MINIO_USER" \
-      -s3-secret "$FD_MINIO_PASS" -state "$S/state.json" -throughput=false -d 15m | tee "$S/out"
+      -s3-secret "$FD_MINIO_PASS" -state "$S/state.json" -throughput=false -d 15m | tee "$S/out" ||
+      say "$build, $n phones: the day reported problems (above); its figures are kept"
     stop_pid "$SAMPLER_PID"; SAMPLER_PID=
+    # The sealer's lag histogram (builds with the sealed log only): the
+    # bucket that holds the 99th percentile of append-to-seal times.
+    lag=$(curl -fsS --max-time 5 "$BASE/metrics" 2>/dev/null | awk '
+      /^fieldproof_audit_seal_lag_seconds_bucket/ { match($0, /le="[^"]*"/); le = substr($0, RSTART+4, RLENGTH-5); b[++n] = le; c[n] = $NF }
+      /^fieldproof_audit_seal_lag_seconds_count/ { total = $NF }
+      END { if (total == 0) { print "-"; exit } for (i = 1; i <= n; i++) if (c[i] >= 0.99 * total) { printf "p99 <= %s s (%d sealed)", b[i], total; exit } }')
     stop_pid "$FP_PID"; FP_PID=
     reqs=$(sed -n 's/^| \*\*all\*\* | \([0-9]*\) .*/\1/p' "$S/out" | head -n 1)
     wall=$(sed -n 's/.*phones, \([0-9.]*\) s wall.*/\1/p' "$S/out" | head -n 1)
@@ -84,10 +93,10 @@ for n in $PHONES_LIST; do
       awk -v t="$backends" '{printf "%s%s %.0f%%", (NR>1?", ":""), $2, 100*$1/(t>0?t:1)}')
     topLock=$(grep -E '^(Lock|LWLock):' "$S/waits" | sort | uniq -c | sort -rn | head -n 1 |
       awk -v t="$backends" '{printf "%s %.1f%%", $2, 100*$1/(t>0?t:1)}')
-    summary+=("| $n | $build | ${reqs:-?} | ${wall:-?} | $(awk -v r="${reqs:-0}" -v w="${wall:-1}" 'BEGIN{printf "%.1f", r/w}') | $backends in $ticks ticks | ${topLock:-none} | $top |")
+    summary+=("| $n | $build | ${reqs:-?} | ${wall:-?} | $(awk -v r="${reqs:-0}" -v w="${wall:-1}" 'BEGIN{printf "%.1f", r/w}') | $backends in $ticks ticks | ${topLock:-none} | $top | ${lag:--} |")
   done
 done
 echo
-echo "| phones | build | requests | wall s | req/s | active backends sampled | largest lock wait | top wait events (share of sampled backends) |"
-echo "|---|---|---|---|---|---|---|---|"
+echo "| phones | build | requests | wall s | req/s | active backends sampled | largest lock wait | top wait events (share of sampled backends) | sealing lag |"
+echo "|---|---|---|---|---|---|---|---|---|"
 printf '%s\n' "${summary[@]}"
