@@ -50,6 +50,12 @@ type Store interface {
 	Complete(ctx context.Context, id, worker string, now time.Time) error
 	Retry(ctx context.Context, id, worker, lastErr string, runAt, now time.Time) error
 	Fail(ctx context.Context, id, worker, lastErr string, now time.Time) error
+	// Release queues again the jobs leased to worker except those in held,
+	// undoing their claim. A claim whose answer was lost (the connection
+	// dropped after the database committed it) leaves jobs leased to a
+	// worker that never saw them; the worker releases them rather than
+	// leave them idle until the lease expires.
+	Release(ctx context.Context, worker string, held []string, now time.Time) (int, error)
 	Inspect(ctx context.Context, id string) (State, error)
 }
 

@@ -154,3 +154,72 @@ func TestBackoffGrowsAndCaps(t *testing.T) {
 		}
 	}
 }
+
+// lostAnswer commits its first claim and then reports the connection as
+// dropped, as when a proxy or a network cut loses the database's answer.
+type lostAnswer struct {
+	jobs.Store
+	lost atomic.Bool
+}
+
+func (l *lostAnswer) Claim(ctx context.Context, worker string, kinds []string, n int, lease time.Duration, now time.Time) ([]jobs.Job, error) {
+	got, err := l.Store.Claim(ctx, worker, kinds, n, lease, now)
+	for _, j := range got {
+		if j.ID == "lost" && l.lost.CompareAndSwap(false, true) {
+			return nil, errors.New("read claim: unexpected EOF")
+		}
+	}
+	return got, err
+}
+
+// A claim the worker never saw must not idle for the lease (an hour here):
+// the worker gives it back when the database answers again and runs it.
+func TestClaimWithLostAnswerIsReleased(t *testing.T) {
+	storetest.EachDB(t, func(t *testing.T, db *store.DB) {
+		base := jobsdb.New(db)
+		s := &lostAnswer{Store: base}
+		enqueue(t, base, "slow", 3)
+		ctx, cancel := context.WithCancel(context.Background())
+		defer cancel()
+		release, started := make(chan struct{}), make(chan struct{})
+		wk := &jobs.Worker{Store: s, Name: "w", Concurrency: 2, Lease: time.Hour, Poll: 10 * time.Millisecond,
+			Log: storetest.Logger(t),
+			Handlers: map[string]jobs.Handler{"test": func(ctx context.Context, j jobs.Job) error {
+				if j.ID == "slow" {
+					close(started)
+					<-release // in hand while the lost claim is released
+				}
+				return nil
+			}}}
+		done := make(chan struct{})
+		go func() { _ = wk.Run(ctx); close(done) }()
+		<-started
+		enqueue(t, base, "lost", 3)
+		if !waitFor(func() bool { st, _ := base.Inspect(ctx, "lost"); return st.Status == jobs.StatusDone }) {
+			st, _ := base.Inspect(ctx, "lost")
+			t.Fatalf("job with a lost claim: status %q", st.Status)
+		}
+		st, _ := base.Inspect(ctx, "lost")
+		if st.Attempts != 1 {
+			t.Errorf("attempts %d, want 1 (the lost claim's attempt given back)", st.Attempts)
+		}
+		if st, _ := base.Inspect(ctx, "slow"); st.Status != jobs.StatusRunning {
+			t.Errorf("job in hand: status %q, want running (not released under the worker)", st.Status)
+		}
+		close(release)
+		waitStatus(t, base, "slow", jobs.StatusDone)
+		cancel()
+		<-done
+	})
+}
+
+func waitFor(ok func() bool) bool {
+	deadline := time.Now().Add(10 * time.Second)
+	for time.Now().Before(deadline) {
+		if ok() {
+			return true
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	return false
+}

@@ -67,19 +67,33 @@ func (w *Worker) Run(ctx context.Context) error {
 	slots := make(chan struct{}, w.Concurrency)
 	var wg sync.WaitGroup
 	defer wg.Wait()
+	var held heldSet
+	// After a failed claim the database may hold a claim this worker never
+	// saw; it is released once the database answers again.
+	unsure := false
 	for {
+		if unsure && ctx.Err() == nil {
+			if n, err := w.Store.Release(ctx, w.Name, held.ids(), w.Now()); err == nil {
+				unsure = false
+				if n > 0 {
+					w.Log.Info("released jobs claimed by a lost answer", "jobs", n)
+				}
+			}
+		}
 		free := w.Concurrency - len(slots)
 		n := 0
 		if free > 0 {
 			got, err := w.Store.Claim(ctx, w.Name, kinds, free, w.Lease, w.Now())
 			if err != nil && ctx.Err() == nil {
 				w.Log.Warn("claim jobs", "err", err)
+				unsure = true
 			}
 			for _, j := range got {
 				slots <- struct{}{}
+				held.add(j.ID)
 				wg.Add(1)
 				go func() {
-					defer func() { <-slots; wg.Done() }()
+					defer func() { held.remove(j.ID); <-slots; wg.Done() }()
 					w.run(ctx, j)
 				}()
 			}
@@ -166,4 +180,35 @@ func (w *Worker) call(ctx context.Context, j Job) (err error) {
 		return fmt.Errorf("no handler for job kind %q", j.Kind)
 	}
 	return h(ctx, j)
+}
+
+// heldSet is the jobs a worker has in hand.
+type heldSet struct {
+	mu  sync.Mutex
+	set map[string]struct{}
+}
+
+func (h *heldSet) add(id string) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.set == nil {
+		h.set = map[string]struct{}{}
+	}
+	h.set[id] = struct{}{}
+}
+
+func (h *heldSet) remove(id string) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	delete(h.set, id)
+}
+
+func (h *heldSet) ids() []string {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	out := make([]string, 0, len(h.set))
+	for id := range h.set {
+		out = append(out, id)
+	}
+	return out
 }

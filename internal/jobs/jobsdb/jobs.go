@@ -8,6 +8,7 @@ import (
 
 	"github.com/fieldproof/fieldproof/internal/jobs"
 	"github.com/fieldproof/fieldproof/internal/store"
+	"gorm.io/gorm"
 )
 
 // The records this store keeps, as client error codes name them.
@@ -95,6 +96,23 @@ RETURNING id, kind, payload, status, attempts, max_attempts, run_at`
 		out[i] = r.job()
 	}
 	return out, nil
+}
+
+// Release implements jobs.Store. The attempt the lost claim counted is
+// given back: the job never ran.
+func (s *Store) Release(ctx context.Context, worker string, held []string, now time.Time) (int, error) {
+	ctx, cancel := s.db.Ctx(ctx)
+	defer cancel()
+	q := s.db.Conn(ctx).Model(&jobRow{}).Where("status = ? AND locked_by = ?", jobs.StatusRunning, worker)
+	if len(held) > 0 {
+		q = q.Where("id NOT IN ?", held)
+	}
+	res := q.Updates(map[string]any{"status": jobs.StatusQueued, "locked_by": "", "locked_until": nil,
+		"attempts": gorm.Expr("CASE WHEN attempts > 0 THEN attempts - 1 ELSE 0 END"), "updated_at": store.TS(now)})
+	if res.Error != nil {
+		return 0, store.Translate(res.Error, entJob, "release jobs")
+	}
+	return int(res.RowsAffected), nil
 }
 
 // finish updates a job only while worker still holds its lease.
