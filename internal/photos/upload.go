@@ -217,6 +217,12 @@ func storeErr(err error) error {
 	if errors.Is(err, storage.ErrUnavailable) || errors.Is(err, context.DeadlineExceeded) {
 		return errs.Unavailable("storage_unavailable", 30*time.Second, err)
 	}
+	if errors.Is(err, storage.ErrChecksumMismatch) {
+		// The bytes this server read were hashed and are whole; the store
+		// received others, so the hop between the two changed them. The
+		// phone resends the same bytes, and nothing was kept.
+		return errs.Unavailable("storage_transit", 5*time.Second, err)
+	}
 	return fmt.Errorf("store original: %w", err)
 }
 

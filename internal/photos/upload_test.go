@@ -353,6 +353,36 @@ func TestObjectStoreDown(t *testing.T) {
 	})
 }
 
+// changingStore refuses every put as a store does whose bytes changed
+// between this server and it (a faulty link or NIC): the store's own
+// checksum or chunk signature no longer matches.
+type changingStore struct{ storage.Store }
+
+func (changingStore) Put(_ context.Context, key string, r io.Reader, _ int64, _ storage.PutOptions) (storage.ObjectInfo, error) {
+	_, _ = io.Copy(io.Discard, r)
+	return storage.ObjectInfo{}, fmt.Errorf("put %s: %w: the bytes received hash differently", key, storage.ErrChecksumMismatch)
+}
+
+// The phone's bytes were fine; the hop to the store changed them. That is
+// the server's trouble and a retry cures it: 503 with Retry-After, never a
+// 500 and never a 4xx that would make the phone give up on its evidence.
+func TestBytesChangedOnTheWayToTheStore(t *testing.T) {
+	eachBackend(t, func(t *testing.T, e *env) {
+		bad := newEnv(t, e.db, changingStore{e.objects}, nil)
+		for _, up := range []func(*testing.T, string, string, []byte) (photos.Photo, bool, error){bad.upload, bad.streamed} {
+			id := uuid.NewString()
+			_, _, err := up(t, "check-1", id, read(t, "gps/DSCN0010.jpg"))
+			pe, ok := errs.As(err)
+			if !ok || pe.Kind != errs.KindUnavailable || pe.RetryAfter <= 0 {
+				t.Fatalf("err %v, want 503 with Retry-After", err)
+			}
+			if _, err := e.store.Get(t.Context(), id); !errors.Is(err, errs.ErrNotFound) {
+				t.Errorf("row exists: %v", err)
+			}
+		}
+	})
+}
+
 // failingInsert stores objects fine but its database insert fails, as if
 // the database went away between Put and commit.
 type failingInsert struct{ photos.Store }

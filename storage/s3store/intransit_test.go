@@ -2,6 +2,8 @@ package s3store
 
 import (
 	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"io"
 	"net"
@@ -102,25 +104,42 @@ func flipCopy(dst io.Writer, src io.Reader, method, marker []byte) {
 // and the SHA-256 trailer), and keep nothing.
 func TestServerRefusesBytesChangedInTransit(t *testing.T) {
 	direct := newTestStore(t, nil)
-	key := storage.Key(storage.KindStaging, "feed0001")
-	cfg := testConfig(t)
-	cfg.Endpoint, cfg.Bucket = flipProxy(t, cfg.Endpoint, key), direct.bucket
-	via, err := New(t.Context(), cfg) // direct's cleanup removes the bucket
-	if err != nil {
-		t.Fatal(err)
-	}
 	data := randBytes(t, 300<<10)
-	_, err = via.Put(t.Context(), key, io.MultiReader(bytes.NewReader(data)), int64(len(data)), storage.PutOptions{ContentType: "image/jpeg"})
-	if err == nil {
-		t.Fatal("MinIO stored bytes that were changed in transit")
-	}
-	t.Logf("MinIO's answer to a byte flipped in transit: code %q: %v", errCode(errors.Unwrap(err)), err)
-	if _, err := direct.Stat(t.Context(), key); !errors.Is(err, storage.ErrNotExist) {
-		t.Errorf("after the refused put, Stat: %v, want ErrNotExist", err)
-	}
-	// The same put without the fault goes through, so the refusal above was
-	// the flipped byte's doing.
-	if _, err := direct.Put(t.Context(), key, io.MultiReader(bytes.NewReader(data)), int64(len(data)), storage.PutOptions{}); err != nil {
-		t.Fatalf("put without the fault: %v", err)
+	sum := sha256.Sum256(data)
+	for _, c := range []struct {
+		name, key string
+		opts      storage.PutOptions
+	}{
+		{"streamed", storage.Key(storage.KindStaging, "feed0001"), storage.PutOptions{ContentType: "image/jpeg"}},
+		// The client's declared SHA-256 is right: a refusal must not read as
+		// its bytes being wrong (a 422 would make a phone give up).
+		{"declared", storage.Key(storage.KindStaging, "feed0002"), storage.PutOptions{ContentType: "image/jpeg", SHA256: hex.EncodeToString(sum[:])}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			cfg := testConfig(t)
+			cfg.Endpoint, cfg.Bucket = flipProxy(t, cfg.Endpoint, c.key), direct.bucket
+			via, err := New(t.Context(), cfg) // direct's cleanup removes the bucket
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, err = via.Put(t.Context(), c.key, io.MultiReader(bytes.NewReader(data)), int64(len(data)), c.opts)
+			if err == nil {
+				t.Fatal("MinIO stored bytes that were changed in transit")
+			}
+			t.Logf("MinIO's answer to a byte flipped in transit: %v", err)
+			// The bytes sent were right; a retry cures it. Callers answer 503,
+			// never 500, and never tell a phone its evidence was wrong.
+			if !errors.Is(err, storage.ErrUnavailable) || errors.Is(err, storage.ErrChecksumMismatch) {
+				t.Errorf("put changed in transit: %v, want ErrUnavailable (and not ErrChecksumMismatch)", err)
+			}
+			if _, err := direct.Stat(t.Context(), c.key); !errors.Is(err, storage.ErrNotExist) {
+				t.Errorf("after the refused put, Stat: %v, want ErrNotExist", err)
+			}
+			// The same put without the fault goes through, so the refusal
+			// above was the flipped byte's doing.
+			if _, err := direct.Put(t.Context(), c.key, io.MultiReader(bytes.NewReader(data)), int64(len(data)), c.opts); err != nil {
+				t.Fatalf("put without the fault: %v", err)
+			}
+		})
 	}
 }

@@ -325,7 +325,18 @@ func (s *Store) Put(ctx context.Context, key string, r io.Reader, size int64, op
 			return storage.ObjectInfo{}, fmt.Errorf("s3store: put %s: %w: declared %s, received bytes hash to %s (server: %v)",
 				key, storage.ErrChecksumMismatch, want, got, err)
 		}
-		return storage.ObjectInfo{}, s.mapErr(wctx, "put", key, err)
+		mapped := s.mapErr(wctx, "put", key, err)
+		if remaining == 0 && (errors.Is(mapped, storage.ErrChecksumMismatch) || errCode(err) == "SignatureDoesNotMatch") {
+			// Every byte was sent and hashed right here (it matched any
+			// declared SHA-256), yet the store's check of the body (the
+			// checksum trailer, or the chunk signatures of a streamed put)
+			// failed: the bytes changed on the way. Sending them again
+			// cures it, so it is the store being unavailable, not the
+			// caller's bytes being wrong.
+			return storage.ObjectInfo{}, fmt.Errorf("s3store: put %s: %w: the store received other bytes than were sent: %w",
+				key, storage.ErrUnavailable, err)
+		}
+		return storage.ObjectInfo{}, mapped
 	}
 	if want != "" && got != want {
 		// Only reachable above MultipartThreshold (or if the server ignored
