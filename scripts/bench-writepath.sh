@@ -13,7 +13,8 @@
 #   BASE_REV=main~3 PHONES=32 scripts/bench-writepath.sh
 #
 # Environment: BASE_REV, PHONES, BUILDS (default "base new"; "new" skips the
-# base), ROUNDS (checks per phone, default 2),
+# base), ROUNDS (checks per phone, default 2), DAY_ARGS (more fieldday flags:
+# DAY_ARGS=-small is the day's writes with 320×240 photos),
 # FIELDDAY_PORT (default 18590), KEEP=1 keeps the work dir. Everything
 # listens on 127.0.0.1; nothing is left running.
 set -euo pipefail
@@ -75,7 +76,7 @@ for n in $PHONES_LIST; do
     echo "### $build ($n phones)"
     echo
     "$FD" fieldday -n "$n" -rounds "$ROUNDS" -base "$BASE" -pid "$FP_PID" -s3 "$MINIO_ADDR" -s3-access "$FD_MINIO_USER" \
-      -s3-secret "$FD_MINIO_PASS" -state "$S/state.json" -throughput=false -d 15m | tee "$S/out" ||
+      -s3-secret "$FD_MINIO_PASS" -state "$S/state.json" -throughput=false -d 15m ${DAY_ARGS:-} | tee "$S/out" ||
       say "$build, $n phones: the day reported problems (above); its figures are kept"
     stop_pid "$SAMPLER_PID"; SAMPLER_PID=
     # The sealer's lag histogram (builds with the sealed log only): the

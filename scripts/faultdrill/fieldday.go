@@ -36,6 +36,10 @@ type fielddayOpts struct {
 	// progress) are reported, not failures; every phone must still finish
 	// and every order close. throughput: run the API-vs-bare-put phase.
 	fault, throughput bool
+	// small: the day's writes without its photo bodies' weight: 320×240
+	// generated JPEGs and only the small real photos, so the requests
+	// measure the write path rather than hashing and decoding 12 MP.
+	small bool
 }
 
 func fielddayCmd(args []string) error {
@@ -64,6 +68,7 @@ func fielddayCmd(args []string) error {
 	fs.StringVar(&o.s3Secret, "s3-secret", "", "MinIO secret key")
 	fs.DurationVar(&o.maxRun, "d", 10*time.Minute, "give up after this long in all")
 	fs.BoolVar(&o.fault, "fault", false, "a fault is injected: retried answers (network errors, 5xx, 409 in progress) are reported, not failures")
+	fs.BoolVar(&o.small, "small", false, "small photos (320×240 generated, the real ones under 1 MB): the write path without the bytes' weight")
 	fs.BoolVar(&o.throughput, "throughput", true, "after the day, compare upload throughput through the API with bare puts")
 	_ = fs.Parse(args)
 	for _, a := range []string{o.base, "tcp://" + o.s3} {
@@ -104,8 +109,12 @@ func runFieldday(ctx context.Context, o fielddayOpts) error {
 	if err := f.setup(ctx); err != nil {
 		return fmt.Errorf("setup: %w", err)
 	}
-	fmt.Printf("%d phones × %d checks with 3 photos each (every %d-th check failed and taken from order to verified closure); %d real test photos and %d generated 12 MP JPEGs; run %s\n\n",
-		o.phones, o.rounds, o.orderEvery, len(f.real), len(f.big), f.run)
+	size := "12 MP"
+	if o.small {
+		size = "320×240"
+	}
+	fmt.Printf("%d phones × %d checks with 3 photos each (every %d-th check failed and taken from order to verified closure); %d real test photos and %d generated %s JPEGs; run %s\n\n",
+		o.phones, o.rounds, o.orderEvery, len(f.real), len(f.big), size, f.run)
 
 	phones, err := f.createPhones(ctx)
 	if err != nil {
@@ -276,13 +285,20 @@ func (f *fieldday) setup(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
+		if f.o.small && len(b) > 1<<20 {
+			continue
+		}
 		f.real = append(f.real, b)
+	}
+	w, h := 4000, 3000
+	if f.o.small {
+		w, h = 320, 240
 	}
 	f.big = make([][]byte, f.o.generated)
 	var wg sync.WaitGroup
 	for i := range f.big {
 		wg.Add(1)
-		go func() { defer wg.Done(); f.big[i] = generateJPEGSize(uint64(1000+i), 4000, 3000) }()
+		go func() { defer wg.Done(); f.big[i] = generateJPEGSize(uint64(1000+i), w, h) }()
 	}
 	wg.Wait()
 	return nil
