@@ -91,9 +91,9 @@ for n in $PHONES_LIST; do
     ticks=$(grep -c '^tick$' "$S/waits" || true)
     backends=$(grep -vc '^tick$' "$S/waits" || true)
     top=$(grep -v '^tick$' "$S/waits" | sort | uniq -c | sort -rn | head -n 4 |
-      awk -v t="$backends" '{printf "%s%s %.0f%%", (NR>1?", ":""), $2, 100*$1/(t>0?t:1)}')
+      awk -v t="$backends" '{printf "%s%s %.0f%%", (NR>1?", ":""), $2, 100*$1/(t>0?t:1)}' || true)
     topLock=$(grep -E '^(Lock|LWLock):' "$S/waits" | sort | uniq -c | sort -rn | head -n 1 |
-      awk -v t="$backends" '{printf "%s %.1f%%", $2, 100*$1/(t>0?t:1)}')
+      awk -v t="$backends" '{printf "%s %.1f%%", $2, 100*$1/(t>0?t:1)}' || true)
     summary+=("| $n | $build | ${reqs:-?} | ${wall:-?} | $(awk -v r="${reqs:-0}" -v w="${wall:-1}" 'BEGIN{printf "%.1f", r/w}') | $backends in $ticks ticks | ${topLock:-none} | $top | ${lag:--} |")
   done
 done

@@ -258,6 +258,11 @@ type Store interface {
 	NextNumber(ctx context.Context, year int) (int, error)
 	Insert(ctx context.Context, o Order) error
 	Get(ctx context.Context, id string) (Order, error)
+	// GetMany, EventsOf and ResponsesOf read many orders at once (the
+	// phones' sync); ids that do not exist are left out.
+	GetMany(ctx context.Context, ids []string) ([]Order, error)
+	EventsOf(ctx context.Context, orderIDs []string) (map[string][]Event, error)
+	ResponsesOf(ctx context.Context, orderIDs []string) (map[string][]Response, error)
 	List(ctx context.Context, f Filter) ([]Order, error)
 	// Transition moves an order from t.From to t.To; errs.ErrConflict if it
 	// is no longer in t.From (someone else moved it first).
@@ -300,6 +305,7 @@ type Checks interface {
 type PhotoIndex interface {
 	StoredPhotoIDs(ctx context.Context, parentIDs []string) (map[string][]string, error)
 	ListByParent(ctx context.Context, parentID string) ([]photos.Photo, error)
+	ListByParents(ctx context.Context, parentIDs []string) (map[string][]photos.Photo, error)
 }
 
 // Uploader stores photos through the one pipeline (photos.Service).

@@ -95,7 +95,8 @@ type Checks interface {
 
 // Orders reads an order with its timeline as the caller may see it.
 type Orders interface {
-	Get(ctx context.Context, p auth.Principal, id string) (orders.Detail, error)
+	// GetMany leaves out the orders p may not see (or that are gone).
+	GetMany(ctx context.Context, p auth.Principal, ids []string) (map[string]orders.Detail, error)
 }
 
 // Checklists reads template versions.
@@ -282,7 +283,7 @@ func (s *Service) Since(ctx context.Context, p auth.Principal, cursor string, li
 	// One item per object, at the position of its last change: the phone
 	// gets current state, not history.
 	last := map[string]int{}
-	var checkIDs, projectIDs []string
+	var checkIDs, projectIDs, orderIDs []string
 	for i, e := range es {
 		k := e.Entity + "/" + e.EntityID
 		if _, seen := last[k]; !seen {
@@ -291,16 +292,23 @@ func (s *Service) Since(ctx context.Context, p auth.Principal, cursor string, li
 				checkIDs = append(checkIDs, e.EntityID)
 			case KindProject:
 				projectIDs = append(projectIDs, e.EntityID)
+			case KindOrder:
+				orderIDs = append(orderIDs, e.EntityID)
 			}
 		}
 		last[k] = i
 	}
-	// Checks and projects are most of what changes: read each in one batch.
+	// Checks, projects and orders are most of what changes: read each kind
+	// in one batch, so a page costs a few queries, not a few per item.
 	cs, err := s.checks.GetMany(ctx, p, checkIDs)
 	if err != nil {
 		return Page{}, err
 	}
 	ps, err := s.projects.GetMany(ctx, p, projectIDs)
+	if err != nil {
+		return Page{}, err
+	}
+	ods, err := s.orders.GetMany(ctx, p, orderIDs)
 	if err != nil {
 		return Page{}, err
 	}
@@ -324,6 +332,13 @@ func (s *Service) Since(ctx context.Context, p auth.Principal, cursor string, li
 				pg.Items = append(pg.Items, Item{Kind: KindProject, ID: e.EntityID, Op: OpDelete})
 			}
 			continue
+		case KindOrder:
+			if d, ok := ods[e.EntityID]; ok {
+				pg.Items = append(pg.Items, Item{Kind: KindOrder, ID: d.ID, Op: OpUpsert, Order: &d})
+			} else {
+				pg.Items = append(pg.Items, Item{Kind: KindOrder, ID: e.EntityID, Op: OpDelete})
+			}
+			continue
 		}
 		it, err := s.item(ctx, p, e)
 		if err != nil {
@@ -338,14 +353,6 @@ func (s *Service) Since(ctx context.Context, p auth.Principal, cursor string, li
 
 func (s *Service) item(ctx context.Context, p auth.Principal, e Entry) (*Item, error) {
 	switch e.Entity {
-	case KindOrder:
-		d, err := s.orders.Get(ctx, p, e.EntityID)
-		if isGone(err) {
-			return &Item{Kind: KindOrder, ID: e.EntityID, Op: OpDelete}, nil
-		} else if err != nil {
-			return nil, err
-		}
-		return &Item{Kind: KindOrder, ID: d.ID, Op: OpUpsert, Order: &d}, nil
 	case KindChecklist:
 		t, ver, ok := strings.Cut(e.EntityID, "/")
 		n, err := strconv.Atoi(ver)

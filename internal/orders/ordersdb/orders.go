@@ -146,6 +146,20 @@ func (s *Store) Get(ctx context.Context, id string) (orders.Order, error) {
 	return r.toDomain()
 }
 
+// GetMany loads the orders among ids that exist, in one query.
+func (s *Store) GetMany(ctx context.Context, ids []string) ([]orders.Order, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	ctx, cancel := s.db.Ctx(ctx)
+	defer cancel()
+	var rows []orderRow
+	if err := s.db.Conn(ctx).Where("id IN ?", ids).Find(&rows).Error; err != nil {
+		return nil, store.Translate(err, entOrder, "load orders")
+	}
+	return store.Convert(rows, orderRow.toDomain)
+}
+
 var openStatuses = []string{string(orders.StatusIssued), string(orders.StatusAcknowledged), string(orders.StatusResponded)}
 
 // List runs a filtered keyset page, newest first or overdue first
@@ -273,9 +287,31 @@ func (s *Store) Events(ctx context.Context, orderID string) ([]orders.Event, err
 	}
 	out := make([]orders.Event, len(rows))
 	for i, r := range rows {
-		out[i] = orders.Event{Seq: r.Seq, OrderID: r.OrderID, Action: orders.Action(r.Action),
-			From: orders.Status(r.FromStatus), To: orders.Status(r.ToStatus), ActorID: r.ActorID,
-			ActorRole: auth.Role(r.ActorRole), Reason: r.Reason, CheckID: r.CheckID, ResponseID: r.ResponseID, At: r.At.UTC()}
+		out[i] = r.toDomain()
+	}
+	return out, nil
+}
+
+func (r orderEventRow) toDomain() orders.Event {
+	return orders.Event{Seq: r.Seq, OrderID: r.OrderID, Action: orders.Action(r.Action),
+		From: orders.Status(r.FromStatus), To: orders.Status(r.ToStatus), ActorID: r.ActorID,
+		ActorRole: auth.Role(r.ActorRole), Reason: r.Reason, CheckID: r.CheckID, ResponseID: r.ResponseID, At: r.At.UTC()}
+}
+
+// EventsOf is Events for many orders in one query.
+func (s *Store) EventsOf(ctx context.Context, orderIDs []string) (map[string][]orders.Event, error) {
+	out := map[string][]orders.Event{}
+	if len(orderIDs) == 0 {
+		return out, nil
+	}
+	ctx, cancel := s.db.Ctx(ctx)
+	defer cancel()
+	var rows []orderEventRow
+	if err := s.db.Conn(ctx).Where("order_id IN ?", orderIDs).Order("seq").Find(&rows).Error; err != nil {
+		return nil, store.Translate(err, entOrderEvent, "list order events")
+	}
+	for _, r := range rows {
+		out[r.OrderID] = append(out[r.OrderID], r.toDomain())
 	}
 	return out, nil
 }
@@ -356,6 +392,28 @@ func (s *Store) Responses(ctx context.Context, orderID string) ([]orders.Respons
 		return nil, store.Translate(err, entResponse, "list responses")
 	}
 	return store.Convert(rows, orderResponseRow.toDomain)
+}
+
+// ResponsesOf is Responses for many orders in one query.
+func (s *Store) ResponsesOf(ctx context.Context, orderIDs []string) (map[string][]orders.Response, error) {
+	out := map[string][]orders.Response{}
+	if len(orderIDs) == 0 {
+		return out, nil
+	}
+	ctx, cancel := s.db.Ctx(ctx)
+	defer cancel()
+	var rows []orderResponseRow
+	if err := s.db.Conn(ctx).Where("order_id IN ?", orderIDs).Order("submitted_at, id").Find(&rows).Error; err != nil {
+		return nil, store.Translate(err, entResponse, "list responses")
+	}
+	list, err := store.Convert(rows, orderResponseRow.toDomain)
+	if err != nil {
+		return nil, err
+	}
+	for _, r := range list {
+		out[r.OrderID] = append(out[r.OrderID], r)
+	}
+	return out, nil
 }
 
 // IsResponse reports whether id names a response (one primary-key probe).

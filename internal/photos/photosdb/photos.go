@@ -163,6 +163,29 @@ func (s *Photos) ListByParent(ctx context.Context, parentID string) ([]photos.Ph
 	return s.list(rows)
 }
 
+// ListByParents is ListByParent for many parents in one query: each
+// parent's photos, oldest first; parents without photos are absent.
+func (s *Photos) ListByParents(ctx context.Context, parentIDs []string) (map[string][]photos.Photo, error) {
+	out := map[string][]photos.Photo{}
+	if len(parentIDs) == 0 {
+		return out, nil
+	}
+	ctx, cancel := s.db.Ctx(ctx)
+	defer cancel()
+	var rows []photoRow
+	if err := s.db.Conn(ctx).Where("parent_id IN ?", parentIDs).Order("created_at, id").Find(&rows).Error; err != nil {
+		return nil, store.Translate(err, entPhoto, "list photos")
+	}
+	list, err := s.list(rows)
+	if err != nil {
+		return nil, err
+	}
+	for _, p := range list {
+		out[p.ParentID] = append(out[p.ParentID], p)
+	}
+	return out, nil
+}
+
 // StoredPhotoIDs maps each of checkIDs that has photos to their ids, so a
 // check can say which announced photos are still missing.
 func (s *Photos) StoredPhotoIDs(ctx context.Context, checkIDs []string) (map[string][]string, error) {

@@ -1,0 +1,120 @@
+package orders
+
+import (
+	"context"
+	"errors"
+
+	"github.com/fieldproof/fieldproof/internal/auth"
+	"github.com/fieldproof/fieldproof/internal/errs"
+	"github.com/fieldproof/fieldproof/internal/photos"
+	"github.com/fieldproof/fieldproof/internal/policy"
+)
+
+// GetMany is Get for many orders at once, for the phones' sync: a page
+// of changes can name a few hundred orders, and Get's half-dozen queries
+// each made one sync cost a thousand round trips. Here the orders, their
+// events, their responses and the responses' photos are one query each,
+// and each project's relation to the caller is read once. Orders the
+// caller may not see, or that do not exist, are absent from the map.
+func (s *Service) GetMany(ctx context.Context, p auth.Principal, ids []string) (map[string]Detail, error) {
+	out := make(map[string]Detail, len(ids))
+	if len(ids) == 0 {
+		return out, nil
+	}
+	os, err := s.d.Store.GetMany(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	type projRel struct {
+		rel policy.ProjectRelation
+		ok  bool
+	}
+	projs := map[string]projRel{}
+	var visible, withResponses []string
+	now := s.now()
+	for _, o := range os {
+		pr, seen := projs[o.ProjectID]
+		if !seen {
+			proj, err := s.d.Projects.ProjectByID(ctx, o.ProjectID)
+			if err != nil && !errors.Is(err, errs.ErrNotFound) {
+				return nil, err
+			}
+			if err == nil {
+				assigned, err := s.d.Projects.IsAssigned(ctx, proj.ID, p.UserID)
+				if err != nil {
+					return nil, err
+				}
+				pr = projRel{rel: policy.ProjectRelation{UnitID: proj.UnitID, Assigned: assigned}, ok: true}
+			}
+			projs[o.ProjectID] = pr
+		}
+		if !pr.ok {
+			continue
+		}
+		rel := policy.OrderRelation{Project: pr.rel, UnitID: o.UnitID}
+		if !policy.CanSeeOrder(p, rel) {
+			continue
+		}
+		out[o.ID] = Detail{Order: o, View: levelOf(policy.OrderViewOf(p, rel)), Now: now, Actions: actionsFor(p, o, rel)}
+		visible = append(visible, o.ID)
+		if policy.Order(p, policy.ViewResponsePhoto, rel) == nil {
+			withResponses = append(withResponses, o.ID)
+		}
+	}
+	events, err := s.d.Store.EventsOf(ctx, visible)
+	if err != nil {
+		return nil, err
+	}
+	for _, id := range visible {
+		d := out[id]
+		d.Events = append([]Event{}, events[id]...)
+		out[id] = d
+	}
+	if err := s.withResponses(ctx, out, withResponses); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// withResponses fills in the responses of orderIDs, with their photos, as
+// Get does for one.
+func (s *Service) withResponses(ctx context.Context, out map[string]Detail, orderIDs []string) error {
+	if len(orderIDs) == 0 {
+		return nil
+	}
+	resps, err := s.d.Store.ResponsesOf(ctx, orderIDs)
+	if err != nil {
+		return err
+	}
+	var byParent map[string][]photos.Photo
+	if s.d.Photos != nil {
+		var respIDs []string
+		for _, rs := range resps {
+			for _, r := range rs {
+				respIDs = append(respIDs, r.ID)
+			}
+		}
+		if byParent, err = s.d.Photos.ListByParents(ctx, respIDs); err != nil {
+			return err
+		}
+	}
+	for _, id := range orderIDs {
+		d := out[id]
+		d.Responses = append([]Response{}, resps[id]...)
+		for i := range d.Responses {
+			r := &d.Responses[i]
+			if s.d.Photos == nil {
+				r.MissingPhotoIDs = r.PhotoIDs
+				continue
+			}
+			r.Photos = append([]photos.Photo{}, byParent[r.ID]...)
+			stored := make([]string, len(r.Photos))
+			for j, ph := range r.Photos {
+				stored[j] = ph.ID
+			}
+			r.MissingPhotoIDs = missing(r.PhotoIDs, stored)
+		}
+		out[id] = d
+	}
+	return nil
+}
