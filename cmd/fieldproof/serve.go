@@ -30,6 +30,12 @@ func serve(ctx context.Context, demo bool, stdout io.Writer) error {
 		return fmt.Errorf("listen on %s: %w", a.cfg.Addr, err)
 	}
 	bg, stopBackground := context.WithCancel(context.WithoutCancel(ctx))
+	if a.cfg.DebugAddr != "" {
+		if _, err := debugServer(bg, a.cfg.DebugAddr, a.log); err != nil {
+			stopBackground()
+			return err
+		}
+	}
 	done := a.srv.Background(bg)
 	a.log.Info("serving", "addr", ln.Addr().String())
 	banner(stdout, ln.Addr(), adminExisted && a.cfg.AdminPassword == "")

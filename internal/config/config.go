@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -19,8 +20,13 @@ import (
 
 // Config is every setting fieldproof reads.
 type Config struct {
-	Addr    string // FIELDPROOF_ADDR
-	DataDir string // FIELDPROOF_DATA_DIR: SQLite file, local objects, generated keys
+	Addr string // FIELDPROOF_ADDR
+	// DebugAddr (FIELDPROOF_DEBUG_ADDR): where Go's profiler
+	// (/debug/pprof/) listens, on its own listener; empty (the default)
+	// serves none. A profile shows the server's internals, so the address
+	// must name a host, and should be loopback.
+	DebugAddr string
+	DataDir   string // FIELDPROOF_DATA_DIR: SQLite file, local objects, generated keys
 
 	DatabaseURL    string        // FIELDPROOF_DATABASE_URL: postgres://… selects PostgreSQL; empty is SQLite
 	MigrateOnStart bool          // FIELDPROOF_MIGRATE_ON_START
@@ -208,6 +214,7 @@ func Parse(lookup func(string) (string, bool)) (Config, error) {
 	p := parser{lookup: lookup}
 	c := Config{
 		Addr:           p.str("FIELDPROOF_ADDR", ":8080"),
+		DebugAddr:      p.str("FIELDPROOF_DEBUG_ADDR", ""),
 		DataDir:        p.str("FIELDPROOF_DATA_DIR", "./data"),
 		DatabaseURL:    p.str("FIELDPROOF_DATABASE_URL", ""),
 		MigrateOnStart: p.boolean("FIELDPROOF_MIGRATE_ON_START", true),
@@ -309,6 +316,9 @@ func Parse(lookup func(string) (string, bool)) (Config, error) {
 	}
 	if c.UsesS3() && (c.S3.AccessKey == "" || c.S3.SecretKey == "") {
 		p.fail("FIELDPROOF_S3_ACCESS_KEY", "FIELDPROOF_S3_ACCESS_KEY and FIELDPROOF_S3_SECRET_KEY are required with FIELDPROOF_S3_ENDPOINT")
+	}
+	if host, _, err := net.SplitHostPort(c.DebugAddr); c.DebugAddr != "" && (err != nil || host == "") {
+		p.fail("FIELDPROOF_DEBUG_ADDR", "must be host:port with a host (127.0.0.1:6060), or empty")
 	}
 	if c.JWTKey != "" && len(c.JWTKey) < 32 {
 		p.fail("FIELDPROOF_JWT_KEY", "must be at least 32 characters")

@@ -30,11 +30,13 @@ func TestParseReportsEveryBadValue(t *testing.T) {
 		"FIELDPROOF_S3_ENDPOINT":      "127.0.0.1:9000",
 		"FIELDPROOF_JWT_KEY":          "short",
 		"FIELDPROOF_MIGRATE_ON_START": "maybe",
+		"FIELDPROOF_DEBUG_ADDR":       ":6060",
 	}))
 	if err == nil {
 		t.Fatal("want error")
 	}
-	for _, name := range []string{"FIELDPROOF_DATABASE_URL", "FIELDPROOF_DB_TIMEOUT", "FIELDPROOF_S3_ACCESS_KEY", "FIELDPROOF_JWT_KEY", "FIELDPROOF_MIGRATE_ON_START"} {
+	for _, name := range []string{"FIELDPROOF_DATABASE_URL", "FIELDPROOF_DB_TIMEOUT", "FIELDPROOF_S3_ACCESS_KEY", "FIELDPROOF_JWT_KEY", "FIELDPROOF_MIGRATE_ON_START",
+		"FIELDPROOF_DEBUG_ADDR"} {
 		if !strings.Contains(err.Error(), name) {
 			t.Errorf("error does not name %s: %v", name, err)
 		}
