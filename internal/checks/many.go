@@ -2,11 +2,10 @@ package checks
 
 import (
 	"context"
-	"errors"
 
 	"github.com/fieldproof/fieldproof/internal/auth"
-	"github.com/fieldproof/fieldproof/internal/errs"
 	"github.com/fieldproof/fieldproof/internal/policy"
+	"github.com/fieldproof/fieldproof/internal/projects"
 )
 
 // GetMany returns the checks of ids that p may see, keyed by id; ids that
@@ -22,29 +21,14 @@ func (s *Service) GetMany(ctx context.Context, p auth.Principal, ids []string) (
 	if err != nil {
 		return nil, err
 	}
-	type rel struct {
-		rel policy.ProjectRelation
-		ok  bool
-	}
-	projects := map[string]rel{}
+	rels := projects.NewRelations(s.d.Projects, p.UserID)
 	var visible []Check
 	for _, c := range cs {
-		r, seen := projects[c.ProjectID]
-		if !seen {
-			proj, err := s.d.Projects.ProjectByID(ctx, c.ProjectID)
-			if err != nil && !errors.Is(err, errs.ErrNotFound) {
-				return nil, err
-			}
-			if err == nil {
-				assigned, err := s.d.Projects.IsAssigned(ctx, proj.ID, p.UserID)
-				if err != nil {
-					return nil, err
-				}
-				r = rel{rel: policy.ProjectRelation{UnitID: proj.UnitID, Assigned: assigned}, ok: true}
-			}
-			projects[c.ProjectID] = r
+		rel, exists, err := rels.Of(ctx, c.ProjectID)
+		if err != nil {
+			return nil, err
 		}
-		if r.ok && policy.CanSeeCheck(p, policy.CheckRelation{Project: r.rel, AuthorID: c.AuthorID}) {
+		if exists && policy.CanSeeCheck(p, policy.CheckRelation{Project: rel, AuthorID: c.AuthorID}) {
 			visible = append(visible, c)
 		}
 	}

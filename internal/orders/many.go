@@ -2,12 +2,11 @@ package orders
 
 import (
 	"context"
-	"errors"
 
 	"github.com/fieldproof/fieldproof/internal/auth"
-	"github.com/fieldproof/fieldproof/internal/errs"
 	"github.com/fieldproof/fieldproof/internal/photos"
 	"github.com/fieldproof/fieldproof/internal/policy"
+	"github.com/fieldproof/fieldproof/internal/projects"
 )
 
 // GetMany is Get for many orders at once, for the phones' sync: a page
@@ -21,37 +20,22 @@ func (s *Service) GetMany(ctx context.Context, p auth.Principal, ids []string) (
 	if len(ids) == 0 {
 		return out, nil
 	}
-	os, err := s.d.Store.GetMany(ctx, ids)
+	list, err := s.d.Store.GetMany(ctx, ids)
 	if err != nil {
 		return nil, err
 	}
-	type projRel struct {
-		rel policy.ProjectRelation
-		ok  bool
-	}
-	projs := map[string]projRel{}
+	rels := projects.NewRelations(s.d.Projects, p.UserID)
 	var visible, withResponses []string
 	now := s.now()
-	for _, o := range os {
-		pr, seen := projs[o.ProjectID]
-		if !seen {
-			proj, err := s.d.Projects.ProjectByID(ctx, o.ProjectID)
-			if err != nil && !errors.Is(err, errs.ErrNotFound) {
-				return nil, err
-			}
-			if err == nil {
-				assigned, err := s.d.Projects.IsAssigned(ctx, proj.ID, p.UserID)
-				if err != nil {
-					return nil, err
-				}
-				pr = projRel{rel: policy.ProjectRelation{UnitID: proj.UnitID, Assigned: assigned}, ok: true}
-			}
-			projs[o.ProjectID] = pr
+	for _, o := range list {
+		pr, exists, err := rels.Of(ctx, o.ProjectID)
+		if err != nil {
+			return nil, err
 		}
-		if !pr.ok {
+		if !exists {
 			continue
 		}
-		rel := policy.OrderRelation{Project: pr.rel, UnitID: o.UnitID}
+		rel := policy.OrderRelation{Project: pr, UnitID: o.UnitID}
 		if !policy.CanSeeOrder(p, rel) {
 			continue
 		}
