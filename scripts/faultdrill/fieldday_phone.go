@@ -144,12 +144,21 @@ func (f *fieldday) uploadAs(ctx context.Context, op string, a *api, path, id str
 	if err != nil {
 		return 0, "", err
 	}
+	return f.acked(r, len(data), false)
+}
+
+// acked counts an upload's bytes (and whether it went by presigned PUT)
+// and answers its status and the SHA-256 the server acknowledged.
+func (f *fieldday) acked(r result, size int, direct bool) (int, string, error) {
 	var ack struct {
 		SHA256 string `json:"sha256"`
 	}
 	_ = json.Unmarshal(r.body, &ack)
 	f.mu.Lock()
-	f.uploadB += int64(len(data))
+	f.uploadB += int64(size)
+	if direct {
+		f.st.Direct++
+	}
 	f.mu.Unlock()
 	return r.status, ack.SHA256, nil
 }
@@ -173,15 +182,7 @@ func (f *fieldday) checkPhoto(ctx context.Context, ph *fieldPhone, checkID, id s
 	if err != nil {
 		return 0, "", err
 	}
-	var ack struct {
-		SHA256 string `json:"sha256"`
-	}
-	_ = json.Unmarshal(r.body, &ack)
-	f.mu.Lock()
-	f.uploadB += int64(len(data))
-	f.st.Direct++
-	f.mu.Unlock()
-	return r.status, ack.SHA256, nil
+	return f.acked(r, len(data), true)
 }
 
 // extraPhoto records a photo outside a phone's check (an order's) for verify.
