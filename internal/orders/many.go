@@ -60,8 +60,9 @@ func (s *Service) GetMany(ctx context.Context, p auth.Principal, ids []string) (
 	return out, nil
 }
 
-// withResponses fills in the responses of orderIDs, with their photos, as
-// Get does for one.
+// withResponses fills in the responses of orderIDs with their photos and
+// which announced photos are still missing: a query for the responses and
+// one for their photos, however many orders (Get passes one).
 func (s *Service) withResponses(ctx context.Context, out map[string]Detail, orderIDs []string) error {
 	if len(orderIDs) == 0 {
 		return nil

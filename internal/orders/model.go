@@ -304,7 +304,6 @@ type Checks interface {
 // PhotoIndex is what orders read of stored photos (internal/store.Photos).
 type PhotoIndex interface {
 	StoredPhotoIDs(ctx context.Context, parentIDs []string) (map[string][]string, error)
-	ListByParent(ctx context.Context, parentID string) ([]photos.Photo, error)
 	ListByParents(ctx context.Context, parentIDs []string) (map[string][]photos.Photo, error)
 }
 

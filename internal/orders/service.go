@@ -370,25 +370,11 @@ func (s *Service) Get(ctx context.Context, p auth.Principal, id string) (Detail,
 	if policy.Order(p, policy.ViewResponsePhoto, rel) != nil {
 		return d, nil
 	}
-	if d.Responses, err = s.d.Store.Responses(ctx, o.ID); err != nil {
+	one := map[string]Detail{o.ID: d}
+	if err := s.withResponses(ctx, one, []string{o.ID}); err != nil {
 		return Detail{}, err
 	}
-	for i := range d.Responses {
-		r := &d.Responses[i]
-		if s.d.Photos == nil {
-			r.MissingPhotoIDs = r.PhotoIDs
-			continue
-		}
-		if r.Photos, err = s.d.Photos.ListByParent(ctx, r.ID); err != nil {
-			return Detail{}, err
-		}
-		stored := make([]string, len(r.Photos))
-		for j, ph := range r.Photos {
-			stored[j] = ph.ID
-		}
-		r.MissingPhotoIDs = missing(r.PhotoIDs, stored)
-	}
-	return d, nil
+	return one[o.ID], nil
 }
 
 func missing(announced, stored []string) []string {
